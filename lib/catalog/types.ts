@@ -1,0 +1,114 @@
+/**
+ * Typed shapes of the catalog: accelerators, instance types, models and TGI images.
+ * Every figure carries the source it was taken from (`Sourced<T>`), so reviews can
+ * check it and unverified figures are visible as such.
+ */
+
+/** Where a figure comes from. `verified: false` marks a figure we could not confirm. */
+export interface Source {
+  /** URL or document name. */
+  readonly url: string;
+  /** Date the figure was read, ISO `YYYY-MM-DD`. */
+  readonly asOf?: string;
+  /** False when the figure could not be confirmed against the source. */
+  readonly verified: boolean;
+  readonly note?: string;
+}
+
+export type AcceleratorFamily = 'A10G' | 'L4' | 'L40S' | 'A100' | 'H100';
+
+/** One accelerator model (a GPU), its peak figures from the vendor's data sheet. */
+export interface AcceleratorSpec {
+  readonly family: AcceleratorFamily;
+  readonly vendor: 'NVIDIA';
+  /** Device memory, decimal gigabytes (10^9 bytes) as vendors quote them. */
+  readonly memoryGB: number;
+  /** Peak memory bandwidth, GB/s (10^9 bytes/s). */
+  readonly memoryBandwidthGBs: number;
+  /** Dense (no sparsity) fp16/bf16 tensor-core peak, TFLOPS. */
+  readonly denseFp16Tflops: number;
+  readonly source: Source;
+}
+
+export type InterconnectKind = 'none' | 'PCIe' | 'NVLink';
+
+export interface InterconnectSpec {
+  readonly kind: InterconnectKind;
+  /** Per-GPU bandwidth in one direction, GB/s, used for all-reduce cost. 0 when one GPU. */
+  readonly bandwidthGBs: number;
+  readonly source: Source;
+}
+
+export interface HourlyPrice {
+  /** On-demand price of one instance per hour, USD. */
+  readonly usd: number;
+  readonly region: string;
+  readonly source: Source;
+}
+
+/** A SageMaker hosting instance type (`ml.*`). */
+export interface InstanceTypeSpec {
+  /** SageMaker name, e.g. `ml.g5.2xlarge`. */
+  readonly name: string;
+  /** Family prefix, e.g. `g5`, `p4d`. */
+  readonly family: string;
+  readonly accelerator: AcceleratorSpec;
+  readonly acceleratorCount: number;
+  readonly interconnect: InterconnectSpec;
+  readonly vCpus: number;
+  /** Host memory, GiB. */
+  readonly hostMemoryGiB: number;
+  /** On-demand price per hour in us-east-1. */
+  readonly price: HourlyPrice;
+  readonly source: Source;
+}
+
+export type ModelDtype = 'float16' | 'bfloat16';
+
+/** TGI settings a JumpStart deployment sets by default (environment of the container). */
+export interface TgiDefaults {
+  readonly maxInputTokens: number;
+  readonly maxTotalTokens: number;
+  readonly maxBatchPrefillTokens: number;
+  readonly maxConcurrentRequests: number;
+}
+
+/** A model architecture and its JumpStart packaging. */
+export interface ModelSpec {
+  /** Short id used in fleet files and the CLI, e.g. `llama-2-7b`. */
+  readonly id: string;
+  /** JumpStart model id, e.g. `meta-textgeneration-llama-2-7b`. */
+  readonly jumpStartId: string;
+  /** Hugging Face repository, e.g. `meta-llama/Llama-2-7b-hf` (for `HF_MODEL_ID`). */
+  readonly huggingFaceId: string;
+  readonly family: string;
+  /** Total parameters. */
+  readonly parameters: number;
+  /** Parameters active per token (differs from `parameters` for mixture-of-experts). */
+  readonly activeParameters: number;
+  readonly layers: number;
+  readonly hiddenSize: number;
+  readonly attentionHeads: number;
+  /** Key/value heads: equal to attentionHeads (MHA), fewer (GQA) or 1 (MQA). */
+  readonly kvHeads: number;
+  readonly headDim: number;
+  readonly contextTokens: number;
+  readonly dtype: ModelDtype;
+  /** Gated models (Llama) need an explicit EULA acceptance to deploy. */
+  readonly gated: boolean;
+  readonly tgiDefaults: TgiDefaults;
+  /** Instance types JumpStart supports for this model, with the default TP on each. */
+  readonly defaultTpByInstance: Readonly<Record<string, number>>;
+  readonly source: Source;
+}
+
+/** A TGI (Hugging Face LLM DLC) image in one region. */
+export interface TgiImage {
+  readonly region: string;
+  readonly accountId: string;
+  readonly repository: string;
+  readonly tag: string;
+  /** Full URI: `{accountId}.dkr.ecr.{region}.{domain}/{repository}:{tag}`. */
+  readonly uri: string;
+  readonly source: Source;
+}

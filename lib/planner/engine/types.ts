@@ -1,0 +1,44 @@
+/**
+ * Contract of the serving engine: a discrete-event model of TGI replicas behind a router,
+ * advanced in virtual time (ms). The planner's closed-loop simulation and the local endpoint's
+ * real-time server both drive it through this interface.
+ */
+
+export interface EngineRequest {
+  /** Caller's id, unique among requests in flight. */
+  readonly id: string;
+  readonly inputTokens: number;
+  readonly maxNewTokens: number;
+  /** Inference component the request is addressed to, when the endpoint has several. */
+  readonly component?: string;
+}
+
+export type EngineEvent =
+  /** One output token of a request (index 0 = first token). */
+  | { readonly type: 'token'; readonly id: string; readonly index: number; readonly atMs: number }
+  /** Request finished: all tokens generated. */
+  | { readonly type: 'done'; readonly id: string; readonly atMs: number; readonly inputTokens: number; readonly generatedTokens: number }
+  /** Request refused or abandoned by the engine. */
+  | {
+      readonly type: 'rejected';
+      readonly id: string;
+      readonly atMs: number;
+      /** overloaded: MAX_CONCURRENT_REQUESTS reached (HTTP 429); too_long: input/total beyond the limits (HTTP 422). */
+      readonly reason: 'overloaded' | 'too_long';
+      readonly message: string;
+    };
+
+export interface ServingEngine {
+  /** Virtual time of the last processed event, ms. */
+  readonly nowMs: number;
+  /** Adds a request arriving at `atMs` (≥ nowMs). Rejections are reported by the next `advanceTo`. */
+  submit(request: EngineRequest, atMs: number): void;
+  /** Drops a request (client gave up); frees its batch slot and KV. */
+  cancel(id: string, atMs: number): void;
+  /** Processes every internal event up to and including `atMs`; returns the events emitted, in time order. */
+  advanceTo(atMs: number): EngineEvent[];
+  /** Time of the next internal event, or undefined when idle. */
+  nextEventMs(): number | undefined;
+  /** Requests accepted and not finished. */
+  inFlight(): number;
+}

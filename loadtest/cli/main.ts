@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { isUserFacing } from '../../lib/errors';
+
+/**
+ * The `llm-bench` command: one entry point, one module per subcommand.
+ * Each subcommand module exports `register(program)`.
+ */
+export function buildProgram(): Command {
+  const program = new Command('llm-bench')
+    .description('Plan, serve locally, sweep and report on LLM endpoints (SageMaker, TGI, OpenAI-compatible)')
+    .option('--debug', 'print stack traces of errors')
+    .showHelpAfterError()
+    .exitOverride();
+  // Subcommands register themselves here (one line each).
+  return program;
+}
+
+/** Runs the CLI; prints `error: <message>` and exits 1 on failure, a stack only with --debug. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const debug = argv.includes('--debug');
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    if (debug || !isUserFacing(error)) {
+      if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    }
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * The records that flow one way through the load test:
+ * RequestRecord → LevelResult → SweepResult → Report.
+ * Each is plain JSON, versioned by `schemaVersion`; reports are pure functions of a SweepResult.
+ */
+
+export const REQUEST_RECORD_VERSION = 1 as const;
+export const LEVEL_RESULT_VERSION = 1 as const;
+export const SWEEP_RESULT_VERSION = 1 as const;
+
+/** Why a request did not succeed. `undefined` on success. */
+export type ErrorKind =
+  | 'overloaded' // 429 / "Model is overloaded" (TGI MAX_CONCURRENT_REQUESTS)
+  | 'throttled' // SageMaker ThrottlingException
+  | 'timeout' // client deadline (SageMaker real-time: 60 s)
+  | 'model_error' // SageMaker ModelError (424) carrying the container's status
+  | 'server_error' // other 5xx
+  | 'client_error' // 4xx validation (e.g. input longer than MAX_INPUT_TOKENS)
+  | 'network' // reset, refused
+  | 'invalid_response'; // unparseable or truncated body or stream
+
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  'overloaded',
+  'throttled',
+  'timeout',
+  'model_error',
+  'server_error',
+  'client_error',
+  'network',
+  'invalid_response',
+];
+
+/** One generation request as measured by the client. Times are ms on a monotonic clock. */
+export interface RequestRecord {
+  readonly schemaVersion: typeof REQUEST_RECORD_VERSION;
+  /** Concurrency level the request belonged to. */
+  readonly concurrency: number;
+  /** Worker index inside the level (0..c-1). */
+  readonly worker: number;
+  /** Sequence number of this request in its worker. */
+  readonly seq: number;
+  /** When the closed loop meant to send it (ms, monotonic). */
+  readonly scheduledMs: number;
+  /** When it was handed to the transport (ms, monotonic). */
+  readonly sentMs: number;
+  /** First token event (streaming only), ms, monotonic. */
+  readonly firstTokenMs?: number;
+  /** Response complete or failed, ms, monotonic. */
+  readonly endMs: number;
+  /** Input tokens as sent (payload builder's exact count). */
+  readonly inputTokens: number;
+  /** Input tokens as reported by the server, when it reports them. */
+  readonly serverInputTokens?: number;
+  /** Generated tokens as reported by the server (TGI `details.generated_tokens`). 0 on error. */
+  readonly outputTokens: number;
+  /** Raw gaps between stream events, ms (streaming only). */
+  readonly interChunkGapsMs?: readonly number[];
+  /** HTTP status, when one was received. */
+  readonly status?: number;
+  readonly error?: ErrorKind;
+  /** Human-readable detail of the error (first 300 chars). */
+  readonly errorMessage?: string;
+  /** SDK retries spent on this request (SageMaker target). */
+  readonly retries?: number;
+  /** True for requests of the warm-up phase (excluded from statistics). */
+  readonly warmup?: boolean;
+}
+
+/** Percentile summary of one measure. */
+export interface Distribution {
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The measured statistics of one concurrency level. */
+export interface LevelResult {
+  readonly schemaVersion: typeof LEVEL_RESULT_VERSION;
+  readonly concurrency: number;
+  /** Measured (non-warm-up) requests: requests = ok + Σ errors. */
+  readonly requests: number;
+  readonly ok: number;
+  readonly errors: Readonly<Partial<Record<ErrorKind, number>>>;
+  readonly retries: number;
+  /** Wall time of the measured window, s. */
+  readonly durationS: number;
+  readonly requestsPerS: number;
+  readonly outputTokens: number;
+  /** Output tokens generated per second by the whole endpoint in the window. */
+  readonly throughputTokensPerS: number;
+  /** e2e time / generated tokens, per successful request. */
+  readonly latencyMsPerToken: Distribution;
+  readonly e2eMs: Distribution;
+  readonly ttftMs?: Distribution;
+  /** (e2e − TTFT) / (tokens − 1) per streamed request. */
+  readonly itlMs?: Distribution;
+  /** sentMs − scheduledMs: time a request waited inside the client. */
+  readonly clientQueueMs?: Distribution;
+  /** Requests that hit the invocation/client deadline. */
+  readonly timeouts: number;
+}
+
+export type KneeRule = 'latency-bound' | 'marginal-gain' | 'half-latency' | 'predicted';
+
+export interface Knee {
+  readonly concurrency: number;
+  readonly rule: KneeRule;
+  /** Human-readable statement of the rule and its parameter, e.g. "ms/token < 100". */
+  readonly detail?: string;
+}
+
+/** What was benchmarked. */
+export interface TargetDescription {
+  readonly kind: 'sagemaker' | 'sagemaker-stream' | 'tgi' | 'tgi-stream' | 'openai' | 'openai-stream' | 'predicted';
+  /** URL or endpoint name (and component). */
+  readonly address: string;
+  readonly inferenceComponent?: string;
+  /** Time compression of a local endpoint (1 = real time); figures are scaled back by it. */
+  readonly speedup?: number;
+}
+
+export interface PayloadDescription {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly dataset?: string;
+  readonly seed?: number;
+}
+
+/** Deployment facts a report needs for cost figures. */
+export interface DeploymentDescription {
+  readonly id?: string;
+  readonly model?: string;
+  readonly instanceType?: string;
+  readonly instances?: number;
+  readonly tp?: number;
+  readonly copies?: number;
+  /** Price of all instances per hour, USD. */
+  readonly hourlyUsd?: number;
+}
+
+export interface SweepResult {
+  readonly schemaVersion: typeof SWEEP_RESULT_VERSION;
+  /** Label of the configuration (rows of comparison tables). */
+  readonly label: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly target: TargetDescription;
+  readonly payload: PayloadDescription;
+  readonly deployment?: DeploymentDescription;
+  readonly levels: readonly LevelResult[];
+  readonly maxThroughput?: { readonly concurrency: number; readonly tokensPerS: number };
+  readonly minLatency?: { readonly concurrency: number; readonly msPerToken: number };
+  readonly maxFeasibleConcurrency?: number;
+  readonly knee?: Knee;
+  /** Knees by every rule, for reports that show them all. */
+  readonly knees?: readonly Knee[];
+  readonly cost?: { readonly hourlyUsd: number; readonly usdPerMillionTokensAtMaxThroughput: number };
+  /** Why the sweep stopped (stop rule that fired), or 'completed'. */
+  readonly stopReason?: string;
+  /** Set when the run ended early on a failure; the report is partial. */
+  readonly failure?: { readonly step: string; readonly message: string };
+}
