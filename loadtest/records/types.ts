@@ -39,6 +39,12 @@ export interface RequestRecord {
   readonly worker: number;
   /** Sequence number of this request in its worker. */
   readonly seq: number;
+  /**
+   * Epoch ms of the monotonic clock's origin (`performance.timeOrigin`) in the process that
+   * measured it. Records from several processes (Lambda workers) are merged on
+   * `clockOriginMs + t`; within one process only differences of monotonic times are used.
+   */
+  readonly clockOriginMs: number;
   /** When the closed loop meant to send it (ms, monotonic). */
   readonly scheduledMs: number;
   /** When it was handed to the transport (ms, monotonic). */
