@@ -73,6 +73,14 @@ export interface TgiDefaults {
   readonly maxConcurrentRequests: number;
 }
 
+/**
+ * TGI settings of one deployment. `maxBatchTotalTokens` unset means TGI sizes the batch
+ * token budget from free GPU memory at warm-up.
+ */
+export interface TgiSettings extends TgiDefaults {
+  readonly maxBatchTotalTokens?: number;
+}
+
 /** A model architecture and its JumpStart packaging. */
 export interface ModelSpec {
   /** Short id used in fleet files and the CLI, e.g. `llama-2-7b`. */
