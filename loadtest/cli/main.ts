@@ -25,12 +25,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    const debug = argv.includes('--debug');
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message}\n`);
-    if (debug || !isUserFacing(error)) {
-      if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    }
+    // Input errors are complete as they are; anything else is a bug worth a hint at --debug.
+    const hint = isUserFacing(error) ? '' : ' (run with --debug for the stack trace)';
+    process.stderr.write(`error: ${message}${hint}\n`);
+    if (argv.includes('--debug') && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     process.exitCode = 1;
   }
 }
