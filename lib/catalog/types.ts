@@ -20,6 +20,8 @@ export type AcceleratorFamily = 'A10G' | 'L4' | 'L40S' | 'A100' | 'H100';
 /** One accelerator model (a GPU), its peak figures from the vendor's data sheet. */
 export interface AcceleratorSpec {
   readonly family: AcceleratorFamily;
+  /** Distinguishes variants of one family, e.g. `A100-40GB` vs `A100-80GB`. */
+  readonly name?: string;
   readonly vendor: 'NVIDIA';
   /** Device memory, decimal gigabytes (10^9 bytes) as vendors quote them. */
   readonly memoryGB: number;
@@ -107,6 +109,22 @@ export interface ModelSpec {
   readonly tgiDefaults: TgiDefaults;
   /** Instance types JumpStart supports for this model, with the default TP on each. */
   readonly defaultTpByInstance: Readonly<Record<string, number>>;
+  /** Source of the architecture figures (the model's Hugging Face `config.json`). */
+  readonly source: Source;
+  /** Source of `tgiDefaults` (JumpStart model spec), when it differs from `source`. */
+  readonly tgiDefaultsSource?: Source;
+  /** How `defaultTpByInstance` was obtained. */
+  readonly defaultTpSource?: Source;
+  /** JumpStart prepacked inference artifacts (S3), when known. */
+  readonly jumpStartArtifact?: JumpStartArtifact;
+}
+
+/** Location of JumpStart's prepacked model artifacts: `s3://{bucketPrefix}-{region}/{key}`. */
+export interface JumpStartArtifact {
+  /** `jumpstart-cache-prod` (public models) or `jumpstart-private-cache-prod` (gated models). */
+  readonly bucketPrefix: 'jumpstart-cache-prod' | 'jumpstart-private-cache-prod';
+  /** Key prefix inside the bucket, ending in `/`. */
+  readonly key: string;
   readonly source: Source;
 }
 

@@ -1,0 +1,21 @@
+/**
+ * The catalog: accelerators, SageMaker instance types, models and TGI images, each figure
+ * with its source. Import from here, not from the data files.
+ */
+export type * from './types';
+export { ACCELERATORS, A10G, L4, L40S, A100_40GB, A100_80GB, H100_SXM } from './accelerators';
+export {
+  getModel,
+  listModels,
+  getInstanceType,
+  listInstanceTypes,
+  getTgiImage,
+  listTgiImageRegions,
+  jumpStartModelDataS3Uri,
+  normalizeInstanceName,
+  closeMatches,
+} from './lookup';
+export { parsePriceOverrides, hourlyPriceUsd } from './prices';
+export type { PriceOverrides } from './prices';
+export { listUnverifiedFigures } from './unverified';
+export { MAX_WEIGHTS_SHARE_OF_GPU_MEMORY, tpDividesHeads } from './default-tp';

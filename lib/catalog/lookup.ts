@@ -1,0 +1,97 @@
+/**
+ * Name lookups with close-match suggestions, so a typo in a fleet file or on the command
+ * line fails with what was probably meant.
+ */
+import { UnknownNameError, UserInputError } from '../errors';
+import { INSTANCE_TYPES } from './instance-types';
+import { MODELS } from './models';
+import { TGI_ACCOUNT_BY_REGION, TGI_ACCOUNT_SOURCE, TGI_REPOSITORY, TGI_TAG, TGI_TAG_SOURCE } from './tgi-images';
+import type { InstanceTypeSpec, ModelSpec, TgiImage } from './types';
+
+const MAX_SUGGESTIONS = 5;
+
+export function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** Candidates within an edit distance of a third of the name (at least 2), or containing / contained in it. */
+export function closeMatches(name: string, candidates: readonly string[]): string[] {
+  const wanted = name.trim().toLowerCase();
+  if (wanted === '') return [];
+  const scored: { candidate: string; distance: number }[] = [];
+  for (const candidate of candidates) {
+    const lower = candidate.toLowerCase();
+    const distance = levenshtein(wanted, lower);
+    const related = lower.includes(wanted) || wanted.includes(lower);
+    if (related || distance <= Math.max(2, Math.floor(wanted.length / 3))) scored.push({ candidate, distance });
+  }
+  scored.sort((x, y) => x.distance - y.distance || x.candidate.localeCompare(y.candidate));
+  return scored.slice(0, MAX_SUGGESTIONS).map((s) => s.candidate);
+}
+
+export function getModel(name: string, field = '--model'): ModelSpec {
+  const wanted = name.trim().toLowerCase();
+  const found = MODELS.find((m) => m.id === wanted || m.jumpStartId === wanted);
+  if (found) return found;
+  throw new UnknownNameError(field, 'model', name, closeMatches(wanted, MODELS.flatMap((m) => [m.id, m.jumpStartId])));
+}
+
+export function listModels(): readonly ModelSpec[] {
+  return MODELS;
+}
+
+/** `g5.2xlarge` and `ml.g5.2xlarge` name the same instance type. */
+export function normalizeInstanceName(name: string): string {
+  const lower = name.trim().toLowerCase();
+  return lower.startsWith('ml.') ? lower : `ml.${lower}`;
+}
+
+export function getInstanceType(name: string, field = '--instance'): InstanceTypeSpec {
+  const wanted = normalizeInstanceName(name);
+  const found = INSTANCE_TYPES.find((i) => i.name === wanted);
+  if (found) return found;
+  throw new UnknownNameError(field, 'instance type', name, closeMatches(wanted, INSTANCE_TYPES.map((i) => i.name)));
+}
+
+export function listInstanceTypes(): readonly InstanceTypeSpec[] {
+  return INSTANCE_TYPES;
+}
+
+export function listTgiImageRegions(): readonly string[] {
+  return Object.keys(TGI_ACCOUNT_BY_REGION).sort();
+}
+
+export function getTgiImage(region: string, field = 'region'): TgiImage {
+  const wanted = region.trim().toLowerCase();
+  const accountId = TGI_ACCOUNT_BY_REGION[wanted];
+  if (accountId === undefined) {
+    throw new UserInputError(
+      field,
+      `no TGI (Hugging Face LLM DLC) image known for region '${region}'; regions with an image: ${listTgiImageRegions().join(', ')}`,
+    );
+  }
+  return {
+    region: wanted,
+    accountId,
+    repository: TGI_REPOSITORY,
+    tag: TGI_TAG,
+    uri: `${accountId}.dkr.ecr.${wanted}.amazonaws.com/${TGI_REPOSITORY}:${TGI_TAG}`,
+    source: { ...TGI_ACCOUNT_SOURCE, note: `account: ${TGI_ACCOUNT_SOURCE.url}; tag: ${TGI_TAG_SOURCE.url}` },
+  };
+}
+
+/** S3 URI of JumpStart's prepacked artifacts for the model in a region, when the catalog knows the key. */
+export function jumpStartModelDataS3Uri(model: ModelSpec, region: string): string | undefined {
+  const artifact = model.jumpStartArtifact;
+  if (artifact === undefined) return undefined;
+  return `s3://${artifact.bucketPrefix}-${region.trim().toLowerCase()}/${artifact.key}`;
+}

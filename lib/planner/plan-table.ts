@@ -1,0 +1,75 @@
+/**
+ * Human rendering of a plan for the terminal: one labelled line per figure, then one row per
+ * predicted concurrency level. Pure: a PlanWithCurve in, text out.
+ */
+import type { PlanWithCurve } from './plan-curve';
+
+const MiB = 1024 * 1024;
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, digits: number): string => (Number.isFinite(n) ? n.toFixed(digits) : '∞');
+const gb = (bytes: number): string => `${fixed(bytes / 1e9, 2)} GB`;
+
+function labelled(rows: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`);
+}
+
+function pad(cells: readonly string[], widths: readonly number[]): string {
+  return cells.map((cell, i) => cell.padStart(widths[i])).join('  ');
+}
+
+function curveTable(plan: PlanWithCurve): string[] {
+  if (plan.curve === undefined) return [];
+  if (plan.curve.length === 0) return ['', `predicted curve: skipped (${plan.curveSkippedReason ?? 'no levels'})`];
+  const header = ['concurrency', 'tokens/s', 'ms/token', 'e2e p50 ms', 'TTFT p50 ms', 'feasible', 'timeouts', 'overloaded'];
+  const rows = plan.curve.map((level) => [
+    String(level.concurrency),
+    fixed(level.throughputTokensPerS, 0),
+    fixed(level.latencyMsPerToken, 1),
+    fixed(level.e2eMsP50, 0),
+    fixed(level.ttftMsP50, 0),
+    level.feasible ? 'yes' : 'no',
+    String(level.timeouts),
+    String(level.overloaded),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const summary = labelled([
+    ['max feasible concurrency', plan.maxFeasibleConcurrency !== undefined ? String(plan.maxFeasibleConcurrency) : 'none'],
+    ['max throughput', plan.maxThroughput ? `${fixed(plan.maxThroughput.tokensPerS, 0)} tokens/s at concurrency ${plan.maxThroughput.concurrency}` : 'none'],
+    ['cost at max throughput', plan.usdPerMillionTokensAtMaxThroughput !== undefined ? `${fixed(plan.usdPerMillionTokensAtMaxThroughput, 2)} USD per 1M tokens` : 'n/a'],
+    ['knee', plan.knee ? `concurrency ${plan.knee.concurrency} (${plan.knee.rule}${plan.knee.detail ? `: ${plan.knee.detail}` : ''})` : 'none'],
+  ]);
+  return ['', 'predicted curve (engine, virtual time):', pad(header, widths), ...rows.map((r) => pad(r, widths)), '', ...summary];
+}
+
+/** The plan as a table for people; `--json` prints the same object as JSON. */
+export function renderPlanTable(plan: PlanWithCurve): string {
+  const copies = `${plan.copies} cop${plan.copies === 1 ? 'y' : 'ies'} × ${plan.instances} instance${plan.instances === 1 ? '' : 's'}`;
+  const head = `${plan.model} on ${plan.instance} (${plan.acceleratorCount} × ${plan.accelerator}), TP ${plan.tp} (${plan.tpSource}), ${copies}`;
+  const rows = labelled([
+    ['payload', `${plan.inputTokens} input + ${plan.outputTokens} output tokens`],
+    ['fits', plan.fits ? 'yes' : `NO: ${plan.reason ?? ''}${plan.shortfallGB !== undefined ? ` (short by ${fixed(plan.shortfallGB, 2)} GB)` : ''}`],
+    ['valid TP degrees', plan.validTpDegrees.join(', ')],
+    ['weights', `${gb(plan.weightsBytes)} (${gb(plan.weightsBytesPerShard)} per shard)`],
+    ['KV cache per token', `${fixed(plan.kvBytesPerToken / MiB, 3)} MiB (${int(plan.kvBytesPerToken)} B)`],
+    ['KV cache room per copy', `${gb(plan.kvBudgetBytes)} = ${int(plan.kvCapacityTokens)} tokens`],
+    ['max batch by memory', `${int(plan.maxBatchByMemory)} sequences of ${plan.inputTokens + plan.outputTokens} tokens`],
+    ['ops/byte, critical batch B*', `${fixed(plan.opsPerByte, 1)}, B* = ${plan.criticalBatch}`],
+    ['accelerators for B* sequences', `${plan.acceleratorsForCriticalBatch} × ${plan.accelerator} (weights + KV of ${plan.criticalBatch} sequences)`],
+    ['batch bound first by', `${plan.batchLimit} (predicted knee ≈ concurrency ${plan.predictedKneeConcurrency})`],
+    ['decode step at batch 1', `${fixed(plan.decodeStepMsBatch1, 2)} ms (all-reduce ${fixed(plan.allReduceMsPerStepBatch1, 2)} ms), ideal roofline`],
+    ['prefill of the input', `${fixed(plan.prefillMsInput, 1)} ms`],
+    ['one request alone', `${fixed(plan.throughputTokensPerSBatch1, 1)} tokens/s`],
+    ['price', `${fixed(plan.hourlyUsd, 3)} USD/h`],
+    ['cost at batch 1', `${fixed(plan.usdPerMillionTokensAtBatch1, 2)} USD per 1M tokens`],
+    [
+      'TGI settings',
+      `MAX_INPUT_TOKENS ${plan.tgi.maxInputTokens}, MAX_TOTAL_TOKENS ${plan.tgi.maxTotalTokens}, ` +
+        `MAX_BATCH_PREFILL_TOKENS ${plan.tgi.maxBatchPrefillTokens}, MAX_BATCH_TOTAL_TOKENS ${plan.tgi.maxBatchTotalTokens ?? 'auto'}, ` +
+        `MAX_CONCURRENT_REQUESTS ${plan.tgi.maxConcurrentRequests}`,
+    ],
+  ]);
+  const problems = plan.problems.length > 0 ? ['', 'problems:', ...plan.problems.map((p) => `  - ${p}`)] : [];
+  return [head, ...rows, ...problems, ...curveTable(plan)].join('\n') + '\n';
+}

@@ -1,0 +1,185 @@
+/**
+ * The planner's view of one configuration (model × instance × TP × payload): memory, roofline,
+ * fit, TGI settings and cost, as plain JSON for `llm-bench plan`. Pure: catalog data in, numbers out.
+ * A configuration that does not fit is reported (`fits: false` with the reason), never thrown;
+ * settings that cannot be deployed at all (TP beyond the instance, copies × TP > GPUs) are user errors.
+ */
+import { getInstanceType, getModel, type PriceOverrides } from '../catalog';
+import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
+import { UserInputError } from '../errors';
+import { costPerMillionTokensUsd, deploymentHourlyUsd } from './cost';
+import { checkFit, fewestAcceleratorsFor, tpProblem, validTpDegrees } from './fit';
+import { kvBudgetBytes, kvBytesPerToken, kvCapacityTokens, maxBatchByMemory, weightsBytes, weightsBytesPerShard } from './memory';
+import { allReduceMsPerStep, criticalBatch, decodeStepMsRoofline, opsPerByte, prefillMs } from './roofline';
+import { resolveTgiSettings, validateTgiSettings } from './tgi-settings';
+
+export interface PlanRequest {
+  readonly model: string | ModelSpec;
+  readonly instance: string | InstanceTypeSpec;
+  /** TP degree; default: JumpStart's for the instance, else the smallest valid TP that fits. */
+  readonly tp?: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Model copies per instance (inference components). @default 1 */
+  readonly copies?: number;
+  /** Instances behind the endpoint. @default 1 */
+  readonly instances?: number;
+  readonly tgi?: Partial<TgiSettings>;
+  readonly priceOverrides?: PriceOverrides;
+}
+
+/** How the TP degree was chosen. */
+export type TpSource = 'requested' | 'jumpstart-default' | 'smallest-fitting' | 'largest-valid';
+
+export interface PlanView {
+  readonly model: string;
+  readonly instance: string;
+  readonly accelerator: string;
+  readonly acceleratorCount: number;
+  readonly tp: number;
+  readonly tpSource: TpSource;
+  readonly validTpDegrees: readonly number[];
+  readonly copies: number;
+  readonly instances: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly weightsBytes: number;
+  readonly weightsBytesPerShard: number;
+  readonly kvBytesPerToken: number;
+  /** KV cache room of one copy, bytes (across its shards). */
+  readonly kvBudgetBytes: number;
+  /** Tokens of KV cache one copy holds. */
+  readonly kvCapacityTokens: number;
+  /** Sequences of input + output tokens whose KV cache fits one copy at once. */
+  readonly maxBatchByMemory: number;
+  readonly opsPerByte: number;
+  readonly criticalBatch: number;
+  /** What bends the curve first for one copy: KV cache ('memory') or B* ('compute'). */
+  readonly batchLimit: 'memory' | 'compute';
+  /** Fewest accelerators of this type holding weights + KV cache of B* sequences of this payload. */
+  readonly acceleratorsForCriticalBatch: number;
+  /** min(maxBatchByMemory, criticalBatch) × copies × instances: the spec-predicted knee concurrency. */
+  readonly predictedKneeConcurrency: number;
+  /** Ideal (roofline, peak figures) decode step at batch 1 with the mean context of a request, ms. */
+  readonly decodeStepMsBatch1: number;
+  /** Part of decodeStepMsBatch1 spent in TP all-reduces, ms. */
+  readonly allReduceMsPerStepBatch1: number;
+  /** Ideal prefill of one request's input, ms. */
+  readonly prefillMsInput: number;
+  /** One request alone: output tokens / (prefill + output × step), tokens/s. */
+  readonly throughputTokensPerSBatch1: number;
+  readonly fits: boolean;
+  readonly reason?: string;
+  readonly shortfallGB?: number;
+  /** Price of all instances per hour, USD. */
+  readonly hourlyUsd: number;
+  /** hourlyUsd × 10^6 / (throughputTokensPerSBatch1 × 3600). */
+  readonly usdPerMillionTokensAtBatch1: number;
+  readonly tgi: TgiSettings;
+  /** Broken TGI rules and payloads the settings would refuse (empty when deployable). */
+  readonly problems: readonly string[];
+}
+
+function wholeNumberAtLeast1(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new UserInputError(field, `must be a whole number ≥ 1, got ${value}`);
+  return value;
+}
+
+/** TP to plan with: the requested one (validated), JumpStart's default, or the smallest that fits. */
+export function chooseTp(model: ModelSpec, instance: InstanceTypeSpec, tokensPerSequence: number, requested?: number): { tp: number; tpSource: TpSource } {
+  if (requested !== undefined) {
+    const problem = tpProblem(model, instance, requested);
+    if (problem !== undefined) {
+      throw new UserInputError('--tp', `${problem}; valid TP for ${model.id} on ${instance.name}: ${validTpDegrees(model, instance).join(', ')}`);
+    }
+    return { tp: requested, tpSource: 'requested' };
+  }
+  const valid = validTpDegrees(model, instance);
+  const jumpStart = model.defaultTpByInstance[instance.name];
+  if (jumpStart !== undefined && valid.includes(jumpStart)) return { tp: jumpStart, tpSource: 'jumpstart-default' };
+  const fitting = valid.find((tp) => checkFit(model, instance, tp, { tokensPerSequence }).fits);
+  if (fitting !== undefined) return { tp: fitting, tpSource: 'smallest-fitting' };
+  // Nothing fits: show the TP that comes closest (the most memory).
+  return { tp: valid[valid.length - 1], tpSource: 'largest-valid' };
+}
+
+function payloadProblems(request: { inputTokens: number; outputTokens: number }, tgi: TgiSettings): string[] {
+  const problems: string[] = [];
+  if (request.inputTokens > tgi.maxInputTokens) {
+    problems.push(`--input-tokens ${request.inputTokens} exceeds MAX_INPUT_TOKENS ${tgi.maxInputTokens}: TGI would refuse every request (422)`);
+  }
+  if (request.inputTokens + request.outputTokens > tgi.maxTotalTokens) {
+    problems.push(
+      `--input-tokens + --output-tokens = ${request.inputTokens + request.outputTokens} exceeds MAX_TOTAL_TOKENS ${tgi.maxTotalTokens}: TGI would refuse every request (422)`,
+    );
+  }
+  return problems;
+}
+
+/** The planner's view of one configuration. Throws UserInputError only for impossible settings. */
+export function planConfiguration(request: PlanRequest): PlanView {
+  const model = typeof request.model === 'string' ? getModel(request.model) : request.model;
+  const instance = typeof request.instance === 'string' ? getInstanceType(request.instance) : request.instance;
+  const inputTokens = wholeNumberAtLeast1('--input-tokens', request.inputTokens);
+  const outputTokens = wholeNumberAtLeast1('--output-tokens', request.outputTokens);
+  const copies = wholeNumberAtLeast1('--copies', request.copies ?? 1);
+  const instances = wholeNumberAtLeast1('--instances', request.instances ?? 1);
+
+  const firstTgi = resolveTgiSettings(model, instance, request.tp ?? 1, request.tgi);
+  const { tp, tpSource } = chooseTp(model, instance, firstTgi.maxTotalTokens, request.tp);
+  if (copies * tp > instance.acceleratorCount) {
+    throw new UserInputError('--copies', `${copies} copies × TP ${tp} need ${copies * tp} accelerators; ${instance.name} has ${instance.acceleratorCount}`);
+  }
+  const tgi = resolveTgiSettings(model, instance, tp, request.tgi);
+  const fit = checkFit(model, instance, tp, { tokensPerSequence: tgi.maxTotalTokens });
+
+  const tokensPerSequence = inputTokens + outputTokens;
+  const meanContextTokens = inputTokens + outputTokens / 2;
+  const decodeStepMsBatch1 = decodeStepMsRoofline(model, instance, tp, 1, meanContextTokens);
+  const prefillMsInput = prefillMs(model, instance.accelerator, tp, inputTokens) + allReduceMsPerStep(model, instance, tp, inputTokens);
+  const throughputTokensPerSBatch1 = (outputTokens / (prefillMsInput + outputTokens * decodeStepMsBatch1)) * 1000;
+  const hourlyUsd = deploymentHourlyUsd(instance, instances, request.priceOverrides);
+
+  const memoryBatch = maxBatchByMemory(model, instance, tp, tokensPerSequence);
+  const bStar = criticalBatch(instance.accelerator);
+  const problems = [
+    ...validateTgiSettings(model, tgi, 'tgi', fit.fits ? { instance, tp } : undefined),
+    ...payloadProblems({ inputTokens, outputTokens }, tgi),
+  ];
+
+  return {
+    model: model.id,
+    instance: instance.name,
+    accelerator: instance.accelerator.family,
+    acceleratorCount: instance.acceleratorCount,
+    tp,
+    tpSource,
+    validTpDegrees: validTpDegrees(model, instance),
+    copies,
+    instances,
+    inputTokens,
+    outputTokens,
+    weightsBytes: weightsBytes(model),
+    weightsBytesPerShard: weightsBytesPerShard(model, tp),
+    kvBytesPerToken: kvBytesPerToken(model),
+    kvBudgetBytes: kvBudgetBytes(model, instance, tp),
+    kvCapacityTokens: kvCapacityTokens(model, instance, tp),
+    maxBatchByMemory: memoryBatch,
+    opsPerByte: opsPerByte(instance.accelerator),
+    criticalBatch: bStar,
+    batchLimit: memoryBatch < bStar ? 'memory' : 'compute',
+    acceleratorsForCriticalBatch: fewestAcceleratorsFor(model, instance.accelerator, tokensPerSequence).accelerators,
+    predictedKneeConcurrency: Math.min(memoryBatch, bStar) * copies * instances,
+    decodeStepMsBatch1,
+    allReduceMsPerStepBatch1: allReduceMsPerStep(model, instance, tp, 1),
+    prefillMsInput,
+    throughputTokensPerSBatch1,
+    fits: fit.fits,
+    ...(fit.reason !== undefined ? { reason: fit.reason } : {}),
+    ...(fit.shortfallGB !== undefined ? { shortfallGB: fit.shortfallGB } : {}),
+    hourlyUsd,
+    usdPerMillionTokensAtBatch1: costPerMillionTokensUsd(hourlyUsd, throughputTokensPerSBatch1),
+    tgi,
+    problems,
+  };
+}
