@@ -1,0 +1,27 @@
+import type { Knee, LevelResult } from '../../records/types';
+import { halfLatencyRule } from './half-latency';
+import { latencyBoundRule } from './latency-bound';
+import { marginalGainRule } from './marginal-gain';
+import { DEFAULT_KNEE_PARAMS, type KneeParams, type KneeRuleDefinition } from './types';
+
+export { DEFAULT_KNEE_PARAMS, halfLatencyRule, latencyBoundRule, marginalGainRule };
+export type { KneeParams, KneeRuleDefinition };
+
+/** The knee rules in order of preference: a sweep's knee is the first one that places a knee. */
+export const KNEE_RULES: readonly KneeRuleDefinition[] = [latencyBoundRule, marginalGainRule, halfLatencyRule];
+
+/** The knee by every rule that places one, in KNEE_RULES order. Levels are sorted by concurrency here. */
+export function findKnees(
+  levels: readonly LevelResult[],
+  params: Partial<KneeParams> = {},
+  rules: readonly KneeRuleDefinition[] = KNEE_RULES,
+): Knee[] {
+  const full: KneeParams = { ...DEFAULT_KNEE_PARAMS, ...params };
+  const sorted = [...levels].filter((l) => l.ok > 0).sort((a, b) => a.concurrency - b.concurrency);
+  const knees: Knee[] = [];
+  for (const rule of rules) {
+    const knee = rule.find(sorted, full);
+    if (knee) knees.push(knee);
+  }
+  return knees;
+}

@@ -1,0 +1,38 @@
+import type { Knee, KneeRule, LevelResult } from '../../records/types';
+
+/** Parameters shared by the knee rules. */
+export interface KneeParams {
+  /**
+   * Latency bound of the latency-bound rule, ms per output token (p50).
+   * @default 100
+   */
+  readonly latencyBoundMsPerToken: number;
+  /**
+   * Marginal-gain rule: a step still pays while its Δthroughput / Δlatency is at least this
+   * fraction of the reference (first rising) segment's.
+   * @default 0.1
+   */
+  readonly marginalGainFraction: number;
+  /**
+   * Half-latency rule: how many times the best ms/token a level may reach.
+   * @default 2
+   */
+  readonly latencyGrowthFactor: number;
+}
+
+export const DEFAULT_KNEE_PARAMS: KneeParams = {
+  latencyBoundMsPerToken: 100,
+  marginalGainFraction: 0.1,
+  latencyGrowthFactor: 2,
+};
+
+/**
+ * One knee rule. `find` receives the levels sorted by concurrency, each with at least one
+ * successful request, and returns the knee or undefined when the rule cannot place one.
+ */
+export interface KneeRuleDefinition {
+  readonly rule: KneeRule;
+  /** One line stating the rule, for reports. */
+  readonly summary: string;
+  find(levels: readonly LevelResult[], params: KneeParams): Knee | undefined;
+}

@@ -1,0 +1,93 @@
+import { LEVEL_RESULT_VERSION, type ErrorKind, type LevelResult, type RequestRecord } from '../records/types';
+import { distributionOf } from './distribution';
+
+export interface SummarizeLevelOptions {
+  readonly concurrency: number;
+  /**
+   * Time compression of a local endpoint: every measured duration is multiplied by it (and rates
+   * divided by it), so figures read as if the endpoint ran in real time.
+   * @default 1
+   */
+  readonly speedup?: number;
+}
+
+/** Earliest send and latest end of the records, epoch ms, merged across processes on clockOriginMs + t. */
+function measuredWindowMs(records: readonly RequestRecord[]): number {
+  if (records.length === 0) return 0;
+  let start = Infinity;
+  let end = -Infinity;
+  for (const r of records) {
+    start = Math.min(start, r.clockOriginMs + r.sentMs);
+    end = Math.max(end, r.clockOriginMs + r.endMs);
+  }
+  return Math.max(0, end - start);
+}
+
+function countErrors(records: readonly RequestRecord[]): Partial<Record<ErrorKind, number>> {
+  const errors: Partial<Record<ErrorKind, number>> = {};
+  for (const r of records) {
+    if (r.error !== undefined) errors[r.error] = (errors[r.error] ?? 0) + 1;
+  }
+  return errors;
+}
+
+/**
+ * The statistics of one concurrency level from its raw records (a pure function; merge raw records
+ * of several workers first, never LevelResults, because percentiles cannot be averaged).
+ * Warm-up records are excluded. Latency measures use successful requests only; `clientQueueMs`
+ * uses every measured request. A level with no successful request has all-zero distributions and ok = 0.
+ */
+export function summarizeLevel(records: readonly RequestRecord[], opts: SummarizeLevelOptions): LevelResult {
+  const speedup = opts.speedup ?? 1;
+  const measured = records.filter((r) => r.warmup !== true);
+  const succeeded = measured.filter((r) => r.error === undefined);
+  const errors = countErrors(measured);
+
+  const durationS = (measuredWindowMs(measured) * speedup) / 1000;
+  const perSecond = (count: number): number => (durationS > 0 ? count / durationS : 0);
+
+  let outputTokens = 0;
+  let retries = 0;
+  for (const r of measured) retries += r.retries ?? 0;
+
+  const e2eMs: number[] = [];
+  const msPerToken: number[] = [];
+  const ttftMs: number[] = [];
+  const itlMs: number[] = [];
+  for (const r of succeeded) {
+    outputTokens += r.outputTokens;
+    const e2e = (r.endMs - r.sentMs) * speedup;
+    e2eMs.push(e2e);
+    if (r.outputTokens > 0) msPerToken.push(e2e / r.outputTokens);
+    if (r.firstTokenMs !== undefined) {
+      const ttft = (r.firstTokenMs - r.sentMs) * speedup;
+      ttftMs.push(ttft);
+      if (r.outputTokens > 1) itlMs.push((e2e - ttft) / (r.outputTokens - 1));
+    }
+  }
+  const clientQueueMs = measured.map((r) => (r.sentMs - r.scheduledMs) * speedup);
+
+  return {
+    schemaVersion: LEVEL_RESULT_VERSION,
+    concurrency: opts.concurrency,
+    requests: measured.length,
+    ok: succeeded.length,
+    errors,
+    retries,
+    durationS,
+    requestsPerS: perSecond(measured.length),
+    outputTokens,
+    throughputTokensPerS: perSecond(outputTokens),
+    latencyMsPerToken: distributionOf(msPerToken),
+    e2eMs: distributionOf(e2eMs),
+    ...(ttftMs.length > 0 ? { ttftMs: distributionOf(ttftMs) } : {}),
+    ...(itlMs.length > 0 ? { itlMs: distributionOf(itlMs) } : {}),
+    ...(clientQueueMs.length > 0 ? { clientQueueMs: distributionOf(clientQueueMs) } : {}),
+    timeouts: errors.timeout ?? 0,
+  };
+}
+
+/** Errors / requests of a level (0 for an empty level). */
+export function errorRate(level: LevelResult): number {
+  return level.requests > 0 ? (level.requests - level.ok) / level.requests : 0;
+}

@@ -1,0 +1,49 @@
+import { ERROR_KINDS, type Distribution, type LevelResult, type SweepResult } from '../records/types';
+
+const DISTRIBUTION_FIELDS: readonly (keyof Distribution)[] = ['mean', 'p50', 'p90', 'p99', 'min', 'max'];
+const DISTRIBUTIONS = ['latencyMsPerToken', 'e2eMs', 'ttftMs', 'itlMs', 'clientQueueMs'] as const;
+
+type Column = readonly [header: string, value: (sweep: SweepResult, level: LevelResult) => string | number | undefined];
+
+/** Every LevelResult field flattened (distributions as `name.stat`, errors as `errors.kind`), prefixed by the sweep's identity. */
+const COLUMNS: readonly Column[] = [
+  ['label', (s) => s.label],
+  ['targetKind', (s) => s.target.kind],
+  ['targetAddress', (s) => s.target.address],
+  ['inferenceComponent', (s) => s.target.inferenceComponent],
+  ['speedup', (s) => s.target.speedup],
+  ['payloadInputTokens', (s) => s.payload.inputTokens],
+  ['payloadOutputTokens', (s) => s.payload.outputTokens],
+  ['instanceType', (s) => s.deployment?.instanceType],
+  ['hourlyUsd', (s) => s.deployment?.hourlyUsd],
+  ['concurrency', (_, l) => l.concurrency],
+  ['requests', (_, l) => l.requests],
+  ['ok', (_, l) => l.ok],
+  ...ERROR_KINDS.map((k): Column => [`errors.${k}`, (_, l) => l.errors[k] ?? 0]),
+  ['retries', (_, l) => l.retries],
+  ['timeouts', (_, l) => l.timeouts],
+  ['durationS', (_, l) => l.durationS],
+  ['requestsPerS', (_, l) => l.requestsPerS],
+  ['outputTokens', (_, l) => l.outputTokens],
+  ['throughputTokensPerS', (_, l) => l.throughputTokensPerS],
+  ...DISTRIBUTIONS.flatMap((d) => DISTRIBUTION_FIELDS.map((f): Column => [`${d}.${f}`, (_, l) => l[d]?.[f]])),
+];
+
+/** RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled. */
+function csvField(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One row per sweep × level, sorted by concurrency within a sweep; absent measures are empty cells. */
+export function renderCsv(sweeps: readonly SweepResult[]): string {
+  const lines = [COLUMNS.map(([h]) => h).join(',')];
+  for (const sweep of sweeps) {
+    const levels = [...sweep.levels].sort((a, b) => a.concurrency - b.concurrency);
+    for (const level of levels) lines.push(COLUMNS.map(([, value]) => csvField(value(sweep, level))).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export const CSV_HEADERS: readonly string[] = COLUMNS.map(([h]) => h);

@@ -1,0 +1,196 @@
+import { recommend, type Recommendation } from '../analysis/recommend';
+import { ERROR_KINDS, type ErrorKind, type SweepResult } from '../records/types';
+import { formatMeasure, formatUsd, MISSING } from './format';
+
+/** A table of a report, independent of its output format. Cells are preformatted strings. */
+export interface ReportTable {
+  readonly id: string;
+  readonly title: string;
+  readonly caption?: string;
+  readonly headers: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+/** The content of a report: banners first, then tables in reading order. */
+export interface ReportModel {
+  readonly title: string;
+  /** Partial-report and early-stop notices. */
+  readonly banners: readonly string[];
+  readonly tables: readonly ReportTable[];
+  readonly recommendations: readonly Recommendation[];
+}
+
+export interface ReportOptions {
+  /** Latency bound for recommendations, p50 ms per output token. @default 100 */
+  readonly latencyBoundMsPerToken?: number;
+}
+
+const DEFAULT_LATENCY_BOUND_MS_PER_TOKEN = 100;
+
+function concurrencyColumns(sweeps: readonly SweepResult[]): number[] {
+  const all = new Set<number>();
+  for (const s of sweeps) for (const l of s.levels) all.add(l.concurrency);
+  return [...all].sort((a, b) => a - b);
+}
+
+function banners(sweeps: readonly SweepResult[]): string[] {
+  const out: string[] = [];
+  for (const s of sweeps) {
+    if (s.failure) out.push(`Partial report: sweep '${s.label}' failed at ${s.failure.step}: ${s.failure.message}`);
+    if (s.stopReason !== undefined && s.stopReason !== 'completed') out.push(`Sweep '${s.label}' stopped early: ${s.stopReason}`);
+  }
+  return out;
+}
+
+function configurationTable(sweeps: readonly SweepResult[]): ReportTable {
+  return {
+    id: 'configurations',
+    title: 'Configurations',
+    headers: ['Configuration', 'Target', 'Model', 'Instance', 'TP', 'Copies', 'Instances', 'Input tokens', 'Output tokens', 'Speedup', 'Started'],
+    rows: sweeps.map((s) => [
+      s.label,
+      `${s.target.kind} ${s.target.address}${s.target.inferenceComponent ? ` (${s.target.inferenceComponent})` : ''}`,
+      s.deployment?.model ?? MISSING,
+      s.deployment?.instanceType ?? MISSING,
+      String(s.deployment?.tp ?? MISSING),
+      String(s.deployment?.copies ?? MISSING),
+      String(s.deployment?.instances ?? MISSING),
+      String(s.payload.inputTokens),
+      String(s.payload.outputTokens),
+      s.target.speedup !== undefined && s.target.speedup !== 1 ? `${s.target.speedup}×` : MISSING,
+      s.startedAt,
+    ]),
+  };
+}
+
+/** Rows = configuration, columns = concurrency, like the published study. */
+function curveTable(sweeps: readonly SweepResult[], id: string, title: string, measure: (s: SweepResult, c: number) => number | undefined): ReportTable {
+  const columns = concurrencyColumns(sweeps);
+  return {
+    id,
+    title,
+    headers: ['Configuration', ...columns.map(String)],
+    rows: sweeps.map((s) => [s.label, ...columns.map((c) => formatMeasure(measure(s, c)))]),
+  };
+}
+
+function levelAt(s: SweepResult, c: number) {
+  const level = s.levels.find((l) => l.concurrency === c);
+  return level && level.ok > 0 ? level : undefined;
+}
+
+function summaryTable(sweeps: readonly SweepResult[]): ReportTable {
+  return {
+    id: 'summary',
+    title: 'Summary',
+    headers: ['Configuration', 'Max throughput (tokens/s)', 'at c', 'Min latency (ms/token)', 'at c', 'Max feasible c', 'Knee c', 'Knee rule', 'Cost (USD/h)', 'USD per 1M tokens', 'Stop reason'],
+    rows: sweeps.map((s) => [
+      s.label,
+      formatMeasure(s.maxThroughput?.tokensPerS),
+      String(s.maxThroughput?.concurrency ?? MISSING),
+      formatMeasure(s.minLatency?.msPerToken),
+      String(s.minLatency?.concurrency ?? MISSING),
+      String(s.maxFeasibleConcurrency ?? MISSING),
+      String(s.knee?.concurrency ?? MISSING),
+      s.knee ? `${s.knee.rule}${s.knee.detail ? ` (${s.knee.detail})` : ''}` : MISSING,
+      formatUsd(s.cost?.hourlyUsd ?? s.deployment?.hourlyUsd),
+      formatUsd(s.cost?.usdPerMillionTokensAtMaxThroughput),
+      s.failure ? `failed: ${s.failure.step}` : (s.stopReason ?? MISSING),
+    ]),
+  };
+}
+
+function kneeTable(sweeps: readonly SweepResult[]): ReportTable {
+  const rules = ['latency-bound', 'marginal-gain', 'half-latency', 'predicted'] as const;
+  const used = rules.filter((r) => sweeps.some((s) => s.knees?.some((k) => k.rule === r)));
+  return {
+    id: 'knees',
+    title: 'Knee by rule (concurrency)',
+    caption: 'latency-bound: highest c with p50 ms/token under the bound; marginal-gain: last c before Δtokens/s per Δms/token falls below a fraction (default 10 %) of the first rising step; half-latency: highest c whose p50 ms/token is at most twice the best.',
+    headers: ['Configuration', ...used],
+    rows: sweeps.map((s) => [s.label, ...used.map((r) => String(s.knees?.find((k) => k.rule === r)?.concurrency ?? MISSING))]),
+  };
+}
+
+/** Per-level figures of one sweep beyond the curve: rates, latency percentiles, streaming timings. */
+function levelDetailTable(s: SweepResult, index: number): ReportTable {
+  const streamed = s.levels.some((l) => l.ttftMs !== undefined);
+  const headers = ['c', 'Requests', 'OK', 'Requests/s', 'Tokens/s', 'ms/token mean', 'p50', 'p90', 'p99', 'e2e ms p50', 'e2e ms p99'];
+  if (streamed) headers.push('TTFT ms p50', 'TTFT ms p99', 'ITL ms p50', 'ITL ms p99');
+  headers.push('Client queue ms p99', 'Duration s');
+  return {
+    id: `levels-${index + 1}`,
+    title: `Levels: ${s.label}`,
+    headers,
+    rows: [...s.levels]
+      .sort((a, b) => a.concurrency - b.concurrency)
+      .map((l) => {
+        const ok = l.ok > 0;
+        const m = (v: number | undefined): string => (ok ? formatMeasure(v) : MISSING);
+        const row = [String(l.concurrency), String(l.requests), String(l.ok), formatMeasure(l.requestsPerS), formatMeasure(l.throughputTokensPerS)];
+        row.push(m(l.latencyMsPerToken.mean), m(l.latencyMsPerToken.p50), m(l.latencyMsPerToken.p90), m(l.latencyMsPerToken.p99), m(l.e2eMs.p50), m(l.e2eMs.p99));
+        if (streamed) row.push(m(l.ttftMs?.p50), m(l.ttftMs?.p99), m(l.itlMs?.p50), m(l.itlMs?.p99));
+        row.push(formatMeasure(l.clientQueueMs?.p99), formatMeasure(l.durationS));
+        return row;
+      }),
+  };
+}
+
+function recommendationTable(recs: readonly Recommendation[], bound: number): ReportTable {
+  return {
+    id: 'recommendations',
+    title: 'Recommendations',
+    caption: `Latency bound: p50 ms/token < ${bound}. Only feasible levels (no timeouts, error rate within the allowance) compete.`,
+    headers: ['Goal', 'Configuration', 'Concurrency', 'Value', 'Why'],
+    rows: recs.map((r) => [
+      r.goal,
+      r.label,
+      String(r.concurrency),
+      `${r.unit.startsWith('USD') ? formatUsd(r.value) : formatMeasure(r.value)} ${r.unit}`,
+      r.why,
+    ]),
+  };
+}
+
+function errorTable(sweeps: readonly SweepResult[]): ReportTable {
+  const seen = ERROR_KINDS.filter((k) => sweeps.some((s) => s.levels.some((l) => (l.errors[k] ?? 0) > 0)));
+  const rows = sweeps.flatMap((s) =>
+    s.levels
+      .filter((l) => l.ok < l.requests || l.retries > 0)
+      .map((l) => [s.label, String(l.concurrency), String(l.requests), String(l.ok), ...seen.map((k: ErrorKind) => String(l.errors[k] ?? 0)), String(l.retries)]),
+  );
+  return {
+    id: 'errors',
+    title: 'Errors by kind',
+    ...(rows.length === 0 ? { caption: 'No request failed and none was retried.' } : {}),
+    headers: ['Configuration', 'c', 'Requests', 'OK', ...seen, 'Retries'],
+    rows,
+  };
+}
+
+/** True for a column whose cells are all numbers (or missing): renderers right-align it. */
+export function isNumericColumn(table: ReportTable, index: number): boolean {
+  const cells = table.rows.map((row) => row[index]).filter((cell) => cell !== MISSING);
+  return cells.length > 0 && cells.every((cell) => /^-?[\d.]+(×| [A-Za-z/0-9. ]+)?$/.test(cell));
+}
+
+/** Everything a report shows, as preformatted tables; Markdown and HTML render this same model. */
+export function buildReportModel(sweeps: readonly SweepResult[], opts: ReportOptions = {}): ReportModel {
+  const bound = opts.latencyBoundMsPerToken ?? DEFAULT_LATENCY_BOUND_MS_PER_TOKEN;
+  const recommendations = recommend(sweeps, { latencyBoundMsPerToken: bound });
+  return {
+    title: sweeps.length === 1 ? `LLM endpoint benchmark: ${sweeps[0].label}` : `LLM endpoint benchmark: ${sweeps.length} configurations`,
+    banners: banners(sweeps),
+    tables: [
+      configurationTable(sweeps),
+      curveTable(sweeps, 'throughput', 'Throughput (output tokens/s, whole endpoint)', (s, c) => levelAt(s, c)?.throughputTokensPerS),
+      curveTable(sweeps, 'latency', 'Latency (ms per output token, p50)', (s, c) => levelAt(s, c)?.latencyMsPerToken.p50),
+      summaryTable(sweeps),
+      kneeTable(sweeps),
+      recommendationTable(recommendations, bound),
+      errorTable(sweeps),
+      ...sweeps.map(levelDetailTable),
+    ],
+    recommendations,
+  };
+}
