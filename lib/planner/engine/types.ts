@@ -3,6 +3,8 @@
  * advanced in virtual time (ms). The planner's closed-loop simulation and the local endpoint's
  * real-time server both drive it through this interface.
  */
+import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../../catalog/types';
+import type { StepTimeParams } from '../calibration/params';
 
 export interface EngineRequest {
   /** Caller's id, unique among requests in flight. */
@@ -17,7 +19,15 @@ export type EngineEvent =
   /** One output token of a request (index 0 = first token). */
   | { readonly type: 'token'; readonly id: string; readonly index: number; readonly atMs: number }
   /** Request finished: all tokens generated. */
-  | { readonly type: 'done'; readonly id: string; readonly atMs: number; readonly inputTokens: number; readonly generatedTokens: number }
+  | {
+      readonly type: 'done';
+      readonly id: string;
+      readonly atMs: number;
+      readonly inputTokens: number;
+      readonly generatedTokens: number;
+      /** When the first token was produced (end of the request's prefill pass). */
+      readonly firstTokenAtMs?: number;
+    }
   /** Request refused or abandoned by the engine. */
   | {
       readonly type: 'rejected';
@@ -41,4 +51,38 @@ export interface ServingEngine {
   nextEventMs(): number | undefined;
   /** Requests accepted and not finished. */
   inFlight(): number;
+}
+
+export type RouterPolicy = 'least-outstanding' | 'random';
+
+/** An endpoint of `instances` × `copies` identical TGI replicas of one model, each sharded over `tp` GPUs. */
+export interface EndpointEngineConfig {
+  readonly model: ModelSpec;
+  readonly instance: InstanceTypeSpec;
+  readonly tp: number;
+  /** Model copies (inference components) per instance; copies × tp ≤ GPUs of the instance. */
+  readonly copies: number;
+  readonly instances: number;
+  readonly tgi: TgiSettings;
+  /**
+   * How requests are spread over replicas.
+   * @default 'least-outstanding'
+   */
+  readonly router?: RouterPolicy;
+  /** Seed of the random router. @default 1 */
+  readonly seed?: number;
+  /**
+   * SageMaker's invocation deadline, ms. Informational: the engine never cuts a request itself;
+   * callers (predict, the local endpoint) apply the deadline and call `cancel()`.
+   * @default 60000
+   */
+  readonly invocationTimeoutMs?: number;
+  /**
+   * Emit a `token` event per generated token (the streaming local endpoint needs them). Off, only
+   * `done` and `rejected` events are emitted, which keeps large closed-loop simulations fast.
+   * @default false
+   */
+  readonly emitTokenEvents?: boolean;
+  /** Step-time parameters. @default the calibrated ones (lib/planner/calibration/params.json) */
+  readonly stepTimeParams?: StepTimeParams;
 }

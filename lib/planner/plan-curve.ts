@@ -1,0 +1,71 @@
+/**
+ * `llm-bench plan --concurrency ...`: the planner's view plus the engine's predicted curve
+ * (issue 5, item 2), in the shapes the load generator reports.
+ */
+import { getInstanceType, getModel } from '../catalog';
+import { UserInputError } from '../errors';
+import type { Knee } from '../../loadtest/records/types';
+import { costPerMillionTokensUsd } from './cost';
+import { planConfiguration, type PlanRequest, type PlanView } from './plan';
+import { predictCurve, type PredictedLevel } from './predict';
+
+export interface PlanWithCurveRequest extends PlanRequest {
+  /** Concurrency levels to predict; none → no curve. */
+  readonly concurrency?: readonly number[];
+}
+
+export interface PlanWithCurve extends PlanView {
+  readonly curve?: readonly PredictedLevel[];
+  readonly maxFeasibleConcurrency?: number;
+  readonly maxThroughput?: { readonly concurrency: number; readonly tokensPerS: number };
+  readonly knee?: Knee;
+  /** Cost per 1M output tokens at the predicted max throughput, USD. */
+  readonly usdPerMillionTokensAtMaxThroughput?: number;
+  /** Why no curve was predicted although levels were asked for (configuration does not fit or is refused). */
+  readonly curveSkippedReason?: string;
+}
+
+/** Parses `1,2,4,8` into sorted distinct whole numbers ≥ 1. */
+export function parseConcurrencyList(spec: string, field = '--concurrency'): number[] {
+  const levels = spec.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  if (levels.length === 0) throw new UserInputError(field, `'${spec}' lists no levels; give e.g. 1,2,4,8`);
+  const numbers = levels.map((text) => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < 1) throw new UserInputError(field, `'${text}' is not a whole number ≥ 1 (in '${spec}')`);
+    return value;
+  });
+  return [...new Set(numbers)].sort((a, b) => a - b);
+}
+
+/** The plan, and with `concurrency` the predicted curve, max feasible concurrency, max throughput and knee. */
+export function planWithCurve(request: PlanWithCurveRequest): PlanWithCurve {
+  const view = planConfiguration(request);
+  const levels = request.concurrency ?? [];
+  if (levels.length === 0) return view;
+  const skip = !view.fits ? view.reason : view.problems.length > 0 ? view.problems.join('; ') : undefined;
+  if (skip !== undefined) return { ...view, curve: [], curveSkippedReason: skip };
+
+  const predicted = predictCurve({
+    model: typeof request.model === 'string' ? getModel(request.model) : request.model,
+    instance: typeof request.instance === 'string' ? getInstanceType(request.instance) : request.instance,
+    tp: view.tp,
+    copies: view.copies,
+    instances: view.instances,
+    inputTokens: view.inputTokens,
+    outputTokens: view.outputTokens,
+    tgi: request.tgi,
+    concurrency: levels,
+  });
+  return {
+    ...view,
+    curve: predicted.curve,
+    ...(predicted.maxFeasibleConcurrency !== undefined ? { maxFeasibleConcurrency: predicted.maxFeasibleConcurrency } : {}),
+    ...(predicted.maxThroughput !== undefined
+      ? {
+          maxThroughput: predicted.maxThroughput,
+          usdPerMillionTokensAtMaxThroughput: costPerMillionTokensUsd(view.hourlyUsd, predicted.maxThroughput.tokensPerS),
+        }
+      : {}),
+    ...(predicted.knee !== undefined ? { knee: predicted.knee } : {}),
+  };
+}

@@ -1,0 +1,220 @@
+import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
+import { UserInputError } from '../errors';
+import { distributionOf } from '../../loadtest/analysis/distribution';
+import { isFeasible, summarizeSweep } from '../../loadtest/analysis/summarize-sweep';
+import { LEVEL_RESULT_VERSION, type ErrorKind, type Knee, type LevelResult, type SweepResult } from '../../loadtest/records/types';
+import type { StepTimeParams } from './calibration/params';
+import { simulateClosedLoop, type SimulatedRequest } from './engine/closed-loop';
+import { createEndpointEngine } from './engine/endpoint';
+import type { RouterPolicy } from './engine/types';
+import { criticalBatch } from './roofline';
+import { effectiveBatchTotalTokens, resolveTgiSettings } from './tgi-settings';
+
+/**
+ * The latency-throughput curve of a configuration before deploying it: a closed-loop client of
+ * c workers against the serving engine, in virtual time, per concurrency level. Levels come out in
+ * the same shapes the load generator measures (LevelResult, SweepResult), so reports render both.
+ */
+
+export interface PredictOptions {
+  readonly model: ModelSpec;
+  readonly instance: InstanceTypeSpec;
+  readonly tp: number;
+  /** Model copies per instance. @default 1 */
+  readonly copies?: number;
+  /** @default 1 */
+  readonly instances?: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** TGI overrides on top of the model's JumpStart defaults. */
+  readonly tgi?: Partial<TgiSettings>;
+  readonly concurrency: readonly number[];
+  /** @default 60000 */
+  readonly invocationTimeoutMs?: number;
+  readonly router?: RouterPolicy;
+  readonly seed?: number;
+  /** Step-time parameters (calibration runs pass candidates). @default the calibrated ones */
+  readonly stepTimeParams?: StepTimeParams;
+  /**
+   * Stop at the first infeasible level, as a sweep's stop rules do (higher levels are not simulated
+   * and are absent from the result).
+   * @default false
+   */
+  readonly stopAtFirstInfeasible?: boolean;
+}
+
+export interface PredictedLevel {
+  readonly concurrency: number;
+  readonly throughputTokensPerS: number;
+  /** Mean over successful requests of e2e time / generated tokens. */
+  readonly latencyMsPerToken: number;
+  readonly e2eMsP50: number;
+  readonly ttftMsP50: number;
+  /** No timeout, error rate ≤ 1 %. */
+  readonly feasible: boolean;
+  readonly timeouts: number;
+  readonly overloaded: number;
+}
+
+export interface PredictedCurve {
+  readonly curve: PredictedLevel[];
+  readonly maxFeasibleConcurrency?: number;
+  readonly maxThroughput?: { readonly concurrency: number; readonly tokensPerS: number };
+  readonly knee?: Knee;
+}
+
+const ERROR_KIND_OF: Readonly<Record<Exclude<SimulatedRequest['outcome'], 'ok'>, ErrorKind>> = {
+  timeout: 'timeout',
+  overloaded: 'overloaded',
+  too_long: 'client_error',
+};
+
+function levelFromRequests(concurrency: number, requests: readonly SimulatedRequest[], windowMs: number): LevelResult {
+  const errors: Partial<Record<ErrorKind, number>> = {};
+  const e2eMs: number[] = [];
+  const msPerToken: number[] = [];
+  const ttftMs: number[] = [];
+  let outputTokens = 0;
+  for (const r of requests) {
+    if (r.outcome !== 'ok') {
+      const kind = ERROR_KIND_OF[r.outcome];
+      errors[kind] = (errors[kind] ?? 0) + 1;
+      continue;
+    }
+    outputTokens += r.outputTokens;
+    e2eMs.push(r.endMs - r.sentMs);
+    msPerToken.push((r.endMs - r.sentMs) / Math.max(1, r.outputTokens));
+    if (r.firstTokenMs !== undefined) ttftMs.push(r.firstTokenMs - r.sentMs);
+  }
+  const durationS = windowMs / 1000;
+  const ok = e2eMs.length;
+  return {
+    schemaVersion: LEVEL_RESULT_VERSION,
+    concurrency,
+    requests: requests.length,
+    ok,
+    errors,
+    retries: 0,
+    durationS,
+    requestsPerS: durationS > 0 ? ok / durationS : 0,
+    outputTokens,
+    throughputTokensPerS: durationS > 0 ? outputTokens / durationS : 0,
+    latencyMsPerToken: distributionOf(msPerToken),
+    e2eMs: distributionOf(e2eMs),
+    ...(ttftMs.length > 0 ? { ttftMs: distributionOf(ttftMs) } : {}),
+    timeouts: errors.timeout ?? 0,
+  };
+}
+
+/** Simulates one concurrency level: warm-up of c completions, then a window of max(3c, 16) completions. */
+export function predictLevel(opts: PredictOptions, concurrency: number): LevelResult {
+  // A sweep that stops at the first infeasible level needs only to know that it is infeasible.
+  const stopWhenInfeasible = opts.stopAtFirstInfeasible === true;
+  const whole = (field: string, value: number): void => {
+    if (!Number.isInteger(value) || value < 1) throw new UserInputError(field, `must be a whole number ≥ 1, got ${value}`);
+  };
+  whole('concurrency', concurrency);
+  whole('inputTokens', opts.inputTokens);
+  whole('outputTokens', opts.outputTokens);
+  const engine = createEndpointEngine({
+    model: opts.model,
+    instance: opts.instance,
+    tp: opts.tp,
+    copies: opts.copies ?? 1,
+    instances: opts.instances ?? 1,
+    tgi: resolveTgiSettings(opts.model, opts.instance, opts.tp, opts.tgi),
+    router: opts.router,
+    seed: opts.seed,
+    stepTimeParams: opts.stepTimeParams,
+  });
+  const result = simulateClosedLoop(engine, {
+    concurrency,
+    inputTokens: opts.inputTokens,
+    outputTokens: opts.outputTokens,
+    invocationTimeoutMs: opts.invocationTimeoutMs,
+    warmupCompletions: concurrency,
+    measuredCompletions: Math.max(3 * concurrency, 16),
+    stopWhenInfeasible,
+  });
+  return levelFromRequests(concurrency, result.requests, result.windowEndMs - result.windowStartMs);
+}
+
+function toPredictedLevel(level: LevelResult): PredictedLevel {
+  return {
+    concurrency: level.concurrency,
+    throughputTokensPerS: level.throughputTokensPerS,
+    latencyMsPerToken: level.latencyMsPerToken.mean,
+    e2eMsP50: level.e2eMs.p50,
+    ttftMsP50: level.ttftMs?.p50 ?? 0,
+    feasible: isFeasible(level),
+    timeouts: level.timeouts,
+    overloaded: level.errors.overloaded ?? 0,
+  };
+}
+
+/** The predicted sweep in the measured shapes (target kind 'predicted'). */
+export function predictSweep(opts: PredictOptions & { readonly label?: string }): SweepResult {
+  const startedAt = new Date().toISOString();
+  const copies = opts.copies ?? 1;
+  const instances = opts.instances ?? 1;
+  const levels: LevelResult[] = [];
+  let stopReason = 'completed';
+  for (const c of [...opts.concurrency].sort((a, b) => a - b)) {
+    const level = predictLevel(opts, c);
+    levels.push(level);
+    if (opts.stopAtFirstInfeasible === true && !isFeasible(level)) {
+      stopReason = `infeasible at c=${c}`;
+      break;
+    }
+  }
+  const label = opts.label ?? `${opts.model.id} on ${instances} × ${opts.instance.name} (TP ${opts.tp}, ${copies} cop${copies === 1 ? 'y' : 'ies'})`;
+  const sweep = summarizeSweep({
+    label,
+    target: { kind: 'predicted', address: `predict:${opts.model.id}@${opts.instance.name}` },
+    payload: { inputTokens: opts.inputTokens, outputTokens: opts.outputTokens },
+    deployment: {
+      model: opts.model.id,
+      instanceType: opts.instance.name,
+      instances,
+      tp: opts.tp,
+      copies,
+      hourlyUsd: opts.instance.price.usd * instances,
+    },
+    levels,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    stopReason,
+    invocationTimeoutMs: opts.invocationTimeoutMs ?? 60_000,
+  });
+  const theory = theoryKnee(opts, levels);
+  return theory === undefined ? sweep : { ...sweep, knees: [...(sweep.knees ?? []), theory] };
+}
+
+/**
+ * The knee the accelerator specs predict (CONTEXT.md): where the batch per replica reaches the KV
+ * cache limit (requests queue) or the critical batch B* (steps turn compute-bound), whichever comes
+ * first, times the replicas; placed at the highest simulated level not above it.
+ */
+export function theoryKnee(opts: PredictOptions, levels: readonly LevelResult[]): Knee | undefined {
+  const tgi = resolveTgiSettings(opts.model, opts.instance, opts.tp, opts.tgi);
+  const kvBatch = Math.floor(effectiveBatchTotalTokens(opts.model, opts.instance, opts.tp, tgi) / (opts.inputTokens + opts.outputTokens));
+  const bStar = criticalBatch(opts.instance.accelerator);
+  const perReplica = Math.min(kvBatch, bStar, tgi.maxConcurrentRequests);
+  const replicas = (opts.copies ?? 1) * (opts.instances ?? 1);
+  const limit = perReplica * replicas;
+  const below = levels.filter((l) => l.concurrency <= limit).map((l) => l.concurrency);
+  if (below.length === 0 || perReplica < 1) return undefined;
+  const bound = perReplica === kvBatch ? `KV cache holds ${kvBatch} sequences` : perReplica === bStar ? `critical batch B* = ${bStar}` : `MAX_CONCURRENT_REQUESTS = ${perReplica}`;
+  return { concurrency: Math.max(...below), rule: 'predicted', detail: `${bound} per replica × ${replicas} replica${replicas === 1 ? '' : 's'} = ${limit}` };
+}
+
+/** The predicted curve: per level figures plus max feasible concurrency, max throughput and knee. */
+export function predictCurve(opts: PredictOptions): PredictedCurve {
+  const sweep = predictSweep(opts);
+  return {
+    curve: sweep.levels.map(toPredictedLevel),
+    ...(sweep.maxFeasibleConcurrency !== undefined ? { maxFeasibleConcurrency: sweep.maxFeasibleConcurrency } : {}),
+    ...(sweep.maxThroughput !== undefined ? { maxThroughput: sweep.maxThroughput } : {}),
+    ...(sweep.knee !== undefined ? { knee: sweep.knee } : {}),
+  };
+}
