@@ -38,11 +38,18 @@ export function closeMatches(name: string, candidates: readonly string[]): strin
   return scored.slice(0, MAX_SUGGESTIONS).map((s) => s.candidate);
 }
 
+/** An unknown name: close matches when there are some, else every known name, so the user sees what is allowed. */
+function unknownName(field: string, kind: string, name: string, wanted: string, candidates: readonly string[], known: readonly string[]): UnknownNameError {
+  const error = new UnknownNameError(field, kind, name, closeMatches(wanted, candidates));
+  if (error.suggestions.length === 0) error.message += `; known ${kind}s: ${known.join(', ')}`;
+  return error;
+}
+
 export function getModel(name: string, field = '--model'): ModelSpec {
   const wanted = name.trim().toLowerCase();
   const found = MODELS.find((m) => m.id === wanted || m.jumpStartId === wanted);
   if (found) return found;
-  throw new UnknownNameError(field, 'model', name, closeMatches(wanted, MODELS.flatMap((m) => [m.id, m.jumpStartId])));
+  throw unknownName(field, 'model', name, wanted, MODELS.flatMap((m) => [m.id, m.jumpStartId]), MODELS.map((m) => m.id));
 }
 
 export function listModels(): readonly ModelSpec[] {
@@ -59,7 +66,8 @@ export function getInstanceType(name: string, field = '--instance'): InstanceTyp
   const wanted = normalizeInstanceName(name);
   const found = INSTANCE_TYPES.find((i) => i.name === wanted);
   if (found) return found;
-  throw new UnknownNameError(field, 'instance type', name, closeMatches(wanted, INSTANCE_TYPES.map((i) => i.name)));
+  const names = INSTANCE_TYPES.map((i) => i.name);
+  throw unknownName(field, 'instance type', name, wanted, names, names);
 }
 
 export function listInstanceTypes(): readonly InstanceTypeSpec[] {

@@ -19,7 +19,7 @@ export function parsePriceOverrides(spec: string, field = '--price'): PriceOverr
     const valueText = entry.slice(eq + 1).trim();
     const usd = Number(valueText);
     if (!/^\d+(\.\d+)?$/.test(valueText) || !Number.isFinite(usd) || usd <= 0) {
-      throw new UserInputError(field, `price '${valueText}' for ${name} must be a positive number of USD per hour`);
+      throw new UserInputError(field, `price '${valueText}' for ${name} must be a positive decimal number of USD per hour (e.g. 1.6)`);
     }
     if (name in overrides) throw new UserInputError(field, `${name} is given more than once`);
     overrides[name] = usd;

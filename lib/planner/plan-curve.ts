@@ -27,8 +27,9 @@ export interface PlanWithCurve extends PlanView {
 
 /** Parses `1,2,4,8` into sorted distinct whole numbers ≥ 1. */
 export function parseConcurrencyList(spec: string, field = '--concurrency'): number[] {
-  const levels = spec.split(',').map((part) => part.trim()).filter((part) => part !== '');
-  if (levels.length === 0) throw new UserInputError(field, `'${spec}' lists no levels; give e.g. 1,2,4,8`);
+  const levels = spec.split(',').map((part) => part.trim());
+  if (levels.every((part) => part === '')) throw new UserInputError(field, `'${spec}' lists no levels; give e.g. 1,2,4,8`);
+  if (levels.includes('')) throw new UserInputError(field, `'${spec}' has an empty entry; give whole numbers separated by commas, e.g. 1,2,4,8`);
   const numbers = levels.map((text) => {
     const value = Number(text);
     if (!/^\d+$/.test(text) || value < 1) throw new UserInputError(field, `'${text}' is not a whole number ≥ 1 (in '${spec}')`);

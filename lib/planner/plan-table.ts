@@ -23,12 +23,14 @@ function curveTable(plan: PlanWithCurve): string[] {
   if (plan.curve === undefined) return [];
   if (plan.curve.length === 0) return ['', `predicted curve: skipped (${plan.curveSkippedReason ?? 'no levels'})`];
   const header = ['concurrency', 'tokens/s', 'ms/token', 'e2e p50 ms', 'TTFT p50 ms', 'feasible', 'timeouts', 'overloaded'];
+  // A level where no request completed has no latency: show a dash, not a perfect 0 ms.
+  const latency = (completed: boolean, n: number, digits: number): string => (completed ? fixed(n, digits) : '—');
   const rows = plan.curve.map((level) => [
     String(level.concurrency),
     fixed(level.throughputTokensPerS, 0),
-    fixed(level.latencyMsPerToken, 1),
-    fixed(level.e2eMsP50, 0),
-    fixed(level.ttftMsP50, 0),
+    latency(level.e2eMsP50 > 0, level.latencyMsPerToken, 1),
+    latency(level.e2eMsP50 > 0, level.e2eMsP50, 0),
+    latency(level.ttftMsP50 > 0, level.ttftMsP50, 0),
     level.feasible ? 'yes' : 'no',
     String(level.timeouts),
     String(level.overloaded),
@@ -43,6 +45,11 @@ function curveTable(plan: PlanWithCurve): string[] {
   return ['', 'predicted curve (engine, virtual time):', pad(header, widths), ...rows.map((r) => pad(r, widths)), '', ...summary];
 }
 
+function fitsOn(alternatives: NonNullable<PlanWithCurve['fitsOn']>): string {
+  if (alternatives.length === 0) return 'no instance type of the catalog';
+  return alternatives.map((a) => `${a.instance} TP ${a.tp} (${fixed(a.hourlyUsd, 3)} USD/h)`).join(', ');
+}
+
 /** The plan as a table for people; `--json` prints the same object as JSON. */
 export function renderPlanTable(plan: PlanWithCurve): string {
   const copies = `${plan.copies} cop${plan.copies === 1 ? 'y' : 'ies'} × ${plan.instances} instance${plan.instances === 1 ? '' : 's'}`;
@@ -50,6 +57,7 @@ export function renderPlanTable(plan: PlanWithCurve): string {
   const rows = labelled([
     ['payload', `${plan.inputTokens} input + ${plan.outputTokens} output tokens`],
     ['fits', plan.fits ? 'yes' : `NO: ${plan.reason ?? ''}${plan.shortfallGB !== undefined ? ` (short by ${fixed(plan.shortfallGB, 2)} GB)` : ''}`],
+    ...(plan.fitsOn !== undefined ? [['fits instead on', fitsOn(plan.fitsOn)] as const] : []),
     ['valid TP degrees', plan.validTpDegrees.join(', ')],
     ['weights', `${gb(plan.weightsBytes)} (${gb(plan.weightsBytesPerShard)} per shard)`],
     ['KV cache per token', `${fixed(plan.kvBytesPerToken / MiB, 3)} MiB (${int(plan.kvBytesPerToken)} B)`],

@@ -4,7 +4,7 @@
  * A configuration that does not fit is reported (`fits: false` with the reason), never thrown;
  * settings that cannot be deployed at all (TP beyond the instance, copies × TP > GPUs) are user errors.
  */
-import { getInstanceType, getModel, type PriceOverrides } from '../catalog';
+import { getInstanceType, getModel, listInstanceTypes, type PriceOverrides } from '../catalog';
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
 import { UserInputError } from '../errors';
 import { costPerMillionTokensUsd, deploymentHourlyUsd } from './cost';
@@ -71,6 +71,8 @@ export interface PlanView {
   readonly fits: boolean;
   readonly reason?: string;
   readonly shortfallGB?: number;
+  /** When it does not fit: the cheapest instance types (with the smallest TP) that hold the model, cheapest first. */
+  readonly fitsOn?: readonly { readonly instance: string; readonly tp: number; readonly hourlyUsd: number }[];
   /** Price of all instances per hour, USD. */
   readonly hourlyUsd: number;
   /** hourlyUsd × 10^6 / (throughputTokensPerSBatch1 × 3600). */
@@ -116,6 +118,19 @@ function payloadProblems(request: { inputTokens: number; outputTokens: number },
   return problems;
 }
 
+const MAX_ALTERNATIVES = 3;
+
+/** Cheapest instance types of the catalog holding the model (smallest fitting TP on each). */
+export function cheapestFittingInstances(model: ModelSpec, tokensPerSequence: number, priceOverrides?: PriceOverrides): NonNullable<PlanView['fitsOn']> {
+  return listInstanceTypes()
+    .flatMap((instance) => {
+      const tp = validTpDegrees(model, instance).find((t) => checkFit(model, instance, t, { tokensPerSequence }).fits);
+      return tp === undefined ? [] : [{ instance: instance.name, tp, hourlyUsd: deploymentHourlyUsd(instance, 1, priceOverrides) }];
+    })
+    .sort((a, b) => a.hourlyUsd - b.hourlyUsd)
+    .slice(0, MAX_ALTERNATIVES);
+}
+
 /** The planner's view of one configuration. Throws UserInputError only for impossible settings. */
 export function planConfiguration(request: PlanRequest): PlanView {
   const model = typeof request.model === 'string' ? getModel(request.model) : request.model;
@@ -143,7 +158,7 @@ export function planConfiguration(request: PlanRequest): PlanView {
   const memoryBatch = maxBatchByMemory(model, instance, tp, tokensPerSequence);
   const bStar = criticalBatch(instance.accelerator);
   const problems = [
-    ...validateTgiSettings(model, tgi, 'tgi', fit.fits ? { instance, tp } : undefined),
+    ...validateTgiSettings(model, tgi, '--', fit.fits ? { instance, tp } : undefined),
     ...payloadProblems({ inputTokens, outputTokens }, tgi),
   ];
 
@@ -177,6 +192,7 @@ export function planConfiguration(request: PlanRequest): PlanView {
     fits: fit.fits,
     ...(fit.reason !== undefined ? { reason: fit.reason } : {}),
     ...(fit.shortfallGB !== undefined ? { shortfallGB: fit.shortfallGB } : {}),
+    ...(fit.fits ? {} : { fitsOn: cheapestFittingInstances(model, tgi.maxTotalTokens, request.priceOverrides) }),
     hourlyUsd,
     usdPerMillionTokensAtBatch1: costPerMillionTokensUsd(hourlyUsd, throughputTokensPerSBatch1),
     tgi,

@@ -45,7 +45,9 @@ export interface TgiMemoryContext {
   readonly tp: number;
 }
 
+/** `prefix.key`; the prefix `--` names the command-line flag instead (`--max-batch-total-tokens`). */
 function fieldName(prefix: string, key: keyof TgiSettings): string {
+  if (prefix === '--') return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   return prefix === '' ? key : `${prefix}.${key}`;
 }
 
@@ -54,6 +56,7 @@ function fieldName(prefix: string, key: keyof TgiSettings): string {
  * Rules: every value a whole number ≥ 1; input < total ≤ model context; prefill ≥ input;
  * total ≤ batch total (when set); with `memory`, batch total ≤ the KV capacity of the layout.
  */
+/** `fieldPrefix` '--' names the flags of `plan` and `serve-local`, any other the path of a config field. */
 export function validateTgiSettings(model: ModelSpec, settings: TgiSettings, fieldPrefix: string, memory?: TgiMemoryContext): string[] {
   const problems: string[] = [];
   const name = (key: keyof TgiSettings): string => `${fieldName(fieldPrefix, key)} (${TGI_ENV_NAMES[key]})`;

@@ -6,7 +6,7 @@ import {
   type SweepResult,
   type TargetDescription,
 } from '../records/types';
-import { costPerMillionTokensUsd } from './cost';
+import { costPerMillionTokensUsd } from '../../lib/planner/cost';
 import { findKnees, type KneeParams } from './knee';
 import { errorRate } from './summarize-level';
 

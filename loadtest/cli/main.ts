@@ -1,5 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { isUserFacing } from '../../lib/errors';
+import { register as registerPlan } from './plan-command';
+import { register as registerReport } from './report-command';
+import { register as registerSweep } from './sweep-command';
+import { register as registerServeLocal } from './serve-local-command';
+import { register as registerValidate } from './validate-command';
+import { register as registerReproduce } from './reproduce-command';
 
 /**
  * The `llm-bench` command: one entry point, one module per subcommand.
@@ -12,6 +18,12 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   // Subcommands register themselves here (one line each).
+  registerPlan(program);
+  registerReport(program);
+  registerSweep(program);
+  registerServeLocal(program);
+  registerValidate(program);
+  registerReproduce(program);
   return program;
 }
 

@@ -1,14 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parsePriceOverrides } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { withLatencyBound } from '../analysis/with-latency-bound';
+import { withPrices } from '../analysis/with-prices';
 import { loadSweeps, SWEEP_FILE_NAME } from '../report/load-sweeps';
 import { writeReport, type ReportFiles } from '../report/write-report';
 
 export interface ReportCommandOptions {
   readonly out?: string;
   readonly latencyBound?: string;
+  /** Hourly price overrides, `ml.g5.2xlarge=1.2,...`: re-prices the stored sweeps of those instance types. */
+  readonly price?: string;
 }
 
 /** Where the stored sweep.json of an input path is (a folder or the file itself). */
@@ -39,7 +43,8 @@ function outputDirOf(paths: readonly string[], out: string | undefined): string 
 export async function runReportCommand(paths: readonly string[], opts: ReportCommandOptions): Promise<ReportFiles> {
   const latencyBoundMsPerToken = parseLatencyBound(opts.latencyBound);
   const outDir = outputDirOf(paths, opts.out);
-  const loaded = loadSweeps(paths);
+  const overrides = opts.price !== undefined ? parsePriceOverrides(opts.price) : undefined;
+  const loaded = loadSweeps(paths).map((s) => (overrides !== undefined ? withPrices(s, overrides) : s));
   const sweeps = latencyBoundMsPerToken === undefined ? loaded : loaded.map((s) => withLatencyBound(s, latencyBoundMsPerToken));
   const target = resolve(outDir, SWEEP_FILE_NAME);
   const writeJson = !paths.some((p) => resolve(sweepFileOf(p)) === target);
@@ -53,6 +58,7 @@ export function register(program: Command): void {
     .argument('<dirs...>', 'sweep folders (holding sweep.json) or sweep.json files')
     .option('--out <dir>', 'output folder (default: the sweep folder when one sweep is given; required for several)')
     .option('--latency-bound <ms>', 'latency bound for knees and recommendations, p50 ms per output token (default 100)')
+    .option('--price <overrides>', 're-price sweeps of these instance types, USD per instance-hour, e.g. ml.g5.2xlarge=1.2,ml.p4d.24xlarge=30')
     .action(async (dirs: string[], opts: ReportCommandOptions) => {
       const files = await runReportCommand(dirs, opts);
       process.stdout.write(`report written:\n  ${files.markdown}\n  ${files.html}\n  ${files.svg}\n  ${files.csv}\n  ${files.json}\n`);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { makeOutputFolder } from '../report/write-report';
 import { reproduceStudy, writeReproduction } from '../reproduce';
 
 /**
@@ -12,6 +13,7 @@ interface ReproduceFlags {
 }
 
 function runReproduce(flags: ReproduceFlags): void {
+  makeOutputFolder(flags.out); // fail on an unwritable --out before seconds of prediction
   const study = reproduceStudy();
   const paths = writeReproduction(flags.out, study);
   if (flags.json) {
@@ -28,7 +30,7 @@ function runReproduce(flags: ReproduceFlags): void {
 export function register(program: Command): void {
   program
     .command('reproduce')
-    .description('Predict every configuration of the published SageMaker/TGI study and write its tables, published figures beside predicted ones')
+    .description('predict every configuration of the published SageMaker/TGI study and write its tables, published figures beside predicted ones')
     .option('--out <dir>', 'output folder for reproduce.md and reproduce.json', 'bench-results/reproduce')
     .option('--json', 'also print the predictions as JSON on stdout')
     .action((flags: ReproduceFlags) => runReproduce(flags));

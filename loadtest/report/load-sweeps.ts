@@ -55,6 +55,7 @@ export function loadSweeps(paths: readonly string[]): SweepResult[] {
       throw new UserInputError(file, `not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
     const items = Array.isArray(parsed) ? parsed : [parsed];
+    if (items.length === 0) throw new UserInputError(file, 'holds an empty array; expected a SweepResult or an array of them');
     for (const [i, item] of items.entries()) {
       const problem = problemsOf(item);
       if (problem) throw new UserInputError(Array.isArray(parsed) ? `${file}[${i}]` : file, problem);

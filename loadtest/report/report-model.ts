@@ -1,5 +1,6 @@
 import { recommend, type Recommendation } from '../analysis/recommend';
-import { ERROR_KINDS, type ErrorKind, type SweepResult } from '../records/types';
+import { isFeasible } from '../analysis/summarize-sweep';
+import { ERROR_KINDS, type ErrorKind, type LevelResult, type SweepResult } from '../records/types';
 import { formatMeasure, formatUsd, MISSING } from './format';
 
 /** A table of a report, independent of its output format. Cells are preformatted strings. */
@@ -63,14 +64,25 @@ function configurationTable(sweeps: readonly SweepResult[]): ReportTable {
   };
 }
 
-/** Rows = configuration, columns = concurrency, like the published study. */
-function curveTable(sweeps: readonly SweepResult[], id: string, title: string, measure: (s: SweepResult, c: number) => number | undefined): ReportTable {
+/** Marks a curve cell whose level is not feasible (timeouts, or errors above the allowance). */
+export const INFEASIBLE_MARK = '*';
+
+/** Rows = configuration, columns = concurrency, like the published study; infeasible levels marked. */
+function curveTable(sweeps: readonly SweepResult[], id: string, title: string, measure: (level: LevelResult) => number): ReportTable {
   const columns = concurrencyColumns(sweeps);
+  const cellAt = (s: SweepResult, c: number): string => {
+    const level = levelAt(s, c);
+    if (level === undefined) return MISSING;
+    return `${formatMeasure(measure(level))}${isFeasible(level) ? '' : INFEASIBLE_MARK}`;
+  };
+  const rows = sweeps.map((s) => [s.label, ...columns.map((c) => cellAt(s, c))]);
+  const marked = rows.some((row) => row.some((cell) => cell.endsWith(INFEASIBLE_MARK)));
   return {
     id,
     title,
+    ...(marked ? { caption: `Cells marked ${INFEASIBLE_MARK} are not feasible levels (timeouts, or errors above the 1 % allowance); — means no request succeeded or the level was not run.` } : {}),
     headers: ['Configuration', ...columns.map(String)],
-    rows: sweeps.map((s) => [s.label, ...columns.map((c) => formatMeasure(measure(s, c)))]),
+    rows,
   };
 }
 
@@ -171,7 +183,7 @@ function errorTable(sweeps: readonly SweepResult[]): ReportTable {
 /** True for a column whose cells are all numbers (or missing): renderers right-align it. */
 export function isNumericColumn(table: ReportTable, index: number): boolean {
   const cells = table.rows.map((row) => row[index]).filter((cell) => cell !== MISSING);
-  return cells.length > 0 && cells.every((cell) => /^-?[\d.]+(×| [A-Za-z/0-9. ]+)?$/.test(cell));
+  return cells.length > 0 && cells.every((cell) => /^-?[\d.]+(×|\*| [A-Za-z/0-9. ]+)?$/.test(cell));
 }
 
 /** Everything a report shows, as preformatted tables; Markdown and HTML render this same model. */
@@ -183,8 +195,8 @@ export function buildReportModel(sweeps: readonly SweepResult[], opts: ReportOpt
     banners: banners(sweeps),
     tables: [
       configurationTable(sweeps),
-      curveTable(sweeps, 'throughput', 'Throughput (output tokens/s, whole endpoint)', (s, c) => levelAt(s, c)?.throughputTokensPerS),
-      curveTable(sweeps, 'latency', 'Latency (ms per output token, p50)', (s, c) => levelAt(s, c)?.latencyMsPerToken.p50),
+      curveTable(sweeps, 'throughput', 'Throughput (output tokens/s, whole endpoint)', (l) => l.throughputTokensPerS),
+      curveTable(sweeps, 'latency', 'Latency (ms per output token, p50)', (l) => l.latencyMsPerToken.p50),
       summaryTable(sweeps),
       kneeTable(sweeps),
       recommendationTable(recommendations, bound),

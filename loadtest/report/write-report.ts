@@ -1,5 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UserInputError } from '../../lib/errors';
 import type { SweepResult } from '../records/types';
 import { renderCsv } from './csv';
 import { renderHtml } from './html';
@@ -25,9 +27,20 @@ export interface WriteReportOptions extends ReportOptions {
   readonly writeJson?: boolean;
 }
 
+/** Creates `dir`; a path that cannot be a folder (a file on the way, no permission) is a user error naming `field`. */
+export function makeOutputFolder(dir: string, field = '--out'): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String(code ?? error);
+    throw new UserInputError(field, `cannot create folder '${dir}' (${why}); give a writable folder`);
+  }
+}
+
 /** Writes report.md, sweep.csv, curve.svg, report.html and sweep.json into `dir` (created if needed). */
 export async function writeReport(dir: string, sweeps: readonly SweepResult[], opts: WriteReportOptions = {}): Promise<ReportFiles> {
-  await mkdir(dir, { recursive: true });
+  makeOutputFolder(dir);
   const files: ReportFiles = {
     markdown: join(dir, 'report.md'),
     csv: join(dir, 'sweep.csv'),

@@ -1,11 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeOutputFolder } from '../report/write-report';
 import { renderReproduceMarkdown } from './markdown';
 import type { ReproducedStudy } from './reproduce-study';
 
 /** Writes DIR/reproduce.md and DIR/reproduce.json; returns their paths. */
 export function writeReproduction(dir: string, study: ReproducedStudy): { markdown: string; json: string } {
-  mkdirSync(dir, { recursive: true });
+  makeOutputFolder(dir);
   const markdown = join(dir, 'reproduce.md');
   const json = join(dir, 'reproduce.json');
   writeFileSync(markdown, renderReproduceMarkdown(study));

@@ -25,3 +25,33 @@ export interface Target {
   /** Releases sockets and pools. */
   close(): Promise<void>;
 }
+
+/** Where to send requests, parsed from `--target` ('tgi:URL' | 'openai:URL' | 'sagemaker:ENDPOINT[:COMPONENT]'). */
+export type TargetSpec =
+  | { readonly kind: 'tgi'; readonly url: string }
+  | { readonly kind: 'openai'; readonly url: string }
+  | { readonly kind: 'sagemaker'; readonly endpointName: string; readonly inferenceComponent?: string };
+
+/** How to drive a target. */
+export interface TargetOptions {
+  /** Connections in the keep-alive pool: the concurrency of the level (or the sweep's highest). */
+  readonly maxSockets: number;
+  /** Client deadline per request, ms. @default 60000 (the SageMaker real-time invocation timeout) */
+  readonly timeoutMs?: number;
+  /** Use the streaming API (`/generate_stream`, SSE, InvokeEndpointWithResponseStream). @default false */
+  readonly stream?: boolean;
+  /** SDK retries per request (SageMaker only; standard retry mode). @default 2 */
+  readonly retries?: number;
+  readonly region?: string;
+  /** SageMaker runtime endpoint override (e.g. a local endpoint's URL). */
+  readonly endpointUrl?: string;
+  /** An injected SageMaker runtime client wins over region/endpointUrl/maxSockets/retries. */
+  readonly sagemakerClient?: import('@aws-sdk/client-sagemaker-runtime').SageMakerRuntimeClient;
+  /** `model` field of OpenAI-compatible requests. @default 'tgi' */
+  readonly model?: string;
+  /** Keep raw inter-chunk gaps on streamed records. @default true */
+  readonly recordChunkGaps?: boolean;
+}
+
+/** The SageMaker real-time invocation timeout, the default client deadline. */
+export const DEFAULT_TIMEOUT_MS = 60_000;

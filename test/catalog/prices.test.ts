@@ -15,7 +15,7 @@ describe('parsePriceOverrides', () => {
     ['ml.g5.2xlarge', /'ml.g5.2xlarge' is not INSTANCE=USD_PER_HOUR/],
     ['ml.g5.2xlarge=', /is not INSTANCE=USD_PER_HOUR/],
     ['=1.5', /is not INSTANCE=USD_PER_HOUR/],
-    ['ml.g5.2xlarge=abc', /price 'abc' for ml.g5.2xlarge must be a positive number/],
+    ['ml.g5.2xlarge=abc', /price 'abc' for ml.g5.2xlarge must be a positive decimal number/],
     ['ml.g5.2xlarge=-1', /price '-1' .* positive/],
     ['ml.g5.2xlarge=0', /price '0' .* positive/],
     ['ml.g5.2xlarge=1e3', /price '1e3'/],

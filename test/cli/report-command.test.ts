@@ -59,6 +59,14 @@ describe('llm-bench report', () => {
     expect(md).toContain('| best-under-latency-bound | llama-2-7b \\| g5.2xlarge | 8 | 208 tokens/s |');
   });
 
+  it('re-prices stored sweeps with --price', async () => {
+    const a = store(join(root, 'priced'), g5Sweep());
+    const files = await runReportCommand([a], { out: join(root, 'priced-out'), price: 'ml.g5.2xlarge=3' });
+    const md = readFileSync(files.markdown, 'utf8');
+    expect(md).toMatch(/\| min-hourly-cost \| llama-2-7b \\\| g5\.2xlarge \| \d+ \| 3 USD\/h \|/);
+    await expect(runReportCommand([a], { out: join(root, 'x'), price: 'ml.g5.2xlarge=free' })).rejects.toThrow(/^--price: price 'free' for ml.g5.2xlarge/);
+  });
+
   it('rejects a bad --latency-bound, a missing --out for several sweeps and a bad schemaVersion', async () => {
     const a = store(join(root, 'a'), g5Sweep());
     const b = store(join(root, 'b'), { ...g512Sweep(), schemaVersion: 9 });

@@ -41,6 +41,17 @@ describe('planConfiguration', () => {
     expect(plan.kvCapacityTokens).toBe(0);
   });
 
+  it('names the cheapest instance types that hold a model that does not fit, and none when it fits', () => {
+    const plan = planConfiguration({ ...base, model: 'llama-2-70b', instance: 'ml.g5.2xlarge' });
+    const alternatives = plan.fitsOn ?? [];
+    expect(alternatives).toHaveLength(3);
+    expect(alternatives.map((a) => a.hourlyUsd)).toEqual([...alternatives.map((a) => a.hourlyUsd)].sort((a, b) => a - b));
+    for (const a of alternatives) expect(planConfiguration({ ...base, model: 'llama-2-70b', instance: a.instance, tp: a.tp }).fits).toBe(true);
+    expect(alternatives.map((a) => a.instance)).not.toContain('ml.g5.2xlarge');
+    expect(planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.2xlarge' }).fitsOn).toBeUndefined();
+    expect(renderPlanTable(plan)).toMatch(/^fits instead on\s+ml\.\S+ TP \d \(\d+\.\d{3} USD\/h\), /m);
+  });
+
   it('uses the JumpStart TP when listed, else the smallest TP that fits', () => {
     expect(planConfiguration({ ...base, model: 'llama-2-70b', instance: 'ml.p4d.24xlarge' }).tp).toBe(8);
     const falcon = planConfiguration({ ...base, model: 'falcon-7b', instance: 'ml.g5.12xlarge' });
@@ -72,7 +83,7 @@ describe('planConfiguration', () => {
   it('lists payloads the TGI limits would refuse, and broken settings', () => {
     const plan = planConfiguration({ model: 'llama-2-7b', instance: 'ml.g5.2xlarge', inputTokens: 4000, outputTokens: 200, tgi: { maxBatchPrefillTokens: 100 } });
     expect(plan.problems).toEqual([
-      expect.stringMatching(/maxBatchPrefillTokens .* must be ≥/),
+      expect.stringMatching(/^--max-batch-prefill-tokens \(MAX_BATCH_PREFILL_TOKENS\) must be ≥/),
       expect.stringMatching(/--input-tokens \+ --output-tokens = 4200 exceeds MAX_TOTAL_TOKENS 4096/),
     ]);
   });
@@ -108,6 +119,7 @@ describe('planWithCurve', () => {
     expect(() => parseConcurrencyList('1,x')).toThrow(/--concurrency: 'x' is not a whole number ≥ 1/);
     expect(() => parseConcurrencyList('0')).toThrow(UserInputError);
     expect(() => parseConcurrencyList(' , ')).toThrow(/lists no levels/);
+    expect(() => parseConcurrencyList('1,,2')).toThrow(/--concurrency: '1,,2' has an empty entry/);
   });
 });
 
@@ -118,6 +130,13 @@ describe('renderPlanTable', () => {
     expect(text).toMatch(/KV cache per token\s+0\.500 MiB \(524,288 B\)/);
     expect(text).toMatch(/ops\/byte, critical batch B\*\s+116\.7, B\* = 116/);
     expect(text.split('\n').filter((line) => /^\s+[12]\s+\d+/.test(line))).toHaveLength(2);
+  });
+
+  it('shows a dash, not 0 ms, for the latency of a level where no request completed', () => {
+    const plan = planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.2xlarge' });
+    const level = { throughputTokensPerS: 0, latencyMsPerToken: 0, e2eMsP50: 0, ttftMsP50: 0, feasible: false, timeouts: 3, overloaded: 500 };
+    const text = renderPlanTable({ ...plan, curve: [{ ...level, concurrency: 512 }] });
+    expect(text).toMatch(/^\s+512\s+0\s+—\s+—\s+—\s+no\s+3\s+500$/m);
   });
 
   it('says NO with the reason when it does not fit', () => {

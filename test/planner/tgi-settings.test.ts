@@ -48,8 +48,11 @@ describe('validateTgiSettings', () => {
     expect(problems[0]).toMatch(expected);
   });
 
-  it('names fields without a prefix when the prefix is empty', () => {
+  it('names fields without a prefix, or as flags with the prefix --', () => {
     expect(validateTgiSettings(llama7b, { ...defaults, maxInputTokens: 5000 }, '')[0]).toMatch(/^maxInputTokens/);
+    expect(validateTgiSettings(llama7b, { ...defaults, maxBatchPrefillTokens: 10 }, '--')[0]).toBe(
+      '--max-batch-prefill-tokens (MAX_BATCH_PREFILL_TOKENS) must be ≥ --max-input-tokens (MAX_INPUT_TOKENS) = 4095, got 10',
+    );
   });
 
   it('reports a batch budget beyond the KV cache of the layout', () => {

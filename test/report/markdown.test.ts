@@ -16,7 +16,14 @@ describe('renderMarkdown', () => {
     expect(rows[0]).toBe('| Configuration | 1 | 2 | 4 | 8 | 16 | 32 | 64 | 128 |');
     expect(rows[1]).toBe('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     expect(rows[2]).toBe('| llama-2-7b \\| g5.2xlarge | 30 | 54 | 115 | 208 | 343 | 475 | 486 | — |');
-    expect(rows[3]).toBe('| llama-2-7b g5.12xlarge tp4 | 59 | 117 | 223 | 406 | 616 | 866 | 1098 | 1214 |');
+    expect(rows[3]).toBe('| llama-2-7b g5.12xlarge tp4 | 59 | 117 | 223 | 406 | 616 | 866 | 1098 | 1214* |');
+  });
+
+  it('marks infeasible levels (timeouts) with * and explains the mark', () => {
+    expect(md).toMatch(/## Throughput[^\n]*\n\nCells marked \* are not feasible levels \(timeouts, or errors above the 1 % allowance\)/);
+    const latency = section(md, 'Latency');
+    expect(latency[3]).toMatch(/\| \d+\* \|$/);
+    expect(latency[2]).not.toContain('*');
   });
 
   it('puts the latency table after the throughput table', () => {

@@ -1,6 +1,7 @@
 import { UserInputError } from '../../errors';
 import { defaultStepTimeParams } from '../calibration/params';
 import { effectiveBatchTotalTokens } from '../tgi-settings';
+import { mulberry32 } from './prng';
 import { Replica } from './replica';
 import type { EndpointEngineConfig, EngineEvent, EngineRequest, ServingEngine } from './types';
 
@@ -8,18 +9,6 @@ import type { EndpointEngineConfig, EngineEvent, EngineRequest, ServingEngine } 
  * An endpoint of instances × copies TGI replicas behind a router, advanced in virtual time.
  * Events of all replicas are processed in exact time order (earliest replica event first).
  */
-
-/** Small deterministic PRNG (mulberry32) for the random router. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function validate(cfg: EndpointEngineConfig): void {
   const whole = (field: string, value: number): void => {
@@ -53,7 +42,7 @@ class RoutedEndpoint implements ServingEngine {
       emitTokenEvents: cfg.emitTokenEvents ?? false,
     };
     this.replicas = Array.from({ length: cfg.copies * cfg.instances }, () => new Replica(options));
-    this.random = seededRandom(cfg.seed ?? 1);
+    this.random = mulberry32(cfg.seed ?? 1);
   }
 
   get nowMs(): number {

@@ -1,0 +1,88 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** The pipeline's steps; each is one Lambda bundled from loadtest/handlers/{step}.ts. */
+export const PIPELINE_STEPS = ['describe-endpoint', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report'] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+/** Environment variable naming the step a function runs (the offline harness binds tasks by it). */
+export const STEP_ENV = 'LLM_BENCH_STEP';
+
+const REPO_ROOT = path.join(__dirname, '..', '..');
+
+export interface BenchmarkFunctionsProps {
+  readonly resultsBucketName: string;
+  /** Longest measured window of any deployment, s (sizes the worker's timeout). */
+  readonly maxDurationS: number;
+  /** Longest request deadline of any deployment, s. */
+  readonly maxTimeoutS: number;
+  /**
+   * Memory of a run-worker function, MB. 1,769 MB is one full vCPU; 3,008 gives two for
+   * 512 concurrent streams split over few workers.
+   * @default 3008
+   */
+  readonly workerMemoryMb?: number;
+  /** Log retention of every function. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** Six NodejsFunctions (Node.js 22, Powertools, bundled with the local esbuild — never Docker). */
+export class BenchmarkFunctions extends Construct {
+  public readonly functions: Readonly<Record<PipelineStep, nodejs.NodejsFunction>>;
+
+  constructor(scope: Construct, id: string, props: BenchmarkFunctionsProps) {
+    super(scope, id);
+    // A worker runs warm-up or one window plus the deadline of its slowest request; Lambda's limit is 900 s.
+    const workerTimeoutS = Math.min(900, Math.ceil(props.maxDurationS + 2 * props.maxTimeoutS + 60));
+    const sizing: Record<PipelineStep, { memoryMb: number; timeoutS: number }> = {
+      'describe-endpoint': { memoryMb: 256, timeoutS: 30 },
+      'plan-levels': { memoryMb: 512, timeoutS: 60 },
+      'run-worker': { memoryMb: props.workerMemoryMb ?? 3008, timeoutS: workerTimeoutS },
+      'merge-level': { memoryMb: 1769, timeoutS: 300 },
+      'decide-next': { memoryMb: 512, timeoutS: 60 },
+      report: { memoryMb: 1769, timeoutS: 300 },
+    };
+    const functions = {} as Record<PipelineStep, nodejs.NodejsFunction>;
+    for (const step of PIPELINE_STEPS) {
+      const name = step.replace(/(^|-)(\w)/g, (_m, _d: string, c: string) => c.toUpperCase());
+      const logGroup = new logs.LogGroup(this, `${name}Logs`, {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      functions[step] = new nodejs.NodejsFunction(this, name, {
+        entry: path.join(REPO_ROOT, 'loadtest', 'handlers', `${step}.ts`),
+        handler: 'handler',
+        runtime: lambda.Runtime.NODEJS_22_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: sizing[step].memoryMb,
+        timeout: Duration.seconds(sizing[step].timeoutS),
+        tracing: lambda.Tracing.ACTIVE,
+        logGroup,
+        description: `llm-bench benchmark pipeline: ${step}`,
+        projectRoot: REPO_ROOT,
+        depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+        environment: {
+          [STEP_ENV]: step,
+          RESULTS_BUCKET: props.resultsBucketName,
+          POWERTOOLS_SERVICE_NAME: `llm-bench-${step}`,
+          POWERTOOLS_METRICS_NAMESPACE: 'LlmBench',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+        bundling: {
+          // esbuild is a dev dependency: bundle locally, never in Docker.
+          forceDockerBundling: false,
+          minify: true,
+          sourceMap: true,
+          target: 'node22',
+          // AWS SDK v3 is in the Node.js 22 runtime; vega's optional native canvas is not used (SVG only).
+          externalModules: ['@aws-sdk/*', 'canvas'],
+        },
+      });
+    }
+    this.functions = functions;
+  }
+}

@@ -1,0 +1,127 @@
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { BenchmarkFunctions, type PipelineStep } from './benchmark-functions';
+import { BENCHMARK_NAMESPACE, BenchmarkDashboard } from './dashboard';
+import { suppressPipelineFindings } from './nag-suppressions';
+import { ResultsBucket } from './results-bucket';
+import { SweepStateMachine } from './sweep-state-machine';
+import { SweepTriggers } from './triggers';
+import type { PipelineFleet } from './types';
+
+export interface BenchmarkPipelineProps {
+  /** The resolved fleet: one sweep per deployment, each endpoint the only one the functions may invoke. */
+  readonly fleet: PipelineFleet;
+  /**
+   * Create an SNS topic that receives each run's result (report keys, stop reason or failed step)
+   * and the regression alarms.
+   * @default false
+   */
+  readonly notifications?: boolean;
+  /** Alias of `notifications` (the name used in the team contract). @default false */
+  readonly notificationTopic?: boolean;
+  /** Seconds between endpoint status polls while waiting for InService. @default 30 */
+  readonly pollIntervalS?: number;
+  /** Memory of the run-worker functions, MB. @default 3008 */
+  readonly workerMemoryMb?: number;
+}
+
+/**
+ * The benchmark pipeline of one fleet: results bucket, six Lambda steps, the sweep state machine,
+ * its triggers (endpoint InService, schedules), metrics, regression alarms and a dashboard.
+ */
+export class BenchmarkPipeline extends Construct {
+  public readonly bucket: ResultsBucket;
+  public readonly functions: BenchmarkFunctions;
+  public readonly sweep: SweepStateMachine;
+  public readonly triggers: SweepTriggers;
+  public readonly dashboard: BenchmarkDashboard;
+  public readonly topic?: sns.Topic;
+  public readonly regressionAlarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: BenchmarkPipelineProps) {
+    super(scope, id);
+    const deployments = props.fleet.deployments;
+    if (deployments.length === 0) throw new Error(`BenchmarkPipeline ${this.node.path}: fleet '${props.fleet.name}' has no deployment to benchmark`);
+    const notifications = props.notifications ?? props.notificationTopic ?? false;
+
+    this.bucket = new ResultsBucket(this, 'Results');
+    this.functions = new BenchmarkFunctions(this, 'Steps', {
+      resultsBucketName: this.bucket.bucket.bucketName,
+      maxDurationS: Math.max(...deployments.map((d) => d.benchmark.durationS)),
+      maxTimeoutS: Math.max(...deployments.map((d) => d.benchmark.timeoutS)),
+      workerMemoryMb: props.workerMemoryMb,
+    });
+    this.grantLeastPrivilege(deployments);
+
+    if (notifications) this.topic = new sns.Topic(this, 'RunResults', { enforceSSL: true, displayName: `llm-bench ${props.fleet.name} run results` });
+    const topic = this.topic;
+    const notify = topic
+      ? (s: Construct, nid: string) => new tasks.SnsPublish(s, nid, { topic, message: sfn.TaskInput.fromText(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.report'))), resultPath: sfn.JsonPath.DISCARD })
+      : undefined;
+    this.sweep = new SweepStateMachine(this, 'Sweep', {
+      // LlmBench-{fleet}-sweep: the ARN `aws stepfunctions start-execution` needs is known up front.
+      stateMachineName: `LlmBench-${props.fleet.name}-sweep`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80),
+      deployments,
+      functions: this.functions.functions,
+      pollIntervalS: props.pollIntervalS,
+      notify,
+    });
+    this.triggers = new SweepTriggers(this, 'Triggers', { deployments, sweep: this.sweep.stateMachine });
+    this.dashboard = new BenchmarkDashboard(this, 'Dashboard', { fleetName: props.fleet.name, deployments });
+
+    for (const d of deployments) {
+      const alarm = new cloudwatch.Alarm(this, `Regression-${d.id}`, {
+        alarmDescription: `Benchmark of ${d.id}: max throughput fell or ms/token rose by more than ${d.benchmark.regressionThresholdPct}% vs the previous run`,
+        metric: new cloudwatch.Metric({ namespace: BENCHMARK_NAMESPACE, metricName: 'Regressed', dimensionsMap: { Deployment: d.id }, statistic: 'Maximum', period: Duration.days(1) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      if (topic) alarm.addAlarmAction(new actions.SnsAction(topic));
+      this.regressionAlarms.push(alarm);
+    }
+
+    new CfnOutput(this, 'StateMachineArn', { value: this.sweep.stateMachine.stateMachineArn, description: 'start-execution --input {"deploymentId": "..."}' });
+    new CfnOutput(this, 'ResultsBucketName', { value: this.bucket.bucket.bucketName });
+    suppressPipelineFindings({ pipeline: this, bucket: this.bucket.bucket, functions: Object.values(this.functions.functions) });
+  }
+
+  /** Functions may invoke only the fleet's endpoints and touch only the results bucket's prefixes. */
+  private grantLeastPrivilege(deployments: PipelineFleet['deployments']): void {
+    const stack = Stack.of(this);
+    const fns = this.functions.functions;
+    // SageMaker ARNs carry endpoint and component names in lower case.
+    const arnOf = (resource: string, name: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName: name.toLowerCase() });
+    const endpointArns = [...new Set(deployments.map((d) => arnOf('endpoint', d.endpointName)))];
+    const componentArns = [...new Set(deployments.flatMap((d) => (d.inferenceComponentName ? [arnOf('inference-component', d.inferenceComponentName)] : [])))];
+
+    fns['describe-endpoint'].addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint'], resources: endpointArns }));
+    if (componentArns.length > 0) {
+      fns['describe-endpoint'].addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeInferenceComponent'], resources: componentArns }));
+    }
+    fns['run-worker'].addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'], resources: endpointArns }),
+    );
+
+    const bucket = this.bucket.bucket;
+    // Who reads and who writes which prefix: workers only write their records, decide-next only reads.
+    const access: readonly { step: PipelineStep; read: string[]; write: string[] }[] = [
+      { step: 'plan-levels', read: ['runs/*'], write: ['runs/*'] },
+      { step: 'run-worker', read: [], write: ['runs/*'] },
+      { step: 'merge-level', read: ['runs/*'], write: ['runs/*'] },
+      { step: 'decide-next', read: ['runs/*'], write: [] },
+      { step: 'report', read: ['runs/*', 'latest/*'], write: ['runs/*', 'latest/*'] },
+    ];
+    for (const { step, read, write } of access) {
+      for (const prefix of read) bucket.grantRead(fns[step], prefix);
+      for (const prefix of write) bucket.grantPut(fns[step], prefix);
+    }
+  }
+}

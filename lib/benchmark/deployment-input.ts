@@ -1,0 +1,42 @@
+import type { DeploymentInput } from '../../loadtest/pipeline/types';
+import type { PipelineDeployment } from './types';
+
+/** The deployment as the state machine carries it (embedded in the definition at synth). */
+export function deploymentInputOf(deployment: PipelineDeployment): DeploymentInput {
+  const b = deployment.benchmark;
+  return {
+    id: deployment.id,
+    endpointName: deployment.endpointName,
+    ...(deployment.inferenceComponentName !== undefined ? { inferenceComponentName: deployment.inferenceComponentName } : {}),
+    model: deployment.model.id,
+    instanceType: deployment.instanceType.name,
+    instances: deployment.instances,
+    tp: deployment.tp,
+    copies: deployment.copies,
+    hourlyUsd: deployment.hourlyUsd,
+    benchmark: {
+      inputTokens: b.inputTokens,
+      outputTokens: b.outputTokens,
+      concurrency: b.concurrency === 'auto' ? 'auto' : [...b.concurrency],
+      maxConcurrency: b.maxConcurrency,
+      durationS: b.durationS,
+      warmupRequests: b.warmupRequests,
+      stream: b.stream,
+      workers: b.workers,
+      latencyBoundMsPerToken: b.latencyBoundMsPerToken,
+      maxErrorRate: b.maxErrorRate,
+      timeoutS: b.timeoutS,
+      plateauGain: b.plateauGain,
+      regressionThresholdPct: b.regressionThresholdPct,
+    },
+  };
+}
+
+/** Concurrency levels a deployment's dashboard shows: its list, or powers of two up to the max for 'auto'. */
+export function dashboardLevels(deployment: PipelineDeployment): number[] {
+  const b = deployment.benchmark;
+  if (b.concurrency !== 'auto') return [...b.concurrency];
+  const levels: number[] = [];
+  for (let c = 1; c <= b.maxConcurrency; c *= 2) levels.push(c);
+  return levels;
+}

@@ -1,0 +1,173 @@
+import { Duration } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import type { InstanceTypeSpec } from '../catalog/types';
+import { INVOCATION_NAMESPACE } from './endpoint-base';
+import {
+  addStepScaleOut,
+  addTargetTracking,
+  COMPONENT_COPY_DIMENSION,
+  createScalableTarget,
+  PREDEFINED_METRIC,
+  type CooldownProps,
+} from './scaling';
+import type { TgiModel } from './tgi-model';
+
+/** Copy-count autoscaling of one inference component. */
+export interface CopyAutoscalingProps extends CooldownProps {
+  /** @default 1 (0 with scaleToZero) */
+  readonly minCopies?: number;
+  readonly maxCopies: number;
+  /**
+   * `concurrent-requests-per-copy` (high resolution) or `invocations-per-copy` (per minute).
+   * @default 'concurrent-requests-per-copy'
+   */
+  readonly metric?: 'concurrent-requests-per-copy' | 'invocations-per-copy';
+  readonly targetValue: number;
+  /**
+   * Allow 0 copies when idle; a NoCapacityInvocationFailures alarm adds one copy on the next request.
+   * @default false
+   */
+  readonly scaleToZero?: boolean;
+}
+
+export interface LlmInferenceComponentProps {
+  /** Explicit name: the autoscaling resource id (`inference-component/{name}`) needs it. */
+  readonly inferenceComponentName: string;
+  readonly endpointName: string;
+  readonly variantName: string;
+  readonly model: TgiModel;
+  readonly instanceType: InstanceTypeSpec;
+  /** Copies across the endpoint (`RuntimeConfig.CopyCount`). */
+  readonly copies: number;
+  /** @default - vCPU cores of the instance / 2 shared by the copies that fit it */
+  readonly cpuCoresPerCopy?: number;
+  /** @default - half the host memory shared by the copies that fit it */
+  readonly minMemoryMbPerCopy?: number;
+  /** @default - the model's startup timeout */
+  readonly startupTimeoutS?: number;
+  /** @default - fixed copy count */
+  readonly autoscaling?: CopyAutoscalingProps;
+}
+
+/** Fraction of host memory promised to copies; the rest stays with the host and SageMaker's agent (our allowance). */
+const HOST_MEMORY_SHARE = 0.5;
+
+/** CPU and memory of one copy when `copiesPerInstance` copies share an instance. */
+export function copyResourceRequirements(instance: InstanceTypeSpec, tp: number): { cpuCores: number; minMemoryMb: number } {
+  const copiesPerInstance = Math.max(1, Math.floor(instance.acceleratorCount / tp));
+  // vCPUs are hyperthreads: two per physical core.
+  const cpuCores = Math.max(1, Math.floor(instance.vCpus / 2 / copiesPerInstance));
+  const minMemoryMb = Math.floor((instance.hostMemoryGiB * 1024 * HOST_MEMORY_SHARE) / copiesPerInstance);
+  return { cpuCores, minMemoryMb };
+}
+
+/**
+ * One inference component: `copies` copies of a model, each on `tp` accelerators.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html
+ */
+export class LlmInferenceComponent extends Construct {
+  public readonly cfnInferenceComponent: sagemaker.CfnInferenceComponent;
+  public readonly inferenceComponentName: string;
+  public readonly scalableTarget?: appscaling.CfnScalableTarget;
+  public readonly noCapacityAlarm?: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: LlmInferenceComponentProps) {
+    super(scope, id);
+    this.inferenceComponentName = props.inferenceComponentName;
+    const derived = copyResourceRequirements(props.instanceType, props.model.settings.tp);
+    const timeoutS = props.startupTimeoutS ?? props.model.startupTimeoutS;
+    this.cfnInferenceComponent = new sagemaker.CfnInferenceComponent(this, 'Resource', {
+      inferenceComponentName: props.inferenceComponentName,
+      endpointName: props.endpointName,
+      variantName: props.variantName,
+      specification: {
+        modelName: props.model.modelName,
+        computeResourceRequirements: {
+          numberOfAcceleratorDevicesRequired: props.model.settings.tp,
+          numberOfCpuCoresRequired: props.cpuCoresPerCopy ?? derived.cpuCores,
+          minMemoryRequiredInMb: props.minMemoryMbPerCopy ?? derived.minMemoryMb,
+        },
+        startupParameters: {
+          containerStartupHealthCheckTimeoutInSeconds: timeoutS,
+          modelDataDownloadTimeoutInSeconds: timeoutS,
+        },
+      },
+      runtimeConfig: { copyCount: props.copies },
+    });
+    if (props.autoscaling) {
+      this.scalableTarget = this.addAutoscaling(props.autoscaling);
+      if (props.autoscaling.scaleToZero) this.noCapacityAlarm = this.addScaleOutFromZero(this.scalableTarget);
+    }
+  }
+
+  /** Any metric of this component in AWS/SageMaker (dimension InferenceComponentName). */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: INVOCATION_NAMESPACE,
+      metricName,
+      dimensionsMap: { InferenceComponentName: this.inferenceComponentName },
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Invocations', { statistic: 'Sum', ...props });
+  }
+
+  public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ModelLatency', { statistic: 'Average', ...props });
+  }
+
+  /** Requests in flight per copy, high resolution. */
+  public metricConcurrentRequestsPerCopy(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('ConcurrentRequestsPerCopy', { statistic: 'Maximum', ...props });
+  }
+
+  /** Requests refused because no copy was running (scale-to-zero's trigger). */
+  public metricNoCapacityInvocationFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('NoCapacityInvocationFailures', { statistic: 'Maximum', ...props });
+  }
+
+  private addAutoscaling(a: CopyAutoscalingProps): appscaling.CfnScalableTarget {
+    const target = createScalableTarget(this, 'CopyCount', {
+      resourceId: `inference-component/${this.inferenceComponentName}`,
+      dimension: COMPONENT_COPY_DIMENSION,
+      minCapacity: a.scaleToZero ? 0 : (a.minCopies ?? 1),
+      maxCapacity: a.maxCopies,
+    });
+    target.addResourceDependency(this.cfnInferenceComponent);
+    const metric = a.metric ?? 'concurrent-requests-per-copy';
+    addTargetTracking(this, 'CopyScaling', target, {
+      predefinedMetricType:
+        metric === 'invocations-per-copy' ? PREDEFINED_METRIC.componentInvocationsPerCopy : PREDEFINED_METRIC.componentConcurrentRequestsPerCopy,
+      targetValue: a.targetValue,
+      scaleInCooldownS: a.scaleInCooldownS,
+      scaleOutCooldownS: a.scaleOutCooldownS,
+    });
+    return target;
+  }
+
+  /**
+   * Step policy + alarm adding one copy when a request finds none, as documented in
+   * https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html
+   * (Maximum over 30 s, 1 datapoint, threshold 1, missing data left missing).
+   */
+  private addScaleOutFromZero(target: appscaling.CfnScalableTarget): cloudwatch.Alarm {
+    const policy = addStepScaleOut(this, 'ScaleOutFromZero', target, { adjustment: 1, cooldownS: 60 });
+    const alarm = new cloudwatch.Alarm(this, 'NoCapacityAlarm', {
+      alarmDescription: `Adds a copy of ${this.inferenceComponentName} when requests find no capacity (scale from zero)`,
+      metric: this.metricNoCapacityInvocationFailures({ period: Duration.seconds(30) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.MISSING,
+    });
+    alarm.addAlarmAction({ bind: () => ({ alarmActionArn: policy.attrArn }) });
+    return alarm;
+  }
+}

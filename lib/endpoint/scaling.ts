@@ -1,0 +1,90 @@
+import { Names } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import { Construct } from 'constructs';
+
+/**
+ * Application Auto Scaling for SageMaker, with L1 resources so the service-linked role is used
+ * (no RoleARN: https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html).
+ * Dimensions and predefined metrics: https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html
+ */
+
+export const VARIANT_INSTANCE_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
+export const COMPONENT_COPY_DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';
+
+/** Predefined metric types (aws-cdk-lib PredefinedMetric; Application Auto Scaling API). */
+export const PREDEFINED_METRIC = {
+  variantInvocationsPerInstance: 'SageMakerVariantInvocationsPerInstance',
+  variantConcurrentRequestsPerModel: 'SageMakerVariantConcurrentRequestsPerModelHighResolution',
+  componentInvocationsPerCopy: 'SageMakerInferenceComponentInvocationsPerCopy',
+  componentConcurrentRequestsPerCopy: 'SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution',
+} as const;
+
+/** Cool-downs of a target-tracking policy. */
+export interface CooldownProps {
+  /** Time after a scale-in before the next, s. @default 300 */
+  readonly scaleInCooldownS?: number;
+  /** Time after a scale-out before the next, s. @default 60 */
+  readonly scaleOutCooldownS?: number;
+}
+
+export function createScalableTarget(
+  scope: Construct,
+  id: string,
+  props: { resourceId: string; dimension: string; minCapacity: number; maxCapacity: number },
+): appscaling.CfnScalableTarget {
+  return new appscaling.CfnScalableTarget(scope, id, {
+    serviceNamespace: 'sagemaker',
+    resourceId: props.resourceId,
+    scalableDimension: props.dimension,
+    minCapacity: props.minCapacity,
+    maxCapacity: props.maxCapacity,
+  });
+}
+
+export function addTargetTracking(
+  scope: Construct,
+  id: string,
+  target: appscaling.CfnScalableTarget,
+  props: { predefinedMetricType: string; targetValue: number } & CooldownProps,
+): appscaling.CfnScalingPolicy {
+  const policy = new appscaling.CfnScalingPolicy(scope, id, {
+    policyName: 'placeholder',
+    policyType: 'TargetTrackingScaling',
+    scalingTargetId: target.ref,
+    targetTrackingScalingPolicyConfiguration: {
+      predefinedMetricSpecification: { predefinedMetricType: props.predefinedMetricType },
+      targetValue: props.targetValue,
+      scaleInCooldown: props.scaleInCooldownS ?? 300,
+      scaleOutCooldown: props.scaleOutCooldownS ?? 60,
+    },
+  });
+  policy.policyName = policyName(policy);
+  return policy;
+}
+
+/** A step policy adding `adjustment` capacity whenever its alarm fires (scale out from zero). */
+export function addStepScaleOut(
+  scope: Construct,
+  id: string,
+  target: appscaling.CfnScalableTarget,
+  props: { adjustment: number; cooldownS: number },
+): appscaling.CfnScalingPolicy {
+  const policy = new appscaling.CfnScalingPolicy(scope, id, {
+    policyName: 'placeholder',
+    policyType: 'StepScaling',
+    scalingTargetId: target.ref,
+    stepScalingPolicyConfiguration: {
+      adjustmentType: 'ChangeInCapacity',
+      metricAggregationType: 'Maximum',
+      cooldown: props.cooldownS,
+      stepAdjustments: [{ metricIntervalLowerBound: 0, scalingAdjustment: props.adjustment }],
+    },
+  });
+  policy.policyName = policyName(policy);
+  return policy;
+}
+
+/** Unique, deterministic and within the 256-character limit of PolicyName. */
+function policyName(policy: Construct): string {
+  return Names.uniqueId(policy).slice(-200);
+}

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+
+/** SageMaker endpoint and inference-component names: 1-63 of [a-zA-Z0-9-], no leading/trailing hyphen. */
+const MAX_SAGEMAKER_NAME = 63;
+
+/** Fits `name` into 63 characters, replacing the tail with a short hash when too long (stable). */
+export function sageMakerName(name: string): string {
+  const clean = name.replace(/[^a-zA-Z0-9-]/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+  if (clean.length <= MAX_SAGEMAKER_NAME) return clean;
+  const hash = createHash('sha256').update(clean).digest('hex').slice(0, 8);
+  return `${clean.slice(0, MAX_SAGEMAKER_NAME - 9).replace(/-$/, '')}-${hash}`;
+}
+
+/** `ml.g5.2xlarge` → `g5-2xlarge`. */
+export function instanceSlug(instanceName: string): string {
+  return instanceName.replace(/^ml\./, '').replace(/\./g, '-');
+}
+
+/** Default deployment id: `{model}-{instance}-tp{tp}` (+ `-ic{copies}` for inference components). */
+export function defaultDeploymentId(modelId: string, instanceName: string, tp: number, copies?: number): string {
+  return `${modelId}-${instanceSlug(instanceName)}-tp${tp}${copies !== undefined ? `-ic${copies}` : ''}`;
+}
+
+export function stackName(fleetName: string, id: string): string {
+  return `LlmBench-${fleetName}-${id}`;
+}
+
+export function endpointName(fleetName: string, id: string): string {
+  return sageMakerName(`${fleetName}-${id}`);
+}
+
+export function inferenceComponentName(endpoint: string): string {
+  return sageMakerName(`${endpoint}-ic`);
+}

@@ -1,0 +1,128 @@
+import { hourlyPriceUsd, type PriceOverrides } from '../catalog';
+import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
+import { checkDeployment, DEPLOYMENT_RULES, type DeploymentUnderCheck } from '../endpoint/validation';
+import { validTpDegrees } from '../planner/fit';
+import { resolveTgiSettings } from '../planner/tgi-settings';
+import { mergeBenchmark } from './benchmark-defaults';
+import type { FleetIssue } from './errors';
+import { defaultDeploymentId, endpointName, inferenceComponentName, stackName } from './names';
+import { resolveAutoscaling } from './resolve-autoscaling';
+import type { AutoscalingConfig, BenchmarkConfig, FleetConfig, TgiOverrides } from './schema';
+import type { ResolvedDeployment } from './types';
+
+/** One deployment to resolve, from `deployments[i]` or one matrix combination. */
+export interface DeploymentInput {
+  /** Path of the entry in the file: `deployments[2]` or `matrix`. */
+  readonly sourcePath: string;
+  readonly id?: string;
+  readonly model: ModelSpec;
+  readonly instance: InstanceTypeSpec;
+  readonly tp?: number;
+  readonly copies?: number;
+  readonly instances?: number;
+  readonly layout?: 'variant' | 'inference-components';
+  readonly acceptEula?: boolean;
+  readonly routing?: 'least-outstanding-requests' | 'random';
+  readonly tgi?: TgiOverrides;
+  readonly autoscaling?: AutoscalingConfig;
+  readonly benchmark?: BenchmarkConfig;
+}
+
+export interface ResolveContext {
+  readonly config: FleetConfig;
+  readonly region: string;
+  readonly priceOverrides?: PriceOverrides;
+  /** Matrix mode: impossible combinations are skipped, not errors. */
+  readonly skipImpossible: boolean;
+}
+
+export type DeploymentOutcome =
+  | { readonly kind: 'resolved'; readonly deployment: ResolvedDeployment; readonly issues: FleetIssue[] }
+  | { readonly kind: 'skipped'; readonly id: string; readonly reason: string };
+
+/** TP when the file gives none: JumpStart's default, or the largest valid TP that leaves room for the copies. */
+function defaultTp(input: DeploymentInput, layout: string, instances: number): number {
+  const valid = validTpDegrees(input.model, input.instance);
+  if (layout === 'inference-components' && input.copies !== undefined) {
+    const room = Math.floor((input.instance.acceleratorCount * instances) / input.copies);
+    return [...valid].reverse().find((tp) => tp <= room) ?? 1;
+  }
+  return input.model.defaultTpByInstance[input.instance.name] ?? valid[valid.length - 1] ?? 1;
+}
+
+function numericTgi(t: TgiOverrides): Partial<TgiSettings> {
+  return {
+    maxInputTokens: t.maxInputTokens,
+    maxTotalTokens: t.maxTotalTokens,
+    maxBatchPrefillTokens: t.maxBatchPrefillTokens,
+    maxBatchTotalTokens: t.maxBatchTotalTokens,
+    maxConcurrentRequests: t.maxConcurrentRequests,
+  };
+}
+
+/** Resolves defaults, runs the validation rules and prices one deployment. */
+export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): DeploymentOutcome {
+  const path = input.sourcePath;
+  const issues: FleetIssue[] = [];
+  const defaults = ctx.config.defaults ?? {};
+  const scaleToZero = (input.autoscaling?.scaleToZero ?? defaults.autoscaling?.scaleToZero) === true;
+  const layout = input.layout ?? (input.copies !== undefined || scaleToZero ? 'inference-components' : 'variant');
+  const instances = input.instances ?? 1;
+  if (layout === 'variant' && input.copies !== undefined && input.copies > 1) {
+    issues.push({ path: `${path}.copies`, message: `copies ${input.copies} needs layout: inference-components; a variant holds one model per instance` });
+  }
+  const tp = input.tp ?? defaultTp(input, layout, instances);
+  const copies = layout === 'variant' ? 1 : (input.copies ?? Math.max(1, Math.floor((input.instance.acceleratorCount * instances) / tp)));
+  const id = input.id ?? defaultDeploymentId(input.model.id, input.instance.name, tp, layout === 'inference-components' ? copies : undefined);
+  const tgiOverrides: TgiOverrides = { ...(defaults.tgi ?? {}), ...(input.tgi ?? {}) };
+  const tgi = resolveTgiSettings(input.model, input.instance, tp, numericTgi(tgiOverrides));
+  const autoscaling = resolveAutoscaling(defaults.autoscaling, input.autoscaling, { path, layout, instance: input.instance, tp, copies, instances }, issues);
+  const underCheck: DeploymentUnderCheck = {
+    model: input.model,
+    instance: input.instance,
+    region: ctx.region,
+    layout,
+    tp,
+    copies,
+    instances,
+    tgi,
+    autoscaling,
+  };
+  if (ctx.skipImpossible) {
+    const impossible = checkDeployment(underCheck, DEPLOYMENT_RULES.filter((r) => r.impossibleCombination));
+    // The first reason is the most basic one (rules run in order: TP shape, support, memory).
+    if (impossible.length > 0) return { kind: 'skipped', id, reason: impossible[0].message };
+  }
+  for (const p of checkDeployment(underCheck)) {
+    // The region is fleet-wide: report it once, at the top level.
+    issues.push({ path: p.field === 'region' ? 'region' : `${path}.${p.field}`, message: ctx.skipImpossible ? `${p.message} (in ${id})` : p.message });
+  }
+  const acceptEula = input.acceptEula ?? defaults.acceptEula ?? false;
+  if (input.model.gated && !acceptEula) {
+    issues.push({ path: `${path}.acceptEula`, message: `${input.model.id} is a gated model; set acceptEula: true (here or in defaults) to accept its license` });
+  }
+  const endpoint = endpointName(ctx.config.name, id);
+  const deployment: ResolvedDeployment = {
+    id,
+    stackName: stackName(ctx.config.name, id),
+    endpointName: endpoint,
+    model: input.model,
+    instanceType: input.instance,
+    layout,
+    tp,
+    copies,
+    instances,
+    tgi,
+    quantize: tgiOverrides.quantize,
+    dtype: tgiOverrides.dtype,
+    extraEnv: tgiOverrides.env,
+    acceptEula,
+    routing: input.routing === undefined ? undefined : input.routing === 'random' ? 'RANDOM' : 'LEAST_OUTSTANDING_REQUESTS',
+    inferenceComponentName: layout === 'inference-components' ? inferenceComponentName(endpoint) : undefined,
+    hourlyUsd: hourlyPriceUsd(input.instance.name, ctx.priceOverrides) * instances,
+    autoscaling,
+    benchmark: mergeBenchmark(defaults.benchmark, input.benchmark),
+    sourcePath: path,
+  };
+  return { kind: 'resolved', deployment, issues };
+}

@@ -1,0 +1,112 @@
+import { getInstanceType, getModel, type PriceOverrides } from '../catalog';
+import type { InstanceTypeSpec, ModelSpec } from '../catalog/types';
+import { UserInputError } from '../errors';
+import { FleetValidationError, type FleetIssue } from './errors';
+import { expandMatrix } from './matrix';
+import { resolveDeployment, type DeploymentInput, type ResolveContext } from './resolve-deployment';
+import type { FleetConfig } from './schema';
+import type { ResolvedDeployment, ResolvedFleet } from './types';
+
+export interface ResolveFleetOptions {
+  readonly region: string;
+  readonly priceOverrides?: PriceOverrides;
+  /** File the config came from, named in error messages. */
+  readonly file?: string;
+}
+
+/** Orders issues as the file does: deployments by index, then the matrix, then fleet-wide fields. */
+function fileOrder(issue: FleetIssue): number {
+  const match = /^deployments\[(\d+)\]/.exec(issue.path);
+  if (match) return Number(match[1]);
+  return issue.path.startsWith('matrix') ? 1e6 : 2e6;
+}
+
+/** Catalog lookup that records an issue instead of throwing. */
+function lookup<T>(find: () => T, path: string, issues: FleetIssue[]): T | undefined {
+  try {
+    return find();
+  } catch (error) {
+    if (!(error instanceof UserInputError)) throw error;
+    issues.push({ path, message: error.message.slice(error.field.length + 2) });
+    return undefined;
+  }
+}
+
+function explicitInputs(config: FleetConfig, issues: FleetIssue[]): DeploymentInput[] {
+  const inputs: DeploymentInput[] = [];
+  (config.deployments ?? []).forEach((d, i) => {
+    const path = `deployments[${i}]`;
+    const model = lookup(() => getModel(d.model, `${path}.model`), `${path}.model`, issues);
+    const instance = lookup(() => getInstanceType(d.instanceType, `${path}.instanceType`), `${path}.instanceType`, issues);
+    if (!model || !instance) return;
+    inputs.push({ ...d, sourcePath: path, model, instance });
+  });
+  return inputs;
+}
+
+function matrixInputs(config: FleetConfig, issues: FleetIssue[]): DeploymentInput[] {
+  const matrix = config.matrix;
+  if (!matrix) return [];
+  const models = matrix.models.map((m, j) => lookup(() => getModel(m, `matrix.models[${j}]`), `matrix.models[${j}]`, issues));
+  const instances = matrix.instanceTypes.map((n, k) =>
+    lookup(() => getInstanceType(n, `matrix.instanceTypes[${k}]`), `matrix.instanceTypes[${k}]`, issues),
+  );
+  return expandMatrix(
+    matrix,
+    models.filter((m): m is ModelSpec => m !== undefined),
+    instances.filter((i): i is InstanceTypeSpec => i !== undefined),
+  );
+}
+
+function budgetIssue(deployments: readonly ResolvedDeployment[], hourlyUsd: number, maxHourlyUsd: number): FleetIssue {
+  const shares = [...deployments]
+    .sort((a, b) => b.hourlyUsd - a.hourlyUsd)
+    .map((d) => `${d.id} $${d.hourlyUsd.toFixed(2)}/h (${((d.hourlyUsd / hourlyUsd) * 100).toFixed(1)}%)`)
+    .join(', ');
+  return {
+    path: 'maxHourlyUsd',
+    message: `the fleet costs $${hourlyUsd.toFixed(2)}/h on demand at its initial size, above maxHourlyUsd ${maxHourlyUsd}; shares: ${shares}`,
+  };
+}
+
+/**
+ * Fleet config → deployments with every default applied and every rule checked. Throws
+ * FleetValidationError with all problems (paths like `deployments[2].tp`); matrix combinations
+ * that cannot exist are returned in `skipped` with the reason.
+ */
+export function resolveFleet(config: FleetConfig, opts: ResolveFleetOptions): ResolvedFleet {
+  const issues: FleetIssue[] = [];
+  const deployments: ResolvedDeployment[] = [];
+  const skipped: { id: string; reason: string }[] = [];
+  const base: Omit<ResolveContext, 'skipImpossible'> = { config, region: opts.region, priceOverrides: opts.priceOverrides };
+  const firstPathById = new Map<string, string>();
+  const inputs: [DeploymentInput, boolean][] = [
+    ...explicitInputs(config, issues).map((i): [DeploymentInput, boolean] => [i, false]),
+    ...matrixInputs(config, issues).map((i): [DeploymentInput, boolean] => [i, true]),
+  ];
+  for (const [input, fromMatrix] of inputs) {
+    const outcome = resolveDeployment(input, { ...base, skipImpossible: fromMatrix });
+    if (outcome.kind === 'skipped') {
+      skipped.push({ id: outcome.id, reason: outcome.reason });
+      continue;
+    }
+    const d = outcome.deployment;
+    const earlier = firstPathById.get(d.id);
+    if (earlier !== undefined) {
+      issues.push({ path: `${d.sourcePath}.id`, message: `duplicate deployment id '${d.id}' (also ${earlier}); give each deployment a unique id` });
+    } else {
+      firstPathById.set(d.id, d.sourcePath);
+    }
+    issues.push(...outcome.issues.filter((i) => !(i.path === 'region' && issues.some((j) => j.path === 'region'))));
+    deployments.push(d);
+  }
+  if (issues.length === 0 && deployments.length === 0) {
+    issues.push({ path: 'matrix', message: `every matrix combination is impossible: ${skipped.map((s) => `${s.id}: ${s.reason}`).join('; ')}` });
+  }
+  const hourlyUsd = deployments.reduce((sum, d) => sum + d.hourlyUsd, 0);
+  if (config.maxHourlyUsd !== undefined && hourlyUsd > config.maxHourlyUsd) {
+    issues.push(budgetIssue(deployments, hourlyUsd, config.maxHourlyUsd));
+  }
+  if (issues.length > 0) throw new FleetValidationError([...issues].sort((a, b) => fileOrder(a) - fileOrder(b)), opts.file);
+  return { name: config.name, region: opts.region, deployments, skipped, hourlyUsd, maxHourlyUsd: config.maxHourlyUsd };
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * The fleet file: defaults + deployments (+ a matrix shorthand). Every field optional where a
+ * default exists; defaults are applied by resolve.ts (so the JSON Schema stays readable).
+ */
+
+const wholeAtLeast1 = z.number().int().min(1);
+const wholeAtLeast0 = z.number().int().min(0);
+const slug = z
+  .string()
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'expected lower-case letters, digits and single hyphens, e.g. llama-2-7b-g5' })
+  .max(40);
+
+export const TgiOverridesSchema = z
+  .strictObject({
+    maxInputTokens: wholeAtLeast1.optional().describe('MAX_INPUT_TOKENS'),
+    maxTotalTokens: wholeAtLeast1.optional().describe('MAX_TOTAL_TOKENS'),
+    maxBatchPrefillTokens: wholeAtLeast1.optional().describe('MAX_BATCH_PREFILL_TOKENS'),
+    maxBatchTotalTokens: wholeAtLeast1.optional().describe('MAX_BATCH_TOTAL_TOKENS; unset: TGI sizes it at warm-up'),
+    maxConcurrentRequests: wholeAtLeast1.optional().describe('MAX_CONCURRENT_REQUESTS'),
+    quantize: z.enum(['bitsandbytes', 'bitsandbytes-nf4', 'bitsandbytes-fp4', 'eetq', 'fp8', 'awq', 'gptq']).optional(),
+    dtype: z.enum(['float16', 'bfloat16']).optional(),
+    env: z.record(z.string(), z.string()).optional().describe('extra container environment (escape hatch)'),
+  })
+  .describe('TGI settings over JumpStart defaults');
+
+export const AutoscalingSchema = z
+  .strictObject({
+    enabled: z.boolean().optional().describe('default: true when the deployment has an autoscaling block'),
+    minInstances: wholeAtLeast0.optional(),
+    maxInstances: wholeAtLeast1.optional(),
+    minCopies: wholeAtLeast0.optional(),
+    maxCopies: wholeAtLeast1.optional(),
+    metric: z.enum(['concurrent-requests', 'invocations']).optional().describe('per model/copy; default concurrent-requests'),
+    targetValue: z.number().positive().optional(),
+    scaleInCooldownS: wholeAtLeast0.optional(),
+    scaleOutCooldownS: wholeAtLeast0.optional(),
+    scaleToZero: z.boolean().optional().describe('inference components only: 0 copies and 0 instances when idle'),
+  })
+  .describe('instance autoscaling (variant) or copy autoscaling (inference components)');
+
+export const ScheduleSchema = z.union(
+  [
+    z.literal('off'),
+    z.strictObject({
+      cron: z.string().regex(/^cron\(\S+( \S+){5}\)$/, { error: 'expected an EventBridge Scheduler cron, e.g. cron(0 6 ? * MON *)' }),
+      timeZone: z.string().min(1).describe('IANA time zone, e.g. Europe/Berlin'),
+    }),
+  ],
+  { error: "expected 'off' or { cron: 'cron(...)', timeZone: 'Area/City' }" },
+);
+
+export const BenchmarkSchema = z
+  .strictObject({
+    inputTokens: wholeAtLeast1.optional(),
+    outputTokens: wholeAtLeast1.optional(),
+    concurrency: z
+      .union([z.array(wholeAtLeast1).min(1), z.literal('auto')], { error: "expected a list of whole numbers ≥ 1 or 'auto'" })
+      .optional(),
+    maxConcurrency: wholeAtLeast1.optional(),
+    durationS: z.number().positive().optional(),
+    warmupRequests: wholeAtLeast0.optional(),
+    stream: z.boolean().optional(),
+    workers: wholeAtLeast1.optional().describe('Lambda workers per level'),
+    latencyBoundMsPerToken: z.number().positive().optional(),
+    maxErrorRate: z.number().min(0).max(1).optional(),
+    timeoutS: z.number().positive().max(60).optional().describe('SageMaker real-time invocations time out at 60 s'),
+    plateauGain: z.number().min(0).optional(),
+    schedule: ScheduleSchema.optional(),
+    regressionThresholdPct: z.number().positive().optional(),
+  })
+  .describe('load-test settings');
+
+const layout = z.enum(['variant', 'inference-components']);
+
+export const DeploymentSchema = z.strictObject({
+  id: slug.optional().describe('default: {model}-{instance}-tp{tp}'),
+  model: z.string().min(1).describe("catalog id ('llama-2-7b') or JumpStart id"),
+  instanceType: z.string().min(1).describe("e.g. 'ml.g5.2xlarge'"),
+  tp: wholeAtLeast1.optional().describe('tensor-parallel degree; default: JumpStart default for the instance'),
+  copies: wholeAtLeast1.optional().describe('model copies across the endpoint (inference components)'),
+  instances: wholeAtLeast1.optional(),
+  layout: layout.optional().describe('default: inference-components when copies is set, else variant'),
+  acceptEula: z.boolean().optional(),
+  routing: z.enum(['least-outstanding-requests', 'random']).optional(),
+  tgi: TgiOverridesSchema.optional(),
+  autoscaling: AutoscalingSchema.optional(),
+  benchmark: BenchmarkSchema.optional(),
+});
+
+export const MatrixSchema = z.strictObject({
+  models: z.array(z.string().min(1)).min(1),
+  instanceTypes: z.array(z.string().min(1)).min(1),
+  tp: z.union([z.array(wholeAtLeast1).min(1), z.literal('default')], { error: "expected a list of TP degrees or 'default'" }).optional(),
+  layout: layout.optional(),
+  copies: wholeAtLeast1.optional(),
+  instances: wholeAtLeast1.optional(),
+  acceptEula: z.boolean().optional(),
+  tgi: TgiOverridesSchema.optional(),
+  autoscaling: AutoscalingSchema.optional(),
+  benchmark: BenchmarkSchema.optional(),
+});
+
+export const FleetConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*$/, { error: 'expected letters, digits and single hyphens, starting with a letter' })
+      .max(24),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'expected an AWS region, e.g. us-east-1' }).optional(),
+    maxHourlyUsd: z.number().positive().optional().describe('fail when the fleet costs more per hour on demand'),
+    defaults: z
+      .strictObject({
+        acceptEula: z.boolean().optional(),
+        tgi: TgiOverridesSchema.optional(),
+        benchmark: BenchmarkSchema.optional(),
+        autoscaling: AutoscalingSchema.optional(),
+      })
+      .optional(),
+    deployments: z.array(DeploymentSchema).optional(),
+    matrix: MatrixSchema.optional(),
+  })
+  .refine((f) => (f.deployments?.length ?? 0) > 0 || f.matrix !== undefined, {
+    error: 'a fleet needs at least one entry in deployments or a matrix',
+    path: ['deployments'],
+  });
+
+export type FleetConfig = z.infer<typeof FleetConfigSchema>;
+export type DeploymentConfig = z.infer<typeof DeploymentSchema>;
+export type MatrixConfig = z.infer<typeof MatrixSchema>;
+export type TgiOverrides = z.infer<typeof TgiOverridesSchema>;
+export type AutoscalingConfig = z.infer<typeof AutoscalingSchema>;
+export type BenchmarkConfig = z.infer<typeof BenchmarkSchema>;
+
+/** JSON Schema (draft 2020-12) of the fleet file, for editors (`# yaml-language-server: $schema=...`). */
+export function fleetJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(FleetConfigSchema, { io: 'input' }) as Record<string, unknown>;
+}

@@ -1,0 +1,87 @@
+import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
+import type { TgiQuantize } from '../endpoint/tgi-settings-env';
+
+/** Load-test settings of one deployment, all defaults applied. */
+export interface BenchmarkSettings {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Concurrency levels to measure, or 'auto' (adaptive: double, then bisect). */
+  readonly concurrency: readonly number[] | 'auto';
+  readonly maxConcurrency: number;
+  readonly durationS: number;
+  readonly warmupRequests: number;
+  readonly stream: boolean;
+  /** Lambda workers per level. */
+  readonly workers: number;
+  readonly latencyBoundMsPerToken: number;
+  readonly maxErrorRate: number;
+  /** Invocation timeout, s (SageMaker real-time: 60). */
+  readonly timeoutS: number;
+  readonly plateauGain: number;
+  readonly schedule: { readonly cron: string; readonly timeZone: string } | 'off';
+  readonly regressionThresholdPct: number;
+}
+
+/** Autoscaling of a deployment: instances (variant layout) or copies (inference components). */
+export type ResolvedAutoscaling =
+  | {
+      readonly kind: 'instances';
+      readonly minInstances: number;
+      readonly maxInstances: number;
+      readonly metric: 'concurrent-requests' | 'invocations';
+      readonly targetValue: number;
+      readonly scaleInCooldownS: number;
+      readonly scaleOutCooldownS: number;
+    }
+  | {
+      readonly kind: 'copies';
+      readonly minCopies: number;
+      readonly maxCopies: number;
+      readonly minInstances: number;
+      readonly maxInstances: number;
+      readonly metric: 'concurrent-requests' | 'invocations';
+      readonly targetValue: number;
+      readonly scaleInCooldownS: number;
+      readonly scaleOutCooldownS: number;
+      readonly scaleToZero: boolean;
+    };
+
+export interface ResolvedDeployment {
+  readonly id: string;
+  /** CloudFormation stack of this deployment: `LlmBench-{fleet}-{id}`. */
+  readonly stackName: string;
+  readonly endpointName: string;
+  readonly model: ModelSpec;
+  readonly instanceType: InstanceTypeSpec;
+  readonly layout: 'variant' | 'inference-components';
+  readonly tp: number;
+  /** Model copies across the whole endpoint (`CopyCount`); 1 for the variant layout. */
+  readonly copies: number;
+  /** Instances at creation. */
+  readonly instances: number;
+  readonly tgi: TgiSettings;
+  readonly quantize?: TgiQuantize;
+  readonly dtype?: 'float16' | 'bfloat16';
+  readonly extraEnv?: Readonly<Record<string, string>>;
+  readonly acceptEula: boolean;
+  readonly routing?: 'LEAST_OUTSTANDING_REQUESTS' | 'RANDOM';
+  /** Set for the inference-components layout. */
+  readonly inferenceComponentName?: string;
+  /** On-demand price of the instances at creation, USD/h. */
+  readonly hourlyUsd: number;
+  readonly autoscaling?: ResolvedAutoscaling;
+  readonly benchmark: BenchmarkSettings;
+  /** Where the deployment came from in the file (`deployments[2]` or `matrix`). */
+  readonly sourcePath: string;
+}
+
+export interface ResolvedFleet {
+  readonly name: string;
+  readonly region: string;
+  readonly deployments: readonly ResolvedDeployment[];
+  /** Matrix combinations left out, with the reason. */
+  readonly skipped: readonly { readonly id: string; readonly reason: string }[];
+  /** On-demand cost of all deployments at creation, USD/h. */
+  readonly hourlyUsd: number;
+  readonly maxHourlyUsd?: number;
+}

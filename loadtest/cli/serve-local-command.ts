@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import { UserInputError } from '../../lib/errors';
+import { formatFaultSpec } from '../local/faults';
+import { startLocalEndpoint, type LocalEndpoint } from '../local/server';
+import { addTgiOptions, optionalWholeNumberFlag, positiveNumberFlag, tgiOverridesOf, wholeNumberFlag, type TgiFlags } from './flag-values';
+
+/**
+ * `llm-bench serve-local`: a loopback twin of a TGI endpoint on SageMaker, served by the planner's
+ * engine in real time (or `--speedup` times faster). Prints the URL and how to call it; stops on Ctrl-C.
+ */
+
+export interface ServeLocalFlags extends TgiFlags {
+  readonly model: string;
+  readonly instance: string;
+  readonly tp?: string;
+  readonly copies: string;
+  readonly instances: string;
+  readonly port: string;
+  readonly speedup: string;
+  readonly faults?: string;
+  readonly endpointName?: string;
+  readonly component?: readonly string[];
+  readonly creatingDescribeCalls?: string;
+}
+
+/** Sanity ceiling (not an AWS limit): every replica is simulated in this process. */
+const MAX_INSTANCES = 100;
+
+/** Starts the endpoint the flags describe; a busy port is a user error. */
+export async function startFromFlags(flags: ServeLocalFlags): Promise<LocalEndpoint> {
+  const port = wholeNumberFlag('--port', flags.port, { min: 0 });
+  if (port > 65535) throw new UserInputError('--port', `${port} is not a port (0..65535; 0 = any free port)`);
+  try {
+    return await startLocalEndpoint({
+      model: flags.model,
+      instance: flags.instance,
+      tp: optionalWholeNumberFlag('--tp', flags.tp),
+      copies: wholeNumberFlag('--copies', flags.copies),
+      instances: wholeNumberFlag('--instances', flags.instances, { max: MAX_INSTANCES }),
+      tgi: tgiOverridesOf(flags),
+      port,
+      speedup: positiveNumberFlag('--speedup', flags.speedup),
+      faults: flags.faults,
+      endpointName: flags.endpointName,
+      inferenceComponents: flags.component ?? [],
+      creatingDescribeCalls: optionalWholeNumberFlag('--creating-describe-calls', flags.creatingDescribeCalls, { min: 0 }),
+    });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'EADDRINUSE') {
+      throw new UserInputError('--port', `port ${port} is in use; pick another, or --port 0 for any free port`);
+    }
+    throw error;
+  }
+}
+
+/** What to print once the endpoint listens: the URL and how to call it with curl, the SDK and llm-bench. */
+export function describeEndpoint(endpoint: LocalEndpoint): string {
+  const { deployment, url } = endpoint;
+  const copies = `${deployment.copies} cop${deployment.copies === 1 ? 'y' : 'ies'}`;
+  const components = endpoint.inferenceComponents;
+  const component = components[0];
+  const body = JSON.stringify({ inputs: 'What is Deep Learning?', parameters: { max_new_tokens: 20, details: true } });
+  const lines = [
+    `local endpoint: ${deployment.model.id} on ${deployment.instances} × ${deployment.instance.name} (TP ${deployment.tp}, ${copies}` +
+      `${components.length > 0 ? ` per component: ${components.join(', ')}` : ''}), speedup ${deployment.speedup}×, faults ${formatFaultSpec(deployment.faults)}`,
+    `  url        ${url}   (GET /info, /health)`,
+    `  TGI        curl -s ${url}/generate -H 'Content-Type: application/json' -d '${body}'`,
+    `  stream     curl -sN ${url}/generate_stream -H 'Content-Type: application/json' -d '${body}'`,
+    `  OpenAI     curl -s ${url}/v1/completions -H 'Content-Type: application/json' -d '{"prompt":"Hi","max_tokens":20}'`,
+    `  SageMaker  new SageMakerRuntimeClient({ endpoint: '${url}', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })`,
+    `             InvokeEndpoint{,WithResponseStream} EndpointName '${endpoint.endpointName}'` +
+      (component !== undefined ? `, InferenceComponentName one of ${components.map((c) => `'${c}'`).join(', ')}` : ''),
+    `  targets    tgi:${url}   sagemaker:${endpoint.endpointName}${component !== undefined ? `:${component}` : ''} (with the endpoint URL ${url})`,
+    'press Ctrl-C to stop',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function interrupted(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('serve-local')
+    .description('serve a local twin of a TGI endpoint (TGI, OpenAI and SageMaker runtime protocols) driven by the planner engine')
+    .requiredOption('--model <id>', "model id ('llama-2-7b') or JumpStart id")
+    .requiredOption('--instance <type>', "SageMaker instance type ('ml.g5.2xlarge')")
+    .option('--tp <n>', "tensor-parallel degree (default: JumpStart's for the instance)")
+    .option('--copies <n>', 'model copies per instance (per inference component)', '1')
+    .option('--instances <n>', `instances behind the endpoint (1 to ${MAX_INSTANCES})`, '1')
+    .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '8080')
+    .option('--speedup <x>', 'run virtual time this many times faster than the wall clock (advertised in /info)', '1')
+    .option('--faults <spec>', 'inject faults, e.g. overload=0.1,5xx=0.05,hang=0.02,reset=0.02,garbage=0.02,truncate=0.02,throttle=0.01,seed=7')
+    .option('--endpoint-name <name>', 'SageMaker endpoint name the runtime routes answer to', 'local-endpoint')
+    .option('--component <name...>', 'inference component names (requests must name one of them)');
+  addTgiOptions(command)
+    .option('--creating-describe-calls <n>', 'SageMaker DescribeEndpoint/DescribeInferenceComponent answer Creating this many times first', '0')
+    .action(async (flags: ServeLocalFlags) => {
+      const endpoint = await startFromFlags(flags);
+      process.stdout.write(describeEndpoint(endpoint));
+      const signal = await interrupted();
+      process.stdout.write(`${signal}: stopping\n`);
+      await endpoint.close();
+    });
+}

@@ -1,0 +1,262 @@
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { hourlyPriceUsd } from '../../lib/catalog';
+import { UserInputError } from '../../lib/errors';
+import { createPayloadSource } from '../payload';
+import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../records/types';
+import { writeReport } from '../report/write-report';
+import { runSweep } from '../sweep/run-sweep';
+import { DEFAULT_STOP_RULES, type StopRuleConfig } from '../sweep/stop-rules';
+import { createTarget, parseTargetSpec, type TargetSpec } from '../targets';
+
+/** Flags of `llm-bench sweep` as commander hands them over (strings until parsed here). */
+export interface SweepFlags {
+  readonly target: string;
+  readonly concurrency: string;
+  readonly inputTokens: string;
+  readonly outputTokens: string;
+  readonly duration?: string;
+  readonly requests?: string;
+  readonly warmup?: string;
+  readonly timeout: string;
+  readonly retries: string;
+  readonly stream?: boolean;
+  readonly region?: string;
+  readonly endpointUrl?: string;
+  readonly label?: string;
+  readonly hourlyUsd?: string;
+  readonly instance?: string;
+  readonly instances?: string;
+  readonly out: string;
+  readonly json?: boolean;
+  readonly maxConcurrency: string;
+  readonly maxErrorRate: string;
+  readonly plateauGain?: string;
+  readonly latencySlo?: string;
+  readonly latencyBound?: string;
+  readonly dataset?: string;
+  readonly seed?: string;
+  readonly speedup?: string;
+  readonly model?: string;
+  readonly gzip?: boolean;
+}
+
+/** Where progress and the summary go; tests pass their own. */
+export interface SweepIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+function number(field: string, text: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number {
+  const value = Number(text);
+  const min = opts.min ?? 0;
+  const ok = text.trim() !== '' && Number.isFinite(value) && (!opts.integer || Number.isInteger(value)) && value >= min && (opts.max === undefined || value <= opts.max);
+  if (!ok) {
+    const kind = opts.integer ? 'an integer' : 'a number';
+    throw new UserInputError(field, `'${text}' must be ${kind} ≥ ${min}${opts.max !== undefined ? ` and ≤ ${opts.max}` : ''}`);
+  }
+  return value;
+}
+
+export function parseConcurrencyLevels(text: string, field = '--concurrency'): number[] | 'auto' {
+  if (text.trim() === 'auto') return 'auto';
+  const levels = text.split(',').map((part) => number(field, part.trim(), { integer: true, min: 1 }));
+  if (new Set(levels).size !== levels.length) throw new UserInputError(field, `'${text}' repeats a level`);
+  return levels;
+}
+
+function deploymentOf(flags: SweepFlags): DeploymentDescription | undefined {
+  if (flags.hourlyUsd !== undefined && flags.instance !== undefined) {
+    throw new UserInputError('--hourly-usd', 'give either --hourly-usd or --instance (priced from the catalog), not both');
+  }
+  const instances = flags.instances !== undefined ? number('--instances', flags.instances, { integer: true, min: 1 }) : 1;
+  if (flags.hourlyUsd !== undefined) return { hourlyUsd: number('--hourly-usd', flags.hourlyUsd), instances };
+  if (flags.instance === undefined) return undefined;
+  return { instanceType: flags.instance, instances, hourlyUsd: hourlyPriceUsd(flags.instance) * instances };
+}
+
+/** A local endpoint advertises its time compression in GET /info; other servers simply lack it. */
+async function detectSpeedup(spec: TargetSpec): Promise<number | undefined> {
+  if (spec.kind === 'sagemaker') return undefined;
+  try {
+    const response = await fetch(`${spec.url.replace(/\/v1$/, '')}/info`, { signal: AbortSignal.timeout(2_000) });
+    if (!response.ok) return undefined;
+    const speedup = ((await response.json()) as { speedup?: unknown }).speedup;
+    return typeof speedup === 'number' && speedup > 0 ? speedup : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function levelLine(level: LevelResult, resumed: boolean): string {
+  const errors = Object.entries(level.errors)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  return (
+    `c=${level.concurrency}${resumed ? ' (resumed)' : ''}: ${level.requests} requests, ${level.ok} ok${errors ? ` (${errors})` : ''}, ` +
+    `${level.throughputTokensPerS.toFixed(1)} tokens/s, ${level.latencyMsPerToken.p50.toFixed(1)} ms/token p50, ${level.durationS.toFixed(1)} s\n`
+  );
+}
+
+/** A progress bar per level on a terminal; nothing in between on a pipe (one line per level is printed instead). */
+function createProgress(io: SweepIo, flags: { durationS?: number; requests?: number; speedup?: number }) {
+  const tty = io.stderr.isTTY === true;
+  let bar: SingleBar | undefined;
+  let done = 0;
+  let startMs = 0;
+  let tokenMismatch: { client: number; server: number } | undefined;
+  const total = flags.requests ?? Math.round(flags.durationS ?? 0);
+  return {
+    start(concurrency: number): void {
+      done = 0;
+      startMs = performance.now();
+      if (!tty) return;
+      const unit = flags.requests !== undefined ? 'requests' : 's';
+      bar = new SingleBar({ stream: io.stderr, format: `c=${concurrency} [{bar}] {value}/{total} ${unit} | {done} done`, hideCursor: true });
+      bar.start(total, 0, { done: 0 });
+    },
+    record(record: RequestRecord): void {
+      if (record.serverInputTokens !== undefined && record.serverInputTokens !== record.inputTokens) {
+        tokenMismatch ??= { client: record.inputTokens, server: record.serverInputTokens };
+      }
+      if (record.warmup === true) return;
+      done += 1;
+      // Time-based windows count endpoint seconds (wall seconds × speedup of a local endpoint).
+      const value = flags.requests !== undefined ? done : Math.min(total, Math.floor(((performance.now() - startMs) / 1000) * (flags.speedup ?? 1)));
+      bar?.update(value, { done });
+    },
+    level(level: LevelResult, resumed: boolean): void {
+      bar?.stop();
+      bar = undefined;
+      io.stderr.write(levelLine(level, resumed));
+    },
+    /** Prompts are built with the Llama tokenizer; a server counting otherwise is worth a warning. */
+    finish(): void {
+      bar?.stop(); // a level cut short by Ctrl-C never reported its end
+      bar = undefined;
+      if (tokenMismatch === undefined) return;
+      io.stderr.write(
+        `warning: the server counted ${tokenMismatch.server} input tokens for a prompt built to ${tokenMismatch.client} ` +
+          `(its tokenizer differs from Llama's); --input-tokens is approximate for this model\n`,
+      );
+    },
+  };
+}
+
+/** `llm-bench sweep`: parses flags, runs the sweep into --out, writes the report, prints a summary or sweep.json. */
+export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout: process.stdout, stderr: process.stderr }): Promise<SweepResult> {
+  const spec = parseTargetSpec(flags.target);
+  const levels = parseConcurrencyLevels(flags.concurrency);
+  if (flags.duration !== undefined && flags.requests !== undefined) throw new UserInputError('--duration', 'give --duration or --requests, not both');
+  const requests = flags.requests !== undefined ? number('--requests', flags.requests, { integer: true, min: 1 }) : undefined;
+  const durationS = requests === undefined ? number('--duration', flags.duration ?? '60', { min: 0.001 }) : undefined;
+  const maxConcurrency = number('--max-concurrency', flags.maxConcurrency, { integer: true, min: 1 });
+  const stopRules: StopRuleConfig = {
+    invocationTimeoutMs: number('--timeout', flags.timeout, { min: 0.001 }) * 1000,
+    maxErrorRate: number('--max-error-rate', flags.maxErrorRate, { max: 1 }),
+    // A fixed list measures every level unless asked to stop on a plateau.
+    plateauGain: flags.plateauGain !== undefined ? number('--plateau-gain', flags.plateauGain, { min: -1 }) : levels === 'auto' ? DEFAULT_STOP_RULES.plateauGain : -Infinity,
+    ...(flags.latencySlo !== undefined ? { latencySloMsPerToken: number('--latency-slo', flags.latencySlo, { min: 0.001 }) } : {}),
+  };
+  const payload = createPayloadSource({
+    inputTokens: number('--input-tokens', flags.inputTokens, { integer: true, min: 1 }),
+    outputTokens: number('--output-tokens', flags.outputTokens, { integer: true, min: 1 }),
+    seed: flags.seed !== undefined ? number('--seed', flags.seed, { integer: true }) : undefined,
+    datasetPath: flags.dataset,
+  });
+  const deployment = deploymentOf(flags);
+  const speedup = flags.speedup !== undefined ? number('--speedup', flags.speedup, { min: 0.001 }) : await detectSpeedup(spec);
+  const maxSockets = levels === 'auto' ? maxConcurrency : Math.max(...levels);
+  const target = createTarget(spec, {
+    maxSockets,
+    // The deadline is endpoint time: a time-compressed local endpoint answers `speedup` times sooner.
+    timeoutMs: stopRules.invocationTimeoutMs / (speedup ?? 1),
+    stream: flags.stream === true,
+    retries: number('--retries', flags.retries, { integer: true }),
+    region: flags.region,
+    endpointUrl: flags.endpointUrl,
+    model: flags.model,
+  });
+  const progress = createProgress(io, { durationS, requests, speedup });
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort();
+  process.once('SIGINT', onSigint);
+  let sweep: SweepResult;
+  try {
+    sweep = await runSweep({
+      target,
+      payload,
+      levels,
+      outDir: flags.out,
+      durationS,
+      requests,
+      warmupRequests: flags.warmup !== undefined ? number('--warmup', flags.warmup, { integer: true }) : (c) => c,
+      stopRules,
+      label: flags.label ?? `${spec.kind === 'sagemaker' ? spec.endpointName : spec.url} ${flags.inputTokens}/${flags.outputTokens}`,
+      deployment,
+      maxConcurrency,
+      speedup,
+      gzipRecords: flags.gzip === true,
+      latencyBoundMsPerToken: flags.latencyBound !== undefined ? number('--latency-bound', flags.latencyBound, { min: 0.001 }) : undefined,
+      signal: controller.signal,
+      onLevelStart: (c) => progress.start(c),
+      onRecord: (r) => progress.record(r),
+      onLevel: (level, resumed) => progress.level(level, resumed),
+    });
+  } finally {
+    progress.finish();
+    process.removeListener('SIGINT', onSigint);
+    await target.close();
+  }
+  const files = await writeReport(flags.out, [sweep], { writeJson: false });
+  if (flags.json === true) io.stdout.write(JSON.stringify(sweep, null, 2) + '\n');
+  else io.stdout.write(sweepSummary(sweep, files.html));
+  return sweep;
+}
+
+function sweepSummary(sweep: SweepResult, htmlPath: string): string {
+  const lines = [`sweep '${sweep.label}': ${sweep.levels.length} levels, stopped: ${sweep.stopReason ?? 'completed'}`];
+  if (sweep.maxThroughput) lines.push(`  max throughput ${sweep.maxThroughput.tokensPerS.toFixed(1)} tokens/s at c=${sweep.maxThroughput.concurrency}`);
+  if (sweep.minLatency) lines.push(`  min latency ${sweep.minLatency.msPerToken.toFixed(1)} ms/token at c=${sweep.minLatency.concurrency}`);
+  if (sweep.maxFeasibleConcurrency !== undefined) lines.push(`  max feasible concurrency ${sweep.maxFeasibleConcurrency}`);
+  if (sweep.knee) lines.push(`  knee c=${sweep.knee.concurrency} (${sweep.knee.rule})`);
+  lines.push(`  report: ${htmlPath}`);
+  return lines.join('\n') + '\n';
+}
+
+export function register(program: Command): void {
+  program
+    .command('sweep')
+    .description('measure an endpoint over concurrency levels (closed loop), write records, sweep.json and the report')
+    .requiredOption('--target <spec>', "tgi:URL | openai:URL | sagemaker:ENDPOINT[:COMPONENT]")
+    .option('--concurrency <levels>', "comma-separated levels, or 'auto' (double until a stop rule fires, then bisect)", 'auto')
+    .option('--input-tokens <n>', 'exact prompt tokens (Llama tokenizer, BOS included)', '256')
+    .option('--output-tokens <n>', 'max_new_tokens', '256')
+    .option('--duration <s>', 'measured window per level, s (default 60)')
+    .option('--requests <n>', 'measured requests per level (instead of --duration)')
+    .option('--warmup <n>', 'warm-up requests per level (default: one per worker)')
+    .option('--timeout <s>', 'client deadline per request, s (SageMaker real-time: 60)', '60')
+    .option('--retries <n>', 'SDK retries per request (SageMaker, standard mode)', '2')
+    .option('--stream', 'use the streaming API (TTFT and inter-token latency)')
+    .option('--region <region>', 'AWS region (SageMaker)')
+    .option('--endpoint-url <url>', 'SageMaker runtime URL override, e.g. a local endpoint')
+    .option('--label <text>', 'configuration label in reports')
+    .option('--hourly-usd <usd>', 'price of all instances per hour, for cost figures')
+    .option('--instance <type>', 'instance type priced from the catalog (with --instances)')
+    .option('--instances <n>', 'instance count behind the endpoint')
+    .requiredOption('--out <dir>', 'output folder (re-running into it resumes)')
+    .option('--json', 'print sweep.json to stdout')
+    .option('--max-concurrency <n>', 'highest level of an adaptive sweep', '256')
+    .option('--max-error-rate <r>', 'highest tolerated error rate (timeouts excluded)', '0.01')
+    .option('--plateau-gain <r>', 'stop when throughput gains less than this per doubling (auto default 0.05; lists: off)')
+    .option('--latency-slo <ms>', 'stop when mean ms/token exceeds this')
+    .option('--latency-bound <ms>', 'knee latency bound, ms/token (default 100)')
+    .option('--dataset <path>', 'JSONL file of {"prompt": ...} lines instead of built prompts')
+    .option('--seed <n>', 'seed of the prompt builder / dataset order')
+    .option('--speedup <x>', 'time compression of a local endpoint (default: read from GET /info)')
+    .option('--model <name>', "OpenAI 'model' field")
+    .option('--gzip', 'write records as .jsonl.gz')
+    .action(async (flags: SweepFlags) => {
+      await runSweepCommand(flags);
+    });
+}

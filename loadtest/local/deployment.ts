@@ -1,0 +1,130 @@
+import { getInstanceType, getModel } from '../../lib/catalog';
+import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../../lib/catalog/types';
+import { UserInputError } from '../../lib/errors';
+import { checkFit, validTpDegrees } from '../../lib/planner/fit';
+import { chooseTp } from '../../lib/planner/plan';
+import { effectiveBatchTotalTokens, resolveTgiSettings, validateTgiSettings } from '../../lib/planner/tgi-settings';
+import { NO_FAULTS, parseFaultSpec, type FaultSpec } from './faults';
+
+/** What the local endpoint serves, resolved from names and defaults. */
+export interface LocalDeployment {
+  readonly model: ModelSpec;
+  readonly instance: InstanceTypeSpec;
+  readonly tp: number;
+  /** Model copies per instance (per inference component when there are several). */
+  readonly copies: number;
+  readonly instances: number;
+  readonly tgi: TgiSettings;
+  /** Token budget of one replica's running batch (MAX_BATCH_TOTAL_TOKENS or what memory allows). */
+  readonly batchTotalTokens: number;
+  readonly speedup: number;
+  readonly faults: FaultSpec;
+  readonly endpointName: string;
+  /** Names of the inference components; empty for a model-per-variant endpoint. */
+  readonly inferenceComponents: readonly string[];
+  readonly seed: number;
+  /** SageMaker's real-time invocation deadline, virtual ms. */
+  readonly invocationTimeoutMs: number;
+  /** Control plane answers `Creating` to the first N describe calls of each resource. */
+  readonly creatingDescribeCalls: number;
+  /** Control plane status after that. */
+  readonly settledStatus: 'InService' | 'Failed';
+}
+
+export interface LocalDeploymentOptions {
+  readonly model: string | ModelSpec;
+  readonly instance: string | InstanceTypeSpec;
+  /** @default JumpStart's TP for the model on the instance (the GPUs per copy when `copies` > 1) */
+  readonly tp?: number;
+  /** @default 1 */
+  readonly copies?: number;
+  /** @default 1 */
+  readonly instances?: number;
+  /** TGI settings over the model's JumpStart defaults. */
+  readonly tgi?: Partial<TgiSettings>;
+  /** Virtual ms per wall ms: 20 serves a 20 s generation in 1 s and advertises it in /info. @default 1 */
+  readonly speedup?: number;
+  /** Faults to inject, a FaultSpec or its text (`overload=0.1,hang=0.02,seed=7`). @default none */
+  readonly faults?: FaultSpec | string;
+  /** @default 'local-endpoint' */
+  readonly endpointName?: string;
+  /** Inference component names; requests then must name one. @default none (variant endpoint) */
+  readonly inferenceComponents?: readonly string[];
+  /** @default 1 */
+  readonly seed?: number;
+  /** @default 60000 (SageMaker real-time endpoints; not adjustable per endpoint) */
+  readonly invocationTimeoutMs?: number;
+  /** DescribeEndpoint / DescribeInferenceComponent answer `Creating` to the first N calls of each resource. @default 0 */
+  readonly creatingDescribeCalls?: number;
+  /** What they answer after that; `Failed` exercises a pipeline's failure path. @default 'InService' */
+  readonly settledStatus?: 'InService' | 'Failed';
+}
+
+const DEFAULT_ENDPOINT_NAME = 'local-endpoint';
+/** https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-options.html (60 s invocation timeout). */
+const SAGEMAKER_INVOCATION_TIMEOUT_MS = 60_000;
+/** SageMaker endpoint names: up to 63 alphanumerics and hyphens. */
+const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+function wholeNumber(field: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new UserInputError(field, `must be a whole number ≥ ${min}, got ${value}`);
+  return value;
+}
+
+export function resolveLocalDeployment(options: LocalDeploymentOptions): LocalDeployment {
+  const model = typeof options.model === 'string' ? getModel(options.model, '--model') : options.model;
+  const instance = typeof options.instance === 'string' ? getInstanceType(options.instance, '--instance') : options.instance;
+  const copies = wholeNumber('--copies', options.copies ?? 1, 1);
+  const instances = wholeNumber('--instances', options.instances ?? 1, 1);
+  const tp = resolveTp(model, instance, copies, options.tp);
+  if (copies * tp > instance.acceleratorCount) {
+    throw new UserInputError('--copies', `copies × tp = ${copies} × ${tp} exceeds the ${instance.acceleratorCount} GPUs of ${instance.name}`);
+  }
+  const tgi = resolveTgiSettings(model, instance, tp, options.tgi ?? {});
+  const fit = checkFit(model, instance, tp, { tokensPerSequence: tgi.maxTotalTokens });
+  if (!fit.fits) {
+    throw new UserInputError('--instance', `${model.id} does not fit ${instance.name} at TP ${tp}: ${fit.reason ?? 'not enough memory'}; valid TP: ${validTpDegrees(model, instance).join(', ')} (\`llm-bench plan\` shows the instances that fit)`);
+  }
+  const problems = validateTgiSettings(model, tgi, '--');
+  if (problems.length > 0) throw new UserInputError('TGI settings', problems.join('; '));
+  const speedup = options.speedup ?? 1;
+  if (!Number.isFinite(speedup) || speedup <= 0) throw new UserInputError('--speedup', `must be a positive number, got ${speedup}`);
+  const endpointName = options.endpointName ?? DEFAULT_ENDPOINT_NAME;
+  if (!ENDPOINT_NAME_PATTERN.test(endpointName)) {
+    throw new UserInputError('--endpoint-name', `'${endpointName}' is not a SageMaker endpoint name (1-63 letters, digits and hyphens)`);
+  }
+  const inferenceComponents = [...(options.inferenceComponents ?? [])];
+  const duplicate = inferenceComponents.find((name, i) => inferenceComponents.indexOf(name) !== i);
+  if (duplicate !== undefined) throw new UserInputError('--component', `'${duplicate}' is given twice`);
+  const empty = inferenceComponents.find((name) => name.trim() === '');
+  if (empty !== undefined) throw new UserInputError('--component', 'names must not be empty');
+  const faults = typeof options.faults === 'string' ? parseFaultSpec(options.faults, '--faults') : (options.faults ?? NO_FAULTS);
+  return {
+    model,
+    instance,
+    tp,
+    copies,
+    instances,
+    tgi,
+    batchTotalTokens: effectiveBatchTotalTokens(model, instance, tp, tgi),
+    speedup,
+    faults,
+    endpointName,
+    inferenceComponents,
+    seed: options.seed ?? 1,
+    invocationTimeoutMs: wholeNumber('invocationTimeoutMs', options.invocationTimeoutMs ?? SAGEMAKER_INVOCATION_TIMEOUT_MS, 1),
+    creatingDescribeCalls: wholeNumber('creatingDescribeCalls', options.creatingDescribeCalls ?? 0, 0),
+    settledStatus: options.settledStatus ?? 'InService',
+  };
+}
+
+/** Requested TP, else JumpStart's; with several copies, the largest valid TP that lets them all fit. */
+function resolveTp(model: ModelSpec, instance: InstanceTypeSpec, copies: number, requested: number | undefined): number {
+  if (requested !== undefined || copies === 1) return chooseTp(model, instance, model.contextTokens, requested).tp;
+  const perCopy = Math.floor(instance.acceleratorCount / copies);
+  const fitting = validTpDegrees(model, instance).filter((tp) => tp <= perCopy);
+  if (fitting.length === 0) {
+    throw new UserInputError('--copies', `${copies} copies leave ${perCopy} GPU(s) per copy on ${instance.name}, too few for ${model.id}`);
+  }
+  return fitting[fitting.length - 1] as number;
+}

@@ -1,0 +1,148 @@
+import type { EngineEvent, ServingEngine } from '../../lib/planner/engine/types';
+
+/**
+ * Runs a virtual-time serving engine against the wall clock:
+ * virtualMs = (performance.now() − t0) × speedup. One timer sleeps until the engine's next event,
+ * then advances the engine to "now" (coalescing every event that fell due meanwhile) and hands the
+ * events to the waiting requests. Nothing spins: with no work in flight no timer is armed.
+ */
+
+/** What a waiting request hears from the engine. */
+export interface GenerationListener {
+  onToken(index: number, atMs: number): void;
+  onDone(generatedTokens: number, inputTokens: number, atMs: number): void;
+  onRejected(reason: 'overloaded' | 'too_long', message: string): void;
+}
+
+export interface DriverRequest {
+  readonly inputTokens: number;
+  readonly maxNewTokens: number;
+  readonly component?: string;
+}
+
+export interface RealTimeDriver {
+  readonly speedup: number;
+  /** Current virtual time, ms. */
+  virtualNowMs(): number;
+  /** Submits a request arriving now; returns its id (for `cancel`). */
+  submit(request: DriverRequest, listener: GenerationListener): string;
+  /** Client gone: the engine frees the request's slot. Unknown or finished ids are ignored. */
+  cancel(id: string): void;
+  /** Requests submitted and not yet finished, as seen by the driver. */
+  waiting(): number;
+  /** Stops the timer; pending requests hear nothing more. */
+  close(): void;
+}
+
+export interface RealTimeDriverOptions {
+  /** Virtual ms per wall ms (1 = real time). */
+  readonly speedup: number;
+  /** Monotonic wall clock, ms (tests may inject one). */
+  readonly clock?: () => number;
+  /** Prefix of request ids, unique per driver. */
+  readonly idPrefix?: string;
+}
+
+export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDriverOptions): RealTimeDriver {
+  const { speedup } = options;
+  if (!(speedup > 0) || !Number.isFinite(speedup)) throw new RangeError(`speedup must be a positive number, got ${speedup}`);
+  const clock = options.clock ?? (() => performance.now());
+  const prefix = options.idPrefix ?? 'r';
+  const originMs = clock();
+  const listeners = new Map<string, GenerationListener>();
+  let sequence = 0;
+  let timer: NodeJS.Timeout | undefined;
+  /** Virtual time the armed timer is due at. */
+  let timerDueMs = Number.POSITIVE_INFINITY;
+  let closed = false;
+
+  const virtualNowMs = (): number => Math.max((clock() - originMs) * speedup, engine.nowMs);
+
+  function tick(): void {
+    timer = undefined;
+    timerDueMs = Number.POSITIVE_INFINITY;
+    if (closed) return;
+    catchUp();
+    arm(engine.nextEventMs());
+  }
+
+  let dispatching = false;
+
+  /**
+   * Advances the engine to now and dispatches what fell due; returns the engine's time. A listener
+   * that cancels while events are being dispatched must not advance the engine again (the later
+   * events would overtake the ones still being dispatched), so re-entrant calls stay at engine time.
+   */
+  function catchUp(): number {
+    if (dispatching) return engine.nowMs;
+    dispatching = true;
+    try {
+      for (const event of engine.advanceTo(virtualNowMs())) dispatch(event);
+    } finally {
+      dispatching = false;
+    }
+    return engine.nowMs;
+  }
+
+  function dispatch(event: EngineEvent): void {
+    const listener = listeners.get(event.id);
+    if (listener === undefined) return;
+    switch (event.type) {
+      case 'token':
+        listener.onToken(event.index, event.atMs);
+        break;
+      case 'done':
+        listeners.delete(event.id);
+        listener.onDone(event.generatedTokens, event.inputTokens, event.atMs);
+        break;
+      case 'rejected':
+        listeners.delete(event.id);
+        listener.onRejected(event.reason, event.message);
+        break;
+    }
+  }
+
+  /** Makes sure a timer fires no later than virtual time `dueMs`. */
+  function arm(dueMs: number | undefined): void {
+    if (closed || dueMs === undefined || dueMs >= timerDueMs) return;
+    if (timer !== undefined) clearTimeout(timer);
+    const delayMs = Math.max(0, (dueMs - virtualNowMs()) / speedup);
+    timerDueMs = dueMs;
+    timer = setTimeout(tick, delayMs);
+    timer.unref();
+  }
+
+  return {
+    speedup,
+    virtualNowMs,
+    submit(request: DriverRequest, listener: GenerationListener): string {
+      if (closed) throw new Error('the local endpoint is closed');
+      sequence += 1;
+      const id = `${prefix}${sequence}`;
+      // Catch up first so the router sees every replica's state as of the arrival.
+      const atMs = catchUp();
+      listeners.set(id, listener);
+      engine.submit({ id, ...request }, atMs);
+      // The arrival (or its rejection, reported by the next advance) is processed on the next tick.
+      arm(atMs);
+      return id;
+    },
+    cancel(id: string): void {
+      if (!listeners.delete(id) || closed) return;
+      // Catch up first: events other requests earned until now must not be lost in the cancel.
+      engine.cancel(id, catchUp());
+      // The armed timer may have been for the cancelled request: re-arm for what is left, if anything.
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      timerDueMs = Number.POSITIVE_INFINITY;
+      arm(engine.nextEventMs());
+    },
+    waiting: () => listeners.size,
+    close(): void {
+      closed = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      listeners.clear();
+    },
+  };
+}

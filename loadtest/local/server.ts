@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEndpointEngine } from '../../lib/planner/engine';
+import type { EndpointEngineConfig, ServingEngine } from '../../lib/planner/engine/types';
+import { resolveLocalDeployment, type LocalDeployment, type LocalDeploymentOptions } from './deployment';
+import type { Backend } from './exchange';
+import { createFaultPicker, formatFaultSpec } from './faults';
+import { readBody, sendJson } from './http-io';
+import { createRealTimeDriver } from './real-time-driver';
+import { createControlPlane } from './sagemaker-control-plane';
+import { countPromptTokens } from './tokens';
+import { routeRequest, type RouteContext } from './routes';
+
+/**
+ * The local endpoint: a loopback HTTP twin of a TGI endpoint on SageMaker, served by the planner's
+ * engine in real time (optionally time-compressed). Speaks TGI, OpenAI completions, the SageMaker
+ * runtime and the describe calls of the SageMaker control plane.
+ */
+
+export interface LocalEndpointOptions extends LocalDeploymentOptions {
+  /** @default 0 (an ephemeral port) */
+  readonly port?: number;
+  /** Loopback only. @default '127.0.0.1' */
+  readonly host?: '127.0.0.1';
+  /** Builds the engine of each backend. @default createEndpointEngine (the planner's engine) */
+  readonly engineFactory?: (config: EndpointEngineConfig) => ServingEngine;
+}
+
+export interface LocalEndpoint {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string;
+  readonly port: number;
+  readonly endpointName: string;
+  readonly speedup: number;
+  readonly inferenceComponents: readonly string[];
+  readonly deployment: LocalDeployment;
+  /** Requests the engines hold now (accepted, not finished), summed over backends. */
+  inFlight(): number;
+  /** Stops listening, drops open connections (hung requests included) and stops the engines. */
+  close(): Promise<void>;
+}
+
+export async function startLocalEndpoint(options: LocalEndpointOptions): Promise<LocalEndpoint> {
+  const deployment = resolveLocalDeployment(options);
+  // Load the tokenizer's vocabulary now (≈ 200 ms once) rather than inside the first request.
+  countPromptTokens('warm-up');
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be 0..65535, got ${port}`);
+  const engineFactory = options.engineFactory ?? createEndpointEngine;
+  const engines: ServingEngine[] = [];
+  const makeBackend = (component: string | undefined, index: number): Backend => {
+    const engine = engineFactory({
+      model: deployment.model,
+      instance: deployment.instance,
+      tp: deployment.tp,
+      copies: deployment.copies,
+      instances: deployment.instances,
+      tgi: deployment.tgi,
+      seed: deployment.seed + index,
+      invocationTimeoutMs: deployment.invocationTimeoutMs,
+      emitTokenEvents: true,
+    });
+    engines.push(engine);
+    const driver = createRealTimeDriver(engine, { speedup: deployment.speedup, idPrefix: `b${index}-` });
+    return { driver, tgi: deployment.tgi, component };
+  };
+  const backends = new Map<string, Backend>();
+  deployment.inferenceComponents.forEach((name, i) => backends.set(name, makeBackend(name, i)));
+  const variantBackend = deployment.inferenceComponents.length === 0 ? makeBackend(undefined, 0) : undefined;
+
+  const context: RouteContext = {
+    deployment,
+    backends,
+    variantBackend,
+    faults: createFaultPicker(deployment.faults),
+    controlPlane: createControlPlane({
+      endpointName: deployment.endpointName,
+      instanceType: deployment.instance.name,
+      instances: deployment.instances,
+      components: deployment.inferenceComponents.map((name) => ({ name, copies: deployment.copies, gpus: deployment.tp })),
+      creatingDescribeCalls: deployment.creatingDescribeCalls,
+      settledStatus: deployment.settledStatus,
+    }),
+    info: () => infoBody(deployment),
+  };
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    readBody(request)
+      .then((body) => routeRequest(context, request, response, body))
+      .catch((error: unknown) => {
+        sendJson(response, 500, { error: `local endpoint failure: ${error instanceof Error ? error.message : String(error)}`, error_type: 'internal' });
+      });
+  });
+  // Clients keep connections alive for the whole run; never let Node cut a slow or hung request.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const allBackends = [...backends.values(), ...(variantBackend ? [variantBackend] : [])];
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    endpointName: deployment.endpointName,
+    speedup: deployment.speedup,
+    inferenceComponents: deployment.inferenceComponents,
+    deployment,
+    inFlight: () => engines.reduce((sum, engine) => sum + engine.inFlight(), 0),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const backend of allBackends) backend.driver.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** TGI's GET /info, plus what a report needs to scale a time-compressed run back. */
+function infoBody(deployment: LocalDeployment): Record<string, unknown> {
+  const { model, tgi } = deployment;
+  return {
+    model_id: model.huggingFaceId,
+    model_sha: null,
+    model_dtype: `torch.${model.dtype}`,
+    model_device_type: 'cuda',
+    model_pipeline_tag: 'text-generation',
+    max_concurrent_requests: tgi.maxConcurrentRequests,
+    max_best_of: 2,
+    max_stop_sequences: 4,
+    max_input_tokens: tgi.maxInputTokens,
+    max_input_length: tgi.maxInputTokens,
+    max_total_tokens: tgi.maxTotalTokens,
+    max_batch_prefill_tokens: tgi.maxBatchPrefillTokens,
+    max_batch_total_tokens: deployment.batchTotalTokens,
+    waiting_served_ratio: 1.2,
+    max_waiting_tokens: 20,
+    max_batch_size: null,
+    validation_workers: 2,
+    sharded: deployment.tp > 1,
+    num_shard: deployment.tp,
+    version: 'llm-bench-local',
+    sha: null,
+    docker_label: null,
+    speedup: deployment.speedup,
+    local: {
+      model: model.id,
+      instance_type: deployment.instance.name,
+      tp: deployment.tp,
+      copies: deployment.copies,
+      instances: deployment.instances,
+      endpoint_name: deployment.endpointName,
+      inference_components: deployment.inferenceComponents,
+      faults: formatFaultSpec(deployment.faults),
+      invocation_timeout_ms: deployment.invocationTimeoutMs,
+    },
+  };
+}

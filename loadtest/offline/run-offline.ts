@@ -1,0 +1,174 @@
+import './polyfill';
+import * as path from 'node:path';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { STATE_NAMES } from '../../lib/benchmark/sweep-state-machine';
+import { STEP_ENV } from '../../lib/benchmark/benchmark-functions';
+import { UserInputError } from '../../lib/errors';
+import type { ResolvedDeployment } from '../../lib/fleet/types';
+import { startLocalEndpoint, type LocalEndpoint } from '../local';
+import type { MergedLevelSummary } from '../handlers/merge-level';
+import { REPORT_FILES, runPrefix, type ReportFileKind } from '../pipeline/layout';
+import { LocalFolderStore } from '../pipeline/local-store';
+import type { BenchmarkInput, DeploymentInput, SweepState, WorkerItem } from '../pipeline/types';
+import type { SweepResult } from '../records/types';
+import { createSageMakerRuntimeClient } from '../targets/sagemaker';
+import { bindTasks, taskStateNames } from './bind-tasks';
+import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
+import { localHandlers } from './local-handlers';
+import { synthesizeFleet, type SynthesizedFleet } from './synth';
+
+export type OfflineProgress =
+  | { readonly kind: 'synthesized'; readonly fleet: string; readonly deployments: number; readonly durationMs: number }
+  | { readonly kind: 'endpoint'; readonly url: string; readonly local: boolean; readonly speedup: number; readonly deploymentId: string; readonly endpointName: string }
+  | { readonly kind: 'run'; readonly runId: string; readonly outDir: string }
+  | { readonly kind: 'level-start'; readonly concurrency: number; readonly workers: number }
+  | { readonly kind: 'level'; readonly level: MergedLevelSummary }
+  | { readonly kind: 'done'; readonly succeeded: boolean; readonly stopReason?: string; readonly failure?: SweepResult['failure'] };
+
+export interface OfflineOptions {
+  /** Deployment id of the fleet. @default the fleet's llama-2-7b on ml.g5.2xlarge, else its first */
+  readonly deployment?: string;
+  /** Any SageMaker-protocol endpoint; when absent a local endpoint twin of the deployment is started. */
+  readonly endpointUrl?: string;
+  /** Time compression of the local endpoint. @default 30 (1 with endpointUrl) */
+  readonly speedup?: number;
+  /** Results folder (the S3 bucket's stand-in). @default ./bench-results */
+  readonly outDir?: string;
+  /** Run id; an existing one resumes (levels already merged are not measured again). */
+  readonly runId?: string;
+  readonly fleetPath?: string;
+  readonly region?: string;
+  /** A fleet synthesized before (tests reuse one). */
+  readonly synthesized?: SynthesizedFleet;
+  /** Overrides of the deployment's benchmark settings (tests shorten windows). */
+  readonly benchmark?: Partial<BenchmarkInput>;
+  /** Fault spec of the local endpoint (loadtest/local/faults.ts). */
+  readonly faults?: string;
+  /** Called before each worker runs; throwing fails the worker (fault injection). */
+  readonly beforeWorker?: (item: WorkerItem) => void | Promise<void>;
+  readonly onProgress?: (event: OfflineProgress) => void;
+}
+
+export interface OfflineResult {
+  readonly succeeded: boolean;
+  readonly deploymentId: string;
+  readonly runId: string;
+  /** Absolute paths of the report files. */
+  readonly files: Readonly<Record<ReportFileKind, string>>;
+  readonly sweep?: SweepResult;
+  /** Message of the execution's failure (the report says which step). */
+  readonly error?: string;
+  readonly durationMs: number;
+}
+
+function pickDeployment(deployments: readonly ResolvedDeployment[], id: string | undefined): ResolvedDeployment {
+  if (id !== undefined) {
+    const found = deployments.find((d) => d.id === id);
+    if (!found) throw new UserInputError('--deployment', `unknown deployment '${id}'; the fleet has: ${deployments.map((d) => d.id).join(', ')}`);
+    return found;
+  }
+  return deployments.find((d) => d.model.id === 'llama-2-7b' && d.instanceType.name === 'ml.g5.2xlarge' && d.layout === 'variant') ?? deployments[0];
+}
+
+/** Applies benchmark overrides to the deployment's Pass state (`Use {id}`) in the definition. */
+function patchDeployment(definition: StatesDefinition, deploymentId: string, overrides: Partial<BenchmarkInput> | undefined): void {
+  if (!overrides) return;
+  const state = definition.States[`Use ${deploymentId}`];
+  if (!state || state.Result === undefined) throw new Error(`definition has no 'Use ${deploymentId}' state`);
+  const result = state.Result as unknown as DeploymentInput;
+  state.Result = { ...result, benchmark: { ...result.benchmark, ...overrides } } as unknown as typeof state.Result;
+}
+
+function defaultRunId(now: Date): string {
+  return `offline-${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
+}
+
+/**
+ * The benchmark pipeline, offline: the synthesized state machine executed by aws-local-stepfunctions
+ * with every Lambda task bound to the real handler code, S3 replaced by a local folder and the
+ * SageMaker clients pointed at a local endpoint (or `endpointUrl`).
+ */
+export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResult> {
+  const started = Date.now();
+  const progress = opts.onProgress ?? (() => undefined);
+  const synth = opts.synthesized ?? synthesizeFleet({ fleetPath: opts.fleetPath, region: opts.region });
+  progress({ kind: 'synthesized', fleet: synth.fleet.name, deployments: synth.fleet.deployments.length, durationMs: synth.durationMs });
+  const deployment = pickDeployment(synth.fleet.deployments, opts.deployment);
+  const machine = extractStateMachine(synth.template, { region: synth.region, account: synth.account, startAt: 'SelectDeployment', stepEnv: STEP_ENV });
+  const definition = localizeDefinition(machine.definition);
+  patchDeployment(definition, deployment.id, opts.benchmark);
+
+  const speedup = opts.speedup ?? (opts.endpointUrl ? 1 : 30);
+  if (!(speedup > 0)) throw new UserInputError('--speedup', `${speedup} must be > 0`);
+  let local: LocalEndpoint | undefined;
+  if (opts.endpointUrl === undefined) {
+    local = await startLocalEndpoint({
+      model: deployment.model,
+      instance: deployment.instanceType,
+      tp: deployment.tp,
+      copies: deployment.copies,
+      instances: deployment.instances,
+      tgi: deployment.tgi,
+      speedup,
+      endpointName: deployment.endpointName,
+      ...(deployment.inferenceComponentName ? { inferenceComponents: [deployment.inferenceComponentName] } : {}),
+      ...(opts.faults ? { faults: opts.faults } : {}),
+      creatingDescribeCalls: 1,
+    });
+  }
+  const endpointUrl = local?.url ?? (opts.endpointUrl as string);
+  progress({ kind: 'endpoint', url: endpointUrl, local: local !== undefined, speedup, deploymentId: deployment.id, endpointName: deployment.endpointName });
+
+  const outDir = path.resolve(opts.outDir ?? 'bench-results');
+  const store = new LocalFolderStore(outDir);
+  const runId = opts.runId ?? defaultRunId(new Date());
+  progress({ kind: 'run', runId, outDir });
+  const runtimeClient = createSageMakerRuntimeClient({ maxSockets: 1024, endpointUrl, region: synth.region, retries: 2 });
+  const handlers = localHandlers({
+    store,
+    endpointUrl,
+    region: synth.region,
+    speedup,
+    runtimeClient,
+    emfPath: path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`),
+    tolerateMissingControlPlane: local === undefined,
+    beforeWorker: opts.beforeWorker,
+    onDecision: (sweep: SweepState) => {
+      if (!sweep.done && sweep.concurrency !== undefined) progress({ kind: 'level-start', concurrency: sweep.concurrency, workers: sweep.workers.length });
+    },
+    onLevel: (level) => progress({ kind: 'level', level }),
+  });
+
+  const stateMachine = new StateMachine(definition as unknown as StateMachineDefinition, {
+    validationOptions: { checkArn: false, checkPaths: false },
+  });
+  const retryIntervalOverrides = Object.fromEntries(taskStateNames(definition).map((name) => [name, 10]));
+  let error: string | undefined;
+  try {
+    const execution = stateMachine.run(
+      { deploymentId: deployment.id, runId, trigger: 'offline' },
+      {
+        overrides: {
+          taskResourceLocalHandlers: bindTasks(machine, definition, handlers),
+          waitTimeOverrides: { [STATE_NAMES.waitForEndpoint]: Math.max(10, Math.round(30_000 / speedup)) },
+          retryIntervalOverrides,
+        },
+        context: { Execution: { Name: runId, Id: `arn:aws:states:${synth.region}:${synth.account}:execution:offline:${runId}` } },
+      },
+    );
+    await execution.result;
+  } catch (caught) {
+    error = caught instanceof Error ? caught.message : String(caught);
+  } finally {
+    runtimeClient.destroy();
+    await local?.close();
+  }
+
+  const prefix = runPrefix(deployment.id, runId);
+  const files = Object.fromEntries(
+    (Object.keys(REPORT_FILES) as ReportFileKind[]).map((kind) => [kind, store.locate(`${prefix}${REPORT_FILES[kind]}`)]),
+  ) as Record<ReportFileKind, string>;
+  const sweep = await store.getJson<SweepResult>(`${prefix}${REPORT_FILES.json}`);
+  progress({ kind: 'done', succeeded: error === undefined, stopReason: sweep?.stopReason, failure: sweep?.failure });
+  return { succeeded: error === undefined, deploymentId: deployment.id, runId, files, ...(sweep ? { sweep } : {}), ...(error ? { error } : {}), durationMs: Date.now() - started };
+}

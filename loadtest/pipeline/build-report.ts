@@ -1,0 +1,103 @@
+import { summarizeSweep } from '../analysis/summarize-sweep';
+import type { SweepResult } from '../records/types';
+import { renderCsv, renderHtml, renderMarkdown, renderSvg } from '../report';
+import { latestPrefix, REPORT_FILES, runPrefix, type ReportFileKind } from './layout';
+import { checkRegression, type RegressionCheck } from './regression';
+import { CONTENT_TYPES, type ResultStore } from './result-store';
+import { loadRunLevels, type RunManifest } from './run-manifest';
+
+export interface BuildReportInput {
+  readonly manifest: RunManifest;
+  readonly stopReason?: string;
+  /** Set on the failure path: the report is partial and says which step failed. */
+  readonly failure?: { readonly step: string; readonly message: string };
+  readonly finishedAt: Date;
+}
+
+export interface BuiltReport {
+  readonly sweep: SweepResult;
+  readonly files: Readonly<Record<ReportFileKind, string>>;
+  readonly regression: RegressionCheck;
+}
+
+const CONTENT_TYPE_OF: Record<ReportFileKind, string> = {
+  json: CONTENT_TYPES.json,
+  markdown: CONTENT_TYPES.markdown,
+  html: CONTENT_TYPES.html,
+  svg: CONTENT_TYPES.svg,
+  csv: CONTENT_TYPES.csv,
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Every report format of one sweep; a chart that cannot render (e.g. no level) degrades to a note. */
+async function renderAll(sweep: SweepResult): Promise<Record<ReportFileKind, string>> {
+  const sweeps = [sweep];
+  const markdown = renderMarkdown(sweeps);
+  let svg: string;
+  let html: string;
+  try {
+    svg = await renderSvg(sweeps);
+    html = await renderHtml(sweeps);
+  } catch (error) {
+    const note = `chart unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40"><text x="10" y="25">${escapeHtml(note)}</text></svg>`;
+    html = `<!doctype html><html><body><h1>${escapeHtml(sweep.label)}</h1><p>${escapeHtml(note)}</p><pre>${escapeHtml(markdown)}</pre></body></html>`;
+  }
+  return { json: `${JSON.stringify(sweep, null, 2)}\n`, markdown, html, svg, csv: renderCsv(sweeps) };
+}
+
+/**
+ * Summarizes a run's merged levels into a SweepResult and writes every report format to
+ * runs/{deployment}/{runId}/ and latest/{deployment}/, after comparing with the previous latest run.
+ */
+export async function buildReport(store: ResultStore, input: BuildReportInput): Promise<BuiltReport> {
+  const { manifest } = input;
+  const deployment = manifest.deployment;
+  const levels = await loadRunLevels(store, deployment.id, manifest.runId);
+  const sweep = summarizeSweep({
+    label: `${deployment.id} (${deployment.model} on ${deployment.instances} × ${deployment.instanceType}, TP ${deployment.tp}${deployment.copies > 1 ? `, ${deployment.copies} copies` : ''})`,
+    target: manifest.target,
+    payload: manifest.payload,
+    deployment: {
+      id: deployment.id,
+      model: deployment.model,
+      instanceType: deployment.instanceType,
+      instances: deployment.instances,
+      tp: deployment.tp,
+      copies: deployment.copies,
+      hourlyUsd: deployment.hourlyUsd,
+    },
+    levels,
+    startedAt: manifest.startedAt,
+    finishedAt: input.finishedAt.toISOString(),
+    ...(input.stopReason !== undefined ? { stopReason: input.stopReason } : {}),
+    ...(input.failure !== undefined ? { failure: input.failure } : {}),
+    latencyBoundMsPerToken: deployment.benchmark.latencyBoundMsPerToken,
+    maxErrorRate: deployment.benchmark.maxErrorRate,
+    invocationTimeoutMs: deployment.benchmark.timeoutS * 1000,
+  });
+
+  const latest = latestPrefix(deployment.id);
+  const previous = await store.getJson<SweepResult>(`${latest}${REPORT_FILES.json}`);
+  const comparable = previous !== undefined && previous.startedAt !== sweep.startedAt ? previous : undefined;
+  const regression = checkRegression(sweep, comparable, deployment.benchmark.regressionThresholdPct);
+
+  const rendered = await renderAll(sweep);
+  const prefix = runPrefix(deployment.id, manifest.runId);
+  const files = {} as Record<ReportFileKind, string>;
+  for (const kind of Object.keys(REPORT_FILES) as ReportFileKind[]) {
+    const key = `${prefix}${REPORT_FILES[kind]}`;
+    await store.putText(key, rendered[kind], CONTENT_TYPE_OF[kind]);
+    files[kind] = key;
+  }
+  // latest/ only moves forward on complete runs, so a failed run never hides the last good one.
+  if (input.failure === undefined) {
+    for (const kind of Object.keys(REPORT_FILES) as ReportFileKind[]) {
+      await store.putText(`${latest}${REPORT_FILES[kind]}`, rendered[kind], CONTENT_TYPE_OF[kind]);
+    }
+  }
+  return { sweep, files, regression };
+}

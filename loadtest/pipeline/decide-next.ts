@@ -1,0 +1,79 @@
+import type { LevelResult } from '../records/types';
+import { nextAdaptiveLevel } from '../sweep/adaptive';
+import { evaluateStopRules, type StopRuleConfig } from '../sweep/stop-rules';
+import { planLevels, warmupItem, workerItems } from './plan-levels';
+import type { DeploymentInput, SweepState } from './types';
+
+export interface DecideNextInput {
+  readonly deployment: DeploymentInput;
+  readonly runId: string;
+  /** Levels already merged in this run (any order). */
+  readonly measured: readonly LevelResult[];
+  readonly nowEpochMs: number;
+  /**
+   * Time between the decision and the level's common start, so every worker (a Lambda cold start
+   * or a Map launch away) is ready before it.
+   */
+  readonly startLeadMs: number;
+  /** Include the one-off warm-up (the first decision of an execution). */
+  readonly withWarmup?: boolean;
+}
+
+export function stopRuleConfig(deployment: DeploymentInput): StopRuleConfig {
+  return {
+    invocationTimeoutMs: deployment.benchmark.timeoutS * 1000,
+    maxErrorRate: deployment.benchmark.maxErrorRate,
+    plateauGain: deployment.benchmark.plateauGain,
+  };
+}
+
+type NextStep = { readonly concurrency: number } | { readonly stopReason: string; readonly stopDetail?: string };
+
+function nextStep(deployment: DeploymentInput, measured: readonly LevelResult[]): NextStep {
+  const plan = planLevels(deployment.benchmark);
+  const stopRules = stopRuleConfig(deployment);
+  const verdict = evaluateStopRules(measured, stopRules);
+  const done = new Set(measured.map((l) => l.concurrency));
+  if (plan.mode === 'list') {
+    if (verdict.stop) return { stopReason: verdict.rule, stopDetail: verdict.detail };
+    const next = plan.levels.find((c) => !done.has(c));
+    return next === undefined ? { stopReason: 'completed' } : { concurrency: next };
+  }
+  const next = nextAdaptiveLevel(measured, { maxConcurrency: plan.maxConcurrency, stopRules });
+  if (next === undefined || done.has(next)) {
+    return verdict.stop ? { stopReason: verdict.rule, stopDetail: verdict.detail } : { stopReason: 'completed' };
+  }
+  return { concurrency: next };
+}
+
+/**
+ * The sweep's next move from the levels measured so far: the next level's worker items, or done
+ * with the stop rule that fired. Pure; a resumed run (same runId) continues at the first unmeasured level.
+ */
+export function decideNext(input: DecideNextInput): SweepState {
+  const { deployment, runId } = input;
+  const measured = [...input.measured].sort((a, b) => a.concurrency - b.concurrency);
+  const step = nextStep(deployment, measured);
+  const base = { deploymentId: deployment.id, runId, measured: measured.map((l) => l.concurrency) };
+  if ('stopReason' in step) {
+    return { ...base, done: true, stopReason: step.stopReason, ...(step.stopDetail ? { stopDetail: step.stopDetail } : {}), workers: [], workerCount: 1 };
+  }
+  const common = {
+    deploymentId: deployment.id,
+    runId,
+    endpointName: deployment.endpointName,
+    ...(deployment.inferenceComponentName !== undefined ? { inferenceComponentName: deployment.inferenceComponentName } : {}),
+    settings: deployment.benchmark,
+    startAtEpochMs: input.nowEpochMs + input.startLeadMs,
+  };
+  const warmup = input.withWarmup ? warmupItem({ ...common, startAtEpochMs: input.nowEpochMs }) : undefined;
+  const workers = workerItems({ ...common, concurrency: step.concurrency });
+  return {
+    ...base,
+    done: false,
+    concurrency: step.concurrency,
+    workers,
+    workerCount: workers.length,
+    ...(warmup ? { warmup } : {}),
+  };
+}

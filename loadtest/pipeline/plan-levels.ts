@@ -1,0 +1,88 @@
+import type { BenchmarkInput, WorkerItem } from './types';
+
+/** How a deployment's levels are chosen: a fixed list in order, or the adaptive search. */
+export type LevelPlan =
+  | { readonly mode: 'list'; readonly levels: readonly number[] }
+  | { readonly mode: 'auto'; readonly maxConcurrency: number };
+
+/** The plan of a deployment's sweep: its listed levels (deduplicated, ≤ maxConcurrency) or 'auto'. */
+export function planLevels(settings: Pick<BenchmarkInput, 'concurrency' | 'maxConcurrency'>): LevelPlan {
+  if (settings.concurrency === 'auto') return { mode: 'auto', maxConcurrency: settings.maxConcurrency };
+  const seen = new Set<number>();
+  const levels: number[] = [];
+  for (const c of settings.concurrency) {
+    if (Number.isInteger(c) && c >= 1 && c <= settings.maxConcurrency && !seen.has(c)) {
+      seen.add(c);
+      levels.push(c);
+    }
+  }
+  return { mode: 'list', levels };
+}
+
+/**
+ * Streams each of `workers` Lambda workers keeps in flight so that together they hold `concurrency`:
+ * never more workers than streams, and slices differ by at most one.
+ */
+export function splitConcurrency(concurrency: number, workers: number): number[] {
+  const count = Math.max(1, Math.min(workers, concurrency));
+  const base = Math.floor(concurrency / count);
+  const extra = concurrency % count;
+  return Array.from({ length: count }, (_, i) => base + (i < extra ? 1 : 0));
+}
+
+export interface WorkerItemsInput {
+  readonly deploymentId: string;
+  readonly runId: string;
+  readonly endpointName: string;
+  readonly inferenceComponentName?: string;
+  readonly concurrency: number;
+  readonly settings: BenchmarkInput;
+  readonly startAtEpochMs: number;
+}
+
+/** The Map items of one level: one per worker, all starting at the same epoch ms. */
+export function workerItems(input: WorkerItemsInput): WorkerItem[] {
+  const slices = splitConcurrency(input.concurrency, input.settings.workers);
+  return slices.map((workerConcurrency, worker) => ({
+    phase: 'measure',
+    deploymentId: input.deploymentId,
+    runId: input.runId,
+    endpointName: input.endpointName,
+    ...(input.inferenceComponentName !== undefined ? { inferenceComponentName: input.inferenceComponentName } : {}),
+    concurrency: input.concurrency,
+    worker,
+    workers: slices.length,
+    workerConcurrency,
+    startAtEpochMs: input.startAtEpochMs,
+    durationS: input.settings.durationS,
+    inputTokens: input.settings.inputTokens,
+    outputTokens: input.settings.outputTokens,
+    stream: input.settings.stream,
+    timeoutS: input.settings.timeoutS,
+    // One seed per level: workers in one process share the built prompt (the payload source caches it).
+    seed: 1000 + input.concurrency,
+  }));
+}
+
+/** The one-off warm-up: `warmupRequests` requests at concurrency 1, discarded. */
+export function warmupItem(input: Omit<WorkerItemsInput, 'concurrency'>): WorkerItem | undefined {
+  if (input.settings.warmupRequests <= 0) return undefined;
+  return {
+    phase: 'warmup',
+    deploymentId: input.deploymentId,
+    runId: input.runId,
+    endpointName: input.endpointName,
+    ...(input.inferenceComponentName !== undefined ? { inferenceComponentName: input.inferenceComponentName } : {}),
+    concurrency: 1,
+    worker: 0,
+    workers: 1,
+    workerConcurrency: 1,
+    startAtEpochMs: input.startAtEpochMs,
+    requests: input.settings.warmupRequests,
+    inputTokens: input.settings.inputTokens,
+    outputTokens: input.settings.outputTokens,
+    stream: input.settings.stream,
+    timeoutS: input.settings.timeoutS,
+    seed: 7,
+  };
+}

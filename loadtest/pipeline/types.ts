@@ -1,0 +1,136 @@
+/**
+ * The JSON shapes that flow between the benchmark state machine's Lambda steps. Every step reads
+ * and writes these plain objects; the state machine only routes them (Choice on `sweep.done`).
+ * Kept small: Step Functions limits a state's payload to 256 KB.
+ */
+
+/** Benchmark settings of one deployment as the state machine carries them (from the fleet file). */
+export interface BenchmarkInput {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Levels to measure in order, or 'auto' for the adaptive search (double, then bisect). */
+  readonly concurrency: readonly number[] | 'auto';
+  readonly maxConcurrency: number;
+  /** Measured window of one level, s (real time at the endpoint). */
+  readonly durationS: number;
+  /** Requests sent once before the first level and discarded. */
+  readonly warmupRequests: number;
+  readonly stream: boolean;
+  /** Lambda workers a level is split over (each drives concurrency / workers streams). */
+  readonly workers: number;
+  readonly latencyBoundMsPerToken: number;
+  readonly maxErrorRate: number;
+  /** Client deadline of one request, s (SageMaker real-time endpoints: 60). */
+  readonly timeoutS: number;
+  /** A level must add this fraction of throughput over the previous one or the sweep stops. */
+  readonly plateauGain: number;
+  /** Max-throughput or ms/token change (in %) versus the previous run that counts as a regression. */
+  readonly regressionThresholdPct: number;
+}
+
+/** One deployment of the fleet as the state machine knows it (resolved at synth). */
+export interface DeploymentInput {
+  readonly id: string;
+  readonly endpointName: string;
+  readonly inferenceComponentName?: string;
+  readonly model: string;
+  readonly instanceType: string;
+  readonly instances: number;
+  readonly tp: number;
+  readonly copies: number;
+  /** Price of all instances per hour, USD. */
+  readonly hourlyUsd: number;
+  readonly benchmark: BenchmarkInput;
+}
+
+/** Work of one Lambda worker for one level (an item of the level's Map state). */
+export interface WorkerItem {
+  readonly phase: 'warmup' | 'measure';
+  readonly deploymentId: string;
+  readonly runId: string;
+  readonly endpointName: string;
+  readonly inferenceComponentName?: string;
+  /** Endpoint-wide concurrency of the level. */
+  readonly concurrency: number;
+  /** This worker's index and the level's worker count. */
+  readonly worker: number;
+  readonly workers: number;
+  /** Streams this worker keeps in flight (its slice of `concurrency`). */
+  readonly workerConcurrency: number;
+  /** Epoch ms at which every worker of the level starts its closed loop. */
+  readonly startAtEpochMs: number;
+  /** Measured window, s; warm-up uses `requests` instead. */
+  readonly durationS?: number;
+  readonly requests?: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly stream: boolean;
+  readonly timeoutS: number;
+  readonly seed: number;
+}
+
+/** Where the sweep stands, returned by plan-levels and decide-next. */
+export interface SweepState {
+  readonly deploymentId: string;
+  readonly runId: string;
+  /** True when no level is left to measure; the state machine goes to the report. */
+  readonly done: boolean;
+  /** Stop rule that ended the sweep, or 'completed'. Set when done. */
+  readonly stopReason?: string;
+  readonly stopDetail?: string;
+  /** Concurrency levels already measured (ascending). */
+  readonly measured: readonly number[];
+  /** Next level to measure (absent when done). */
+  readonly concurrency?: number;
+  /** Items of the next level's Map state. */
+  readonly workers: readonly WorkerItem[];
+  /** `workers.length` (at least 1): the Map state's MaxConcurrencyPath, so all workers run at once. */
+  readonly workerCount: number;
+  /** One-off warm-up before the first level of this execution. */
+  readonly warmup?: WorkerItem;
+}
+
+/** DescribeEndpoint step's result. */
+export interface EndpointStatusResult {
+  readonly ready: boolean;
+  /** Endpoint (and inference component) status, e.g. 'Creating', 'InService', 'Failed'. */
+  readonly status: string;
+  /** Terminal failure: the endpoint will not become InService. */
+  readonly failed: boolean;
+  readonly reason?: string;
+  /** Polls so far (the wait loop gives up after a limit). */
+  readonly attempts: number;
+}
+
+/** Error a Catch put into the state: Step Functions' `{Error, Cause}`. */
+export interface CaughtError {
+  readonly Error?: string;
+  readonly Cause?: string;
+}
+
+/** The whole execution state as the state machine passes it to each step. */
+export interface ExecutionState {
+  readonly deploymentId?: string;
+  readonly endpointName?: string;
+  readonly runId?: string;
+  readonly deployment: DeploymentInput;
+  readonly endpoint?: EndpointStatusResult;
+  readonly sweep?: SweepState;
+  /** Set by the failure path: the state that failed and its error. */
+  readonly failedStep?: string;
+  readonly error?: CaughtError;
+}
+
+/** What the report step returns. */
+export interface ReportResult {
+  readonly deploymentId: string;
+  readonly runId: string;
+  readonly levels: number;
+  readonly stopReason?: string;
+  readonly failure?: { readonly step: string; readonly message: string };
+  /** Store keys of the report files. */
+  readonly files: Readonly<Record<'json' | 'markdown' | 'html' | 'svg' | 'csv', string>>;
+  readonly regression?: { readonly regressed: boolean; readonly detail: string };
+  readonly maxThroughputTokensPerS?: number;
+  readonly kneeConcurrency?: number;
+}

@@ -1,0 +1,114 @@
+import { UserInputError } from '../../lib/errors';
+import { summarizeLevel } from '../analysis';
+import type { PayloadSource } from '../payload';
+import type { LevelResult, RequestRecord } from '../records/types';
+import { faultFromException } from '../targets/error-kinds';
+import { toRecord } from '../targets/record';
+import type { GenerationRequest, Target } from '../targets/types';
+
+export interface RunLevelOptions {
+  readonly target: Target;
+  readonly payload: PayloadSource;
+  /** Workers, each with one request in flight at a time (closed loop). */
+  readonly concurrency: number;
+  /** Requests sent first and marked `warmup` (excluded from statistics). @default 0 */
+  readonly warmupRequests?: number;
+  /** Measured window, wall s: workers stop sending new requests this long after the first measured send. */
+  readonly durationS?: number;
+  /** Measured window by count: exactly this many measured requests are sent. */
+  readonly requests?: number;
+  /** Called with every record as it completes (e.g. a JSONL writer), warm-up included. */
+  readonly onRecord?: (record: RequestRecord) => void;
+  /** Aborts the level: no new sends, in-flight requests are cancelled. */
+  readonly signal?: AbortSignal;
+  /** Time compression of a local endpoint, passed to summarizeLevel. @default 1 */
+  readonly speedup?: number;
+  /** Epoch ms to start at (workers of several processes start together). */
+  readonly startAtEpochMs?: number;
+}
+
+export interface LevelRun {
+  readonly records: RequestRecord[];
+  readonly level: LevelResult;
+}
+
+function validate(opts: RunLevelOptions): void {
+  if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) {
+    throw new UserInputError('--concurrency', `${opts.concurrency} must be an integer ≥ 1`);
+  }
+  if (opts.durationS === undefined && opts.requests === undefined) {
+    throw new UserInputError('--duration', 'give a measured window: --duration S or --requests N');
+  }
+  if (opts.durationS !== undefined && !(opts.durationS > 0)) throw new UserInputError('--duration', `${opts.durationS} must be > 0 seconds`);
+  if (opts.requests !== undefined && (!Number.isInteger(opts.requests) || opts.requests < 1)) {
+    throw new UserInputError('--requests', `${opts.requests} must be an integer ≥ 1`);
+  }
+}
+
+const NEVER = new AbortController().signal;
+
+/**
+ * One concurrency level as a closed loop: `concurrency` workers, each sending its next request
+ * as soon as its last one returns. Warm-up requests come first; the measured window then runs by
+ * duration or by count. When the window ends no new request is sent and the requests in flight
+ * complete (bounded by the target's deadline) and are counted: every sent request yields one record.
+ */
+export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
+  validate(opts);
+  const { target, payload, concurrency, onRecord } = opts;
+  const signal = opts.signal ?? NEVER;
+  const warmupRequests = opts.warmupRequests ?? 0;
+  const measuredLimit = opts.requests ?? Infinity;
+  const windowMs = opts.durationS !== undefined ? opts.durationS * 1000 : Infinity;
+  const records: RequestRecord[] = [];
+  let issued = 0;
+  let measuredIssued = 0;
+  let windowEndMs = Infinity;
+
+  if (opts.startAtEpochMs !== undefined) {
+    const waitMs = opts.startAtEpochMs - Date.now();
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+
+  async function worker(index: number): Promise<void> {
+    let seq = 0;
+    let scheduledMs = performance.now();
+    while (!signal.aborted) {
+      const warmup = issued < warmupRequests;
+      if (!warmup) {
+        if (measuredIssued >= measuredLimit) return;
+        if (measuredIssued === 0) windowEndMs = performance.now() + windowMs;
+        else if (performance.now() >= windowEndMs) return;
+        measuredIssued += 1;
+      }
+      issued += 1;
+      const next = payload.next();
+      const request: GenerationRequest = {
+        prompt: next.prompt,
+        inputTokens: next.inputTokens,
+        maxNewTokens: next.maxNewTokens,
+        concurrency,
+        worker: index,
+        seq,
+        scheduledMs,
+        warmup,
+      };
+      seq += 1;
+      let record: RequestRecord;
+      try {
+        record = await target.generate(request, signal);
+      } catch (error) {
+        // A target must not throw; if one does, the request is still accounted for.
+        record = toRecord(request, { sentMs: request.scheduledMs, endMs: performance.now(), fault: faultFromException(error, false, 0) });
+      }
+      records.push(record);
+      onRecord?.(record);
+      scheduledMs = performance.now();
+    }
+  }
+
+  const workers: Promise<void>[] = [];
+  for (let i = 0; i < concurrency; i++) workers.push(worker(i));
+  await Promise.all(workers);
+  return { records, level: summarizeLevel(records, { concurrency, speedup: opts.speedup }) };
+}

@@ -1,0 +1,52 @@
+import { UserInputError } from '../../lib/errors';
+import { createOpenAiTarget } from './openai';
+import { createSageMakerTarget } from './sagemaker';
+import { createTgiTarget } from './tgi';
+import type { Target, TargetOptions, TargetSpec } from './types';
+
+export type { GenerationRequest, Target, TargetOptions, TargetSpec } from './types';
+export { DEFAULT_TIMEOUT_MS } from './types';
+
+const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/** Parses `tgi:URL`, `openai:URL` or `sagemaker:ENDPOINT[:COMPONENT]`. */
+export function parseTargetSpec(spec: string, field = '--target'): TargetSpec {
+  const colon = spec.indexOf(':');
+  const scheme = colon === -1 ? '' : spec.slice(0, colon);
+  const rest = colon === -1 ? '' : spec.slice(colon + 1);
+  const allowed = "expected 'tgi:URL', 'openai:URL' or 'sagemaker:ENDPOINT[:COMPONENT]'";
+  if (scheme === 'tgi' || scheme === 'openai') {
+    if (!/^https?:\/\/[^/]+/.test(rest)) throw new UserInputError(field, `'${spec}': '${rest}' is not an http(s) URL; ${allowed}`);
+    return { kind: scheme, url: rest.replace(/\/+$/, '') };
+  }
+  if (scheme === 'sagemaker') {
+    const [endpointName = '', inferenceComponent, ...extra] = rest.split(':');
+    if (!ENDPOINT_NAME.test(endpointName) || extra.length > 0 || (inferenceComponent !== undefined && !ENDPOINT_NAME.test(inferenceComponent))) {
+      throw new UserInputError(field, `'${spec}': endpoint and component names are 1-63 letters, digits and hyphens; ${allowed}`);
+    }
+    return inferenceComponent === undefined ? { kind: 'sagemaker', endpointName } : { kind: 'sagemaker', endpointName, inferenceComponent };
+  }
+  throw new UserInputError(field, `'${spec}' has an unknown target kind '${scheme}'; ${allowed}`);
+}
+
+/** Creates the target client for a spec. */
+export function createTarget(spec: TargetSpec, opts: TargetOptions): Target {
+  const stream = opts.stream ?? false;
+  const common = { stream, maxSockets: opts.maxSockets, timeoutMs: opts.timeoutMs, recordChunkGaps: opts.recordChunkGaps };
+  switch (spec.kind) {
+    case 'tgi':
+      return createTgiTarget({ url: spec.url, ...common });
+    case 'openai':
+      return createOpenAiTarget({ url: spec.url, model: opts.model, ...common });
+    case 'sagemaker':
+      return createSageMakerTarget({
+        endpointName: spec.endpointName,
+        inferenceComponent: spec.inferenceComponent,
+        client: opts.sagemakerClient,
+        endpointUrl: opts.endpointUrl,
+        region: opts.region,
+        retries: opts.retries,
+        ...common,
+      });
+  }
+}

@@ -1,0 +1,47 @@
+import { REQUEST_RECORD_VERSION, type RequestRecord } from '../records/types';
+import type { Fault } from './error-kinds';
+import type { GenerationRequest } from './types';
+
+/** What a target measured for one request, beyond what the request itself says. */
+export interface Measurement {
+  readonly sentMs: number;
+  readonly endMs: number;
+  readonly outputTokens?: number;
+  readonly serverInputTokens?: number;
+  readonly firstTokenMs?: number;
+  readonly interChunkGapsMs?: readonly number[];
+  readonly status?: number;
+  readonly retries?: number;
+  readonly fault?: Fault;
+}
+
+const CLOCK_ORIGIN_MS = performance.timeOrigin;
+
+/**
+ * Builds the one record of a request. One object literal with every field (undefined where
+ * unknown, which JSON omits) keeps a single hidden class on the hot path.
+ */
+export function toRecord(request: GenerationRequest, m: Measurement): RequestRecord {
+  const fault = m.fault;
+  const gaps = m.interChunkGapsMs;
+  return {
+    schemaVersion: REQUEST_RECORD_VERSION,
+    concurrency: request.concurrency,
+    worker: request.worker,
+    seq: request.seq,
+    clockOriginMs: CLOCK_ORIGIN_MS,
+    scheduledMs: request.scheduledMs,
+    sentMs: m.sentMs,
+    firstTokenMs: m.firstTokenMs,
+    endMs: m.endMs,
+    inputTokens: request.inputTokens,
+    serverInputTokens: m.serverInputTokens,
+    outputTokens: fault === undefined ? (m.outputTokens ?? 0) : 0,
+    interChunkGapsMs: gaps !== undefined && gaps.length > 0 ? gaps : undefined,
+    status: fault?.status ?? m.status,
+    error: fault?.error,
+    errorMessage: fault?.errorMessage,
+    retries: m.retries,
+    warmup: request.warmup === true ? true : undefined,
+  };
+}

@@ -1,0 +1,158 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BenchmarkPipeline, type PipelineFleet } from '../../lib/benchmark';
+import { extractStateMachine, type CfnTemplate } from '../../loadtest/offline/definition';
+import { OFFLINE_APP_PROPS } from '../../loadtest/offline/synth';
+import { BENCHMARK, deployment, FLEET } from './fixture-fleet';
+
+function synth(fleet: PipelineFleet = FLEET, nag = false): { app: App; stack: Stack; template: Template } {
+  const app = new App(OFFLINE_APP_PROPS);
+  const stack = new Stack(app, 'Shared', { env: { region: 'us-east-1', account: '123456789012' } });
+  new BenchmarkPipeline(stack, 'Benchmark', { fleet, notifications: true });
+  if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack, template: nag ? (undefined as unknown as Template) : Template.fromStack(stack) };
+}
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+function statements(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
+}
+
+function actionsOf(s: Statement): string[] {
+  return Array.isArray(s.Action) ? s.Action : [s.Action];
+}
+
+describe('BenchmarkPipeline', () => {
+  const { template } = synth();
+
+  it('results bucket: encrypted, SSL only, public access blocked, versioned, lifecycle, access logs', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'expire-noncurrent-versions', NoncurrentVersionExpiration: { NoncurrentDays: 90 } })]) },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'results/' }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('six Node.js 22 functions, one per step, traced, the worker sized for many streams', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const steps = Object.values(functions).map((f) => (f as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment.Variables.LLM_BENCH_STEP);
+    expect(steps.sort()).toEqual(['decide-next', 'describe-endpoint', 'merge-level', 'plan-levels', 'report', 'run-worker']);
+    for (const f of Object.values(functions)) {
+      expect((f as { Properties: { Runtime: string } }).Properties.Runtime).toBe('nodejs22.x');
+      expect((f as { Properties: { TracingConfig: unknown } }).Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    }
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 3008,
+      Timeout: 240, // 60 s window + 2 × 60 s deadline + 60 s margin
+      Environment: { Variables: Match.objectLike({ LLM_BENCH_STEP: 'run-worker', RESULTS_BUCKET: Match.anyValue() }) },
+    });
+  });
+
+  it('state machine: logging ALL and tracing on; every task retries throttling and is caught into the partial report', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: Match.absent(),
+      StateMachineName: 'LlmBench-test-fleet-sweep',
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+      TracingConfiguration: { Enabled: true },
+    });
+    const { definition } = extractStateMachine(template.toJSON() as CfnTemplate, { region: 'us-east-1', account: '123456789012', startAt: 'SelectDeployment', stepEnv: 'LLM_BENCH_STEP' });
+    const states = definition.States;
+    expect(states.WaitForEndpoint).toMatchObject({ Type: 'Wait', Seconds: 30, Next: 'DescribeEndpoint' });
+    expect(states.RunLevel).toMatchObject({ Type: 'Map', ItemsPath: '$.sweep.workers', MaxConcurrencyPath: '$.sweep.workerCount', Next: 'MergeLevel' });
+    expect(states['SweepDone?']).toMatchObject({ Type: 'Choice', Default: 'RunLevel' });
+    expect(states['Use llama-2-7b-g5-2xlarge']).toMatchObject({ Type: 'Pass', ResultPath: '$.deployment', Result: { endpointName: 'llm-bench-llama-2-7b-g5-2xlarge' } });
+    for (const name of ['DescribeEndpoint', 'PlanLevels', 'WarmUp', 'DecideNext', 'MergeLevel', 'Report', 'RunLevel']) {
+      expect(states[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${name}Failed` }]);
+      expect(states[`${name}Failed`]).toMatchObject({ Type: 'Pass', Result: name, ResultPath: '$.failedStep', Next: 'PartialReport' });
+    }
+    for (const name of ['DescribeEndpoint', 'PlanLevels', 'WarmUp', 'DecideNext', 'MergeLevel', 'Report', 'PartialReport']) {
+      const retry = states[name].Retry as { ErrorEquals: string[]; BackoffRate: number }[];
+      expect(retry.flatMap((r) => r.ErrorEquals)).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']));
+      expect(retry.every((r) => r.BackoffRate === 2)).toBe(true);
+      expect(states[name].TimeoutSeconds).toBe(960);
+    }
+    expect(states.PartialReport.Next).toBe('NotifyFailure');
+    expect(states.NotifyFailure.Next).toBe('SweepFailed');
+  });
+
+  it('EventBridge rule: IN_SERVICE of the fleet’s endpoints → the idempotent launcher', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.sagemaker'],
+        'detail-type': ['SageMaker Endpoint State Change'],
+        detail: { EndpointStatus: ['IN_SERVICE'], EndpointName: ['llm-bench-llama-2-7b-g5-2xlarge', 'llm-bench-llama-2-7b-p4d-ic'] },
+      },
+    });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'EXPRESS', TracingConfiguration: { Enabled: true } });
+    const launcher = Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineType: 'EXPRESS' } }))[0];
+    const text = JSON.stringify(launcher);
+    expect(text).toContain('States.Hash(States.Format(');
+    expect(text).toContain('$.detail.LastModifiedTime');
+    expect(text).toContain('StepFunctions.ExecutionAlreadyExistsException');
+  });
+
+  it('one EventBridge Scheduler schedule per scheduled deployment, cron with its time zone', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 ? * MON *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({ Input: JSON.stringify({ deploymentId: 'llama-2-7b-g5-2xlarge', trigger: 'schedule' }) }),
+    });
+  });
+
+  it('dashboard per fleet, regression alarm per deployment, SNS topic', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    for (const metric of ['ThroughputTokensPerS', 'MsPerTokenP50', 'Errors', 'UsdPerMillionTokens', 'MaxThroughputTokensPerS']) expect(body).toContain(metric);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Regressed', Namespace: 'LlmBench', Threshold: 1, TreatMissingData: 'notBreaching' });
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  it('IAM: invoke and describe only the fleet’s endpoints; S3 only under runs/ and latest/', () => {
+    const all = statements(template);
+    const invoke = all.filter((s) => actionsOf(s).includes('sagemaker:InvokeEndpoint'));
+    expect(invoke).toHaveLength(1);
+    expect(actionsOf(invoke[0]).sort()).toEqual(['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream']);
+    const arns = JSON.stringify(invoke[0].Resource);
+    expect(arns).toContain(':endpoint/llm-bench-llama-2-7b-g5-2xlarge');
+    expect(arns).toContain(':endpoint/llm-bench-llama-2-7b-p4d-ic');
+    const describeIc = all.find((s) => actionsOf(s).includes('sagemaker:DescribeInferenceComponent'));
+    expect(JSON.stringify(describeIc?.Resource)).toContain(':inference-component/llama-2-7b-p4d-ic-tp1');
+    for (const s of all) {
+      if (actionsOf(s).some((a) => a.startsWith('sagemaker:'))) expect(s.Resource).not.toBe('*');
+      if (actionsOf(s).some((a) => a === 's3:PutObject')) expect(JSON.stringify(s.Resource)).toMatch(/\/(runs|latest)\/\*/);
+    }
+  });
+
+  it('uses a Distributed Map when a level has more workers than an inline Map runs', () => {
+    const big: PipelineFleet = { name: 'big', deployments: [deployment('wide', { benchmark: { ...BENCHMARK, workers: 64 } })] };
+    const { template: t } = synth(big);
+    const { definition } = extractStateMachine(t.toJSON() as CfnTemplate, { region: 'us-east-1', account: '123456789012', startAt: 'SelectDeployment', stepEnv: 'LLM_BENCH_STEP' });
+    expect(definition.States.RunLevel.ItemProcessor).toMatchObject({ ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } });
+  });
+
+  it('refuses a fleet with no deployment', () => {
+    expect(() => synth({ name: 'empty', deployments: [] })).toThrow("fleet 'empty' has no deployment to benchmark");
+  });
+
+  it('matches the snapshot (asset hashes normalized)', () => {
+    const json = JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}(\.zip)?/g, 'ASSET_HASH');
+    expect(JSON.parse(json)).toMatchSnapshot();
+  });
+
+  it('cdk-nag AwsSolutionsChecks: no unsuppressed finding', () => {
+    const { app } = synth(FLEET, true);
+    expect(() => app.synth()).not.toThrow();
+  });
+});

@@ -1,0 +1,86 @@
+import { FleetValidationError } from '../../lib/fleet/errors';
+import { parseFleetYaml } from '../../lib/fleet/load';
+import { resolveFleet } from '../../lib/fleet/resolve';
+
+/** A fleet with one deployment; `extra` lines go inside the deployment, `top` lines at the top level. */
+function fleet(extra: string[] = [], top: string[] = [], model = 'llama-2-7b', instanceType = 'ml.g5.12xlarge'): string {
+  return [
+    'name: bad',
+    ...top,
+    'defaults:',
+    '  acceptEula: true',
+    'deployments:',
+    `  - model: ${model}`,
+    `    instanceType: ${instanceType}`,
+    ...extra.map((l) => `    ${l}`),
+  ].join('\n');
+}
+
+function issuesOf(yaml: string): { path: string; message: string }[] {
+  try {
+    const config = parseFleetYaml(yaml);
+    // Like the CLI: the file's region, else us-east-1.
+    resolveFleet(config, { region: config.region ?? 'us-east-1' });
+  } catch (error) {
+    if (error instanceof FleetValidationError) return error.issues.map((i) => ({ path: i.path, message: i.message }));
+    throw error;
+  }
+  return [];
+}
+
+const D = 'deployments[0]';
+
+/** [case, fleet YAML, path the message must name, text the message must contain]. */
+const CASES: [string, string, string, RegExp][] = [
+  ['tp not dividing heads', fleet(['tp: 3']), `${D}.tp`, /tp 3 must divide llama-2-7b's 32 attention heads/],
+  ['tp above accelerators', fleet(['tp: 8']), `${D}.tp`, /tp 8 exceeds the 4 accelerators of ml\.g5\.12xlarge; allowed 1\.\.4/],
+  ['tp zero (schema)', fleet(['tp: 0']), `${D}.tp`, /Too small/],
+  ['tp not a number', fleet(['tp: four']), `${D}.tp`, /expected number/],
+  ['copies × tp beyond accelerators', fleet(['tp: 2', 'copies: 3']), `${D}.copies`, /copies 3 × tp 2 = 6 accelerators.*allowed copies ≤ 2/],
+  ['copies on a variant', fleet(['layout: variant', 'tp: 1', 'copies: 2']), `${D}.copies`, /needs layout: inference-components/],
+  ['unknown model', fleet([], [], 'llama-2-7bb'), `${D}.model`, /unknown model 'llama-2-7bb'; did you mean/],
+  ['unknown instance type', fleet([], [], 'llama-2-7b', 'ml.g9.2xlarge'), `${D}.instanceType`, /unknown instance type/],
+  ['unsupported instance', fleet(['tp: 1'], [], 'falcon-7b', 'ml.p4d.24xlarge'), `${D}.instanceType`, /not supported by falcon-7b; allowed/],
+  ['model does not fit', fleet(['tp: 1'], [], 'llama-2-13b'), `${D}.tp`, /short by \d+\.\d GB/],
+  ['input ≥ total', fleet(['tgi: { maxInputTokens: 4096 }']), `${D}.tgi.maxInputTokens`, /maxInputTokens 4096 must be below maxTotalTokens 4096; allowed ≤ 4095/],
+  ['total > context', fleet(['tgi: { maxTotalTokens: 8192, maxBatchPrefillTokens: 8192 }']), `${D}.tgi.maxTotalTokens`, /exceeds llama-2-7b's context of 4096/],
+  ['batch total < total', fleet(['tgi: { maxBatchTotalTokens: 1000 }']), `${D}.tgi.maxBatchTotalTokens`, /below maxTotalTokens 4096/],
+  ['prefill < input', fleet(['tgi: { maxBatchPrefillTokens: 1024 }']), `${D}.tgi.maxBatchPrefillTokens`, /below maxInputTokens 4095/],
+  ['unknown tgi field', fleet(['tgi: { maxInputLength: 10 }']), `${D}.tgi.maxInputLength`, /unknown field/],
+  ['bad quantize', fleet(['tgi: { quantize: int3 }']), `${D}.tgi.quantize`, /expected one of/],
+  ['autoscaling min > max instances', fleet(['autoscaling: { minInstances: 3, maxInstances: 2 }']), `${D}.autoscaling.minInstances`, /minInstances 3 exceeds maxInstances 2/],
+  ['autoscaling max below initial', fleet(['instances: 3', 'autoscaling: { minInstances: 1, maxInstances: 2 }']), `${D}.autoscaling.maxInstances`, /below instances 3/],
+  ['copy scaling on a variant', fleet(['autoscaling: { maxCopies: 2 }']), `${D}.autoscaling.maxCopies`, /inference-components only/],
+  ['min copies > max copies', fleet(['tp: 1', 'copies: 2', 'autoscaling: { minCopies: 3, maxCopies: 2 }']), `${D}.autoscaling.minCopies`, /minCopies 3 exceeds maxCopies 2/],
+  ['max copies beyond accelerators', fleet(['tp: 1', 'copies: 2', 'autoscaling: { maxCopies: 9 }']), `${D}.autoscaling.maxCopies`, /maxCopies 9 × tp 1 exceeds/],
+  ['scale to zero with min copies', fleet(['tp: 1', 'copies: 2', 'autoscaling: { scaleToZero: true, minCopies: 1 }']), `${D}.autoscaling.minCopies`, /contradicts scaleToZero/],
+  ['bad autoscaling metric', fleet(['autoscaling: { metric: gpu }']), `${D}.autoscaling.metric`, /expected one of/],
+  ['bad layout', fleet(['layout: sharded']), `${D}.layout`, /expected one of "variant"\|"inference-components"/],
+  ['bad concurrency', fleet(['benchmark: { concurrency: some }']), `${D}.benchmark.concurrency`, /list of whole numbers ≥ 1 or 'auto'/],
+  ['timeout beyond 60 s', fleet(['benchmark: { timeoutS: 120 }']), `${D}.benchmark.timeoutS`, /Too big/],
+  ['bad schedule cron', fleet(['benchmark: { schedule: { cron: "0 6 * * 1", timeZone: UTC } }']), `${D}.benchmark.schedule.cron`, /expected an EventBridge Scheduler cron/],
+  ['bad deployment id', fleet(['id: Bad_ID']), `${D}.id`, /lower-case letters/],
+  ['gated model without EULA', fleet(['tp: 4']).replace('  acceptEula: true', '  acceptEula: false'), `${D}.acceptEula`, /gated model; set acceptEula: true/],
+  ['duplicate ids', `${fleet(['id: same'])}\n  - { id: same, model: llama-2-7b, instanceType: ml.g5.2xlarge }`, 'deployments[1].id', /duplicate deployment id 'same' \(also deployments\[0\]\)/],
+  ['over budget', fleet([], ['maxHourlyUsd: 1']), 'maxHourlyUsd', /above maxHourlyUsd 1; shares: llama-2-7b-g5-12xlarge-tp4 \$/],
+  ['region without image', fleet([], ['region: xx-nowhere-1']), 'region', /no TGI .*image known for region 'xx-nowhere-1'; regions with an image: /],
+  ['region malformed', fleet([], ['region: Virginia']), 'region', /expected an AWS region/],
+  ['no deployments', 'name: empty\n', 'deployments', /at least one entry in deployments or a matrix/],
+  ['bad fleet name', fleet().replace('name: bad', 'name: "bad name"'), 'name', /letters, digits and single hyphens/],
+  ['unknown top-level field', fleet([], ['regions: [us-east-1]']), 'regions', /unknown field/],
+  ['unknown matrix model', 'name: m\nmatrix:\n  models: [nope-7b]\n  instanceTypes: [ml.g5.2xlarge]\n', 'matrix.models[0]', /unknown model 'nope-7b'/],
+  ['matrix tp list invalid', 'name: m\nmatrix:\n  models: [llama-2-7b]\n  instanceTypes: [ml.g5.2xlarge]\n  tp: all\n', 'matrix.tp', /list of TP degrees or 'default'/],
+];
+
+describe('invalid fleet configs', () => {
+  it('has at least 25 cases', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(CASES)('%s → names the field', (_name, yaml, path, message) => {
+    const issues = issuesOf(yaml);
+    const match = issues.find((i) => i.path === path);
+    if (!match) throw new Error(`no issue at ${path}; got:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`);
+    expect(match.message).toMatch(message);
+  });
+});

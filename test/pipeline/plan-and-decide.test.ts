@@ -1,0 +1,71 @@
+import { decideNext } from '../../loadtest/pipeline/decide-next';
+import { planLevels, splitConcurrency, workerItems } from '../../loadtest/pipeline/plan-levels';
+import { DEPLOYMENT, level } from './records-fixture';
+
+describe('planLevels', () => {
+  it('keeps listed levels in order, drops duplicates and levels above maxConcurrency', () => {
+    expect(planLevels({ concurrency: [1, 2, 2, 4, 1024, 8], maxConcurrency: 512 })).toEqual({ mode: 'list', levels: [1, 2, 4, 8] });
+  });
+  it('passes the adaptive search through with its cap', () => {
+    expect(planLevels({ concurrency: 'auto', maxConcurrency: 64 })).toEqual({ mode: 'auto', maxConcurrency: 64 });
+  });
+});
+
+describe('splitConcurrency', () => {
+  it.each([
+    [10, 4, [3, 3, 2, 2]],
+    [2, 4, [1, 1]],
+    [64, 1, [64]],
+    [512, 8, [64, 64, 64, 64, 64, 64, 64, 64]],
+  ])('c=%i over %i workers → %j', (c, w, expected) => {
+    expect(splitConcurrency(c, w)).toEqual(expected);
+    expect(splitConcurrency(c, w).reduce((a, b) => a + b, 0)).toBe(c);
+  });
+});
+
+describe('workerItems', () => {
+  it('gives every worker the same start time, its slice and the level’s seed', () => {
+    const items = workerItems({ deploymentId: 'd', runId: 'r', endpointName: 'e', concurrency: 6, settings: DEPLOYMENT.benchmark, startAtEpochMs: 1234 });
+    expect(items.map((i) => i.workerConcurrency)).toEqual([2, 2, 1, 1]);
+    expect(new Set(items.map((i) => i.startAtEpochMs))).toEqual(new Set([1234]));
+    expect(new Set(items.map((i) => i.seed))).toEqual(new Set([1006]));
+    expect(items.every((i) => i.phase === 'measure' && i.durationS === 60 && i.concurrency === 6 && i.workers === 4)).toBe(true);
+  });
+});
+
+describe('decideNext', () => {
+  const base = { deployment: DEPLOYMENT, runId: 'run-1', nowEpochMs: 10_000, startLeadMs: 500 };
+
+  it('starts with the first listed level and the warm-up', () => {
+    const sweep = decideNext({ ...base, measured: [], withWarmup: true });
+    expect(sweep.done).toBe(false);
+    expect(sweep.concurrency).toBe(1);
+    expect(sweep.workers).toHaveLength(1);
+    expect(sweep.workers[0].startAtEpochMs).toBe(10_500);
+    expect(sweep.warmup).toMatchObject({ phase: 'warmup', requests: 4, workerConcurrency: 1 });
+  });
+
+  it('resumes at the first unmeasured level (a re-run measures nothing twice)', () => {
+    const sweep = decideNext({ ...base, measured: [level(2, 34), level(1, 33)] });
+    expect(sweep.measured).toEqual([1, 2]);
+    expect(sweep.concurrency).toBe(4);
+    expect(sweep.workers.map((w) => w.workerConcurrency)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('stops with the rule that fired: a timeout at the last level', () => {
+    const sweep = decideNext({ ...base, measured: [level(1, 33), level(2, 34, 1)] });
+    expect(sweep).toMatchObject({ done: true, stopReason: 'timeout', workers: [] });
+    expect(sweep.stopDetail).toContain('c=2');
+  });
+
+  it('completes when every listed level is measured', () => {
+    const sweep = decideNext({ ...base, measured: [1, 2, 4, 8].map((c) => level(c, 30)) });
+    expect(sweep).toMatchObject({ done: true, stopReason: 'completed' });
+  });
+
+  it('adaptive: starts at 1 and doubles while no rule fires', () => {
+    const auto = { ...DEPLOYMENT, benchmark: { ...DEPLOYMENT.benchmark, concurrency: 'auto' as const } };
+    expect(decideNext({ ...base, deployment: auto, measured: [] }).concurrency).toBe(1);
+    expect(decideNext({ ...base, deployment: auto, measured: [level(1, 30), level(2, 30)] }).concurrency).toBe(4);
+  });
+});

@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPayloadSource } from '../../loadtest/payload';
+import { readJsonl } from '../../loadtest/records/jsonl';
+import type { SweepResult } from '../../loadtest/records/types';
+import { runSweep } from '../../loadtest/sweep/run-sweep';
+import { createTarget, parseTargetSpec } from '../../loadtest/targets';
+import { type FaultServer, startFaultServer } from '../support/fault-server';
+
+const payload = createPayloadSource({ inputTokens: 8, outputTokens: 4 });
+const stopRules = { invocationTimeoutMs: 2_000, maxErrorRate: 0.01, plateauGain: -Infinity };
+
+describe('runSweep', () => {
+  let outDir: string;
+  let server: FaultServer;
+  beforeEach(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'sweep-'));
+    server = await startFaultServer({ delayMs: 10 });
+  });
+  afterEach(async () => {
+    await server.close();
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('writes every level, its records and sweep.json; a re-run skips measured levels', async () => {
+    const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 4 });
+    try {
+      const first = await runSweep({ target, payload, levels: [1, 2], outDir, requests: 6, warmupRequests: 1, stopRules, label: 'fault-server' });
+      expect(first.levels.map((l) => l.concurrency)).toEqual([1, 2]);
+      expect(server.received['/generate']).toBe(14);
+      expect(readJsonl(join(outDir, 'records', 'c-2.jsonl'))).toHaveLength(7);
+      expect(existsSync(join(outDir, 'levels', 'c-1.json'))).toBe(true);
+
+      const seen: [number, boolean][] = [];
+      const second = await runSweep({
+        target,
+        payload,
+        levels: [1, 2, 4],
+        outDir,
+        requests: 6,
+        stopRules,
+        label: 'fault-server',
+        onLevel: (l, resumed) => seen.push([l.concurrency, resumed]),
+      });
+      expect(seen).toEqual([
+        [1, true],
+        [2, true],
+        [4, false],
+      ]);
+      expect(server.received['/generate']).toBe(14 + 6);
+      expect(second.startedAt).toBe(first.startedAt);
+      expect(second.stopReason).toBe('completed');
+      const onDisk = JSON.parse(readFileSync(join(outDir, 'sweep.json'), 'utf8')) as SweepResult;
+      expect(onDisk.levels.map((l) => [l.concurrency, l.requests])).toEqual([
+        [1, 6],
+        [2, 6],
+        [4, 6],
+      ]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('stops a list sweep at the first level a stop rule rejects', async () => {
+    await server.close();
+    server = await startFaultServer({ delayMs: 10, maxConcurrentRequests: 2 });
+    const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 8 });
+    try {
+      const sweep = await runSweep({ target, payload, levels: [1, 4, 8], outDir, requests: 12, stopRules, label: 'x' });
+      expect(sweep.levels.map((l) => l.concurrency)).toEqual([1, 4]);
+      expect(sweep.stopReason).toMatch(/^error-rate: .* at c=4 \(overloaded \d+\)/);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('finds the max feasible concurrency adaptively: doubling, then bisection', async () => {
+    await server.close();
+    server = await startFaultServer({ delayMs: 10, maxConcurrentRequests: 5 });
+    const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 16 });
+    const order: number[] = [];
+    try {
+      const sweep = await runSweep({
+        target,
+        payload,
+        levels: 'auto',
+        maxConcurrency: 16,
+        outDir,
+        requests: 12,
+        stopRules,
+        label: 'auto',
+        onLevelStart: (c) => order.push(c),
+      });
+      expect(order).toEqual([1, 2, 4, 8, 6, 5]);
+      expect(sweep.maxFeasibleConcurrency).toBe(5);
+      expect(sweep.stopReason).toMatch(/^error-rate: .* at c=6/);
+    } finally {
+      await target.close();
+    }
+  });
+});
