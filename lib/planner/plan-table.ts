@@ -71,10 +71,10 @@ export function renderPlanTable(plan: PlanWithCurve): string {
     ['one request alone', `${fixed(plan.throughputTokensPerSBatch1, 1)} tokens/s`],
     ['price', `${fixed(plan.hourlyUsd, 3)} USD/h`],
     ['cost at batch 1', `${fixed(plan.usdPerMillionTokensAtBatch1, 2)} USD per 1M tokens`],
+    ['TGI request limits', `MAX_INPUT_TOKENS ${plan.tgi.maxInputTokens}, MAX_TOTAL_TOKENS ${plan.tgi.maxTotalTokens}`],
     [
-      'TGI settings',
-      `MAX_INPUT_TOKENS ${plan.tgi.maxInputTokens}, MAX_TOTAL_TOKENS ${plan.tgi.maxTotalTokens}, ` +
-        `MAX_BATCH_PREFILL_TOKENS ${plan.tgi.maxBatchPrefillTokens}, MAX_BATCH_TOTAL_TOKENS ${plan.tgi.maxBatchTotalTokens ?? 'auto'}, ` +
+      'TGI batching',
+      `MAX_BATCH_PREFILL_TOKENS ${plan.tgi.maxBatchPrefillTokens}, MAX_BATCH_TOTAL_TOKENS ${plan.tgi.maxBatchTotalTokens ?? 'auto'}, ` +
         `MAX_CONCURRENT_REQUESTS ${plan.tgi.maxConcurrentRequests}`,
     ],
   ]);

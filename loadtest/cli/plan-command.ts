@@ -9,7 +9,7 @@ import { addTgiOptions, optionalWholeNumberFlag, tgiOverridesOf, wholeNumberFlag
  * `llm-bench plan`: the planner's view of a configuration (memory, roofline, fit, cost), and with
  * `--concurrency` the engine's predicted latency-throughput curve. Parses flags, calls
  * lib/planner, prints a table or JSON. A configuration that does not fit prints `fits: false`
- * and exits 0; impossible flags are user errors (exit 1).
+ * and exits 0; impossible flags, and TGI settings or payloads TGI would refuse, are user errors (exit 1).
  */
 
 interface PlanFlags extends TgiFlags {
@@ -59,6 +59,8 @@ function runPlan(flags: PlanFlags): void {
     priceOverrides: flags.price !== undefined ? parsePriceOverrides(flags.price) : undefined,
     concurrency: flags.concurrency !== undefined ? concurrencyLevels(flags.concurrency) : undefined,
   });
+  // Settings TGI would refuse, or a payload every request of which it would refuse, are bad input.
+  if (plan.problems.length > 0) throw new UserInputError('TGI settings', plan.problems.join('; '));
   process.stdout.write(flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanTable(plan));
 }
 

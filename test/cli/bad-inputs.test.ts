@@ -37,6 +37,8 @@ const CASES: readonly (readonly [string, readonly string[], RegExp])[] = [
   ['concurrency empty', [...PLAN, '--concurrency', ''], /^--concurrency: '' lists no levels/],
   ['concurrency huge', [...PLAN, '--concurrency', '1,100000'], /^--concurrency: 100000 is above the planner's 4096/],
   ['TGI setting zero', [...PLAN, '--max-concurrent-requests', '0'], /^--max-concurrent-requests: '0' is not a whole number from 1 to/],
+  ['TGI setting beyond the model context', [...PLAN, '--max-total-tokens', '8000'], /^TGI settings: --max-total-tokens \(MAX_TOTAL_TOKENS\) must be ≤ the 4096-token context of llama-2-7b, got 8000$/],
+  ['payload beyond MAX_TOTAL_TOKENS', [...PLAN, '--input-tokens', '4000', '--output-tokens', '500'], /^TGI settings: --input-tokens \+ --output-tokens = 4500 exceeds MAX_TOTAL_TOKENS 4096: TGI would refuse every request \(422\)$/],
   ['price without =', [...PLAN, '--price', 'foo'], /^--price: /],
   ['price negative', [...PLAN, '--price', 'ml.g5.2xlarge=-1'], /^--price: /],
   ['price of an unknown instance', [...PLAN, '--price', 'ml.g9.2xlarge=1'], /^--price: unknown instance type 'ml.g9.2xlarge'/],

@@ -13,7 +13,8 @@ const payload512 = { inputTokens: 256, outputTokens: 256, concurrency: LEVELS };
 /** The study's p4d endpoint admitted ≥ 512 requests (see studyTgiOverrides). */
 const p4dStudyTgi = { maxConcurrentRequests: 512 };
 
-const maxThroughput = (opts: PredictOptions): number => predictCurve(opts).maxThroughput?.tokensPerS ?? 0;
+// Max throughput and max feasible concurrency come from feasible levels: levels past the first infeasible one add nothing.
+const maxThroughput = (opts: PredictOptions): number => predictCurve({ ...opts, stopAtFirstInfeasible: true }).maxThroughput?.tokensPerS ?? 0;
 
 describe('published findings, predicted without further fitting', () => {
   it('KV cache bounds Llama 2 7B on one A10G to a batch of about 4 sequences of 4,096 tokens', () => {
@@ -51,7 +52,7 @@ describe('published findings, predicted without further fitting', () => {
 
   it('more ml.g5.2xlarge instances move the max feasible concurrency right and scale max throughput ~linearly (published 492/949/1400)', () => {
     const instance = getInstanceType('ml.g5.2xlarge');
-    const curves = [1, 2, 3].map((instances) => predictCurve({ model: llama7b, instance, tp: 1, instances, ...payload512 }));
+    const curves = [1, 2, 3].map((instances) => predictCurve({ model: llama7b, instance, tp: 1, instances, ...payload512, stopAtFirstInfeasible: true }));
     const feasible = curves.map((c) => c.maxFeasibleConcurrency ?? 0);
     expect(feasible[1]).toBeGreaterThan(feasible[0]);
     expect(feasible[2]).toBeGreaterThanOrEqual(feasible[1]);

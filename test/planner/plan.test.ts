@@ -129,6 +129,8 @@ describe('renderPlanTable', () => {
     expect(text).toMatch(/^llama-2-7b on ml.g5.2xlarge \(1 × A10G\), TP 1/);
     expect(text).toMatch(/KV cache per token\s+0\.500 MiB \(524,288 B\)/);
     expect(text).toMatch(/ops\/byte, critical batch B\*\s+116\.7, B\* = 116/);
+    expect(text).toMatch(/^TGI request limits\s+MAX_INPUT_TOKENS 4095, MAX_TOTAL_TOKENS 4096$/m);
+    expect(text).toMatch(/^TGI batching\s+MAX_BATCH_PREFILL_TOKENS 4096, MAX_BATCH_TOTAL_TOKENS auto, MAX_CONCURRENT_REQUESTS 128$/m);
     expect(text.split('\n').filter((line) => /^\s+[12]\s+\d+/.test(line))).toHaveLength(2);
   });
 
