@@ -1,7 +1,7 @@
 import type { RequestRecord, TargetDescription } from '../records/types';
 import { type Fault, faultFromException, faultFromHttpStatus } from './error-kinds';
 import { ExchangeClient, type ChunkSink } from './http-exchange';
-import { createHttpConnections } from './http-pool';
+import { createHttpConnections, type HttpClientKind } from './http-pool';
 import { toRecord } from './record';
 import type { GenerationRequest, Target } from './types';
 
@@ -23,6 +23,8 @@ export interface HttpProtocol {
   readonly headers: Record<string, string>;
   readonly maxSockets: number;
   readonly timeoutMs: number;
+  /** @default 'lean' for http:// (undici for https://) */
+  readonly httpClient?: HttpClientKind;
   /** JSON body bytes for a prompt; called again only when the prompt or max tokens change. */
   buildBody(prompt: string, maxNewTokens: number): string;
   /** Non-streamed 200 body → tokens, or a fault. */
@@ -35,7 +37,7 @@ const CANCELLED: Fault = { error: 'network', errorMessage: 'aborted by the calle
 
 /** A Target over undici keep-alive connections, one per closed-loop worker up to `maxSockets`. */
 export function createHttpTarget(protocol: HttpProtocol): Target {
-  const { connections, basePath } = createHttpConnections(protocol.url, protocol.maxSockets);
+  const { connections, basePath } = createHttpConnections(protocol.url, protocol.maxSockets, protocol.httpClient);
   const client = new ExchangeClient(connections, protocol.timeoutMs);
   const path = basePath + protocol.path;
   const timeoutMs = protocol.timeoutMs;

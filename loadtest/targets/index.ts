@@ -33,11 +33,12 @@ export function parseTargetSpec(spec: string, field = '--target'): TargetSpec {
 export function createTarget(spec: TargetSpec, opts: TargetOptions): Target {
   const stream = opts.stream ?? false;
   const common = { stream, maxSockets: opts.maxSockets, timeoutMs: opts.timeoutMs, recordChunkGaps: opts.recordChunkGaps };
+  const http = { ...common, httpClient: opts.httpClient };
   switch (spec.kind) {
     case 'tgi':
-      return createTgiTarget({ url: spec.url, ...common });
+      return createTgiTarget({ url: spec.url, ...http });
     case 'openai':
-      return createOpenAiTarget({ url: spec.url, model: opts.model, ...common });
+      return createOpenAiTarget({ url: spec.url, model: opts.model, ...http });
     case 'sagemaker':
       return createSageMakerTarget({
         endpointName: spec.endpointName,

@@ -19,6 +19,13 @@ export interface LeanRequest {
 const HEAD_END = Buffer.from('\r\n\r\n');
 const CRLF = Buffer.from('\r\n');
 type BodyMode = 'length' | 'chunked' | 'until-close';
+/**
+ * A connection idle longer than this is not reused: servers close idle keep-alive connections
+ * (Node's default after 5 s) and a request written as they do would fail. A `Keep-Alive: timeout=N`
+ * answer header sets it to N s less a margin.
+ */
+const DEFAULT_IDLE_REUSE_MS = 4_000;
+const IDLE_MARGIN_MS = 1_000;
 
 function socketClosedError(): Error {
   return Object.assign(new Error('other side closed the connection'), { code: 'UND_ERR_SOCKET' });
@@ -45,10 +52,14 @@ export class LeanHttpClient {
   private chunkState: 'size' | 'data' | 'data-end' | 'trailer' = 'size';
   private partial: Buffer | undefined;
   private closeAfter = false;
+  private idleSinceMs = 0;
+  private idleReuseMs = DEFAULT_IDLE_REUSE_MS;
 
   constructor(
     private readonly host: string,
     private readonly port: number,
+    /** Host header value (host:port as in the URL). */
+    private readonly hostHeader: string,
   ) {}
 
   dispatch(request: LeanRequest, handler: RawHandler): boolean {
@@ -64,7 +75,7 @@ export class LeanHttpClient {
 
   private requestBytes(request: LeanRequest): Buffer {
     if (request.body === this.lastBody && request.path === this.lastPath) return this.lastBytes;
-    let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.host}:${this.port}\r\nconnection: keep-alive\r\n`;
+    let head = `${request.method} ${request.path} HTTP/1.1\r\nhost: ${this.hostHeader}\r\nconnection: keep-alive\r\n`;
     for (const [name, value] of Object.entries(request.headers)) head += `${name}: ${value}\r\n`;
     head += `content-length: ${request.body.length}\r\n\r\n`;
     this.lastBytes = Buffer.concat([Buffer.from(head, 'latin1'), request.body]);
@@ -81,6 +92,10 @@ export class LeanHttpClient {
     this.inBody = false;
     this.partial = undefined;
     this.closeAfter = false;
+    if (this.socket !== undefined && performance.now() - this.idleSinceMs > this.idleReuseMs) {
+      this.socket.destroy();
+      this.socket = undefined;
+    }
     const socket = this.socket ?? this.open();
     next.handler.onConnect(this.abort);
     if (this.current === next.handler) socket.write(next.bytes);
@@ -120,6 +135,7 @@ export class LeanHttpClient {
   private complete(): void {
     const handler = this.current as RawHandler;
     this.current = undefined;
+    this.idleSinceMs = performance.now();
     if (this.closeAfter) {
       this.socket?.destroy();
       this.socket = undefined;
@@ -162,13 +178,19 @@ export class LeanHttpClient {
     if (status >= 100 && status < 200) return false;
     let length: number | undefined;
     let chunked = false;
+    // HTTP/1.0 closes after each answer unless it says keep-alive.
+    this.closeAfter = lines[0].startsWith('HTTP/1.0');
     for (let i = 1; i < lines.length; i++) {
       const colon = lines[i].indexOf(':');
       const name = lines[i].slice(0, colon).trim().toLowerCase();
       const value = lines[i].slice(colon + 1).trim().toLowerCase();
       if (name === 'content-length') length = Number(value);
       else if (name === 'transfer-encoding') chunked = value.includes('chunked');
-      else if (name === 'connection') this.closeAfter = value === 'close';
+      else if (name === 'connection') this.closeAfter = value === 'close' || (this.closeAfter && value !== 'keep-alive');
+      else if (name === 'keep-alive') {
+        const timeoutS = Number(/timeout=(\d+)/.exec(value)?.[1]);
+        if (timeoutS > 0) this.idleReuseMs = Math.max(0, timeoutS * 1000 - IDLE_MARGIN_MS);
+      }
     }
     this.inBody = true;
     this.mode = chunked ? 'chunked' : length !== undefined || status === 204 || status === 304 ? 'length' : 'until-close';

@@ -1,4 +1,4 @@
-import { JSON_HEADERS, SSE_HEADERS } from './http-pool';
+import { type HttpClientKind, JSON_HEADERS, SSE_HEADERS } from './http-pool';
 import { createHttpTarget } from './http-target';
 import { CompletionStreamReader, parseCompletionBody } from './openai-stream';
 import { DEFAULT_TIMEOUT_MS, type Target } from './types';
@@ -11,6 +11,7 @@ export interface OpenAiTargetOptions {
   /** `model` field of the request. @default 'tgi' */
   readonly model?: string;
   readonly recordChunkGaps?: boolean;
+  readonly httpClient?: HttpClientKind;
 }
 
 /** An OpenAI-compatible server's `/v1/completions` (TGI's Messages API, vLLM, ...). */
@@ -25,6 +26,7 @@ export function createOpenAiTarget(opts: OpenAiTargetOptions): Target {
     path: base.endsWith('/v1') ? '/completions' : '/v1/completions',
     headers: opts.stream ? SSE_HEADERS : JSON_HEADERS,
     maxSockets: opts.maxSockets,
+    httpClient: opts.httpClient,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     buildBody: (prompt, maxTokens) =>
       JSON.stringify(

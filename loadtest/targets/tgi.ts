@@ -1,4 +1,4 @@
-import { JSON_HEADERS, SSE_HEADERS } from './http-pool';
+import { type HttpClientKind, JSON_HEADERS, SSE_HEADERS } from './http-pool';
 import { createHttpTarget } from './http-target';
 import { parseTgiGenerateBody, TgiStreamReader } from './tgi-stream';
 import { DEFAULT_TIMEOUT_MS, type Target } from './types';
@@ -9,6 +9,7 @@ export interface TgiTargetOptions {
   readonly maxSockets: number;
   readonly timeoutMs?: number;
   readonly recordChunkGaps?: boolean;
+  readonly httpClient?: HttpClientKind;
 }
 
 /** Request body of TGI `/generate` and `/generate_stream` (and of a JumpStart TGI container on SageMaker). */
@@ -28,6 +29,7 @@ export function createTgiTarget(opts: TgiTargetOptions): Target {
     path: opts.stream ? '/generate_stream' : '/generate',
     headers: opts.stream ? SSE_HEADERS : JSON_HEADERS,
     maxSockets: opts.maxSockets,
+    httpClient: opts.httpClient,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     buildBody: tgiRequestBody,
     parseBody: parseTgiGenerateBody,

@@ -51,6 +51,8 @@ export interface TargetOptions {
   readonly model?: string;
   /** Keep raw inter-chunk gaps on streamed records. @default true */
   readonly recordChunkGaps?: boolean;
+  /** HTTP client of the TGI and OpenAI targets. @default 'lean' (undici for https://) */
+  readonly httpClient?: 'lean' | 'undici';
 }
 
 /** The SageMaker real-time invocation timeout, the default client deadline. */

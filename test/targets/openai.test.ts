@@ -3,10 +3,15 @@ import type { ErrorKind } from '../../loadtest/records/types';
 import { type FaultMode, startFaultServer } from '../support/fault-server';
 import { generationRequest, NO_ABORT } from '../support/requests';
 
-describe.each([false, true])('OpenAI /v1/completions target (stream=%s)', (stream) => {
+describe.each([
+  [false, 'lean'],
+  [true, 'lean'],
+  [false, 'undici'],
+  [true, 'undici'],
+] as const)('OpenAI /v1/completions target (stream=%s, %s HTTP client)', (stream, httpClient) => {
   it('takes output tokens from usage.completion_tokens', async () => {
     const server = await startFaultServer({ promptTokens: 6, eventsPerWrite: 2 });
-    const target = createTarget(parseTargetSpec(`openai:${server.url}/v1`), { maxSockets: 1, stream, model: 'llama' });
+    const target = createTarget(parseTargetSpec(`openai:${server.url}/v1`), { maxSockets: 1, httpClient, stream, model: 'llama' });
     try {
       const record = await target.generate(generationRequest({ maxNewTokens: 9 }), NO_ABORT);
       expect(record.error).toBeUndefined();
@@ -30,7 +35,7 @@ describe.each([false, true])('OpenAI /v1/completions target (stream=%s)', (strea
     ['truncated', 'invalid_response'],
   ])('maps fault %s to %s', async (mode, kind) => {
     const server = await startFaultServer({ modes: [mode] });
-    const target = createTarget(parseTargetSpec(`openai:${server.url}`), { maxSockets: 1, stream, timeoutMs: 1000 });
+    const target = createTarget(parseTargetSpec(`openai:${server.url}`), { maxSockets: 1, httpClient, stream, timeoutMs: 1000 });
     try {
       const record = await target.generate(generationRequest(), NO_ABORT);
       expect(record.error).toBe(kind);

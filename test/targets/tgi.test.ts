@@ -13,10 +13,15 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-describe.each([false, true])('TGI target (stream=%s)', (stream) => {
+describe.each([
+  [false, 'lean'],
+  [true, 'lean'],
+  [false, 'undici'],
+  [true, 'undici'],
+] as const)('TGI target (stream=%s, %s HTTP client)', (stream, httpClient) => {
   it('records server-reported tokens on success', async () => {
     const server = await startFaultServer({ promptTokens: 5, eventsPerWrite: 3 });
-    const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 2, stream });
+    const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 2, httpClient, stream });
     try {
       const record = await target.generate(generationRequest({ maxNewTokens: 7, worker: 1, seq: 4 }), NO_ABORT);
       expect(record.error).toBeUndefined();
@@ -52,7 +57,7 @@ describe.each([false, true])('TGI target (stream=%s)', (stream) => {
   ];
   it.each(faults)('maps fault %s to %s', async (mode, kind, status) => {
     const server = await startFaultServer({ modes: [mode] });
-    const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 1, stream, timeoutMs: 1000 });
+    const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 1, httpClient, stream, timeoutMs: 1000 });
     try {
       const record = await target.generate(generationRequest(), NO_ABORT);
       expect(record.error).toBe(kind);
@@ -68,7 +73,7 @@ describe.each([false, true])('TGI target (stream=%s)', (stream) => {
 
   it('maps a refused connection to network', async () => {
     const port = await closedPort();
-    const target = createTarget(parseTargetSpec(`tgi:http://127.0.0.1:${port}`), { maxSockets: 1, stream });
+    const target = createTarget(parseTargetSpec(`tgi:http://127.0.0.1:${port}`), { maxSockets: 1, httpClient, stream });
     try {
       const record = await target.generate(generationRequest(), NO_ABORT);
       expect(record.error).toBe('network');
