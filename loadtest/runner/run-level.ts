@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { UserInputError } from '../../lib/errors';
 import { summarizeLevel } from '../analysis';
 import type { PayloadSource } from '../payload';
@@ -45,7 +46,9 @@ function validate(opts: RunLevelOptions): void {
   }
 }
 
+// Every in-flight request listens on the level's signal: lift Node's 10-listener warning limit.
 const NEVER = new AbortController().signal;
+setMaxListeners(0, NEVER);
 
 /**
  * One concurrency level as a closed loop: `concurrency` workers, each sending its next request
@@ -57,6 +60,7 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
   validate(opts);
   const { target, payload, concurrency, onRecord } = opts;
   const signal = opts.signal ?? NEVER;
+  if (opts.signal) setMaxListeners(0, opts.signal);
   const warmupRequests = opts.warmupRequests ?? 0;
   const measuredLimit = opts.requests ?? Infinity;
   const windowMs = opts.durationS !== undefined ? opts.durationS * 1000 : Infinity;
