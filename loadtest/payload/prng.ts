@@ -1,11 +1,2 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same prompts on every run and machine. */
-export function createPrng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seeded PRNG (mulberry32) as the engine: the same seed gives the same prompts on every run and machine. */
+export { mulberry32 as createPrng } from '../../lib/planner/engine/prng';
