@@ -6,10 +6,21 @@
  */
 // The SDK warns once per process that Node 20 support ends in 2027; npm start's output stays clean.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-import { Command } from 'commander';
-import { isUserFacing } from '../lib/errors';
-import { runOffline, type OfflineProgress } from '../loadtest/offline/run-offline';
-import { formatSummaryTable } from '../loadtest/offline/summary-table';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { isUserFacing, UserInputError } from '../lib/errors';
+import { runIdProblem } from '../loadtest/pipeline/layout';
+import type { OfflineProgress } from '../loadtest/offline/run-offline';
+
+/** The run in progress, so an interruption can say where its merged levels are and how to resume. */
+let currentRun: { runId: string; outDir: string } | undefined;
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  const resume = currentRun ? `; merged levels stay in ${currentRun.outDir}, resume with: npm start -- --run-id ${currentRun.runId}` : '';
+  console.error(`\ninterrupted (${signal})${resume}`);
+  process.exit(130);
+}
 
 function printProgress(event: OfflineProgress): void {
   switch (event.kind) {
@@ -22,6 +33,7 @@ function printProgress(event: OfflineProgress): void {
       );
       break;
     case 'run':
+      currentRun = { runId: event.runId, outDir: event.outDir };
       console.log(`run ${event.runId} → ${event.outDir}`);
       break;
     case 'level-start':
@@ -41,24 +53,110 @@ function printProgress(event: OfflineProgress): void {
   }
 }
 
+interface StartOptions {
+  readonly deployment?: string;
+  readonly endpointUrl?: string;
+  readonly endpointName?: string;
+  readonly inferenceComponent?: string;
+  readonly speedup?: string;
+  readonly out: string;
+  readonly runId?: string;
+  readonly fleet: string;
+  readonly debug?: boolean;
+}
+
+/** Checks every option before the (slower) synth, so a typo costs nothing and writes nothing. */
+function validateOptions(opts: StartOptions): { speedup?: number } {
+  let speedup: number | undefined;
+  if (opts.speedup !== undefined) {
+    speedup = Number(opts.speedup);
+    if (opts.speedup.trim() === '' || !Number.isFinite(speedup) || speedup <= 0) {
+      throw new UserInputError('--speedup', `'${opts.speedup}' is not a number > 0 (e.g. 30 runs the local endpoint 30× faster than real time)`);
+    }
+  }
+  if (opts.runId !== undefined) {
+    const problem = runIdProblem(opts.runId);
+    if (problem) throw new UserInputError('--run-id', problem);
+  }
+  if (opts.endpointUrl !== undefined) {
+    let protocol = '';
+    try {
+      protocol = new URL(opts.endpointUrl).protocol;
+    } catch {
+      // reported below
+    }
+    if (protocol !== 'http:' && protocol !== 'https:') {
+      throw new UserInputError('--endpoint-url', `'${opts.endpointUrl}' is not an http(s) URL (e.g. http://127.0.0.1:8080)`);
+    }
+  }
+  ensureWritableFolder(path.resolve(opts.out));
+  return speedup === undefined ? {} : { speedup };
+}
+
+/**
+ * Creates `dir` one level at a time and writes a probe file into it. (Node's recursive mkdir
+ * never returns under /proc, and access(W_OK) says yes to root everywhere, so neither is enough.)
+ */
+function ensureWritableFolder(dir: string): void {
+  const missing: string[] = [];
+  let existing = dir;
+  while (!fs.existsSync(existing)) {
+    missing.unshift(existing);
+    existing = path.dirname(existing);
+  }
+  try {
+    for (const folder of missing) fs.mkdirSync(folder);
+    const probe = path.join(dir, `.write-probe-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UserInputError('--out', `cannot write to results folder '${dir}' (${code}); pass a writable folder`);
+  }
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('npm start')
     .description('Run the benchmark pipeline offline: synthesized state machine, local endpoint, report in ./bench-results')
     .option('--deployment <id>', 'deployment of the fleet (default: llama-2-7b on ml.g5.2xlarge)')
     .option('--endpoint-url <url>', 'run against this SageMaker-protocol endpoint instead of a local twin')
-    .option('--speedup <x>', 'time compression of the local endpoint', (v) => Number(v))
+    .option('--endpoint-name <name>', "endpoint name to invoke at --endpoint-url (default: the deployment's)")
+    .option('--inference-component <name>', 'inference component to address with --endpoint-name')
+    .option('--speedup <x>', 'time compression of the local endpoint (default 30; 1 with --endpoint-url)')
     .option('--out <dir>', 'results folder', 'bench-results')
     .option('--run-id <id>', 'run id (an existing one resumes)')
     .option('--fleet <path>', 'fleet file', 'fleets/published-study.yaml')
-    .option('--debug', 'print stack traces');
-  program.parse([...argv]);
-  const opts = program.opts<{ deployment?: string; endpointUrl?: string; speedup?: number; out: string; runId?: string; fleet: string; debug?: boolean }>();
+    .option('--debug', 'print stack traces')
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined });
+  try {
+    program.parse([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode !== 0) {
+        // One line naming the option at fault, like every other user error.
+        const field = /'(--?[\w-]+)/.exec(error.message)?.[1] ?? 'options';
+        console.error(`error: ${field}: ${error.message.replace(/^error: /, '')} (see npm start -- --help)`);
+      }
+      process.exitCode = error.exitCode;
+      return;
+    }
+    throw error;
+  }
+  const opts = program.opts<StartOptions>();
   const started = Date.now();
   try {
+    const { speedup } = validateOptions(opts);
+    process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
+    // Loaded after validation: a bad option is refused in well under a second (CDK loads slowly).
+    const { runOffline } = await import('../loadtest/offline/run-offline');
+    const { formatSummaryTable } = await import('../loadtest/offline/summary-table');
     const result = await runOffline({
       deployment: opts.deployment,
       endpointUrl: opts.endpointUrl,
-      speedup: opts.speedup,
+      endpointName: opts.endpointName,
+      inferenceComponentName: opts.inferenceComponent,
+      speedup,
       outDir: opts.out,
       runId: opts.runId,
       fleetPath: opts.fleet,
@@ -70,7 +168,9 @@ async function main(argv: readonly string[]): Promise<void> {
     for (const kind of ['html', 'json', 'markdown', 'svg', 'csv'] as const) console.log(`  ${result.files[kind]}`);
     console.log(`\n${result.succeeded ? 'done' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (!result.succeeded) {
-      console.error(`error: ${result.error ?? 'the sweep failed'}`);
+      const failure = result.sweep?.failure;
+      // The failed step is the field at fault; levels measured before it stay in the report.
+      console.error(`error: ${failure ? `${failure.step}: ${failure.message}` : (result.error ?? 'the sweep failed')}`);
       process.exitCode = 1;
     }
   } catch (error) {

@@ -21,9 +21,10 @@ export interface BenchmarkFunctionsProps {
   /** Longest request deadline of any deployment, s. */
   readonly maxTimeoutS: number;
   /**
-   * Memory of a run-worker function, MB. 1,769 MB is one full vCPU; 3,008 gives two for
-   * 512 concurrent streams split over few workers.
-   * @default 3008
+   * Memory of a run-worker function, MB. Lambda gives CPU in proportion to memory: 1,769 MB is one
+   * vCPU-second per second, so 3,538 MB is two full vCPUs for up to 512 concurrent response streams
+   * split over few workers. https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+   * @default 3538
    */
   readonly workerMemoryMb?: number;
   /** Log retention of every function. @default logs.RetentionDays.ONE_MONTH */
@@ -36,12 +37,13 @@ export class BenchmarkFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: BenchmarkFunctionsProps) {
     super(scope, id);
-    // A worker runs warm-up or one window plus the deadline of its slowest request; Lambda's limit is 900 s.
+    // A worker runs warm-up or one window plus the deadline of its slowest request; Lambda's limit is 900 s
+    // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
     const workerTimeoutS = Math.min(900, Math.ceil(props.maxDurationS + 2 * props.maxTimeoutS + 60));
     const sizing: Record<PipelineStep, { memoryMb: number; timeoutS: number }> = {
       'describe-endpoint': { memoryMb: 256, timeoutS: 30 },
       'plan-levels': { memoryMb: 512, timeoutS: 60 },
-      'run-worker': { memoryMb: props.workerMemoryMb ?? 3008, timeoutS: workerTimeoutS },
+      'run-worker': { memoryMb: props.workerMemoryMb ?? 3538, timeoutS: workerTimeoutS },
       'merge-level': { memoryMb: 1769, timeoutS: 300 },
       'decide-next': { memoryMb: 512, timeoutS: 60 },
       report: { memoryMb: 1769, timeoutS: 300 },

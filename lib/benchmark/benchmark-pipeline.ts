@@ -27,7 +27,7 @@ export interface BenchmarkPipelineProps {
   readonly notificationTopic?: boolean;
   /** Seconds between endpoint status polls while waiting for InService. @default 30 */
   readonly pollIntervalS?: number;
-  /** Memory of the run-worker functions, MB. @default 3008 */
+  /** Memory of the run-worker functions, MB. @default 3538 (two vCPUs) */
   readonly workerMemoryMb?: number;
 }
 

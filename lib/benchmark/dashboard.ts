@@ -33,7 +33,7 @@ export function runMetric(metricName: string, deploymentId: string, period: Dura
 
 /**
  * One dashboard per fleet: per deployment a row of bar charts over concurrency (throughput,
- * ms/token p50 and p90, errors, $/1M tokens), plus fleet-wide max throughput and regression over time.
+ * ms/token p50, errors, $/1M tokens), plus fleet-wide max throughput and regression over time.
  */
 export class BenchmarkDashboard extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;

@@ -1,9 +1,8 @@
-import type { DeploymentInput } from '../../loadtest/pipeline/types';
+import type { BenchmarkInput, DeploymentInput } from '../../loadtest/pipeline/types';
 import type { PipelineDeployment } from './types';
 
 /** The deployment as the state machine carries it (embedded in the definition at synth). */
 export function deploymentInputOf(deployment: PipelineDeployment): DeploymentInput {
-  const b = deployment.benchmark;
   return {
     id: deployment.id,
     endpointName: deployment.endpointName,
@@ -14,21 +13,29 @@ export function deploymentInputOf(deployment: PipelineDeployment): DeploymentInp
     tp: deployment.tp,
     copies: deployment.copies,
     hourlyUsd: deployment.hourlyUsd,
-    benchmark: {
-      inputTokens: b.inputTokens,
-      outputTokens: b.outputTokens,
-      concurrency: b.concurrency === 'auto' ? 'auto' : [...b.concurrency],
-      maxConcurrency: b.maxConcurrency,
-      durationS: b.durationS,
-      warmupRequests: b.warmupRequests,
-      stream: b.stream,
-      workers: b.workers,
-      latencyBoundMsPerToken: b.latencyBoundMsPerToken,
-      maxErrorRate: b.maxErrorRate,
-      timeoutS: b.timeoutS,
-      plateauGain: b.plateauGain,
-      regressionThresholdPct: b.regressionThresholdPct,
-    },
+    benchmark: benchmarkInputOf(deployment.benchmark),
+  };
+}
+
+/**
+ * The settings the state machine carries, field by field: a resolved fleet's settings may hold more
+ * (the schedule, future fields) and none of it belongs in the definition.
+ */
+export function benchmarkInputOf(b: BenchmarkInput): BenchmarkInput {
+  return {
+    inputTokens: b.inputTokens,
+    outputTokens: b.outputTokens,
+    concurrency: b.concurrency === 'auto' ? 'auto' : [...b.concurrency],
+    maxConcurrency: b.maxConcurrency,
+    durationS: b.durationS,
+    warmupRequests: b.warmupRequests,
+    stream: b.stream,
+    workers: b.workers,
+    latencyBoundMsPerToken: b.latencyBoundMsPerToken,
+    maxErrorRate: b.maxErrorRate,
+    timeoutS: b.timeoutS,
+    plateauGain: b.plateauGain,
+    regressionThresholdPct: b.regressionThresholdPct,
   };
 }
 

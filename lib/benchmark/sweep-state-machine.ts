@@ -33,7 +33,7 @@ export interface SweepStateMachineProps {
   /** Seconds between endpoint status polls. @default 30 */
   readonly pollIntervalS?: number;
   /** Published after the report (success or failure) when set. */
-  readonly notify?: (scope: Construct, id: string) => sfn.IChainable & sfn.INextable;
+  readonly notify?: (scope: Construct, id: string) => sfn.TaskStateBase;
 }
 
 /**
@@ -82,7 +82,15 @@ export class SweepStateMachine extends Construct {
     const partialReport = invoke(STATE_NAMES.partialReport, 'report', withContext, '$.report');
     const failed = new sfn.Fail(this, 'SweepFailed', { error: 'SweepFailed', causePath: '$.failedStep' });
     partialReport.addCatch(new sfn.Fail(this, 'PartialReportFailed', { error: 'PartialReportFailed' }), { resultPath: '$.reportError' });
-    const afterPartial = props.notify ? props.notify(this, 'NotifyFailure').next(failed) : failed;
+    // A notification is best effort: retried, and its failure never changes how the sweep ends.
+    const notifyThen = (nid: string, then: sfn.State): sfn.IChainable => {
+      if (!props.notify) return then;
+      const publish = props.notify(this, nid);
+      publish.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+      publish.addCatch(then, { errors: [sfn.Errors.ALL], resultPath: '$.notifyError' });
+      return publish.next(then);
+    };
+    const afterPartial = notifyThen('NotifyFailure', failed);
     partialReport.next(afterPartial);
     const catchInto = (state: sfn.TaskStateBase | sfn.Map | sfn.DistributedMap, stepName: string): void => {
       const mark = new sfn.Pass(this, `${stepName}Failed`, { result: sfn.Result.fromString(stepName), resultPath: '$.failedStep' });
@@ -108,7 +116,7 @@ export class SweepStateMachine extends Construct {
     const report = invoke(STATE_NAMES.report, 'report', withContext, '$.report');
     catchInto(report, STATE_NAMES.report);
     const succeeded = new sfn.Succeed(this, 'SweepSucceeded');
-    report.next(props.notify ? props.notify(this, 'NotifySuccess').next(succeeded) : succeeded);
+    report.next(notifyThen('NotifySuccess', succeeded));
 
     const sweepDone = new sfn.Choice(this, 'SweepDone?').when(sfn.Condition.booleanEquals('$.sweep.done', true), report).otherwise(runLevel);
     decide.next(sweepDone);

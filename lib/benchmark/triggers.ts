@@ -27,7 +27,14 @@ export function scheduleExpression(cron: string): string {
  *   the endpoint name and its LastModifiedTime. Step Functions refuses a second execution with the
  *   same name, so a duplicated event (EventBridge delivers at least once) starts nothing: one sweep
  *   per endpoint version. (EventBridge's Step Functions target cannot set the execution name.)
+ *   Event shape (detail-type 'SageMaker Endpoint State Change', detail.EndpointName/EndpointStatus
+ *   'IN_SERVICE'/LastModifiedTime; "SageMaker AI may send multiple events ... for each state change"):
+ *   https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html
+ *   Execution names are unique per state machine (StartExecution → ExecutionAlreadyExists):
+ *   https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  * - an EventBridge Scheduler schedule per deployment (cron + time zone) unless its schedule is off.
+ *   ScheduleExpression cron(6 fields), ScheduleExpressionTimezone, FlexibleTimeWindow.Mode OFF|FLEXIBLE:
+ *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedule.html
  */
 export class SweepTriggers extends Construct {
   public readonly rule: events.Rule;

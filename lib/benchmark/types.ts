@@ -1,24 +1,17 @@
+import type { BenchmarkInput } from '../../loadtest/pipeline/types';
+
 /**
  * The part of a resolved fleet the benchmark pipeline needs (structurally a subset of
  * lib/fleet's ResolvedFleet, so the pipeline does not depend on how fleets are parsed).
  */
-export interface PipelineBenchmarkSettings {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly concurrency: readonly number[] | 'auto';
-  readonly maxConcurrency: number;
-  readonly durationS: number;
-  readonly warmupRequests: number;
-  readonly stream: boolean;
-  readonly workers: number;
-  readonly latencyBoundMsPerToken: number;
-  readonly maxErrorRate: number;
-  readonly timeoutS: number;
-  readonly plateauGain: number;
+/**
+ * Benchmark settings of a deployment: what the state machine carries (BenchmarkInput, one field
+ * list for both) plus the schedule, which only the triggers read.
+ */
+export type PipelineBenchmarkSettings = BenchmarkInput & {
   /** EventBridge Scheduler cron (`cron(...)` or its 6 fields) with an IANA time zone, or off. */
   readonly schedule: { readonly cron: string; readonly timeZone: string } | 'off';
-  readonly regressionThresholdPct: number;
-}
+};
 
 export interface PipelineDeployment {
   readonly id: string;

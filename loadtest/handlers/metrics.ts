@@ -38,7 +38,10 @@ export function publishSweepMetrics(sweep: SweepResult, regression: RegressionCh
     flush();
   }
   metrics.addDimensions({ Deployment: deploymentId });
-  metrics.addMetric('MaxThroughputTokensPerS', MetricUnit.CountPerSecond, sweep.maxThroughput?.tokensPerS ?? 0);
+  // A failed run's partial maximum (or none) is no maximum: it would draw a false dip on the dashboard.
+  if (sweep.maxThroughput && sweep.failure === undefined) {
+    metrics.addMetric('MaxThroughputTokensPerS', MetricUnit.CountPerSecond, sweep.maxThroughput.tokensPerS);
+  }
   metrics.addMetric('Regressed', MetricUnit.Count, regression.regressed ? 1 : 0);
   metrics.addMetric('RegressionPct', MetricUnit.Percent, regression.regressionPct);
   flush();

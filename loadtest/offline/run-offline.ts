@@ -7,7 +7,7 @@ import { UserInputError } from '../../lib/errors';
 import type { ResolvedDeployment } from '../../lib/fleet/types';
 import { startLocalEndpoint, type LocalEndpoint } from '../local';
 import type { MergedLevelSummary } from '../handlers/merge-level';
-import { REPORT_FILES, runPrefix, type ReportFileKind } from '../pipeline/layout';
+import { REPORT_FILES, runIdProblem, runPrefix, type ReportFileKind } from '../pipeline/layout';
 import { LocalFolderStore } from '../pipeline/local-store';
 import type { BenchmarkInput, DeploymentInput, SweepState, WorkerItem } from '../pipeline/types';
 import type { SweepResult } from '../records/types';
@@ -30,6 +30,14 @@ export interface OfflineOptions {
   readonly deployment?: string;
   /** Any SageMaker-protocol endpoint; when absent a local endpoint twin of the deployment is started. */
   readonly endpointUrl?: string;
+  /**
+   * Endpoint name to invoke at `endpointUrl` in place of the deployment's (an endpoint served under
+   * another name, e.g. `llm-bench serve-local --endpoint-name NAME`). Also drops the deployment's
+   * inference component unless `inferenceComponentName` is given. @default the deployment's name
+   */
+  readonly endpointName?: string;
+  /** Inference component to address with `endpointName`. */
+  readonly inferenceComponentName?: string;
   /** Time compression of the local endpoint. @default 30 (1 with endpointUrl) */
   readonly speedup?: number;
   /** Results folder (the S3 bucket's stand-in). @default ./bench-results */
@@ -70,13 +78,27 @@ function pickDeployment(deployments: readonly ResolvedDeployment[], id: string |
   return deployments.find((d) => d.model.id === 'llama-2-7b' && d.instanceType.name === 'ml.g5.2xlarge' && d.layout === 'variant') ?? deployments[0];
 }
 
-/** Applies benchmark overrides to the deployment's Pass state (`Use {id}`) in the definition. */
-function patchDeployment(definition: StatesDefinition, deploymentId: string, overrides: Partial<BenchmarkInput> | undefined): void {
-  if (!overrides) return;
+/** Overrides of the deployment's Pass state (`Use {id}`) in the definition. */
+interface DeploymentPatch {
+  readonly benchmark?: Partial<BenchmarkInput>;
+  readonly endpointName?: string;
+  readonly inferenceComponentName?: string;
+}
+
+/** Applies endpoint and benchmark overrides to the deployment's Pass state (`Use {id}`) in the definition. */
+function patchDeployment(definition: StatesDefinition, deploymentId: string, patch: DeploymentPatch): void {
+  if (!patch.benchmark && patch.endpointName === undefined) return;
   const state = definition.States[`Use ${deploymentId}`];
   if (!state || state.Result === undefined) throw new Error(`definition has no 'Use ${deploymentId}' state`);
-  const result = state.Result as unknown as DeploymentInput;
-  state.Result = { ...result, benchmark: { ...result.benchmark, ...overrides } } as unknown as typeof state.Result;
+  const { inferenceComponentName, ...result } = state.Result as unknown as DeploymentInput;
+  const patched: DeploymentInput = {
+    ...result,
+    ...(patch.endpointName === undefined
+      ? inferenceComponentName !== undefined ? { inferenceComponentName } : {}
+      : { endpointName: patch.endpointName, ...(patch.inferenceComponentName ? { inferenceComponentName: patch.inferenceComponentName } : {}) }),
+    benchmark: { ...result.benchmark, ...patch.benchmark },
+  };
+  state.Result = patched as unknown as typeof state.Result;
 }
 
 function defaultRunId(now: Date): string {
@@ -96,10 +118,18 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   const deployment = pickDeployment(synth.fleet.deployments, opts.deployment);
   const machine = extractStateMachine(synth.template, { region: synth.region, account: synth.account, startAt: 'SelectDeployment', stepEnv: STEP_ENV });
   const definition = localizeDefinition(machine.definition);
-  patchDeployment(definition, deployment.id, opts.benchmark);
+  if (opts.endpointName !== undefined && opts.endpointUrl === undefined) {
+    throw new UserInputError('--endpoint-name', `'${opts.endpointName}' needs --endpoint-url (the local twin serves the deployment's own name)`);
+  }
+  patchDeployment(definition, deployment.id, {
+    ...(opts.benchmark ? { benchmark: opts.benchmark } : {}),
+    ...(opts.endpointName !== undefined ? { endpointName: opts.endpointName, inferenceComponentName: opts.inferenceComponentName } : {}),
+  });
 
   const speedup = opts.speedup ?? (opts.endpointUrl ? 1 : 30);
-  if (!(speedup > 0)) throw new UserInputError('--speedup', `${speedup} must be > 0`);
+  if (!(speedup > 0) || !Number.isFinite(speedup)) throw new UserInputError('--speedup', `${speedup} is not a number > 0`);
+  const runIdError = opts.runId === undefined ? undefined : runIdProblem(opts.runId);
+  if (runIdError) throw new UserInputError('--run-id', runIdError);
   let local: LocalEndpoint | undefined;
   if (opts.endpointUrl === undefined) {
     local = await startLocalEndpoint({
@@ -117,7 +147,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
     });
   }
   const endpointUrl = local?.url ?? (opts.endpointUrl as string);
-  progress({ kind: 'endpoint', url: endpointUrl, local: local !== undefined, speedup, deploymentId: deployment.id, endpointName: deployment.endpointName });
+  progress({ kind: 'endpoint', url: endpointUrl, local: local !== undefined, speedup, deploymentId: deployment.id, endpointName: opts.endpointName ?? deployment.endpointName });
 
   const outDir = path.resolve(opts.outDir ?? 'bench-results');
   const store = new LocalFolderStore(outDir);

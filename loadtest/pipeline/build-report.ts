@@ -83,7 +83,11 @@ export async function buildReport(store: ResultStore, input: BuildReportInput): 
   const latest = latestPrefix(deployment.id);
   const previous = await store.getJson<SweepResult>(`${latest}${REPORT_FILES.json}`);
   const comparable = previous !== undefined && previous.startedAt !== sweep.startedAt ? previous : undefined;
-  const regression = checkRegression(sweep, comparable, deployment.benchmark.regressionThresholdPct);
+  // A failed run measured only some levels: its maximum says nothing about a regression.
+  const regression: RegressionCheck =
+    input.failure === undefined
+      ? checkRegression(sweep, comparable, deployment.benchmark.regressionThresholdPct)
+      : { regressed: false, regressionPct: 0, detail: `not compared: the run failed at ${input.failure.step}` };
 
   const rendered = await renderAll(sweep);
   const prefix = runPrefix(deployment.id, manifest.runId);

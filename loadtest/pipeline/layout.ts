@@ -7,7 +7,22 @@
  *   latest/{deployment}/...                             copy of the newest run's report files
  */
 
+/**
+ * A run id is one key segment: the characters of a Step Functions execution name that are safe in
+ * S3 keys and file names (no '/', '..' or spaces), 1-80 long.
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html (name: 1-80 characters)
+ */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/;
+
+/** Problem with `runId` as a run id, or undefined when it is valid. */
+export function runIdProblem(runId: string): string | undefined {
+  return RUN_ID_PATTERN.test(runId) ? undefined : `'${runId}' is not a valid run id: use 1-80 letters, digits, '-' or '_', starting with a letter or digit`;
+}
+
 export function runPrefix(deploymentId: string, runId: string): string {
+  // Every key of a run goes through here: an unsafe id could otherwise write outside runs/.
+  const problem = runIdProblem(runId);
+  if (problem) throw new Error(`runId: ${problem}`);
   return `runs/${deploymentId}/${runId}/`;
 }
 

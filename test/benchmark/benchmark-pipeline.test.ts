@@ -51,7 +51,7 @@ describe('BenchmarkPipeline', () => {
       expect((f as { Properties: { TracingConfig: unknown } }).Properties.TracingConfig).toEqual({ Mode: 'Active' });
     }
     template.hasResourceProperties('AWS::Lambda::Function', {
-      MemorySize: 3008,
+      MemorySize: 3538,
       Timeout: 240, // 60 s window + 2 × 60 s deadline + 60 s margin
       Environment: { Variables: Match.objectLike({ LLM_BENCH_STEP: 'run-worker', RESULTS_BUCKET: Match.anyValue() }) },
     });
@@ -82,6 +82,11 @@ describe('BenchmarkPipeline', () => {
     }
     expect(states.PartialReport.Next).toBe('NotifyFailure');
     expect(states.NotifyFailure.Next).toBe('SweepFailed');
+    // Notifications are best effort: retried, and a failed publish still ends the sweep as it would.
+    for (const [name, end] of [['NotifyFailure', 'SweepFailed'], ['NotifySuccess', 'SweepSucceeded']]) {
+      expect(states[name].Retry).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 3 })]);
+      expect(states[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.notifyError', Next: end }]);
+    }
   });
 
   it('EventBridge rule: IN_SERVICE of the fleet’s endpoints → the idempotent launcher', () => {

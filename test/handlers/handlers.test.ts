@@ -184,6 +184,24 @@ describe('report', () => {
     expect(await deps.store.exists(`latest/${DEPLOYMENT.id}/sweep.json`)).toBe(false);
   });
 
+  it('a failed run after a good one flags no regression and publishes no max throughput', async () => {
+    const deps = await seeded();
+    const report = createReportHandler({ ...deps, emfSink: () => undefined });
+    const sweepState = { deploymentId: DEPLOYMENT.id, runId: 'r', done: true, stopReason: 'completed', measured: [1, 2, 4], workers: [], workerCount: 1 };
+    await report({ state: state(DEPLOYMENT, { sweep: sweepState }) });
+    // Second run: only c=1 measured (a quarter of the previous maximum), then a worker crashed.
+    await deps.store.putJson(runManifestKey(DEPLOYMENT.id, 'r2'), { ...(await deps.store.getJson<object>(runManifestKey(DEPLOYMENT.id, 'r'))), runId: 'r2', startedAt: '2026-11-27T04:00:00.000Z' });
+    await deps.store.putJson(levelKey(DEPLOYMENT.id, 'r2', 1), level(1, 33));
+    const emf: { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } }[] = [];
+    const failed = await createReportHandler({ ...deps, emfSink: (d) => emf.push(d as (typeof emf)[number]) })({
+      state: state(DEPLOYMENT, { runId: 'r2', failedStep: 'RunLevel', error: { Error: 'Error', Cause: 'crash' } }),
+    });
+    expect(failed.levels).toBe(1);
+    expect(failed.regression).toEqual({ regressed: false, detail: 'not compared: the run failed at RunLevel' });
+    const runMetrics = emf[emf.length - 1]._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name);
+    expect(runMetrics).toEqual(['Regressed', 'RegressionPct']);
+  });
+
   it('messageOf reads Lambda error causes and plain causes', () => {
     expect(messageOf({ Error: 'States.Timeout', Cause: 'Task timed out' })).toBe('States.Timeout: Task timed out');
     expect(messageOf(undefined)).toBe('unknown error');

@@ -95,9 +95,9 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
   });
 
   it('a level whose requests time out ends the sweep with stopReason timeout', async () => {
-    // 15 s deadline: c=1 and c=2 finish in ~9 s, c=64 queues far past it (~30 s). Speedup 30 keeps
-    // the 6 s margin at 200 ms of wall time, above event-loop lag on a busy machine.
-    const result = await runOffline(options({ runId: 'timeouts', speedup: 30, benchmark: { ...FAST, concurrency: [1, 2, 64, 128], timeoutS: 15 } }));
+    // 22 s deadline: c=1 and c=2 finish in ~9 s, c=64 queues far past it (~34 s). Speedup 30 keeps
+    // the 13 s margin at ~430 ms of wall time, well above event-loop lag on a busy 2-core machine.
+    const result = await runOffline(options({ runId: 'timeouts', speedup: 30, benchmark: { ...FAST, concurrency: [1, 2, 64, 128], timeoutS: 22 } }));
     expect(result.succeeded).toBe(true);
     const sweep = result.sweep as SweepResult;
     expect(sweep.stopReason).toBe('timeout');
@@ -106,6 +106,10 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
     expect(sweep.levels[2].errors.timeout).toBe(sweep.levels[2].timeouts);
     expect(sweep.maxFeasibleConcurrency).toBe(2);
     expect(sweep.failure).toBeUndefined();
+    // The report on disk says why it stopped and counts the timeouts of the last level.
+    const markdown = readFileSync(result.files.markdown, 'utf8');
+    expect(markdown).toContain('stopped early: timeout');
+    expect(markdown).toContain(`| 64 | ${sweep.levels[2].requests} | ${sweep.levels[2].ok} | `);
   });
 
   it('resuming an interrupted run (same runId) measures nothing twice', async () => {
@@ -138,17 +142,24 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
     expect(second.sweep?.startedAt).toBe(first.sweep?.startedAt);
   });
 
-  it('--endpoint-url: drives an endpoint that is already running (here a second local endpoint)', async () => {
-    const target = synthesized.fleet.deployments[0];
-    const endpoint = await startLocalEndpoint({ model: 'llama-2-7b', instance: 'ml.g5.2xlarge', endpointName: target.endpointName, speedup: 60 });
+  it('--endpoint-url + --endpoint-name: drives an endpoint already running under another name', async () => {
+    const endpoint = await startLocalEndpoint({ model: 'llama-2-7b', instance: 'ml.g5.2xlarge', endpointName: 'served-elsewhere', speedup: 60 });
     try {
-      const result = await runOffline(options({ endpointUrl: endpoint.url, runId: 'external', benchmark: { ...FAST, concurrency: [1, 4] } }));
-      expect(result.succeeded).toBe(true);
+      const result = await runOffline(
+        options({ endpointUrl: endpoint.url, endpointName: 'served-elsewhere', runId: 'external', benchmark: { ...FAST, concurrency: [1, 4] } }),
+      );
+      expect(result.error).toBeUndefined();
       expect(result.sweep?.levels.map((l) => l.concurrency)).toEqual([1, 4]);
-      expect(result.sweep?.target).toMatchObject({ address: target.endpointName, speedup: 60 });
-    expect(result.sweep?.levels[1].ok).toBeGreaterThan(0);
+      expect(result.sweep?.target).toMatchObject({ address: 'served-elsewhere', speedup: 60 });
+      expect(result.sweep?.levels[1].ok).toBeGreaterThan(0);
+      expect(result.sweep?.levels[1].throughputTokensPerS).toBeGreaterThan(result.sweep?.levels[0].throughputTokensPerS ?? Infinity);
     } finally {
       await endpoint.close();
     }
+  });
+
+  it('rejects an unsafe run id before starting anything', async () => {
+    await expect(runOffline(options({ runId: '../../etc' }))).rejects.toThrow("--run-id: '../../etc' is not a valid run id");
+    await expect(runOffline(options({ endpointName: 'x' }))).rejects.toThrow('--endpoint-name');
   });
 });

@@ -1,4 +1,6 @@
+import { benchmarkInputOf } from '../../lib/benchmark/deployment-input';
 import { summarizeLevel } from '../../loadtest/analysis/summarize-level';
+import { BENCHMARK } from '../benchmark/fixture-fleet';
 import type { DeploymentInput } from '../../loadtest/pipeline/types';
 import { REQUEST_RECORD_VERSION, type LevelResult, type RequestRecord } from '../../loadtest/records/types';
 
@@ -37,19 +39,6 @@ export const DEPLOYMENT: DeploymentInput = {
   tp: 1,
   copies: 1,
   hourlyUsd: 1.515,
-  benchmark: {
-    inputTokens: 256,
-    outputTokens: 256,
-    concurrency: [1, 2, 4, 8],
-    maxConcurrency: 512,
-    durationS: 60,
-    warmupRequests: 4,
-    stream: false,
-    workers: 4,
-    latencyBoundMsPerToken: 100,
-    maxErrorRate: 0.01,
-    timeoutS: 60,
-    plateauGain: 0.05,
-    regressionThresholdPct: 10,
-  },
+  // The construct tests' settings minus the schedule (the state machine never carries it).
+  benchmark: { ...benchmarkInputOf(BENCHMARK), concurrency: [1, 2, 4, 8] },
 };
