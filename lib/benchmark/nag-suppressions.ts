@@ -1,9 +1,12 @@
 import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
-/** A cdk-nag finding id as the AwsSolutions pack reports it, e.g. `AwsSolutions::AwsSolutions-IAM5[Action::s3:List*]`. */
+/**
+ * A cdk-nag v3 finding id as `Validations.acknowledge` matches it, e.g. `AwsSolutions-IAM5[Action::s3:List*]`
+ * (the rule id plus the finding in brackets; no pack prefix).
+ */
 function awsSolutions(rule: string, finding?: string): string {
-  return `AwsSolutions::AwsSolutions-${rule}${finding ? `[${finding}]` : ''}`;
+  return `AwsSolutions-${rule}${finding ? `[${finding}]` : ''}`;
 }
 
 /** `<LogicalId.Arn>` as cdk-nag prints a resource's ARN token inside a finding id. */

@@ -69,10 +69,7 @@ describe('default fleet (fleets/published-study.yaml)', () => {
 
   it('passes cdk-nag AwsSolutionsChecks with every suppression carrying a reason', () => {
     const report = new AwsSolutionsChecks().validateScope(fleet.app);
-    // The benchmark pipeline's findings are owned (and asserted) by test/benchmark; everything else must be clean.
-    const findings = report.violations
-      .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`))
-      .filter((f) => !f.includes('/Benchmark/'));
+    const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
     expect(findings).toEqual([]);
     const reasons = fleet.deployments.flatMap((stack) =>
       stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').flatMap((m) => Object.values(m.data as Record<string, string>))),
