@@ -1,25 +1,14 @@
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
+import type { BenchmarkInput } from '../../loadtest/pipeline/types';
 import type { TgiQuantize } from '../endpoint/tgi-settings-env';
 
-/** Load-test settings of one deployment, all defaults applied. */
-export interface BenchmarkSettings {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  /** Concurrency levels to measure, or 'auto' (adaptive: double, then bisect). */
-  readonly concurrency: readonly number[] | 'auto';
-  readonly maxConcurrency: number;
-  readonly durationS: number;
-  readonly warmupRequests: number;
-  readonly stream: boolean;
-  /** Lambda workers per level. */
-  readonly workers: number;
-  readonly latencyBoundMsPerToken: number;
-  readonly maxErrorRate: number;
-  /** Invocation timeout, s (SageMaker real-time: 60). */
-  readonly timeoutS: number;
-  readonly plateauGain: number;
+/**
+ * Load-test settings of one deployment, all defaults applied: what the state machine carries
+ * (BenchmarkInput, documented there) plus when to run it.
+ */
+export interface BenchmarkSettings extends BenchmarkInput {
+  /** EventBridge Scheduler cron with its time zone, or 'off'. */
   readonly schedule: { readonly cron: string; readonly timeZone: string } | 'off';
-  readonly regressionThresholdPct: number;
 }
 
 /** Autoscaling of a deployment: instances (variant layout) or copies (inference components). */
