@@ -136,7 +136,8 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
       model: deployment.model,
       instance: deployment.instanceType,
       tp: deployment.tp,
-      copies: deployment.copies,
+      // The fleet counts copies across the endpoint (CopyCount); the engine counts them per instance.
+      copies: Math.max(1, Math.ceil(deployment.copies / deployment.instances)),
       instances: deployment.instances,
       tgi: deployment.tgi,
       speedup,
