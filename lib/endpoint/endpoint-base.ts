@@ -1,17 +1,12 @@
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { namedSageMakerMetric, sageMakerMetric, type SageMakerMetricOptions } from './metrics';
 
 /** How the endpoint spreads requests over instances or copies. */
 export type RoutingStrategy = 'LEAST_OUTSTANDING_REQUESTS' | 'RANDOM';
 
-/**
- * Invocation metrics (namespace AWS/SageMaker) and instance metrics (/aws/sagemaker/Endpoints):
- * https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html
- */
-export const INVOCATION_NAMESPACE = 'AWS/SageMaker';
-export const INSTANCE_NAMESPACE = '/aws/sagemaker/Endpoints';
+export { INSTANCE_NAMESPACE, INVOCATION_NAMESPACE } from './metrics';
 
 /** `grantInvoke` and `metric*()` shared by both endpoint kinds. */
 export abstract class LlmEndpointBase extends Construct {
@@ -39,54 +34,53 @@ export abstract class LlmEndpointBase extends Construct {
     });
   }
 
+  /** Dimensions of this endpoint's variant, the same in both namespaces. */
+  protected metricDimensions(): cloudwatch.DimensionsMap {
+    return { EndpointName: this.endpointName, VariantName: this.variantName };
+  }
+
   /** Any metric of this endpoint's variant in AWS/SageMaker. */
-  public metric(metricName: string, props?: cloudwatch.MetricOptions & { namespace?: string }): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: INVOCATION_NAMESPACE,
-      metricName,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName },
-      period: Duration.minutes(1),
-      ...props,
-    });
+  public metric(metricName: string, props?: SageMakerMetricOptions): cloudwatch.Metric {
+    return sageMakerMetric(metricName, this.metricDimensions(), props);
   }
 
   /** Requests sent to the endpoint, Sum per period. */
   public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocations', { statistic: 'Sum', ...props });
+    return namedSageMakerMetric('Invocations', this.metricDimensions(), props);
   }
 
   /** Time the model took to respond, microseconds, Average. */
   public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ModelLatency', { statistic: 'Average', ...props });
+    return namedSageMakerMetric('ModelLatency', this.metricDimensions(), props);
   }
 
   /** Time SageMaker added around the model, microseconds, Average. */
   public metricOverheadLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('OverheadLatency', { statistic: 'Average', ...props });
+    return namedSageMakerMetric('OverheadLatency', this.metricDimensions(), props);
   }
 
   /** Client errors (4xx, including throttling and model overload), Sum. */
   public metricInvocation4XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocation4XXErrors', { statistic: 'Sum', ...props });
+    return namedSageMakerMetric('Invocation4XXErrors', this.metricDimensions(), props);
   }
 
   /** Server errors (5xx, including invocation timeouts), Sum. */
   public metricInvocation5XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocation5XXErrors', { statistic: 'Sum', ...props });
+    return namedSageMakerMetric('Invocation5XXErrors', this.metricDimensions(), props);
   }
 
   /** Time to launch new compute and load the model, microseconds (serverless and IC copies). */
   public metricModelSetupTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ModelSetupTime', { statistic: 'Average', ...props });
+    return namedSageMakerMetric('ModelSetupTime', this.metricDimensions(), props);
   }
 
   /** GPU utilization summed over the instance's GPUs, % (instance namespace). */
   public metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('GPUUtilization', { namespace: INSTANCE_NAMESPACE, statistic: 'Average', ...props });
+    return namedSageMakerMetric('GPUUtilization', this.metricDimensions(), props);
   }
 
   /** GPU memory utilization summed over the instance's GPUs, % (instance namespace). */
   public metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('GPUMemoryUtilization', { namespace: INSTANCE_NAMESPACE, statistic: 'Average', ...props });
+    return namedSageMakerMetric('GPUMemoryUtilization', this.metricDimensions(), props);
   }
 }

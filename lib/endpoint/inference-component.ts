@@ -4,15 +4,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import type { InstanceTypeSpec } from '../catalog/types';
-import { INVOCATION_NAMESPACE } from './endpoint-base';
-import {
-  addStepScaleOut,
-  addTargetTracking,
-  COMPONENT_COPY_DIMENSION,
-  createScalableTarget,
-  PREDEFINED_METRIC,
-  type CooldownProps,
-} from './scaling';
+import { namedSageMakerMetric, sageMakerMetric } from './metrics';
+import { addStepScaleOut, addTargetTrackingScaling, COMPONENT_COPY_DIMENSION, PREDEFINED_METRIC, type CooldownProps } from './scaling';
 import type { TgiModel } from './tgi-model';
 
 /** Copy-count autoscaling of one inference component. */
@@ -105,50 +98,45 @@ export class LlmInferenceComponent extends Construct {
 
   /** Any metric of this component in AWS/SageMaker (dimension InferenceComponentName). */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: INVOCATION_NAMESPACE,
-      metricName,
-      dimensionsMap: { InferenceComponentName: this.inferenceComponentName },
-      period: Duration.minutes(1),
-      ...props,
-    });
+    return sageMakerMetric(metricName, this.metricDimensions(), props);
   }
 
   public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocations', { statistic: 'Sum', ...props });
+    return namedSageMakerMetric('Invocations', this.metricDimensions(), props);
   }
 
   public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ModelLatency', { statistic: 'Average', ...props });
+    return namedSageMakerMetric('ModelLatency', this.metricDimensions(), props);
   }
 
   /** Requests in flight per copy, high resolution. */
   public metricConcurrentRequestsPerCopy(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ConcurrentRequestsPerCopy', { statistic: 'Maximum', ...props });
+    return namedSageMakerMetric('ConcurrentRequestsPerCopy', this.metricDimensions(), props);
   }
 
   /** Requests refused because no copy was running (scale-to-zero's trigger). */
   public metricNoCapacityInvocationFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('NoCapacityInvocationFailures', { statistic: 'Maximum', ...props });
+    return namedSageMakerMetric('NoCapacityInvocationFailures', this.metricDimensions(), props);
+  }
+
+  private metricDimensions(): cloudwatch.DimensionsMap {
+    return { InferenceComponentName: this.inferenceComponentName };
   }
 
   private addAutoscaling(a: CopyAutoscalingProps): appscaling.CfnScalableTarget {
-    const target = createScalableTarget(this, 'CopyCount', {
+    const metric = a.metric ?? 'concurrent-requests-per-copy';
+    return addTargetTrackingScaling(this, { targetId: 'CopyCount', policyId: 'CopyScaling' }, {
+      resource: this.cfnInferenceComponent,
       resourceId: `inference-component/${this.inferenceComponentName}`,
       dimension: COMPONENT_COPY_DIMENSION,
       minCapacity: a.scaleToZero ? 0 : (a.minCopies ?? 1),
       maxCapacity: a.maxCopies,
-    });
-    target.addResourceDependency(this.cfnInferenceComponent);
-    const metric = a.metric ?? 'concurrent-requests-per-copy';
-    addTargetTracking(this, 'CopyScaling', target, {
       predefinedMetricType:
         metric === 'invocations-per-copy' ? PREDEFINED_METRIC.componentInvocationsPerCopy : PREDEFINED_METRIC.componentConcurrentRequestsPerCopy,
       targetValue: a.targetValue,
       scaleInCooldownS: a.scaleInCooldownS,
       scaleOutCooldownS: a.scaleOutCooldownS,
     });
-    return target;
   }
 
   /**

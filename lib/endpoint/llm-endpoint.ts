@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import { getInstanceType } from '../catalog';
 import type { InstanceTypeSpec } from '../catalog/types';
 import { LlmEndpointBase, type RoutingStrategy } from './endpoint-base';
-import { addTargetTracking, createScalableTarget, PREDEFINED_METRIC, VARIANT_INSTANCE_DIMENSION, type CooldownProps } from './scaling';
+import { namedSageMakerMetric } from './metrics';
+import { addTargetTrackingScaling, PREDEFINED_METRIC, VARIANT_INSTANCE_DIMENSION, type CooldownProps } from './scaling';
 import { resolvedRegion, type TgiModel } from './tgi-model';
 import { assertDeploymentValid } from './validation';
 
@@ -100,30 +101,27 @@ export class LlmEndpoint extends LlmEndpointBase {
 
   /** Requests per minute per instance, Sum (what `invocations-per-instance` scaling tracks). */
   public metricInvocationsPerInstance(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('InvocationsPerInstance', { statistic: 'Sum', ...props });
+    return namedSageMakerMetric('InvocationsPerInstance', this.metricDimensions(), props);
   }
 
   /** Requests in flight per model container, high resolution, Maximum. */
   public metricConcurrentRequestsPerModel(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ConcurrentRequestsPerModel', { statistic: 'Maximum', ...props });
+    return namedSageMakerMetric('ConcurrentRequestsPerModel', this.metricDimensions(), props);
   }
 
   private addAutoscaling(a: InstanceAutoscalingProps): appscaling.CfnScalableTarget {
-    const target = createScalableTarget(this, 'InstanceCount', {
+    const metric = a.metric ?? 'concurrent-requests-per-model';
+    return addTargetTrackingScaling(this, { targetId: 'InstanceCount', policyId: 'InstanceScaling' }, {
+      resource: this.cfnEndpoint,
       resourceId: `endpoint/${this.cfnEndpoint.attrEndpointName}/variant/${this.variantName}`,
       dimension: VARIANT_INSTANCE_DIMENSION,
       minCapacity: a.minInstances,
       maxCapacity: a.maxInstances,
-    });
-    target.addResourceDependency(this.cfnEndpoint);
-    const metric = a.metric ?? 'concurrent-requests-per-model';
-    addTargetTracking(this, 'InstanceScaling', target, {
       predefinedMetricType:
         metric === 'invocations-per-instance' ? PREDEFINED_METRIC.variantInvocationsPerInstance : PREDEFINED_METRIC.variantConcurrentRequestsPerModel,
       targetValue: a.targetValue,
       scaleInCooldownS: a.scaleInCooldownS,
       scaleOutCooldownS: a.scaleOutCooldownS,
     });
-    return target;
   }
 }

@@ -1,4 +1,4 @@
-import { Names } from 'aws-cdk-lib';
+import { Names, type CfnResource } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Construct } from 'constructs';
 
@@ -27,27 +27,35 @@ export interface CooldownProps {
   readonly scaleOutCooldownS?: number;
 }
 
-export function createScalableTarget(
+/** A scalable target of `resource` with one target-tracking policy on a predefined metric. */
+export interface TargetTrackingScalingProps extends CooldownProps {
+  /** The endpoint or inference component scaled; the target is created after it. */
+  readonly resource: CfnResource;
+  /** `endpoint/{name}/variant/{variant}` or `inference-component/{name}`. */
+  readonly resourceId: string;
+  readonly dimension: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** One of PREDEFINED_METRIC. */
+  readonly predefinedMetricType: string;
+  readonly targetValue: number;
+}
+
+/** Adds a scalable target (id `targetId`) and its target-tracking policy (id `policyId`) to `scope`. */
+export function addTargetTrackingScaling(
   scope: Construct,
-  id: string,
-  props: { resourceId: string; dimension: string; minCapacity: number; maxCapacity: number },
+  ids: { targetId: string; policyId: string },
+  props: TargetTrackingScalingProps,
 ): appscaling.CfnScalableTarget {
-  return new appscaling.CfnScalableTarget(scope, id, {
+  const target = new appscaling.CfnScalableTarget(scope, ids.targetId, {
     serviceNamespace: 'sagemaker',
     resourceId: props.resourceId,
     scalableDimension: props.dimension,
     minCapacity: props.minCapacity,
     maxCapacity: props.maxCapacity,
   });
-}
-
-export function addTargetTracking(
-  scope: Construct,
-  id: string,
-  target: appscaling.CfnScalableTarget,
-  props: { predefinedMetricType: string; targetValue: number } & CooldownProps,
-): appscaling.CfnScalingPolicy {
-  const policy = new appscaling.CfnScalingPolicy(scope, id, {
+  target.addResourceDependency(props.resource);
+  const policy = new appscaling.CfnScalingPolicy(scope, ids.policyId, {
     policyName: 'placeholder',
     policyType: 'TargetTrackingScaling',
     scalingTargetId: target.ref,
@@ -59,7 +67,7 @@ export function addTargetTracking(
     },
   });
   policy.policyName = policyName(policy);
-  return policy;
+  return target;
 }
 
 /** A step policy adding `adjustment` capacity whenever its alarm fires (scale out from zero). */

@@ -1,20 +1,17 @@
 import { getInstanceType, getModel } from '../../lib/catalog';
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../../lib/catalog/types';
 import { UserInputError } from '../../lib/errors';
+import type { EndpointEngineConfig } from '../../lib/planner/engine/types';
 import { checkFit, validTpDegrees } from '../../lib/planner/fit';
 import { chooseTp } from '../../lib/planner/plan';
 import { effectiveBatchTotalTokens, resolveTgiSettings, validateTgiSettings } from '../../lib/planner/tgi-settings';
 import { NO_FAULTS, parseFaultSpec, type FaultSpec } from './faults';
 
-/** What the local endpoint serves, resolved from names and defaults. */
-export interface LocalDeployment {
-  readonly model: ModelSpec;
-  readonly instance: InstanceTypeSpec;
-  readonly tp: number;
-  /** Model copies per instance (per inference component when there are several). */
-  readonly copies: number;
-  readonly instances: number;
-  readonly tgi: TgiSettings;
+/**
+ * What the local endpoint serves, resolved from names and defaults. The replica fields are the
+ * serving engine's; with inference components, each component gets an engine of its own with them.
+ */
+export interface LocalDeployment extends Pick<EndpointEngineConfig, 'model' | 'instance' | 'tp' | 'copies' | 'instances' | 'tgi'> {
   /** Token budget of one replica's running batch (MAX_BATCH_TOTAL_TOKENS or what memory allows). */
   readonly batchTotalTokens: number;
   readonly speedup: number;

@@ -1,5 +1,5 @@
 import { type Fault, faultFromStreamError, truncateMessage } from './error-kinds';
-import { SseDataLines } from './sse-lines';
+import { SseStreamReader } from './sse-stream-reader';
 
 interface CompletionChunk {
   choices?: readonly { text?: string; finish_reason?: string | null }[];
@@ -13,37 +13,17 @@ interface CompletionChunk {
  * text chunks, a usage chunk, then `data: [DONE]`. Output tokens come from `usage.completion_tokens`;
  * a server that sends no usage falls back to the number of text chunks (recorded as such).
  */
-export class CompletionStreamReader {
-  private readonly lines = new SseDataLines();
-  private lastChunkMs = -1;
-  private nowMs = 0;
+export class CompletionStreamReader extends SseStreamReader {
   private textChunks = 0;
   private finished = false;
-  public firstTokenMs: number | undefined;
-  public outputTokens: number | undefined;
-  public serverInputTokens: number | undefined;
-  public readonly interChunkGapsMs: number[] = [];
-  public fault: Fault | undefined;
 
-  constructor(private readonly recordGaps: boolean) {}
-
-  push(chunk: Uint8Array, nowMs: number): void {
-    if (this.recordGaps && this.lastChunkMs >= 0) this.interChunkGapsMs.push(nowMs - this.lastChunkMs);
-    this.lastChunkMs = nowMs;
-    this.nowMs = nowMs;
-    this.lines.push(chunk, this.onData);
+  protected finish(): Fault | undefined {
+    if (!this.finished) return { error: 'invalid_response', errorMessage: 'stream ended without data: [DONE] (truncated)' };
+    if (this.outputTokens === undefined) this.outputTokens = this.textChunks;
+    return undefined;
   }
 
-  end(): Fault | undefined {
-    this.lines.end(this.onData);
-    if (this.fault === undefined && !this.finished) {
-      this.fault = { error: 'invalid_response', errorMessage: 'stream ended without data: [DONE] (truncated)' };
-    }
-    if (this.fault === undefined && this.outputTokens === undefined) this.outputTokens = this.textChunks;
-    return this.fault;
-  }
-
-  private readonly onData = (data: string): void => {
+  protected readonly onData = (data: string): void => {
     if (this.finished || this.fault !== undefined) return;
     if (data === '[DONE]') {
       this.finished = true;

@@ -1,6 +1,6 @@
 import type { Fault } from './error-kinds';
 import { faultFromStreamError, truncateMessage } from './error-kinds';
-import { SseDataLines } from './sse-lines';
+import { SseStreamReader } from './sse-stream-reader';
 
 interface TgiStreamEvent {
   token?: { special?: boolean };
@@ -15,40 +15,18 @@ interface TgiStreamEvent {
  * frames). First token time = first token event; output tokens = the final event's
  * `details.generated_tokens` (from the server, never counted from chunks).
  */
-export class TgiStreamReader {
-  private readonly lines = new SseDataLines();
-  private lastChunkMs = -1;
-  public firstTokenMs: number | undefined;
-  public outputTokens: number | undefined;
-  public serverInputTokens: number | undefined;
-  public readonly interChunkGapsMs: number[] = [];
-  public fault: Fault | undefined;
-  private nowMs = 0;
-
-  constructor(private readonly recordGaps: boolean) {}
-
+export class TgiStreamReader extends SseStreamReader {
   /** True once the final event (with details) or an error event arrived. */
   get done(): boolean {
     return this.outputTokens !== undefined || this.fault !== undefined;
   }
 
-  push(chunk: Uint8Array, nowMs: number): void {
-    if (this.recordGaps && this.lastChunkMs >= 0) this.interChunkGapsMs.push(nowMs - this.lastChunkMs);
-    this.lastChunkMs = nowMs;
-    this.nowMs = nowMs;
-    this.lines.push(chunk, this.onData);
+  protected finish(): Fault | undefined {
+    if (this.outputTokens === undefined) return { error: 'invalid_response', errorMessage: 'stream ended without its final event (truncated)' };
+    return undefined;
   }
 
-  /** Ends the stream; a stream that ended without its final event is a truncated (invalid) response. */
-  end(): Fault | undefined {
-    this.lines.end(this.onData);
-    if (this.fault === undefined && this.outputTokens === undefined) {
-      this.fault = { error: 'invalid_response', errorMessage: 'stream ended without its final event (truncated)' };
-    }
-    return this.fault;
-  }
-
-  private readonly onData = (data: string): void => {
+  protected readonly onData = (data: string): void => {
     if (this.done) return;
     // Token events are by far the most frequent: recognise them without parsing JSON.
     if (this.firstTokenMs !== undefined && data.includes('"details":null') && !data.includes('"error"')) return;

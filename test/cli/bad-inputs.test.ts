@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../loadtest/cli/main';
+import { runMain } from '../support/cli';
 
 /**
  * Every bad input of plan, report, reproduce and serve-local ends in one line
@@ -57,24 +57,9 @@ const CASES: readonly (readonly [string, readonly string[], RegExp])[] = [
 ];
 
 describe('bad CLI inputs', () => {
-  afterEach(() => {
-    process.exitCode = undefined;
-  });
-
   it.each(CASES)('%s', async (_name, args, expected) => {
-    let stderr = '';
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr += String(chunk);
-      return true;
-    });
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    try {
-      await main(['node', 'llm-bench', ...args]);
-    } finally {
-      err.mockRestore();
-      out.mockRestore();
-    }
-    expect(process.exitCode).toBe(1);
+    const { stderr, exitCode } = await runMain(args);
+    expect(exitCode).toBe(1);
     const lines = stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^error: /);

@@ -1,21 +1,6 @@
 import { listInstanceTypes, listModels } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
-import { buildProgram, main } from '../../loadtest/cli/main';
-
-/** Runs `llm-bench ...args` in-process and returns what it printed on stdout. */
-async function run(args: readonly string[]): Promise<string> {
-  let out = '';
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  try {
-    await buildProgram().parseAsync(['node', 'llm-bench', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+import { runCli, runMain } from '../support/cli';
 
 const REQUIRED_FIELDS = [
   'model',
@@ -35,18 +20,18 @@ const REQUIRED_FIELDS = [
 
 describe('llm-bench plan', () => {
   it('prints a table by default', async () => {
-    const out = await run(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge']);
+    const out = await runCli(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge']);
     expect(out).toMatch(/^llama-2-7b on ml.g5.2xlarge/);
     expect(out).toMatch(/max batch by memory\s+35 sequences of 512 tokens/);
   });
 
   it('prints JSON with --json: the published figures for Llama 2 7B on one A10G at 4,096 tokens', async () => {
-    const plan = JSON.parse(await run(['plan', '--model', 'llama-2-7b', '--instance', 'g5.2xlarge', '--input-tokens', '2048', '--output-tokens', '2048', '--json']));
+    const plan = JSON.parse(await runCli(['plan', '--model', 'llama-2-7b', '--instance', 'g5.2xlarge', '--input-tokens', '2048', '--output-tokens', '2048', '--json']));
     expect(plan).toMatchObject({ model: 'llama-2-7b', instance: 'ml.g5.2xlarge', tp: 1, kvBytesPerToken: 524288, maxBatchByMemory: 4, criticalBatch: 116, fits: true });
   });
 
   it('reports a model that does not fit with fits: false, exit code untouched', async () => {
-    const plan = JSON.parse(await run(['plan', '--model', 'llama-2-70b', '--instance', 'ml.g5.2xlarge', '--json']));
+    const plan = JSON.parse(await runCli(['plan', '--model', 'llama-2-70b', '--instance', 'ml.g5.2xlarge', '--json']));
     expect(plan.fits).toBe(false);
     expect(plan.reason).toMatch(/weights/);
     expect(plan.shortfallGB).toBeGreaterThan(100);
@@ -55,7 +40,7 @@ describe('llm-bench plan', () => {
 
   it('passes TP, copies, instances, TGI settings and prices through', async () => {
     const plan = JSON.parse(
-      await run([
+      await runCli([
         'plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.12xlarge', '--tp', '2', '--copies', '2', '--instances', '3',
         '--max-concurrent-requests', '64', '--max-batch-total-tokens', '20000', '--max-batch-prefill-tokens', '8192',
         '--max-total-tokens', '4000', '--max-input-tokens', '3000', '--price', 'ml.g5.12xlarge=5', '--json',
@@ -67,14 +52,14 @@ describe('llm-bench plan', () => {
   });
 
   it('adds the predicted curve with --concurrency', async () => {
-    const plan = JSON.parse(await run(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge', '--concurrency', '1,2,4,8', '--json']));
+    const plan = JSON.parse(await runCli(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge', '--concurrency', '1,2,4,8', '--json']));
     expect(plan.curve).toHaveLength(4);
     for (const level of plan.curve) {
       expect(Object.keys(level)).toEqual(expect.arrayContaining(['concurrency', 'throughputTokensPerS', 'latencyMsPerToken', 'e2eMsP50', 'feasible']));
     }
     expect(plan.maxFeasibleConcurrency).toBe(8);
     expect(plan.maxThroughput.concurrency).toBe(8);
-    const table = await run(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge', '--concurrency', '1,2']);
+    const table = await runCli(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge', '--concurrency', '1,2']);
     expect(table).toMatch(/predicted curve/);
     expect(table).toMatch(/max feasible concurrency\s+2/);
   });
@@ -86,25 +71,15 @@ describe('llm-bench plan', () => {
     [['--price', 'ml.g5.2xlarge=free'], /--price/],
     [['--max-total-tokens', '0'], /--max-total-tokens/],
   ])('rejects %j as a user error', async (extra, message) => {
-    const attempt = run(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge', ...extra]);
+    const attempt = runCli(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge', ...extra]);
     await expect(attempt).rejects.toThrow(UserInputError);
-    await expect(run(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge', ...extra])).rejects.toThrow(message);
+    await expect(runCli(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge', ...extra])).rejects.toThrow(message);
   });
 
   it('prints error: <message> and exits 1 through main()', async () => {
-    let err = '';
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      err += String(chunk);
-      return true;
-    });
-    try {
-      await main(['node', 'llm-bench', 'plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge', '--tp', '2']);
-      expect(process.exitCode).toBe(1);
-      expect(err).toBe('error: --tp: TP 2 needs 2 accelerators; ml.g5.2xlarge has 1; valid TP for llama-2-7b on ml.g5.2xlarge: 1\n');
-    } finally {
-      spy.mockRestore();
-      process.exitCode = 0;
-    }
+    const { stderr, exitCode } = await runMain(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.2xlarge', '--tp', '2']);
+    expect(exitCode).toBe(1);
+    expect(stderr).toBe('error: --tp: TP 2 needs 2 accelerators; ml.g5.2xlarge has 1; valid TP for llama-2-7b on ml.g5.2xlarge: 1\n');
   });
 
   it('walks every model × instance pair of the catalog through plan --json', async () => {
@@ -114,7 +89,7 @@ describe('llm-bench plan', () => {
     let fitting = 0;
     for (const model of models) {
       for (const instance of instances) {
-        const plan = JSON.parse(await run(['plan', '--model', model.id, '--instance', instance.name, '--json']));
+        const plan = JSON.parse(await runCli(['plan', '--model', model.id, '--instance', instance.name, '--json']));
         for (const field of REQUIRED_FIELDS) expect([model.id, instance.name, field, plan[field] !== undefined && plan[field] !== null]).toEqual([model.id, instance.name, field, true]);
         expect([model.id, instance.name, Number.isFinite(plan.decodeStepMsBatch1) && Number.isFinite(plan.usdPerMillionTokensAtBatch1)]).toEqual([model.id, instance.name, true]);
         if (plan.fits) fitting += 1;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { register, runReportCommand } from '../../loadtest/cli/report-command';
 import { g512Sweep, g5Sweep } from '../report/fixtures';
+import { captureWrites } from '../support/cli';
 
 function store(dir: string, sweep: unknown): string {
   mkdirSync(dir, { recursive: true });
@@ -23,16 +24,7 @@ describe('llm-bench report', () => {
     const stored = readFileSync(join(dir, 'sweep.json'), 'utf8');
     const program = new Command('llm-bench').exitOverride();
     register(program);
-    let printed = '';
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      printed += String(chunk);
-      return true;
-    });
-    try {
-      await program.parseAsync(['node', 'llm-bench', 'report', dir]);
-    } finally {
-      write.mockRestore();
-    }
+    const printed = await captureWrites(process.stdout, () => program.parseAsync(['node', 'llm-bench', 'report', dir]));
     expect(printed).toContain(join(dir, 'report.html'));
     for (const f of ['report.md', 'report.html', 'curve.svg', 'sweep.csv']) expect(existsSync(join(dir, f))).toBe(true);
     expect(readFileSync(join(dir, 'sweep.json'), 'utf8')).toBe(stored);

@@ -1,22 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProgram } from '../../loadtest/cli/main';
 import type { ReproducedStudy } from '../../loadtest/reproduce';
-
-async function run(args: readonly string[]): Promise<string> {
-  let out = '';
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  });
-  try {
-    await buildProgram().parseAsync(['node', 'llm-bench', ...args]);
-  } finally {
-    spy.mockRestore();
-  }
-  return out;
-}
+import { runCli } from '../support/cli';
 
 describe('llm-bench reproduce', () => {
   const dir = mkdtempSync(join(tmpdir(), 'reproduce-'));
@@ -26,7 +12,7 @@ describe('llm-bench reproduce', () => {
 
   beforeAll(async () => {
     // One run (the whole study takes a few seconds): files and --json output together.
-    stdout = await run(['reproduce', '--out', dir, '--json']);
+    stdout = await runCli(['reproduce', '--out', dir, '--json']);
     study = JSON.parse(readFileSync(join(dir, 'reproduce.json'), 'utf8')) as ReproducedStudy;
     markdown = readFileSync(join(dir, 'reproduce.md'), 'utf8');
   });
