@@ -4,6 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BENCHMARK_NAMESPACE } from './dashboard';
 
 /** The pipeline's steps; each is one Lambda bundled from loadtest/handlers/{step}.ts. */
 export const PIPELINE_STEPS = ['describe-endpoint', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report'] as const;
@@ -71,7 +72,7 @@ export class BenchmarkFunctions extends Construct {
           [STEP_ENV]: step,
           RESULTS_BUCKET: props.resultsBucketName,
           POWERTOOLS_SERVICE_NAME: `llm-bench-${step}`,
-          POWERTOOLS_METRICS_NAMESPACE: 'LlmBench',
+          POWERTOOLS_METRICS_NAMESPACE: BENCHMARK_NAMESPACE,
           NODE_OPTIONS: '--enable-source-maps',
         },
         bundling: {

@@ -1,6 +1,7 @@
-import { hourlyPriceUsd, type PriceOverrides } from '../catalog';
+import type { PriceOverrides } from '../catalog';
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
 import { checkDeployment, DEPLOYMENT_RULES, type DeploymentUnderCheck } from '../endpoint/validation';
+import { deploymentHourlyUsd } from '../planner/cost';
 import { validTpDegrees } from '../planner/fit';
 import { resolveTgiSettings } from '../planner/tgi-settings';
 import { mergeBenchmark } from './benchmark-defaults';
@@ -119,7 +120,7 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
     acceptEula,
     routing: input.routing === undefined ? undefined : input.routing === 'random' ? 'RANDOM' : 'LEAST_OUTSTANDING_REQUESTS',
     inferenceComponentName: layout === 'inference-components' ? inferenceComponentName(endpoint) : undefined,
-    hourlyUsd: hourlyPriceUsd(input.instance.name, ctx.priceOverrides) * instances,
+    hourlyUsd: deploymentHourlyUsd(input.instance, instances, ctx.priceOverrides),
     autoscaling,
     benchmark: mergeBenchmark(defaults.benchmark, input.benchmark),
     sourcePath: path,

@@ -3,6 +3,7 @@
  * accelerators a model needs to run at its critical batch. Never throws for "does not fit":
  * the answer carries the reason and the shortfall.
  */
+import { tpDividesHeads } from '../catalog';
 import type { AcceleratorSpec, InstanceTypeSpec, ModelSpec } from '../catalog/types';
 import {
   BYTES_PER_GB,
@@ -39,8 +40,8 @@ export interface FitOptions {
  * Why `tp` is not a valid TP degree for this model on this instance, or undefined when it is.
  * TGI shards attention heads evenly ("`num_heads` must be divisible by `num_shards`"); KV heads are
  * split evenly too, or, when there are fewer KV heads than shards, replicated so that each shard holds
- * one (the shards must then be a multiple of the KV heads). Same rule as the catalog's default TP
- * (lib/catalog/default-tp.ts `tpDividesHeads`).
+ * one (the shards must then be a multiple of the KV heads): the catalog's `tpDividesHeads`, which
+ * also picks JumpStart's default TP.
  */
 export function tpProblem(model: ModelSpec, instance: InstanceTypeSpec, tp: number): string | undefined {
   if (!Number.isInteger(tp) || tp < 1) return `TP must be a whole number ≥ 1, got ${tp}`;
@@ -50,8 +51,8 @@ export function tpProblem(model: ModelSpec, instance: InstanceTypeSpec, tp: numb
   if (model.attentionHeads % tp !== 0) {
     return `TP ${tp} does not divide the ${model.attentionHeads} attention heads of ${model.id}`;
   }
-  const kvHeadsSplit = model.kvHeads >= tp ? model.kvHeads % tp === 0 : tp % model.kvHeads === 0;
-  if (!kvHeadsSplit) {
+  // Attention heads divide (checked above), so only the KV-head rule can fail here.
+  if (!tpDividesHeads(model, tp)) {
     return `TP ${tp} neither divides nor is a multiple of the ${model.kvHeads} KV heads of ${model.id}`;
   }
   return undefined;

@@ -4,6 +4,7 @@ import { distributionOf } from '../../loadtest/analysis/distribution';
 import { isFeasible, summarizeSweep } from '../../loadtest/analysis/summarize-sweep';
 import { LEVEL_RESULT_VERSION, type ErrorKind, type Knee, type LevelResult, type SweepResult } from '../../loadtest/records/types';
 import type { StepTimeParams } from './calibration/params';
+import { deploymentHourlyUsd } from './cost';
 import { simulateClosedLoop, type SimulatedRequest } from './engine/closed-loop';
 import { createEndpointEngine } from './engine/endpoint';
 import type { RouterPolicy } from './engine/types';
@@ -178,7 +179,7 @@ export function predictSweep(opts: PredictOptions & { readonly label?: string })
       instances,
       tp: opts.tp,
       copies,
-      hourlyUsd: opts.instance.price.usd * instances,
+      hourlyUsd: deploymentHourlyUsd(opts.instance, instances),
     },
     levels,
     startedAt,

@@ -55,8 +55,8 @@ function fieldName(prefix: string, key: keyof TgiSettings): string {
  * Problems of a TGI configuration, each naming the field, its value and the rule; empty when valid.
  * Rules: every value a whole number ≥ 1; input < total ≤ model context; prefill ≥ input;
  * total ≤ batch total (when set); with `memory`, batch total ≤ the KV capacity of the layout.
+ * `fieldPrefix` '--' names the flags of `plan` and `serve-local`, any other the path of a config field.
  */
-/** `fieldPrefix` '--' names the flags of `plan` and `serve-local`, any other the path of a config field. */
 export function validateTgiSettings(model: ModelSpec, settings: TgiSettings, fieldPrefix: string, memory?: TgiMemoryContext): string[] {
   const problems: string[] = [];
   const name = (key: keyof TgiSettings): string => `${fieldName(fieldPrefix, key)} (${TGI_ENV_NAMES[key]})`;

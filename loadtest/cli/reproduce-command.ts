@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { makeOutputFolder } from '../report/write-report';
+import { makeOutputFolder } from '../report/output-folder';
 import { reproduceStudy, writeReproduction } from '../reproduce';
 
 /**

@@ -77,7 +77,8 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       endpointName: deployment.endpointName,
       instanceType: deployment.instance.name,
       instances: deployment.instances,
-      components: deployment.inferenceComponents.map((name) => ({ name, copies: deployment.copies, gpus: deployment.tp })),
+      // SageMaker's CopyCount is endpoint-wide; the engine (and LocalDeployment) count copies per instance.
+      components: deployment.inferenceComponents.map((name) => ({ name, copies: deployment.copies * deployment.instances, gpus: deployment.tp })),
       creatingDescribeCalls: deployment.creatingDescribeCalls,
       settledStatus: deployment.settledStatus,
     }),

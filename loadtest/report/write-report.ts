@@ -1,12 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserInputError } from '../../lib/errors';
 import type { SweepResult } from '../records/types';
 import { renderCsv } from './csv';
 import { renderHtml } from './html';
 import { SWEEP_FILE_NAME } from './load-sweeps';
 import { renderMarkdown } from './markdown';
+import { makeOutputFolder } from './output-folder';
 import type { ReportOptions } from './report-model';
 import { renderSvg } from './svg';
 
@@ -25,17 +24,6 @@ export interface WriteReportOptions extends ReportOptions {
    * @default true
    */
   readonly writeJson?: boolean;
-}
-
-/** Creates `dir`; a path that cannot be a folder (a file on the way, no permission) is a user error naming `field`. */
-export function makeOutputFolder(dir: string, field = '--out'): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : String(code ?? error);
-    throw new UserInputError(field, `cannot create folder '${dir}' (${why}); give a writable folder`);
-  }
 }
 
 /** Writes report.md, sweep.csv, curve.svg, report.html and sweep.json into `dir` (created if needed). */

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeOutputFolder } from '../report/write-report';
+import { makeOutputFolder } from '../report/output-folder';
 import { renderReproduceMarkdown } from './markdown';
 import type { ReproducedStudy } from './reproduce-study';
 

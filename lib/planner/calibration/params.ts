@@ -59,8 +59,3 @@ export function defaultStepTimeParams(): StepTimeParams {
 export function calibrationProvenance(): CalibrationProvenance {
   return CALIBRATION.provenance;
 }
-
-/** The fitted figures of one accelerator family. */
-export function getCalibration(family: AcceleratorFamily, params: StepTimeParams = CALIBRATION): FamilyCalibration {
-  return params.families[family];
-}

@@ -154,7 +154,7 @@ export class Replica {
   private refusal(sequence: Sequence): { reason: 'overloaded' | 'too_long'; message: string } | undefined {
     const { tgi, batchTokenBudget } = this.options;
     if (sequence.inputTokens > tgi.maxInputTokens) {
-      const message = `Input validation error: \`inputs\` must have less than ${tgi.maxInputTokens + 1} tokens. Given: ${sequence.inputTokens}`;
+      const message = `Input validation error: \`inputs\` must have less than ${tgi.maxInputTokens} tokens. Given: ${sequence.inputTokens}`;
       return { reason: 'too_long', message };
     }
     if (sequence.reservedTokens > tgi.maxTotalTokens || sequence.reservedTokens > batchTokenBudget) {
