@@ -8,7 +8,8 @@ import type { Distribution } from '../records/types';
  */
 export function nearestRank(sorted: Float64Array, percent: number): number {
   if (sorted.length === 0) return 0;
-  const rank = Math.ceil((percent / 100) * sorted.length);
+  // percent × n first: (percent / 100) × n rounds up past an integer (7 / 100 × 100 = 7.000000000000001 → rank 8).
+  const rank = Math.ceil((percent * sorted.length) / 100);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 

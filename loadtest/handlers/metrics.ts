@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { costPerMillionTokensUsd } from '../../lib/planner/cost';
 import type { SweepResult } from '../records/types';
 import type { RegressionCheck } from '../pipeline/regression';
 
@@ -33,7 +34,7 @@ export function publishSweepMetrics(sweep: SweepResult, regression: RegressionCh
     if (level.ttftMs) metrics.addMetric('TtftMsP50', MetricUnit.Milliseconds, level.ttftMs.p50);
     metrics.addMetric('Errors', MetricUnit.Count, level.requests - level.ok);
     if (hourlyUsd !== undefined && level.throughputTokensPerS > 0) {
-      metrics.addMetric('UsdPerMillionTokens', MetricUnit.NoUnit, (hourlyUsd * 1e6) / (level.throughputTokensPerS * 3600));
+      metrics.addMetric('UsdPerMillionTokens', MetricUnit.NoUnit, costPerMillionTokensUsd(hourlyUsd, level.throughputTokensPerS));
     }
     flush();
   }

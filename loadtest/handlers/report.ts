@@ -1,6 +1,5 @@
 import { buildReport } from '../pipeline/build-report';
-import { runManifestKey } from '../pipeline/layout';
-import { ensureRunManifest, type RunManifest } from '../pipeline/run-manifest';
+import { ensureRunManifest } from '../pipeline/run-manifest';
 import type { CaughtError, ExecutionState, ReportResult } from '../pipeline/types';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 import { publishSweepMetrics, type EmfSink } from './metrics';
@@ -38,9 +37,8 @@ export function createReportHandler(deps: ReportDeps) {
     const { state } = event;
     const { deployment } = state;
     const runId = state.sweep?.runId ?? state.runId ?? event.executionName ?? `failed-${deps.now().getTime()}`;
-    const manifest =
-      (await deps.store.getJson<RunManifest>(runManifestKey(deployment.id, runId))) ??
-      (await ensureRunManifest(deps.store, deployment, runId, deps.speedup, deps.now()));
+    // Reads the manifest, or writes one for a run that failed before planning.
+    const manifest = await ensureRunManifest(deps.store, deployment, runId, deps.speedup, deps.now());
     const failure = state.failedStep !== undefined ? { step: state.failedStep, message: messageOf(state.error) } : undefined;
     const stopReason = state.sweep?.stopReason ?? (failure ? 'failed' : undefined);
     const built = await buildReport(deps.store, { manifest, stopReason, failure, finishedAt: deps.now() });

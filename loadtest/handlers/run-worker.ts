@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createPayloadSource } from '../payload';
 import { recordsKey } from '../pipeline/layout';
@@ -48,15 +47,10 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
       timeoutMs: (item.timeoutS * 1000) / deps.speedup,
     });
     try {
+      // Builds the prompt (tokenizer work) now, before the common start, not inside the measured window.
       const payload = createPayloadSource({ inputTokens: item.inputTokens, outputTokens: item.outputTokens, seed: item.seed });
-      // Build the prompt (tokenizer work) now, before the common start, not inside the measured window.
-      payload.next();
       const warmup = item.phase === 'warmup';
-      // Every stream listens on the level's signal: more than Node's default 10 listeners is expected.
-      const controller = new AbortController();
-      setMaxListeners(0, controller.signal);
-      const { records } = await runLevel({
-        signal: controller.signal,
+      const { records, level } = await runLevel({
         target,
         payload,
         concurrency: item.workerConcurrency,
@@ -64,7 +58,8 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
         ...(warmup ? { requests: item.requests ?? 1 } : { durationS: (item.durationS ?? 60) / deps.speedup, startAtEpochMs: item.startAtEpochMs }),
         speedup: deps.speedup,
       });
-      const ok = records.filter((r) => r.error === undefined).length;
+      // No record is warm-up here (the warm-up item measures by count), so the level's ok counts them all.
+      const { ok } = level;
       deps.logger.info('worker done', { phase: item.phase, concurrency: item.concurrency, worker: item.worker, records: records.length, ok });
       if (warmup) return { concurrency: item.concurrency, worker: item.worker, records: records.length, ok };
       // Records carry the level's endpoint-wide concurrency and a worker index unique across Lambdas.

@@ -1,6 +1,7 @@
 import { summarizeSweep } from '../analysis/summarize-sweep';
 import type { SweepResult } from '../records/types';
 import { renderCsv, renderHtml, renderMarkdown, renderSvg } from '../report';
+import { escapeHtml } from '../report/html';
 import { latestPrefix, REPORT_FILES, runPrefix, type ReportFileKind } from './layout';
 import { checkRegression, type RegressionCheck } from './regression';
 import { CONTENT_TYPES, type ResultStore } from './result-store';
@@ -20,18 +21,6 @@ export interface BuiltReport {
   readonly regression: RegressionCheck;
 }
 
-const CONTENT_TYPE_OF: Record<ReportFileKind, string> = {
-  json: CONTENT_TYPES.json,
-  markdown: CONTENT_TYPES.markdown,
-  html: CONTENT_TYPES.html,
-  svg: CONTENT_TYPES.svg,
-  csv: CONTENT_TYPES.csv,
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** Every report format of one sweep; a chart that cannot render (e.g. no level) degrades to a note. */
 async function renderAll(sweep: SweepResult): Promise<Record<ReportFileKind, string>> {
   const sweeps = [sweep];
@@ -40,7 +29,7 @@ async function renderAll(sweep: SweepResult): Promise<Record<ReportFileKind, str
   let html: string;
   try {
     svg = await renderSvg(sweeps);
-    html = await renderHtml(sweeps);
+    html = await renderHtml(sweeps, { svg });
   } catch (error) {
     const note = `chart unavailable: ${error instanceof Error ? error.message : String(error)}`;
     svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40"><text x="10" y="25">${escapeHtml(note)}</text></svg>`;
@@ -94,13 +83,13 @@ export async function buildReport(store: ResultStore, input: BuildReportInput): 
   const files = {} as Record<ReportFileKind, string>;
   for (const kind of Object.keys(REPORT_FILES) as ReportFileKind[]) {
     const key = `${prefix}${REPORT_FILES[kind]}`;
-    await store.putText(key, rendered[kind], CONTENT_TYPE_OF[kind]);
+    await store.putText(key, rendered[kind], CONTENT_TYPES[kind]);
     files[kind] = key;
   }
   // latest/ only moves forward on complete runs, so a failed run never hides the last good one.
   if (input.failure === undefined) {
     for (const kind of Object.keys(REPORT_FILES) as ReportFileKind[]) {
-      await store.putText(`${latest}${REPORT_FILES[kind]}`, rendered[kind], CONTENT_TYPE_OF[kind]);
+      await store.putText(`${latest}${REPORT_FILES[kind]}`, rendered[kind], CONTENT_TYPES[kind]);
     }
   }
   return { sweep, files, regression };

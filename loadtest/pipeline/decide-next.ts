@@ -1,6 +1,6 @@
 import type { LevelResult } from '../records/types';
-import { nextAdaptiveLevel } from '../sweep/adaptive';
-import { evaluateStopRules, type StopRuleConfig } from '../sweep/stop-rules';
+import { firstBadLevel, nextAdaptiveLevel } from '../sweep/adaptive';
+import { evaluateStopRules, type StopDecision, type StopRuleConfig } from '../sweep/stop-rules';
 import { planLevels, warmupItem, workerItems } from './plan-levels';
 import type { DeploymentInput, SweepState } from './types';
 
@@ -29,21 +29,24 @@ export function stopRuleConfig(deployment: DeploymentInput): StopRuleConfig {
 
 type NextStep = { readonly concurrency: number } | { readonly stopReason: string; readonly stopDetail?: string };
 
+function stopped(decision: StopDecision | undefined): NextStep {
+  return decision?.stop ? { stopReason: decision.rule, stopDetail: decision.detail } : { stopReason: 'completed' };
+}
+
 function nextStep(deployment: DeploymentInput, measured: readonly LevelResult[]): NextStep {
   const plan = planLevels(deployment.benchmark);
   const stopRules = stopRuleConfig(deployment);
-  const verdict = evaluateStopRules(measured, stopRules);
   const done = new Set(measured.map((l) => l.concurrency));
   if (plan.mode === 'list') {
-    if (verdict.stop) return { stopReason: verdict.rule, stopDetail: verdict.detail };
+    const verdict = evaluateStopRules(measured, stopRules);
+    if (verdict.stop) return stopped(verdict);
     const next = plan.levels.find((c) => !done.has(c));
-    return next === undefined ? { stopReason: 'completed' } : { concurrency: next };
+    return next === undefined ? stopped(undefined) : { concurrency: next };
   }
   const next = nextAdaptiveLevel(measured, { maxConcurrency: plan.maxConcurrency, stopRules });
-  if (next === undefined || done.has(next)) {
-    return verdict.stop ? { stopReason: verdict.rule, stopDetail: verdict.detail } : { stopReason: 'completed' };
-  }
-  return { concurrency: next };
+  if (next !== undefined && !done.has(next)) return { concurrency: next };
+  // Bisection ends at the first bad level, which need not be the highest measured (as run-sweep does).
+  return stopped(firstBadLevel(measured, stopRules)?.decision);
 }
 
 /**

@@ -1,9 +1,8 @@
-import type { PayloadDescription, TargetDescription } from '../records/types';
+import type { LevelResult, PayloadDescription, TargetDescription } from '../records/types';
 import { levelsPrefix, runManifestKey } from './layout';
 import { readMeasuredLevels } from './merge-level';
 import type { ResultStore } from './result-store';
 import type { DeploymentInput } from './types';
-import type { LevelResult } from '../records/types';
 
 /** What a run is, written once when it starts (a resumed run keeps the first manifest). */
 export interface RunManifest {

@@ -46,10 +46,6 @@ function validate(opts: RunLevelOptions): void {
   }
 }
 
-// Every in-flight request listens on the level's signal: lift Node's 10-listener warning limit.
-const NEVER = new AbortController().signal;
-setMaxListeners(0, NEVER);
-
 /**
  * One concurrency level as a closed loop: `concurrency` workers, each sending its next request
  * as soon as its last one returns. Warm-up requests come first; the measured window then runs by
@@ -59,8 +55,11 @@ setMaxListeners(0, NEVER);
 export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
   validate(opts);
   const { target, payload, concurrency, onRecord } = opts;
-  const signal = opts.signal ?? NEVER;
-  if (opts.signal) setMaxListeners(0, opts.signal);
+  // One signal per level when the caller gives none: targets keep a listener on it (one per target),
+  // so a process-wide signal would hold every target ever run alive. A target may listen per request:
+  // lift Node's 10-listener warning limit.
+  const signal = opts.signal ?? new AbortController().signal;
+  setMaxListeners(0, signal);
   const warmupRequests = opts.warmupRequests ?? 0;
   const measuredLimit = opts.requests ?? Infinity;
   const windowMs = opts.durationS !== undefined ? opts.durationS * 1000 : Infinity;

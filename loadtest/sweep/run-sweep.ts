@@ -145,9 +145,8 @@ function nextLevel(opts: RunSweepOptions, measured: ReadonlyMap<number, LevelRes
     return { reason: 'max concurrency reached' };
   }
   for (const concurrency of opts.levels) {
-    const done = levels.filter((l) => l.concurrency <= concurrency);
     if (!measured.has(concurrency)) {
-      const decision = evaluateStopRules(done, opts.stopRules);
+      const decision = evaluateStopRules(levels.filter((l) => l.concurrency <= concurrency), opts.stopRules);
       return decision.stop ? { reason: `${decision.rule}: ${decision.detail}` } : { concurrency, reason: '' };
     }
   }

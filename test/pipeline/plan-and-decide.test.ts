@@ -68,4 +68,14 @@ describe('decideNext', () => {
     expect(decideNext({ ...base, deployment: auto, measured: [] }).concurrency).toBe(1);
     expect(decideNext({ ...base, deployment: auto, measured: [level(1, 30), level(2, 30)] }).concurrency).toBe(4);
   });
+
+  it('adaptive: names the rule of the first bad level when bisection ends below the highest level', () => {
+    const auto = { ...DEPLOYMENT, benchmark: { ...DEPLOYMENT.benchmark, concurrency: 'auto' as const, maxConcurrency: 64, plateauGain: 0.05 } };
+    const at = (c: number, tokensPerS: number): ReturnType<typeof level> => ({ ...level(c, 30), throughputTokensPerS: tokensPerS });
+    // 8 plateaus over 4; bisection finds 6 and then 5 bad, while 8 over 6 alone would pass.
+    const measured = [at(1, 100), at(2, 190), at(4, 350), at(8, 360), at(6, 300), at(5, 355)];
+    const sweep = decideNext({ ...base, deployment: auto, measured });
+    expect(sweep).toMatchObject({ done: true, stopReason: 'plateau' });
+    expect(sweep.stopDetail).toContain('c=5');
+  });
 });
