@@ -51,7 +51,8 @@ export function isFeasible(level: LevelResult, opts: FeasibilityOptions = {}): b
 
 /** Feasible levels sorted by concurrency; all levels with successes when none is feasible. */
 export function candidateLevels(levels: readonly LevelResult[], opts: FeasibilityOptions = {}): LevelResult[] {
-  const measured = [...levels].filter((l) => l.ok > 0).sort((a, b) => a.concurrency - b.concurrency);
+  // A level whose successful requests generated no token has no ms/token: it cannot compete on latency.
+  const measured = [...levels].filter((l) => l.ok > 0 && l.outputTokens > 0).sort((a, b) => a.concurrency - b.concurrency);
   const feasible = measured.filter((l) => isFeasible(l, opts));
   return feasible.length > 0 ? feasible : measured;
 }

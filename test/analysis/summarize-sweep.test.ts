@@ -87,4 +87,13 @@ describe('summarizeSweep', () => {
     expect(sweep.knee).toBeUndefined();
     expect(sweep.maxFeasibleConcurrency).toBeUndefined();
   });
+
+  it('leaves a level whose successful requests generated no token out of latency, knees and maxima', () => {
+    const empty = level(128, 0, 0, { outputTokens: 0 });
+    const sweep = summarizeSweep({ ...base, levels: [...g5Levels(), empty] });
+    expect(sweep.minLatency).toEqual({ concurrency: 1, msPerToken: 33 });
+    expect(sweep.knee).toMatchObject({ concurrency: 32, rule: 'latency-bound' });
+    expect(sweep.knees?.find((k) => k.rule === 'half-latency')?.concurrency).toBe(16);
+    expect(sweep.maxThroughput).toEqual({ concurrency: 64, tokensPerS: 486 });
+  });
 });
