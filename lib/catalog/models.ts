@@ -4,7 +4,7 @@
  */
 import { INSTANCE_TYPES } from './instance-types';
 import { defaultTpByInstanceFor } from './default-tp';
-import type { JumpStartArtifact, ModelDtype, ModelSpec, Source, TgiDefaults } from './types';
+import type { JumpStartArtifact, ModelSpec, Source, TgiDefaults } from './types';
 
 const READ_ON = '2026-11-27';
 const hf = (repo: string): Source => ({
@@ -62,25 +62,17 @@ function artifact(prefix: JumpStartArtifact['bucketPrefix'], framework: string, 
   };
 }
 
-interface ModelRow {
-  readonly id: string;
-  readonly jumpStartId: string;
-  readonly huggingFaceId: string;
-  readonly family: string;
-  readonly parameters: number;
+/** A row of the table below: the architecture fields of ModelSpec as written, plus how to package it. */
+type ModelRow = Pick<
+  ModelSpec,
+  'id' | 'jumpStartId' | 'huggingFaceId' | 'family' | 'parameters' | 'layers' | 'hiddenSize' | 'attentionHeads' | 'kvHeads' | 'headDim' | 'contextTokens' | 'dtype' | 'gated'
+> & {
+  /** Defaults to `parameters` (dense models). */
   readonly activeParameters?: number;
-  readonly layers: number;
-  readonly hiddenSize: number;
-  readonly attentionHeads: number;
-  readonly kvHeads: number;
-  readonly headDim: number;
-  readonly contextTokens: number;
-  readonly dtype: ModelDtype;
-  readonly gated: boolean;
   readonly tgi: TgiDefaults;
   readonly tgiSource: Source;
   readonly framework: 'meta-textgeneration' | 'huggingface-llm';
-}
+};
 
 const llama2 = (size: '7b' | '13b' | '70b', chat: boolean): Pick<ModelRow, 'id' | 'jumpStartId' | 'huggingFaceId' | 'family' | 'gated' | 'tgi' | 'tgiSource' | 'framework' | 'contextTokens' | 'dtype' | 'headDim'> => ({
   id: `llama-2-${size}${chat ? '-chat' : ''}`,
