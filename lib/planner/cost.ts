@@ -12,15 +12,6 @@ export function deploymentHourlyUsd(instance: InstanceTypeSpec, instances = 1, p
   return hourlyPriceUsd(instance.name, priceOverrides) * instances;
 }
 
-/**
- * Cost per 1M output tokens = hourly price of all instances × 10^6 / (throughput × 3600).
- * Infinity when nothing is generated (tokensPerS ≤ 0).
- */
-export function costPerMillionTokensUsd(hourlyUsd: number, tokensPerS: number): number {
-  if (!(tokensPerS > 0)) return Number.POSITIVE_INFINITY;
-  return (hourlyUsd * 1e6) / (tokensPerS * 3600);
-}
-
 export interface BandwidthCostRank {
   readonly instance: string;
   readonly hourlyUsd: number;

@@ -7,7 +7,8 @@
 import { getInstanceType, getModel, listInstanceTypes, type PriceOverrides } from '../catalog';
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
 import { UserInputError } from '../errors';
-import { costPerMillionTokensUsd, deploymentHourlyUsd } from './cost';
+import { costPerMillionTokensUsd } from '../results/cost';
+import { deploymentHourlyUsd } from './cost';
 import { checkFit, fewestAcceleratorsFor, tpProblem, validTpDegrees } from './fit';
 import { kvBudgetBytes, kvBytesPerToken, kvCapacityTokens, maxBatchByMemory, weightsBytes, weightsBytesPerShard } from './memory';
 import { allReduceMsPerStep, criticalBatch, decodeStepMsRoofline, opsPerByte, prefillMs } from './roofline';

@@ -6,7 +6,7 @@ import {
   type SweepResult,
   type TargetDescription,
 } from '../records/types';
-import { costPerMillionTokensUsd } from '../../lib/planner/cost';
+import { costPerMillionTokensUsd } from '../../lib/results/cost';
 import { findKnees, type KneeParams } from './knee';
 import { errorRate } from './summarize-level';
 

@@ -1,5 +1,5 @@
 import { hourlyPriceUsd, type PriceOverrides } from '../../lib/catalog';
-import { costPerMillionTokensUsd } from '../../lib/planner/cost';
+import { costPerMillionTokensUsd } from '../../lib/results/cost';
 import type { SweepResult } from '../records/types';
 
 /**

@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { costPerMillionTokensUsd } from '../../lib/planner/cost';
+import { costPerMillionTokensUsd } from '../../lib/results/cost';
 import type { SweepResult } from '../records/types';
 import type { RegressionCheck } from '../pipeline/regression';
 

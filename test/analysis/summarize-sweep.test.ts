@@ -1,4 +1,4 @@
-import { costPerMillionTokensUsd } from '../../lib/planner/cost';
+import { costPerMillionTokensUsd } from '../../lib/results/cost';
 import { isFeasible, summarizeSweep, type SummarizeSweepInput } from '../../loadtest/analysis/summarize-sweep';
 import { g5Levels, level } from './fixtures';
 

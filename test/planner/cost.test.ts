@@ -1,5 +1,6 @@
 import { getInstanceType, getModel, listInstanceTypes } from '../../lib/catalog';
-import { costPerMillionTokensUsd, deploymentHourlyUsd, rankByCostPerBandwidth } from '../../lib/planner/cost';
+import { deploymentHourlyUsd, rankByCostPerBandwidth } from '../../lib/planner/cost';
+import { costPerMillionTokensUsd } from '../../lib/results/cost';
 
 describe('costPerMillionTokensUsd', () => {
   it('is hourly price × 10^6 / (tokens/s × 3600)', () => {

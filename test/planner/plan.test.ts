@@ -1,6 +1,6 @@
 import { getInstanceType, getModel } from '../../lib/catalog';
 import { UnknownNameError, UserInputError } from '../../lib/errors';
-import { costPerMillionTokensUsd } from '../../lib/planner/cost';
+import { costPerMillionTokensUsd } from '../../lib/results/cost';
 import { planConfiguration } from '../../lib/planner/plan';
 import { parseConcurrencyList, planWithCurve } from '../../lib/planner/plan-curve';
 import { renderPlanTable } from '../../lib/planner/plan-table';
