@@ -1,4 +1,4 @@
-import type { BenchmarkInput, DeploymentInput } from '../../loadtest/pipeline/types';
+import type { BenchmarkInput, DeploymentInput } from './pipeline-state';
 import type { PipelineDeployment } from './types';
 
 /** The deployment as the state machine carries it (embedded in the definition at synth). */

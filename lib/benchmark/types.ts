@@ -1,4 +1,4 @@
-import type { BenchmarkInput } from '../../loadtest/pipeline/types';
+import type { BenchmarkInput } from './pipeline-state';
 
 /**
  * The part of a resolved fleet the benchmark pipeline needs (structurally a subset of

@@ -1,5 +1,5 @@
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
-import type { BenchmarkInput } from '../../loadtest/pipeline/types';
+import type { BenchmarkInput } from '../benchmark/pipeline-state';
 import type { TgiQuantize } from '../endpoint/tgi-settings-env';
 
 /**

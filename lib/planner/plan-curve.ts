@@ -4,7 +4,7 @@
  */
 import { getInstanceType, getModel } from '../catalog';
 import { UserInputError } from '../errors';
-import type { Knee } from '../../loadtest/records/types';
+import type { Knee } from '../results/records';
 import { costPerMillionTokensUsd } from '../results/cost';
 import { planConfiguration, type PlanRequest, type PlanView } from './plan';
 import { predictCurve, type PredictedLevel } from './predict';

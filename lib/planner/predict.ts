@@ -1,8 +1,8 @@
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
 import { UserInputError } from '../errors';
-import { distributionOf } from '../../loadtest/analysis/distribution';
-import { isFeasible, summarizeSweep } from '../../loadtest/analysis/summarize-sweep';
-import { LEVEL_RESULT_VERSION, type ErrorKind, type Knee, type LevelResult, type SweepResult } from '../../loadtest/records/types';
+import { distributionOf } from '../results/distribution';
+import { isFeasible, summarizeSweep } from '../results/summarize-sweep';
+import { LEVEL_RESULT_VERSION, type ErrorKind, type Knee, type LevelResult, type SweepResult } from '../results/records';
 import type { StepTimeParams } from './calibration/params';
 import { deploymentHourlyUsd } from './cost';
 import { simulateClosedLoop, type SimulatedRequest } from './engine/closed-loop';

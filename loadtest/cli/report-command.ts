@@ -3,8 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parsePriceOverrides } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
-import { withLatencyBound } from '../analysis/with-latency-bound';
-import { withPrices } from '../analysis/with-prices';
+import { withLatencyBound } from '../../lib/results/with-latency-bound';
+import { withPrices } from '../../lib/results/with-prices';
 import { loadSweeps, SWEEP_FILE_NAME } from '../report/load-sweeps';
 import { writeReport, type ReportFiles } from '../report/write-report';
 

@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { hourlyPriceUsd } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { createPayloadSource } from '../payload';
-import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../records/types';
+import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
 import { writeReport } from '../report/write-report';
 import { runSweep } from '../sweep/run-sweep';
 import { DEFAULT_STOP_RULES, type StopRuleConfig } from '../sweep/stop-rules';

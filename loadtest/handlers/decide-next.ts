@@ -1,6 +1,6 @@
 import { decideNext } from '../pipeline/decide-next';
 import { loadRunLevels } from '../pipeline/run-manifest';
-import type { ExecutionState, SweepState } from '../pipeline/types';
+import type { ExecutionState, SweepState } from '../../lib/benchmark/pipeline-state';
 import { defaultCommonDeps } from './deps';
 import type { PlanLevelsDeps } from './plan-levels';
 

@@ -1,6 +1,6 @@
 import { DescribeEndpointCommand, DescribeInferenceComponentCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { EndpointStatusResult, ExecutionState } from '../pipeline/types';
+import type { EndpointStatusResult, ExecutionState } from '../../lib/benchmark/pipeline-state';
 import { createLogger } from './deps';
 
 export interface DescribeEndpointDeps {

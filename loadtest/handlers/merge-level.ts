@@ -1,6 +1,6 @@
-import type { LevelResult } from '../records/types';
+import type { LevelResult } from '../../lib/results/records';
 import { mergeLevel } from '../pipeline/merge-level';
-import type { ExecutionState } from '../pipeline/types';
+import type { ExecutionState } from '../../lib/benchmark/pipeline-state';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 
 /** Short summary of a merged level (the full LevelResult is in the store). */

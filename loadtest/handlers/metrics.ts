@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { costPerMillionTokensUsd } from '../../lib/results/cost';
-import type { SweepResult } from '../records/types';
+import type { SweepResult } from '../../lib/results/records';
 import type { RegressionCheck } from '../pipeline/regression';
 
 /** CloudWatch namespace of the benchmark metrics (dashboard and alarms read it). */

@@ -1,6 +1,6 @@
 import { decideNext } from '../pipeline/decide-next';
 import { ensureRunManifest, loadRunLevels } from '../pipeline/run-manifest';
-import type { ExecutionState, SweepState } from '../pipeline/types';
+import type { ExecutionState, SweepState } from '../../lib/benchmark/pipeline-state';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 
 export interface PlanLevelsDeps extends CommonDeps {

@@ -1,6 +1,6 @@
 import { buildReport } from '../pipeline/build-report';
 import { ensureRunManifest } from '../pipeline/run-manifest';
-import type { CaughtError, ExecutionState, ReportResult } from '../pipeline/types';
+import type { CaughtError, ExecutionState, ReportResult } from '../../lib/benchmark/pipeline-state';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 import { publishSweepMetrics, type EmfSink } from './metrics';
 

@@ -3,7 +3,7 @@ import { createPayloadSource } from '../payload';
 import { recordsKey } from '../pipeline/layout';
 import { encodeRecords } from '../pipeline/records-codec';
 import { CONTENT_TYPES } from '../pipeline/result-store';
-import type { WorkerItem } from '../pipeline/types';
+import type { WorkerItem } from '../../lib/benchmark/pipeline-state';
 import { runLevel } from '../runner/run-level';
 import { createSageMakerTarget } from '../targets/sagemaker';
 import { defaultCommonDeps, type CommonDeps } from './deps';

@@ -10,7 +10,7 @@ import { createPlanLevelsHandler } from '../handlers/plan-levels';
 import { createReportHandler, type ReportEvent } from '../handlers/report';
 import { createRunWorkerHandler } from '../handlers/run-worker';
 import type { ResultStore } from '../pipeline/result-store';
-import type { EndpointStatusResult, ExecutionState, SweepState, WorkerItem } from '../pipeline/types';
+import type { EndpointStatusResult, ExecutionState, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { StepHandler } from './bind-tasks';
 
 export interface LocalHandlerOptions {

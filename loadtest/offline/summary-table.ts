@@ -1,4 +1,4 @@
-import type { SweepResult } from '../records/types';
+import type { SweepResult } from '../../lib/results/records';
 
 function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);

@@ -1,5 +1,5 @@
 import { UserInputError } from '../../lib/errors';
-import type { PayloadDescription } from '../records/types';
+import type { PayloadDescription } from '../../lib/results/records';
 import { loadDataset } from './dataset';
 import { createPrng } from './prng';
 import { buildPrompt } from './prompt-builder';

@@ -1,5 +1,5 @@
-import { summarizeSweep } from '../analysis/summarize-sweep';
-import type { SweepResult } from '../records/types';
+import { summarizeSweep } from '../../lib/results/summarize-sweep';
+import type { SweepResult } from '../../lib/results/records';
 import { renderCsv, renderHtml, renderMarkdown, renderSvg } from '../report';
 import { escapeHtml } from '../report/html';
 import { latestPrefix, REPORT_FILES, runPrefix, type ReportFileKind } from './layout';

@@ -1,8 +1,8 @@
-import type { LevelResult } from '../records/types';
+import type { LevelResult } from '../../lib/results/records';
 import { firstBadLevel, nextAdaptiveLevel } from '../sweep/adaptive';
 import { evaluateStopRules, type StopDecision, type StopRuleConfig } from '../sweep/stop-rules';
 import { planLevels, warmupItem, workerItems } from './plan-levels';
-import type { DeploymentInput, SweepState } from './types';
+import type { DeploymentInput, SweepState } from '../../lib/benchmark/pipeline-state';
 
 export interface DecideNextInput {
   readonly deployment: DeploymentInput;

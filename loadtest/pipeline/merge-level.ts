@@ -1,5 +1,5 @@
-import { summarizeLevel } from '../analysis/summarize-level';
-import type { LevelResult, RequestRecord } from '../records/types';
+import { summarizeLevel } from '../../lib/results/summarize-level';
+import type { LevelResult, RequestRecord } from '../../lib/results/records';
 import { levelKey, levelRecordsPrefix } from './layout';
 import { decodeRecords } from './records-codec';
 import type { ResultStore } from './result-store';

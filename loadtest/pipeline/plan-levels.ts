@@ -1,4 +1,4 @@
-import type { BenchmarkInput, WorkerItem } from './types';
+import type { BenchmarkInput, WorkerItem } from '../../lib/benchmark/pipeline-state';
 
 /** How a deployment's levels are chosen: a fixed list in order, or the adaptive search. */
 export type LevelPlan =

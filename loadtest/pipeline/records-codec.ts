@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { RequestRecord } from '../records/types';
+import type { RequestRecord } from '../../lib/results/records';
 
 /** Raw records as gzip-compressed JSON lines (one RequestRecord per line). */
 export function encodeRecords(records: readonly RequestRecord[]): Uint8Array {

@@ -1,4 +1,4 @@
-import type { SweepResult } from '../records/types';
+import type { SweepResult } from '../../lib/results/records';
 
 export interface RegressionCheck {
   /** True when max throughput fell or ms/token rose by more than the threshold. */

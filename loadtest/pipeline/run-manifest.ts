@@ -1,8 +1,8 @@
-import type { LevelResult, PayloadDescription, TargetDescription } from '../records/types';
+import type { LevelResult, PayloadDescription, TargetDescription } from '../../lib/results/records';
 import { levelsPrefix, runManifestKey } from './layout';
 import { readMeasuredLevels } from './merge-level';
 import type { ResultStore } from './result-store';
-import type { DeploymentInput } from './types';
+import type { DeploymentInput } from '../../lib/benchmark/pipeline-state';
 
 /** What a run is, written once when it starts (a resumed run keeps the first manifest). */
 export interface RunManifest {

@@ -1,7 +1,7 @@
 import { closeSync, createWriteStream, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { constants as zlibConstants, createGzip, gunzipSync } from 'node:zlib';
-import type { RequestRecord } from './types';
+import type { RequestRecord } from '../../lib/results/records';
 
 /** Appends request records as JSON lines while a level runs. */
 export interface JsonlWriter {

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { SweepResult } from '../records/types';
+import type { SweepResult } from '../../lib/results/records';
 
 /** One point of the latency-throughput curve. */
 export interface CurvePoint {

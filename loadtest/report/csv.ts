@@ -1,4 +1,4 @@
-import { ERROR_KINDS, type Distribution, type LevelResult, type SweepResult } from '../records/types';
+import { ERROR_KINDS, type Distribution, type LevelResult, type SweepResult } from '../../lib/results/records';
 
 const DISTRIBUTION_FIELDS: readonly (keyof Distribution)[] = ['mean', 'p50', 'p90', 'p99', 'min', 'max'];
 const DISTRIBUTIONS = ['latencyMsPerToken', 'e2eMs', 'ttftMs', 'itlMs', 'clientQueueMs'] as const;

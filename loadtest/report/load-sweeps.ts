@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserInputError } from '../../lib/errors';
-import { SWEEP_RESULT_VERSION, type SweepResult } from '../records/types';
+import { SWEEP_RESULT_VERSION, type SweepResult } from '../../lib/results/records';
 
 export const SWEEP_FILE_NAME = 'sweep.json';
 

@@ -1,4 +1,4 @@
-import type { SweepResult } from '../records/types';
+import type { SweepResult } from '../../lib/results/records';
 import { buildReportModel, isNumericColumn, type ReportOptions, type ReportTable } from './report-model';
 
 function cell(text: string): string {

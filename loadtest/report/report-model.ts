@@ -1,6 +1,6 @@
-import { recommend, type Recommendation } from '../analysis/recommend';
-import { isFeasible } from '../analysis/summarize-sweep';
-import { ERROR_KINDS, type ErrorKind, type LevelResult, type SweepResult } from '../records/types';
+import { recommend, type Recommendation } from '../../lib/results/recommend';
+import { isFeasible } from '../../lib/results/summarize-sweep';
+import { ERROR_KINDS, type ErrorKind, type LevelResult, type SweepResult } from '../../lib/results/records';
 import { formatMeasure, formatUsd, MISSING } from './format';
 
 /** A table of a report, independent of its output format. Cells are preformatted strings. */

@@ -1,4 +1,4 @@
-import type { SweepResult } from '../records/types';
+import type { SweepResult } from '../../lib/results/records';
 import { curveChartSpec } from './chart-spec';
 
 /**

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SweepResult } from '../records/types';
+import type { SweepResult } from '../../lib/results/records';
 import { renderCsv } from './csv';
 import { renderHtml } from './html';
 import { SWEEP_FILE_NAME } from './load-sweeps';

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { UserInputError } from '../../lib/errors';
-import { summarizeLevel } from '../analysis';
+import { summarizeLevel } from '../../lib/results';
 import type { PayloadSource } from '../payload';
-import type { LevelResult, RequestRecord } from '../records/types';
+import type { LevelResult, RequestRecord } from '../../lib/results/records';
 import { faultFromException } from '../targets/error-kinds';
 import { toRecord } from '../targets/record';
 import type { GenerationRequest, Target } from '../targets/types';

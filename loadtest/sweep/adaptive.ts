@@ -1,4 +1,4 @@
-import type { LevelResult } from '../records/types';
+import type { LevelResult } from '../../lib/results/records';
 import { byConcurrency, evaluateStopRules, type StopDecision, type StopRuleConfig } from './stop-rules';
 
 export interface AdaptiveConfig {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LEVEL_RESULT_VERSION, type LevelResult, type SweepResult } from '../records/types';
+import { LEVEL_RESULT_VERSION, type LevelResult, type SweepResult } from '../../lib/results/records';
 
 /** The files of one sweep folder: levels/c-N.json, records/c-N.jsonl[.gz], sweep.json. */
 export class LevelStore {

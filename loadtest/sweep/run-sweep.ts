@@ -1,8 +1,8 @@
 import { UserInputError } from '../../lib/errors';
-import { summarizeSweep } from '../analysis';
+import { summarizeSweep } from '../../lib/results';
 import type { PayloadSource } from '../payload';
 import { createJsonlWriter } from '../records/jsonl';
-import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../records/types';
+import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
 import { runLevel } from '../runner/run-level';
 import type { Target } from '../targets/types';
 import { firstBadLevel, nextAdaptiveLevel } from './adaptive';

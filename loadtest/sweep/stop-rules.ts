@@ -1,4 +1,4 @@
-import type { LevelResult } from '../records/types';
+import type { LevelResult } from '../../lib/results/records';
 import { errorRateRule } from './rules/error-rate';
 import { latencySloRule } from './rules/latency-slo';
 import { plateauRule } from './rules/plateau';

@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../records/types';
+import type { ErrorKind } from '../../lib/results/records';
 
 /** How one failed request is classified: its kind, the HTTP status seen (if any) and a short message. */
 export interface Fault {

@@ -1,4 +1,4 @@
-import type { RequestRecord, TargetDescription } from '../records/types';
+import type { RequestRecord, TargetDescription } from '../../lib/results/records';
 import { type Fault, faultFromException, faultFromHttpStatus } from './error-kinds';
 import { ExchangeClient, type ChunkSink } from './http-exchange';
 import { createHttpConnections, type HttpClientKind } from './http-pool';

@@ -1,4 +1,4 @@
-import { REQUEST_RECORD_VERSION, type RequestRecord } from '../records/types';
+import { REQUEST_RECORD_VERSION, type RequestRecord } from '../../lib/results/records';
 import type { Fault } from './error-kinds';
 import type { GenerationRequest } from './types';
 

@@ -6,7 +6,7 @@ import {
   SageMakerRuntimeClient,
 } from '@aws-sdk/client-sagemaker-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { RequestRecord } from '../records/types';
+import type { RequestRecord } from '../../lib/results/records';
 import { DeadlineTracker, type RequestDeadline } from './deadline';
 import type { Fault } from './error-kinds';
 import { faultFromSageMakerError, retriesOf } from './sagemaker-faults';

@@ -1,4 +1,4 @@
-import type { RequestRecord, TargetDescription } from '../records/types';
+import type { RequestRecord, TargetDescription } from '../../lib/results/records';
 
 /** One generation to send: the prompt, its exact token count and where it sits in the closed loop. */
 export interface GenerationRequest {

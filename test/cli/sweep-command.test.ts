@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { UserInputError } from '../../lib/errors';
 import { parseConcurrencyLevels, runSweepCommand, type SweepFlags, type SweepIo } from '../../loadtest/cli/sweep-command';
 import { startLocalEndpoint, type LocalEndpoint } from '../../loadtest/local';
-import type { SweepResult } from '../../loadtest/records/types';
+import type { SweepResult } from '../../lib/results/records';
 
 function collector(): Writable & { text: string } {
   const sink = new Writable({

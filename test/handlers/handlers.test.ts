@@ -13,8 +13,8 @@ import { startLocalEndpoint, type LocalEndpoint } from '../../loadtest/local';
 import { levelKey, recordsKey, runManifestKey } from '../../loadtest/pipeline/layout';
 import { LocalFolderStore } from '../../loadtest/pipeline/local-store';
 import { decodeRecords, encodeRecords } from '../../loadtest/pipeline/records-codec';
-import type { DeploymentInput, ExecutionState, WorkerItem } from '../../loadtest/pipeline/types';
-import type { SweepResult } from '../../loadtest/records/types';
+import type { DeploymentInput, ExecutionState, WorkerItem } from '../../lib/benchmark/pipeline-state';
+import type { SweepResult } from '../../lib/results/records';
 import { createSageMakerRuntimeClient } from '../../loadtest/targets/sagemaker';
 import { DEPLOYMENT, level, requestRecord } from '../pipeline/records-fixture';
 

@@ -2,7 +2,7 @@ import { getInstanceType, getModel } from '../../lib/catalog';
 import { predictCurve } from '../../lib/planner/predict';
 import { startLocalEndpoint } from '../../loadtest/local';
 import { createPayloadSource } from '../../loadtest/payload';
-import type { LevelResult } from '../../loadtest/records/types';
+import type { LevelResult } from '../../lib/results/records';
 import { runLevel } from '../../loadtest/runner/run-level';
 import { createTarget } from '../../loadtest/targets';
 

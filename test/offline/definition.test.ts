@@ -1,7 +1,7 @@
 import { bindTasks } from '../../loadtest/offline/bind-tasks';
 import { extractStateMachine, localizeDefinition, placeholderLambdaArn, resolveIntrinsics, type CfnTemplate } from '../../loadtest/offline/definition';
 import { formatSummaryTable } from '../../loadtest/offline/summary-table';
-import type { SweepResult } from '../../loadtest/records/types';
+import type { SweepResult } from '../../lib/results/records';
 import { level } from '../pipeline/records-fixture';
 
 const TEMPLATE: CfnTemplate = {

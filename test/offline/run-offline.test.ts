@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { startLocalEndpoint } from '../../loadtest/local';
 import { runOffline, type OfflineOptions } from '../../loadtest/offline/run-offline';
 import type { SynthesizedFleet } from '../../loadtest/offline/synth';
-import type { WorkerItem } from '../../loadtest/pipeline/types';
-import type { SweepResult } from '../../loadtest/records/types';
+import type { WorkerItem } from '../../lib/benchmark/pipeline-state';
+import type { SweepResult } from '../../lib/results/records';
 import { synthesizeStudyPipeline } from './fixture';
 
 /**

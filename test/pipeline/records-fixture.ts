@@ -1,8 +1,8 @@
 import { benchmarkInputOf } from '../../lib/benchmark/deployment-input';
-import { summarizeLevel } from '../../loadtest/analysis/summarize-level';
+import { summarizeLevel } from '../../lib/results/summarize-level';
 import { BENCHMARK } from '../benchmark/fixture-fleet';
-import type { DeploymentInput } from '../../loadtest/pipeline/types';
-import { REQUEST_RECORD_VERSION, type LevelResult, type RequestRecord } from '../../loadtest/records/types';
+import type { DeploymentInput } from '../../lib/benchmark/pipeline-state';
+import { REQUEST_RECORD_VERSION, type LevelResult, type RequestRecord } from '../../lib/results/records';
 
 /** A successful (or failed) request: sent at `sentMs`, `e2eMs` long, `tokens` generated. */
 export function requestRecord(opts: { concurrency: number; worker?: number; seq?: number; sentMs: number; e2eMs: number; tokens?: number; error?: RequestRecord['error'] }): RequestRecord {

@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { summarizeLevel } from '../../loadtest/analysis/summarize-level';
+import { summarizeLevel } from '../../lib/results/summarize-level';
 import { levelKey, recordsKey } from '../../loadtest/pipeline/layout';
 import { LocalFolderStore } from '../../loadtest/pipeline/local-store';
 import { mergeLevel } from '../../loadtest/pipeline/merge-level';
 import { decodeRecords, encodeRecords } from '../../loadtest/pipeline/records-codec';
 import { checkRegression } from '../../loadtest/pipeline/regression';
-import type { SweepResult } from '../../loadtest/records/types';
+import type { SweepResult } from '../../lib/results/records';
 import { level, requestRecord } from './records-fixture';
 
 function tmpStore(): LocalFolderStore {

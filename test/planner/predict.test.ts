@@ -1,6 +1,6 @@
 import { getInstanceType, getModel } from '../../lib/catalog';
 import { predictCurve, predictSweep } from '../../lib/planner/predict';
-import { SWEEP_RESULT_VERSION } from '../../loadtest/records/types';
+import { SWEEP_RESULT_VERSION } from '../../lib/results/records';
 
 const LEVELS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 const base = {

@@ -1,6 +1,6 @@
-import { summarizeSweep } from '../../loadtest/analysis/summarize-sweep';
-import type { SweepResult } from '../../loadtest/records/types';
-import { g5Levels, level } from '../analysis/fixtures';
+import { summarizeSweep } from '../../lib/results/summarize-sweep';
+import type { SweepResult } from '../../lib/results/records';
+import { g5Levels, level } from '../results/fixtures';
 
 /** Published llama-2-7b g5.2xlarge curve, with an illustrative price (test data, not a catalog figure). */
 export function g5Sweep(extra: Partial<Parameters<typeof summarizeSweep>[0]> = {}): SweepResult {

@@ -1,10 +1,10 @@
-import { summarizeLevel } from '../../loadtest/analysis/summarize-level';
-import { summarizeSweep } from '../../loadtest/analysis/summarize-sweep';
-import type { RequestRecord } from '../../loadtest/records/types';
+import { summarizeLevel } from '../../lib/results/summarize-level';
+import { summarizeSweep } from '../../lib/results/summarize-sweep';
+import type { RequestRecord } from '../../lib/results/records';
 import { curvePoints } from '../../loadtest/report/chart-spec';
 import { CSV_HEADERS, renderCsv } from '../../loadtest/report/csv';
 import { renderMarkdown } from '../../loadtest/report/markdown';
-import { record } from '../analysis/fixtures';
+import { record } from '../results/fixtures';
 
 /** c streamed requests per worker round, each 10 tokens: TTFT 100 ms, then 20 ms per token. */
 function streamedLevel(concurrency: number, rounds: number): RequestRecord[] {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createJsonlWriter, readJsonl } from '../../loadtest/records/jsonl';
-import { REQUEST_RECORD_VERSION, type RequestRecord } from '../../loadtest/records/types';
+import { REQUEST_RECORD_VERSION, type RequestRecord } from '../../lib/results/records';
 
 const record = (seq: number): RequestRecord => ({
   schemaVersion: REQUEST_RECORD_VERSION,

@@ -1,5 +1,5 @@
 import { createPayloadSource } from '../../loadtest/payload';
-import type { RequestRecord } from '../../loadtest/records/types';
+import type { RequestRecord } from '../../lib/results/records';
 import { runLevel } from '../../loadtest/runner/run-level';
 import { createTarget, parseTargetSpec, type Target } from '../../loadtest/targets';
 import { startFaultServer } from '../support/fault-server';

@@ -1,4 +1,4 @@
-import { LEVEL_RESULT_VERSION, type Distribution, type ErrorKind, type LevelResult } from '../../loadtest/records/types';
+import { LEVEL_RESULT_VERSION, type Distribution, type ErrorKind, type LevelResult } from '../../lib/results/records';
 
 const dist = (value: number): Distribution => ({ mean: value, p50: value, p90: value, p99: value, min: value, max: value });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPayloadSource } from '../../loadtest/payload';
 import { readJsonl } from '../../loadtest/records/jsonl';
-import type { SweepResult } from '../../loadtest/records/types';
+import type { SweepResult } from '../../lib/results/records';
 import { runSweep } from '../../loadtest/sweep/run-sweep';
 import { createTarget, parseTargetSpec } from '../../loadtest/targets';
 import { type FaultServer, startFaultServer } from '../support/fault-server';

@@ -1,5 +1,5 @@
 import { createTarget, parseTargetSpec } from '../../loadtest/targets';
-import type { ErrorKind } from '../../loadtest/records/types';
+import type { ErrorKind } from '../../lib/results/records';
 import { type FaultMode, startFaultServer } from '../support/fault-server';
 import { generationRequest, NO_ABORT } from '../support/requests';
 

@@ -1,6 +1,6 @@
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { startLocalEndpoint, type LocalEndpoint } from '../../loadtest/local';
-import type { ErrorKind } from '../../loadtest/records/types';
+import type { ErrorKind } from '../../lib/results/records';
 import { createTarget, parseTargetSpec } from '../../loadtest/targets';
 import { generationRequest, NO_ABORT } from '../support/requests';
 

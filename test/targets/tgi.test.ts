@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { createTarget, parseTargetSpec } from '../../loadtest/targets';
-import type { ErrorKind } from '../../loadtest/records/types';
+import type { ErrorKind } from '../../lib/results/records';
 import { type FaultMode, startFaultServer } from '../support/fault-server';
 import { generationRequest, NO_ABORT } from '../support/requests';
 

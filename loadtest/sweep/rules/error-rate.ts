@@ -1,4 +1,4 @@
-import type { ErrorKind } from '../../records/types';
+import type { ErrorKind } from '../../../lib/results/records';
 import type { StopRule } from './types';
 
 /**

@@ -1,4 +1,4 @@
-import type { LevelResult } from '../../records/types';
+import type { LevelResult } from '../../../lib/results/records';
 
 /** Parameters of the stop rules of a sweep. */
 export interface StopRuleConfig {

@@ -1,4 +1,4 @@
-import type { LevelResult } from '../../records/types';
+import type { LevelResult } from '../records';
 import type { KneeRuleDefinition } from './types';
 
 /** Δthroughput / Δlatency between two adjacent levels (tokens/s per ms/token, mean ms/token). */

@@ -1,4 +1,4 @@
-import { distributionOf, nearestRank } from '../../loadtest/analysis/distribution';
+import { distributionOf, nearestRank } from '../../lib/results/distribution';
 
 describe('distributionOf (nearest-rank percentiles)', () => {
   it('takes the value at rank ceil(p/100 × n) of the sorted samples', () => {

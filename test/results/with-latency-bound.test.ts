@@ -1,5 +1,5 @@
-import { summarizeSweep } from '../../loadtest/analysis/summarize-sweep';
-import { withLatencyBound } from '../../loadtest/analysis/with-latency-bound';
+import { summarizeSweep } from '../../lib/results/summarize-sweep';
+import { withLatencyBound } from '../../lib/results/with-latency-bound';
 import { g5Levels } from './fixtures';
 
 describe('withLatencyBound', () => {

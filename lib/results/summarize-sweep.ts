@@ -5,8 +5,8 @@ import {
   type PayloadDescription,
   type SweepResult,
   type TargetDescription,
-} from '../records/types';
-import { costPerMillionTokensUsd } from '../../lib/results/cost';
+} from './records';
+import { costPerMillionTokensUsd } from './cost';
 import { findKnees, type KneeParams } from './knee';
 import { errorRate } from './summarize-level';
 

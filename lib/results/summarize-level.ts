@@ -1,4 +1,4 @@
-import { LEVEL_RESULT_VERSION, type ErrorKind, type LevelResult, type RequestRecord } from '../records/types';
+import { LEVEL_RESULT_VERSION, type ErrorKind, type LevelResult, type RequestRecord } from './records';
 import { distributionOf } from './distribution';
 
 export interface SummarizeLevelOptions {

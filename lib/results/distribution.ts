@@ -1,4 +1,4 @@
-import type { Distribution } from '../records/types';
+import type { Distribution } from './records';
 
 /**
  * Percentiles by the nearest-rank definition: the p-th percentile of n sorted values is the value at

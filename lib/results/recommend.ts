@@ -1,5 +1,5 @@
-import type { LevelResult, SweepResult } from '../records/types';
-import { costPerMillionTokensUsd } from '../../lib/results/cost';
+import type { LevelResult, SweepResult } from './records';
+import { costPerMillionTokensUsd } from './cost';
 import { candidateLevels } from './summarize-sweep';
 
 export type RecommendationGoal =

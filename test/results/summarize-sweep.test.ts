@@ -1,5 +1,5 @@
 import { costPerMillionTokensUsd } from '../../lib/results/cost';
-import { isFeasible, summarizeSweep, type SummarizeSweepInput } from '../../loadtest/analysis/summarize-sweep';
+import { isFeasible, summarizeSweep, type SummarizeSweepInput } from '../../lib/results/summarize-sweep';
 import { g5Levels, level } from './fixtures';
 
 const base: Omit<SummarizeSweepInput, 'levels'> = {

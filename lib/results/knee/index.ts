@@ -1,4 +1,4 @@
-import type { Knee, LevelResult } from '../../records/types';
+import type { Knee, LevelResult } from '../records';
 import { halfLatencyRule } from './half-latency';
 import { latencyBoundRule } from './latency-bound';
 import { marginalGainRule } from './marginal-gain';

@@ -1,5 +1,5 @@
-import { summarizeSweep } from '../../loadtest/analysis/summarize-sweep';
-import { withPrices } from '../../loadtest/analysis/with-prices';
+import { summarizeSweep } from '../../lib/results/summarize-sweep';
+import { withPrices } from '../../lib/results/with-prices';
 import { g5Levels } from './fixtures';
 
 describe('withPrices', () => {

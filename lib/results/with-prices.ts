@@ -1,6 +1,6 @@
-import { hourlyPriceUsd, type PriceOverrides } from '../../lib/catalog';
-import { costPerMillionTokensUsd } from '../../lib/results/cost';
-import type { SweepResult } from '../records/types';
+import { hourlyPriceUsd, type PriceOverrides } from '../catalog';
+import { costPerMillionTokensUsd } from './cost';
+import type { SweepResult } from './records';
 
 /**
  * The sweep re-priced with hourly price overrides (e.g. `llm-bench report --price ml.g5.2xlarge=1.2`

@@ -1,8 +1,8 @@
-import { findKnees, KNEE_RULES } from '../../../loadtest/analysis/knee';
-import { halfLatencyRule } from '../../../loadtest/analysis/knee/half-latency';
-import { latencyBoundRule } from '../../../loadtest/analysis/knee/latency-bound';
-import { marginalGainRule } from '../../../loadtest/analysis/knee/marginal-gain';
-import { DEFAULT_KNEE_PARAMS } from '../../../loadtest/analysis/knee/types';
+import { findKnees, KNEE_RULES } from '../../../lib/results/knee';
+import { halfLatencyRule } from '../../../lib/results/knee/half-latency';
+import { latencyBoundRule } from '../../../lib/results/knee/latency-bound';
+import { marginalGainRule } from '../../../lib/results/knee/marginal-gain';
+import { DEFAULT_KNEE_PARAMS } from '../../../lib/results/knee/types';
 import { g5Levels, level } from '../fixtures';
 
 describe('knee rules on the published g5.2xlarge curve', () => {

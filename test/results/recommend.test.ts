@@ -1,6 +1,6 @@
-import { recommend } from '../../loadtest/analysis/recommend';
-import { summarizeSweep } from '../../loadtest/analysis/summarize-sweep';
-import type { LevelResult, SweepResult } from '../../loadtest/records/types';
+import { recommend } from '../../lib/results/recommend';
+import { summarizeSweep } from '../../lib/results/summarize-sweep';
+import type { LevelResult, SweepResult } from '../../lib/results/records';
 import { g5Levels, level } from './fixtures';
 
 function sweep(label: string, levels: LevelResult[], hourlyUsd?: number): SweepResult {

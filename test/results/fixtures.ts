@@ -1,4 +1,4 @@
-import { LEVEL_RESULT_VERSION, REQUEST_RECORD_VERSION, type LevelResult, type RequestRecord } from '../../loadtest/records/types';
+import { LEVEL_RESULT_VERSION, REQUEST_RECORD_VERSION, type LevelResult, type RequestRecord } from '../../lib/results/records';
 
 /** A successful request record; times in ms on the given clock origin. */
 export function record(partial: Partial<RequestRecord> & Pick<RequestRecord, 'sentMs' | 'endMs'>): RequestRecord {

@@ -1,5 +1,5 @@
-import { summarizeLevel } from '../../loadtest/analysis/summarize-level';
-import type { RequestRecord } from '../../loadtest/records/types';
+import { summarizeLevel } from '../../lib/results/summarize-level';
+import type { RequestRecord } from '../../lib/results/records';
 import { record } from './fixtures';
 
 describe('summarizeLevel', () => {

@@ -1,4 +1,4 @@
-import type { Knee, KneeRule, LevelResult } from '../../records/types';
+import type { Knee, KneeRule, LevelResult } from '../records';
 
 /** Parameters shared by the knee rules. */
 export interface KneeParams {

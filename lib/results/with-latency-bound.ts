@@ -1,4 +1,4 @@
-import type { Knee, SweepResult } from '../records/types';
+import type { Knee, SweepResult } from './records';
 import { findKnees, type KneeParams } from './knee';
 import { candidateLevels } from './summarize-sweep';
 
