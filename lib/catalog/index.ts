@@ -15,7 +15,21 @@ export {
   normalizeInstanceName,
   closeMatches,
 } from './lookup';
-export { parsePriceOverrides, hourlyPriceUsd } from './prices';
-export type { PriceOverrides } from './prices';
+export {
+  parsePriceOverrides,
+  parseDiscount,
+  checkDiscount,
+  hourlyPriceUsd,
+  quotePrice,
+  describePrice,
+  priceAgeDays,
+  isStale,
+  shippedPriceRows,
+  DEFAULT_PRICE_REGION,
+  STALE_AFTER_DAYS,
+} from './prices';
+export type { PriceOverrides, Pricing, PriceQuote, PriceOrigin, PriceRow } from './prices';
+export { readPriceFile, writePriceFile, priceFilePath, PRICE_FILE_ENV, DEFAULT_PRICE_FILE } from './price-file';
+export type { PriceFile } from './price-file';
 export { listUnverifiedFigures } from './unverified';
 export { MAX_WEIGHTS_SHARE_OF_GPU_MEMORY, tpDividesHeads } from './default-tp';

@@ -1,13 +1,14 @@
 /**
  * SageMaker hosting instance types with GPUs. Specs (GPUs, vCPUs, host memory) come from the
- * EC2 instance-type pages; prices are SageMaker real-time inference on-demand in us-east-1.
+ * EC2 instance-type pages; `price` is the us-east-1 row of the price table (price-table.ts), for
+ * reference: cost figures take a region and go through quotePrice (prices.ts).
  */
 import { A100_40GB, A100_80GB, A10G, H100_SXM, L4, L40S } from './accelerators';
+import { PRICE_TABLE } from './price-table';
 import type { AcceleratorSpec, InstanceTypeSpec, InterconnectSpec, Source } from './types';
 
 const READ_ON = '2026-11-27';
-const PRICING_URL = 'https://aws.amazon.com/sagemaker/pricing/';
-export const PRICE_REGION = 'us-east-1';
+const PRICE_REGION = 'us-east-1';
 
 const SPEC_URL: Readonly<Record<string, string>> = {
   g5: 'https://aws.amazon.com/ec2/instance-types/g5/',
@@ -66,9 +67,6 @@ interface InstanceRow {
   readonly gpus: number;
   readonly vCpus: number;
   readonly hostMemoryGiB: number;
-  readonly hourlyUsd: number;
-  readonly priceVerified: boolean;
-  readonly priceNote?: string;
   readonly specVerified: boolean;
 }
 
@@ -81,11 +79,13 @@ function interconnectFor(row: InstanceRow): InterconnectSpec {
 
 function toSpec(row: InstanceRow): InstanceTypeSpec {
   const family = row.name.split('.')[1];
+  const priceRow = PRICE_TABLE.find((p) => p.instance === row.name && p.region === PRICE_REGION);
+  if (priceRow === undefined) throw new Error(`price table has no ${PRICE_REGION} row for ${row.name}`);
   const priceSource: Source = {
-    url: PRICING_URL,
-    asOf: READ_ON,
-    verified: row.priceVerified,
-    note: row.priceNote ?? CORROBORATED,
+    url: priceRow.source,
+    asOf: priceRow.asOf,
+    verified: priceRow.verified,
+    note: priceRow.derivedFrom ?? priceRow.note,
   };
   return {
     name: row.name,
@@ -95,7 +95,7 @@ function toSpec(row: InstanceRow): InstanceTypeSpec {
     interconnect: interconnectFor(row),
     vCpus: row.vCpus,
     hostMemoryGiB: row.hostMemoryGiB,
-    price: { usd: row.hourlyUsd, region: PRICE_REGION, source: priceSource },
+    price: { usd: priceRow.usd, region: PRICE_REGION, source: priceSource },
     source: {
       url: SPEC_URL[family],
       asOf: READ_ON,
@@ -105,37 +105,26 @@ function toSpec(row: InstanceRow): InstanceTypeSpec {
   };
 }
 
-/*
- * The AWS pricing page is not in the reference corpus. Prices marked verified agree with at least two
- * independent public tables of us-east-1 SageMaker prices (code search, read 2026-11-27).
- */
-const CORROBORATED =
-  'SageMaker on-demand us-east-1; agrees with ≥2 independent public us-east-1 SageMaker price tables (hosting, training or notebook tables list the same figure); the AWS page itself was not readable.';
-const P4D_NOTE =
-  'the published-study era real-time price (also in a 2026-03 public table); a 2026-09 public table lists 25.2513 after the 2025 P4/P5 price cut: check and override with --price.';
-const P4DE_NOTE = 'estimated: p4d price × (p4de/p4d ratio of a public 2026 table, 31.5641/25.2513); not read from the AWS page.';
-const P5_NOTE = 'pre-2025 list price (1.15 × EC2 98.32); a 2026-09 public table lists 63.296 after the price cut: check and override with --price.';
-
 const ROWS: readonly InstanceRow[] = [
-  { name: 'ml.g5.xlarge', accelerator: A10G, gpus: 1, vCpus: 4, hostMemoryGiB: 16, hourlyUsd: 1.408, priceVerified: true, specVerified: true },
-  { name: 'ml.g5.2xlarge', accelerator: A10G, gpus: 1, vCpus: 8, hostMemoryGiB: 32, hourlyUsd: 1.515, priceVerified: true, specVerified: true },
-  { name: 'ml.g5.4xlarge', accelerator: A10G, gpus: 1, vCpus: 16, hostMemoryGiB: 64, hourlyUsd: 2.03, priceVerified: true, specVerified: true },
-  { name: 'ml.g5.8xlarge', accelerator: A10G, gpus: 1, vCpus: 32, hostMemoryGiB: 128, hourlyUsd: 3.06, priceVerified: true, specVerified: true },
-  { name: 'ml.g5.12xlarge', accelerator: A10G, gpus: 4, vCpus: 48, hostMemoryGiB: 192, hourlyUsd: 7.09, priceVerified: true, specVerified: true },
-  { name: 'ml.g5.16xlarge', accelerator: A10G, gpus: 1, vCpus: 64, hostMemoryGiB: 256, hourlyUsd: 5.12, priceVerified: true, specVerified: true },
-  { name: 'ml.g5.24xlarge', accelerator: A10G, gpus: 4, vCpus: 96, hostMemoryGiB: 384, hourlyUsd: 10.18, priceVerified: true, specVerified: true },
-  { name: 'ml.g5.48xlarge', accelerator: A10G, gpus: 8, vCpus: 192, hostMemoryGiB: 768, hourlyUsd: 20.36, priceVerified: true, specVerified: true },
-  { name: 'ml.g6.xlarge', accelerator: L4, gpus: 1, vCpus: 4, hostMemoryGiB: 16, hourlyUsd: 1.127, priceVerified: true, specVerified: true },
-  { name: 'ml.g6.2xlarge', accelerator: L4, gpus: 1, vCpus: 8, hostMemoryGiB: 32, hourlyUsd: 1.222, priceVerified: true, specVerified: true },
-  { name: 'ml.g6.12xlarge', accelerator: L4, gpus: 4, vCpus: 48, hostMemoryGiB: 192, hourlyUsd: 5.752, priceVerified: true, specVerified: true },
-  { name: 'ml.g6.48xlarge', accelerator: L4, gpus: 8, vCpus: 192, hostMemoryGiB: 768, hourlyUsd: 16.688, priceVerified: true, specVerified: true },
-  { name: 'ml.g6e.xlarge', accelerator: L40S, gpus: 1, vCpus: 4, hostMemoryGiB: 32, hourlyUsd: 2.61, priceVerified: true, specVerified: true },
-  { name: 'ml.g6e.2xlarge', accelerator: L40S, gpus: 1, vCpus: 8, hostMemoryGiB: 64, hourlyUsd: 2.8, priceVerified: true, specVerified: true },
-  { name: 'ml.g6e.12xlarge', accelerator: L40S, gpus: 4, vCpus: 48, hostMemoryGiB: 384, hourlyUsd: 13.12, priceVerified: true, specVerified: true },
-  { name: 'ml.g6e.48xlarge', accelerator: L40S, gpus: 8, vCpus: 192, hostMemoryGiB: 1536, hourlyUsd: 37.66, priceVerified: true, specVerified: true },
-  { name: 'ml.p4d.24xlarge', accelerator: A100_40GB, gpus: 8, vCpus: 96, hostMemoryGiB: 1152, hourlyUsd: 37.688, priceVerified: false, priceNote: P4D_NOTE, specVerified: true },
-  { name: 'ml.p4de.24xlarge', accelerator: A100_80GB, gpus: 8, vCpus: 96, hostMemoryGiB: 1152, hourlyUsd: 47.11, priceVerified: false, priceNote: P4DE_NOTE, specVerified: true },
-  { name: 'ml.p5.48xlarge', accelerator: H100_SXM, gpus: 8, vCpus: 192, hostMemoryGiB: 2048, hourlyUsd: 113.07, priceVerified: false, priceNote: P5_NOTE, specVerified: true },
+  { name: 'ml.g5.xlarge', accelerator: A10G, gpus: 1, vCpus: 4, hostMemoryGiB: 16, specVerified: true },
+  { name: 'ml.g5.2xlarge', accelerator: A10G, gpus: 1, vCpus: 8, hostMemoryGiB: 32, specVerified: true },
+  { name: 'ml.g5.4xlarge', accelerator: A10G, gpus: 1, vCpus: 16, hostMemoryGiB: 64, specVerified: true },
+  { name: 'ml.g5.8xlarge', accelerator: A10G, gpus: 1, vCpus: 32, hostMemoryGiB: 128, specVerified: true },
+  { name: 'ml.g5.12xlarge', accelerator: A10G, gpus: 4, vCpus: 48, hostMemoryGiB: 192, specVerified: true },
+  { name: 'ml.g5.16xlarge', accelerator: A10G, gpus: 1, vCpus: 64, hostMemoryGiB: 256, specVerified: true },
+  { name: 'ml.g5.24xlarge', accelerator: A10G, gpus: 4, vCpus: 96, hostMemoryGiB: 384, specVerified: true },
+  { name: 'ml.g5.48xlarge', accelerator: A10G, gpus: 8, vCpus: 192, hostMemoryGiB: 768, specVerified: true },
+  { name: 'ml.g6.xlarge', accelerator: L4, gpus: 1, vCpus: 4, hostMemoryGiB: 16, specVerified: true },
+  { name: 'ml.g6.2xlarge', accelerator: L4, gpus: 1, vCpus: 8, hostMemoryGiB: 32, specVerified: true },
+  { name: 'ml.g6.12xlarge', accelerator: L4, gpus: 4, vCpus: 48, hostMemoryGiB: 192, specVerified: true },
+  { name: 'ml.g6.48xlarge', accelerator: L4, gpus: 8, vCpus: 192, hostMemoryGiB: 768, specVerified: true },
+  { name: 'ml.g6e.xlarge', accelerator: L40S, gpus: 1, vCpus: 4, hostMemoryGiB: 32, specVerified: true },
+  { name: 'ml.g6e.2xlarge', accelerator: L40S, gpus: 1, vCpus: 8, hostMemoryGiB: 64, specVerified: true },
+  { name: 'ml.g6e.12xlarge', accelerator: L40S, gpus: 4, vCpus: 48, hostMemoryGiB: 384, specVerified: true },
+  { name: 'ml.g6e.48xlarge', accelerator: L40S, gpus: 8, vCpus: 192, hostMemoryGiB: 1536, specVerified: true },
+  { name: 'ml.p4d.24xlarge', accelerator: A100_40GB, gpus: 8, vCpus: 96, hostMemoryGiB: 1152, specVerified: true },
+  { name: 'ml.p4de.24xlarge', accelerator: A100_80GB, gpus: 8, vCpus: 96, hostMemoryGiB: 1152, specVerified: true },
+  { name: 'ml.p5.48xlarge', accelerator: H100_SXM, gpus: 8, vCpus: 192, hostMemoryGiB: 2048, specVerified: true },
 ];
 
 export const INSTANCE_TYPES: readonly InstanceTypeSpec[] = ROWS.map(toSpec);

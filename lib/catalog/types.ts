@@ -60,7 +60,7 @@ export interface InstanceTypeSpec {
   readonly vCpus: number;
   /** Host memory, GiB. */
   readonly hostMemoryGiB: number;
-  /** On-demand price per hour in us-east-1. */
+  /** On-demand price per hour in us-east-1, for reference; cost figures use quotePrice (a region). */
   readonly price: HourlyPrice;
   readonly source: Source;
 }

@@ -1,7 +1,7 @@
-import type { PriceOverrides } from '../catalog';
+import type { Pricing } from '../catalog';
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
 import { checkDeployment, DEPLOYMENT_RULES, type DeploymentUnderCheck } from '../endpoint/validation';
-import { deploymentHourlyUsd } from '../planner/cost';
+import { deploymentPrice } from '../planner/cost';
 import { validTpDegrees } from '../planner/fit';
 import { resolveTgiSettings } from '../planner/tgi-settings';
 import { mergeBenchmark } from './benchmark-defaults';
@@ -32,7 +32,8 @@ export interface DeploymentInput {
 export interface ResolveContext {
   readonly config: FleetConfig;
   readonly region: string;
-  readonly priceOverrides?: PriceOverrides;
+  /** Prices of the fleet's region (overrides and discount included). */
+  readonly pricing: Pricing;
   /** Matrix mode: impossible combinations are skipped, not errors. */
   readonly skipImpossible: boolean;
 }
@@ -103,6 +104,7 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
     issues.push({ path: `${path}.acceptEula`, message: `${input.model.id} is a gated model; set acceptEula: true (here or in defaults) to accept its license` });
   }
   const endpoint = endpointName(ctx.config.name, id);
+  const { hourlyUsd, quote } = deploymentPrice(input.instance, instances, ctx.pricing);
   const deployment: ResolvedDeployment = {
     id,
     stackName: stackName(ctx.config.name, id),
@@ -120,7 +122,8 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
     acceptEula,
     routing: input.routing === undefined ? undefined : input.routing === 'random' ? 'RANDOM' : 'LEAST_OUTSTANDING_REQUESTS',
     inferenceComponentName: layout === 'inference-components' ? inferenceComponentName(endpoint) : undefined,
-    hourlyUsd: deploymentHourlyUsd(input.instance, instances, ctx.priceOverrides),
+    hourlyUsd,
+    price: quote,
     autoscaling,
     benchmark: mergeBenchmark(defaults.benchmark, input.benchmark),
     sourcePath: path,

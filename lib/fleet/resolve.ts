@@ -1,4 +1,4 @@
-import { getInstanceType, getModel, type PriceOverrides } from '../catalog';
+import { checkDiscount, getInstanceType, getModel, type PriceOverrides, type PriceRow } from '../catalog';
 import type { InstanceTypeSpec, ModelSpec } from '../catalog/types';
 import { UserInputError } from '../errors';
 import { FleetValidationError, type FleetIssue } from './errors';
@@ -10,6 +10,10 @@ import type { ResolvedDeployment, ResolvedFleet } from './types';
 export interface ResolveFleetOptions {
   readonly region: string;
   readonly priceOverrides?: PriceOverrides;
+  /** Discount off every price; overrides the fleet file's `discount`. */
+  readonly discount?: number;
+  /** Rows refreshed from the AWS Price List API (the local price file). */
+  readonly refreshedPrices?: readonly PriceRow[];
   /** File the config came from, named in error messages. */
   readonly file?: string;
 }
@@ -65,7 +69,7 @@ function budgetIssue(deployments: readonly ResolvedDeployment[], hourlyUsd: numb
     .join(', ');
   return {
     path: 'maxHourlyUsd',
-    message: `the fleet costs $${hourlyUsd.toFixed(2)}/h on demand at its initial size, above maxHourlyUsd ${maxHourlyUsd}; shares: ${shares}`,
+    message: `the fleet costs $${hourlyUsd.toFixed(2)}/h in ${deployments[0]?.price.region ?? 'its region'}${(deployments[0]?.price.discount ?? 0) > 0 ? ` after a ${Math.round((deployments[0]?.price.discount ?? 0) * 100)}% discount` : ' on demand'} at its initial size, above maxHourlyUsd ${maxHourlyUsd}; shares: ${shares}`,
   };
 }
 
@@ -78,7 +82,9 @@ export function resolveFleet(config: FleetConfig, opts: ResolveFleetOptions): Re
   const issues: FleetIssue[] = [];
   const deployments: ResolvedDeployment[] = [];
   const skipped: { id: string; reason: string }[] = [];
-  const base: Omit<ResolveContext, 'skipImpossible'> = { config, region: opts.region, priceOverrides: opts.priceOverrides };
+  const discount = checkDiscount(opts.discount ?? config.discount ?? 0, opts.discount !== undefined ? 'discount' : 'discount (fleet file)');
+  const pricing = { region: opts.region, overrides: opts.priceOverrides, discount, refreshed: opts.refreshedPrices };
+  const base: Omit<ResolveContext, 'skipImpossible'> = { config, region: opts.region, pricing };
   const firstPathById = new Map<string, string>();
   const inputs: [DeploymentInput, boolean][] = [
     ...explicitInputs(config, issues).map((i): [DeploymentInput, boolean] => [i, false]),
@@ -108,5 +114,5 @@ export function resolveFleet(config: FleetConfig, opts: ResolveFleetOptions): Re
     issues.push(budgetIssue(deployments, hourlyUsd, config.maxHourlyUsd));
   }
   if (issues.length > 0) throw new FleetValidationError([...issues].sort((a, b) => fileOrder(a) - fileOrder(b)), opts.file);
-  return { name: config.name, region: opts.region, deployments, skipped, hourlyUsd, maxHourlyUsd: config.maxHourlyUsd };
+  return { name: config.name, region: opts.region, deployments, skipped, hourlyUsd, maxHourlyUsd: config.maxHourlyUsd, discount };
 }

@@ -110,7 +110,13 @@ export const FleetConfigSchema = z
       .regex(/^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*$/, { error: 'expected letters, digits and single hyphens, starting with a letter' })
       .max(24),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'expected an AWS region, e.g. us-east-1' }).optional(),
-    maxHourlyUsd: z.number().positive().optional().describe('fail when the fleet costs more per hour on demand'),
+    maxHourlyUsd: z.number().positive().optional().describe('fail when the fleet costs more per hour (after the discount)'),
+    discount: z
+      .number()
+      .min(0)
+      .lt(1)
+      .optional()
+      .describe('fraction off every price, e.g. 0.3 for a Savings Plan (--discount overrides it)'),
     defaults: z
       .strictObject({
         acceptEula: z.boolean().optional(),

@@ -1,3 +1,4 @@
+import type { PriceQuote } from '../catalog';
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
 import type { BenchmarkInput } from '../benchmark/pipeline-state';
 import type { TgiQuantize } from '../endpoint/tgi-settings-env';
@@ -56,8 +57,10 @@ export interface ResolvedDeployment {
   readonly routing?: 'LEAST_OUTSTANDING_REQUESTS' | 'RANDOM';
   /** Set for the inference-components layout. */
   readonly inferenceComponentName?: string;
-  /** On-demand price of the instances at creation, USD/h. */
+  /** Price of the instances at creation in the fleet's region, USD/h (after the discount). */
   readonly hourlyUsd: number;
+  /** Price of one instance: region, source, date, discount. */
+  readonly price: PriceQuote;
   readonly autoscaling?: ResolvedAutoscaling;
   readonly benchmark: BenchmarkSettings;
   /** Where the deployment came from in the file (`deployments[2]` or `matrix`). */
@@ -70,7 +73,9 @@ export interface ResolvedFleet {
   readonly deployments: readonly ResolvedDeployment[];
   /** Matrix combinations left out, with the reason. */
   readonly skipped: readonly { readonly id: string; readonly reason: string }[];
-  /** On-demand cost of all deployments at creation, USD/h. */
+  /** Cost of all deployments at creation in the fleet's region, USD/h (after the discount). */
   readonly hourlyUsd: number;
   readonly maxHourlyUsd?: number;
+  /** Discount applied to every price (0 when none). */
+  readonly discount: number;
 }

@@ -3,13 +3,22 @@
  * tokens at a throughput, and the ranking of instance types by price per GB/s of memory bandwidth,
  * the figure that decides memory-bound decode.
  */
-import { hourlyPriceUsd, type PriceOverrides } from '../catalog';
+import { DEFAULT_PRICE_REGION, quotePrice, type PriceQuote, type Pricing } from '../catalog';
 import type { InstanceTypeSpec, ModelSpec } from '../catalog/types';
 import { fewestAcceleratorsFor } from './fit';
 
-/** On-demand price of `instances` instances of a type per hour, USD (catalog price or override). */
-export function deploymentHourlyUsd(instance: InstanceTypeSpec, instances = 1, priceOverrides?: PriceOverrides): number {
-  return hourlyPriceUsd(instance.name, priceOverrides) * instances;
+/** Prices of the default region (us-east-1, shipped table) when a caller gives none. */
+const DEFAULT_PRICING: Pricing = { region: DEFAULT_PRICE_REGION };
+
+/** Price of `instances` instances of a type per hour, USD, discounted, in the pricing's region. */
+export function deploymentHourlyUsd(instance: InstanceTypeSpec, instances = 1, pricing: Pricing = DEFAULT_PRICING): number {
+  return quotePrice(instance.name, pricing).usd * instances;
+}
+
+/** The price quote of one instance and the hourly price of `instances` of them. */
+export function deploymentPrice(instance: InstanceTypeSpec, instances = 1, pricing: Pricing = DEFAULT_PRICING): { hourlyUsd: number; quote: PriceQuote } {
+  const quote = quotePrice(instance.name, pricing);
+  return { hourlyUsd: quote.usd * instances, quote };
 }
 
 export interface BandwidthCostRank {
@@ -26,7 +35,7 @@ export interface BandwidthCostRank {
 }
 
 export interface RankOptions {
-  readonly priceOverrides?: PriceOverrides;
+  readonly pricing?: Pricing;
   /** When given, each entry says whether the instance can hold the model at its critical batch. */
   readonly model?: ModelSpec;
   /** Input + output tokens per sequence for the critical-batch KV cache. @default 512 */
@@ -41,7 +50,7 @@ export interface RankOptions {
 export function rankByCostPerBandwidth(instances: readonly InstanceTypeSpec[], options: RankOptions = {}): BandwidthCostRank[] {
   const tokensPerSequence = options.tokensPerSequence ?? 512;
   const rows = instances.map((instance): BandwidthCostRank => {
-    const hourlyUsd = deploymentHourlyUsd(instance, 1, options.priceOverrides);
+    const hourlyUsd = deploymentHourlyUsd(instance, 1, options.pricing);
     const aggregateBandwidthGBs = instance.accelerator.memoryBandwidthGBs * instance.acceleratorCount;
     const row = { instance: instance.name, hourlyUsd, aggregateBandwidthGBs, usdPerHourPerGBs: hourlyUsd / aggregateBandwidthGBs };
     if (options.model === undefined) return row;

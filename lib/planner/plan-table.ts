@@ -2,6 +2,7 @@
  * Human rendering of a plan for the terminal: one labelled line per figure, then one row per
  * predicted concurrency level. Pure: a PlanWithCurve in, text out.
  */
+import { describePrice } from '../catalog';
 import type { PlanWithCurve } from './plan-curve';
 
 const MiB = 1024 * 1024;
@@ -51,7 +52,7 @@ function fitsOn(alternatives: NonNullable<PlanWithCurve['fitsOn']>): string {
 }
 
 /** The plan as a table for people; `--json` prints the same object as JSON. */
-export function renderPlanTable(plan: PlanWithCurve): string {
+export function renderPlanTable(plan: PlanWithCurve, now: Date = new Date()): string {
   const copies = `${plan.copies} cop${plan.copies === 1 ? 'y' : 'ies'} × ${plan.instances} instance${plan.instances === 1 ? '' : 's'}`;
   const head = `${plan.model} on ${plan.instance} (${plan.acceleratorCount} × ${plan.accelerator}), TP ${plan.tp} (${plan.tpSource}), ${copies}`;
   const rows = labelled([
@@ -69,7 +70,8 @@ export function renderPlanTable(plan: PlanWithCurve): string {
     ['decode step at batch 1', `${fixed(plan.decodeStepMsBatch1, 2)} ms (all-reduce ${fixed(plan.allReduceMsPerStepBatch1, 2)} ms), ideal roofline`],
     ['prefill of the input', `${fixed(plan.prefillMsInput, 1)} ms`],
     ['one request alone', `${fixed(plan.throughputTokensPerSBatch1, 1)} tokens/s`],
-    ['price', `${fixed(plan.hourlyUsd, 3)} USD/h`],
+    ['price', `${fixed(plan.hourlyUsd, 3)} USD/h${plan.price.discount > 0 ? ` (after ${fixed(plan.price.discount * 100, 0)}% discount)` : ''}`],
+    ['price source', describePrice(plan.price, now).replace(/^prices: /, '')],
     ['cost at batch 1', `${fixed(plan.usdPerMillionTokensAtBatch1, 2)} USD per 1M tokens`],
     ['TGI request limits', `MAX_INPUT_TOKENS ${plan.tgi.maxInputTokens}, MAX_TOTAL_TOKENS ${plan.tgi.maxTotalTokens}`],
     [

@@ -4,11 +4,11 @@
  * A configuration that does not fit is reported (`fits: false` with the reason), never thrown;
  * settings that cannot be deployed at all (TP beyond the instance, copies × TP > GPUs) are user errors.
  */
-import { getInstanceType, getModel, listInstanceTypes, type PriceOverrides } from '../catalog';
+import { getInstanceType, getModel, listInstanceTypes, type PriceQuote, type Pricing } from '../catalog';
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
 import { UserInputError } from '../errors';
 import { costPerMillionTokensUsd } from '../results/cost';
-import { deploymentHourlyUsd } from './cost';
+import { deploymentHourlyUsd, deploymentPrice } from './cost';
 import { checkFit, fewestAcceleratorsFor, tpProblem, validTpDegrees } from './fit';
 import { kvBudgetBytes, kvBytesPerToken, kvCapacityTokens, maxBatchByMemory, weightsBytes, weightsBytesPerShard } from './memory';
 import { allReduceMsPerStep, criticalBatch, decodeStepMsRoofline, opsPerByte, prefillMs } from './roofline';
@@ -26,7 +26,8 @@ export interface PlanRequest {
   /** Instances behind the endpoint. @default 1 */
   readonly instances?: number;
   readonly tgi?: Partial<TgiSettings>;
-  readonly priceOverrides?: PriceOverrides;
+  /** Region, overrides and discount of prices. @default us-east-1, shipped table, no discount */
+  readonly pricing?: Pricing;
 }
 
 /** How the TP degree was chosen. */
@@ -74,8 +75,10 @@ export interface PlanView {
   readonly shortfallGB?: number;
   /** When it does not fit: the cheapest instance types (with the smallest TP) that hold the model, cheapest first. */
   readonly fitsOn?: readonly { readonly instance: string; readonly tp: number; readonly hourlyUsd: number }[];
-  /** Price of all instances per hour, USD. */
+  /** Price of all instances per hour, USD (discounted when the pricing has a discount). */
   readonly hourlyUsd: number;
+  /** Price of one instance: region, source, date, discount. */
+  readonly price: PriceQuote;
   /** hourlyUsd × 10^6 / (throughputTokensPerSBatch1 × 3600). */
   readonly usdPerMillionTokensAtBatch1: number;
   readonly tgi: TgiSettings;
@@ -122,11 +125,11 @@ function payloadProblems(request: { inputTokens: number; outputTokens: number },
 const MAX_ALTERNATIVES = 3;
 
 /** Cheapest instance types of the catalog holding the model (smallest fitting TP on each). */
-export function cheapestFittingInstances(model: ModelSpec, tokensPerSequence: number, priceOverrides?: PriceOverrides): NonNullable<PlanView['fitsOn']> {
+export function cheapestFittingInstances(model: ModelSpec, tokensPerSequence: number, pricing?: Pricing): NonNullable<PlanView['fitsOn']> {
   return listInstanceTypes()
     .flatMap((instance) => {
       const tp = validTpDegrees(model, instance).find((t) => checkFit(model, instance, t, { tokensPerSequence }).fits);
-      return tp === undefined ? [] : [{ instance: instance.name, tp, hourlyUsd: deploymentHourlyUsd(instance, 1, priceOverrides) }];
+      return tp === undefined ? [] : [{ instance: instance.name, tp, hourlyUsd: deploymentHourlyUsd(instance, 1, pricing) }];
     })
     .sort((a, b) => a.hourlyUsd - b.hourlyUsd)
     .slice(0, MAX_ALTERNATIVES);
@@ -154,7 +157,7 @@ export function planConfiguration(request: PlanRequest): PlanView {
   const decodeStepMsBatch1 = decodeStepMsRoofline(model, instance, tp, 1, meanContextTokens);
   const prefillMsInput = prefillMs(model, instance.accelerator, tp, inputTokens) + allReduceMsPerStep(model, instance, tp, inputTokens);
   const throughputTokensPerSBatch1 = (outputTokens / (prefillMsInput + outputTokens * decodeStepMsBatch1)) * 1000;
-  const hourlyUsd = deploymentHourlyUsd(instance, instances, request.priceOverrides);
+  const { hourlyUsd, quote: price } = deploymentPrice(instance, instances, request.pricing);
 
   const memoryBatch = maxBatchByMemory(model, instance, tp, tokensPerSequence);
   const bStar = criticalBatch(instance.accelerator);
@@ -193,8 +196,9 @@ export function planConfiguration(request: PlanRequest): PlanView {
     fits: fit.fits,
     ...(fit.reason !== undefined ? { reason: fit.reason } : {}),
     ...(fit.shortfallGB !== undefined ? { shortfallGB: fit.shortfallGB } : {}),
-    ...(fit.fits ? {} : { fitsOn: cheapestFittingInstances(model, tgi.maxTotalTokens, request.priceOverrides) }),
+    ...(fit.fits ? {} : { fitsOn: cheapestFittingInstances(model, tgi.maxTotalTokens, request.pricing) }),
     hourlyUsd,
+    price,
     usdPerMillionTokensAtBatch1: costPerMillionTokensUsd(hourlyUsd, throughputTokensPerSBatch1),
     tgi,
     problems,

@@ -4,6 +4,8 @@
  * Each is plain JSON, versioned by `schemaVersion`; reports are pure functions of a SweepResult.
  */
 
+import type { PriceQuote } from '../catalog/prices';
+
 export const REQUEST_RECORD_VERSION = 1 as const;
 export const LEVEL_RESULT_VERSION = 1 as const;
 export const SWEEP_RESULT_VERSION = 1 as const;
@@ -143,8 +145,10 @@ export interface DeploymentDescription {
   readonly instances?: number;
   readonly tp?: number;
   readonly copies?: number;
-  /** Price of all instances per hour, USD. */
+  /** Price of all instances per hour, USD (after `price.discount`). */
   readonly hourlyUsd?: number;
+  /** Where the price of one instance came from: region, source, date, discount. Absent in older sweeps. */
+  readonly price?: PriceQuote;
 }
 
 export interface SweepResult {

@@ -1,24 +1,41 @@
-import { hourlyPriceUsd, type PriceOverrides } from '../catalog';
+import { DEFAULT_PRICE_REGION, quotePrice, type PriceOverrides, type PriceRow } from '../catalog';
 import { costPerMillionTokensUsd } from './cost';
 import type { SweepResult } from './records';
 
+/** How to re-price stored sweeps (`llm-bench report --price … --discount … --region …`). */
+export interface Repricing {
+  readonly overrides?: PriceOverrides;
+  readonly discount?: number;
+  /** Region to price in; default: the sweep's own (stored with its price), else us-east-1. */
+  readonly region?: string;
+  readonly refreshed?: readonly PriceRow[];
+}
+
 /**
- * The sweep re-priced with hourly price overrides (e.g. `llm-bench report --price ml.g5.2xlarge=1.2`
- * for a discount or another region): when its deployment's instance type is overridden, the hourly
- * price of all its instances and the cost per 1M tokens at max throughput are recomputed. Sweeps of
- * other instance types, or without one, are returned as stored.
+ * The sweep re-priced: when its instance type is overridden, or a discount or a region is given, the
+ * price of one instance is quoted again (quotePrice) in the sweep's region, and the hourly price of all
+ * its instances and the cost per 1M tokens at max throughput are recomputed. Sweeps without an
+ * instance type, or with nothing to change, are returned as stored.
  */
-export function withPrices(sweep: SweepResult, overrides: PriceOverrides): SweepResult {
+export function withPrices(sweep: SweepResult, repricing: Repricing): SweepResult {
   const instanceType = sweep.deployment?.instanceType;
   if (instanceType === undefined || sweep.deployment === undefined) return sweep;
   const name = instanceType.startsWith('ml.') ? instanceType : `ml.${instanceType}`;
-  if (overrides[name] === undefined) return sweep;
-  const hourlyUsd = hourlyPriceUsd(name, overrides) * (sweep.deployment.instances ?? 1);
+  const overridden = repricing.overrides?.[name] !== undefined || repricing.overrides?.[name.slice(3)] !== undefined;
+  if (!overridden && repricing.discount === undefined && repricing.region === undefined) return sweep;
+  const stored = sweep.deployment.price;
+  const quote = quotePrice(name, {
+    region: repricing.region ?? stored?.region ?? DEFAULT_PRICE_REGION,
+    overrides: repricing.overrides,
+    discount: repricing.discount ?? stored?.discount ?? 0,
+    refreshed: repricing.refreshed,
+  });
+  const hourlyUsd = quote.usd * (sweep.deployment.instances ?? 1);
   const tokensPerS = sweep.maxThroughput?.tokensPerS ?? 0;
   const { cost: _stored, ...rest } = sweep;
   return {
     ...rest,
-    deployment: { ...sweep.deployment, hourlyUsd },
+    deployment: { ...sweep.deployment, hourlyUsd, price: quote },
     ...(tokensPerS > 0 ? { cost: { hourlyUsd, usdPerMillionTokensAtMaxThroughput: costPerMillionTokensUsd(hourlyUsd, tokensPerS) } } : {}),
   };
 }

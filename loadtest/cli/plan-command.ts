@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { parsePriceOverrides } from '../../lib/catalog';
+import { DEFAULT_PRICE_REGION } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { parseConcurrencyList, planWithCurve } from '../../lib/planner/plan-curve';
 import { renderPlanTable } from '../../lib/planner/plan-table';
 import { addTgiOptions, optionalWholeNumberFlag, tgiOverridesOf, wholeNumberFlag, type TgiFlags } from './flag-values';
+import { addPriceOptions, pricingFromFlags, type PriceFlags } from './pricing-flags';
 
 /**
  * `llm-bench plan`: the planner's view of a configuration (memory, roofline, fit, cost), and with
@@ -12,7 +13,7 @@ import { addTgiOptions, optionalWholeNumberFlag, tgiOverridesOf, wholeNumberFlag
  * and exits 0; impossible flags, and TGI settings or payloads TGI would refuse, are user errors (exit 1).
  */
 
-interface PlanFlags extends TgiFlags {
+interface PlanFlags extends TgiFlags, PriceFlags {
   readonly model: string;
   readonly instance: string;
   readonly tp?: string;
@@ -21,7 +22,7 @@ interface PlanFlags extends TgiFlags {
   readonly copies: string;
   readonly instances: string;
   readonly concurrency?: string;
-  readonly price?: string;
+  readonly region?: string;
   readonly json?: boolean;
 }
 
@@ -56,7 +57,7 @@ function runPlan(flags: PlanFlags): void {
     copies: wholeNumberFlag('--copies', flags.copies),
     instances: wholeNumberFlag('--instances', flags.instances, { max: PLAN_LIMITS.instances }),
     tgi: tgiOverridesOf(flags),
-    priceOverrides: flags.price !== undefined ? parsePriceOverrides(flags.price) : undefined,
+    pricing: pricingFromFlags(flags, flags.region ?? process.env.AWS_REGION ?? DEFAULT_PRICE_REGION),
     concurrency: flags.concurrency !== undefined ? concurrencyLevels(flags.concurrency) : undefined,
   });
   // Settings TGI would refuse, or a payload every request of which it would refuse, are bad input.
@@ -76,8 +77,8 @@ export function register(program: Command): void {
     .option('--copies <n>', 'model copies per instance (inference components)', '1')
     .option('--instances <n>', `instances behind the endpoint (1 to ${PLAN_LIMITS.instances})`, '1')
     .option('--concurrency <list>', `predict the curve at these concurrency levels (1 to ${PLAN_LIMITS.concurrency}), e.g. 1,2,4,8,16,32,64,128`);
-  addTgiOptions(command)
-    .option('--price <overrides>', 'hourly price overrides, e.g. ml.g5.2xlarge=1.6,ml.p4d.24xlarge=30')
+  addPriceOptions(addTgiOptions(command))
+    .option('--region <region>', `region of the prices (default: AWS_REGION, else ${DEFAULT_PRICE_REGION})`)
     .option('--json', 'print JSON instead of a table')
     .action((flags: PlanFlags) => runPlan(flags));
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parsePriceOverrides } from '../../lib/catalog';
+import { parseDiscount, parsePriceOverrides, priceFilePath, readPriceFile } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { withLatencyBound } from '../../lib/results/with-latency-bound';
 import { withPrices } from '../../lib/results/with-prices';
@@ -13,6 +13,10 @@ export interface ReportCommandOptions {
   readonly latencyBound?: string;
   /** Hourly price overrides, `ml.g5.2xlarge=1.2,...`: re-prices the stored sweeps of those instance types. */
   readonly price?: string;
+  /** Fraction off every price (re-prices every sweep with an instance type). */
+  readonly discount?: string;
+  /** Region to re-price in (default: each sweep's own). */
+  readonly region?: string;
 }
 
 /** Where the stored sweep.json of an input path is (a folder or the file itself). */
@@ -43,8 +47,13 @@ function outputDirOf(paths: readonly string[], out: string | undefined): string 
 export async function runReportCommand(paths: readonly string[], opts: ReportCommandOptions): Promise<ReportFiles> {
   const latencyBoundMsPerToken = parseLatencyBound(opts.latencyBound);
   const outDir = outputDirOf(paths, opts.out);
-  const overrides = opts.price !== undefined ? parsePriceOverrides(opts.price) : undefined;
-  const loaded = loadSweeps(paths).map((s) => (overrides !== undefined ? withPrices(s, overrides) : s));
+  const repricing = {
+    overrides: opts.price !== undefined ? parsePriceOverrides(opts.price) : undefined,
+    discount: opts.discount !== undefined ? parseDiscount(opts.discount) : undefined,
+    region: opts.region,
+    refreshed: readPriceFile(priceFilePath()),
+  };
+  const loaded = loadSweeps(paths).map((s) => withPrices(s, repricing));
   const sweeps = latencyBoundMsPerToken === undefined ? loaded : loaded.map((s) => withLatencyBound(s, latencyBoundMsPerToken));
   const target = resolve(outDir, SWEEP_FILE_NAME);
   const writeJson = !paths.some((p) => resolve(sweepFileOf(p)) === target);
@@ -59,6 +68,8 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder (default: the sweep folder when one sweep is given; required for several)')
     .option('--latency-bound <ms>', 'latency bound for knees and recommendations, p50 ms per output token (default 100)')
     .option('--price <overrides>', 're-price sweeps of these instance types, USD per instance-hour, e.g. ml.g5.2xlarge=1.2,ml.p4d.24xlarge=30')
+    .option('--discount <fraction>', 're-price every sweep with this fraction off, e.g. 0.3 for a Savings Plan (also 30%)')
+    .option('--region <region>', "re-price every sweep in this region (default: each sweep's own)")
     .action(async (dirs: string[], opts: ReportCommandOptions) => {
       const files = await runReportCommand(dirs, opts);
       process.stdout.write(`report written:\n  ${files.markdown}\n  ${files.html}\n  ${files.svg}\n  ${files.csv}\n  ${files.json}\n`);

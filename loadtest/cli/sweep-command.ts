@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { hourlyPriceUsd } from '../../lib/catalog';
+import { DEFAULT_PRICE_REGION, quotePrice } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { createPayloadSource } from '../payload';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
@@ -8,6 +8,7 @@ import { writeReport } from '../report/write-report';
 import { runSweep } from '../sweep/run-sweep';
 import { DEFAULT_STOP_RULES, type StopRuleConfig } from '../sweep/stop-rules';
 import { createTarget, parseTargetSpec, type TargetSpec } from '../targets';
+import { addPriceOptions, pricingFromFlags } from './pricing-flags';
 
 /** Flags of `llm-bench sweep` as commander hands them over (strings until parsed here). */
 export interface SweepFlags {
@@ -22,6 +23,8 @@ export interface SweepFlags {
   readonly retries: string;
   readonly stream?: boolean;
   readonly region?: string;
+  readonly price?: string;
+  readonly discount?: string;
   readonly endpointUrl?: string;
   readonly label?: string;
   readonly hourlyUsd?: string;
@@ -72,7 +75,9 @@ function deploymentOf(flags: SweepFlags): DeploymentDescription | undefined {
   const instances = flags.instances !== undefined ? number('--instances', flags.instances, { integer: true, min: 1 }) : 1;
   if (flags.hourlyUsd !== undefined) return { hourlyUsd: number('--hourly-usd', flags.hourlyUsd), instances };
   if (flags.instance === undefined) return undefined;
-  return { instanceType: flags.instance, instances, hourlyUsd: hourlyPriceUsd(flags.instance) * instances };
+  // Priced in the endpoint's region (--region, else AWS_REGION, else us-east-1), with --price/--discount and the local price file.
+  const price = quotePrice(flags.instance, pricingFromFlags(flags, flags.region ?? process.env.AWS_REGION ?? DEFAULT_PRICE_REGION));
+  return { instanceType: price.instance, instances, hourlyUsd: price.usd * instances, price };
 }
 
 /** A local endpoint advertises its time compression in GET /info; other servers simply lack it. */
@@ -225,7 +230,7 @@ function sweepSummary(sweep: SweepResult, htmlPath: string): string {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('sweep')
     .description('measure an endpoint over concurrency levels (closed loop), write records, sweep.json and the report')
     .requiredOption('--target <spec>', "tgi:URL | openai:URL | sagemaker:ENDPOINT[:COMPONENT]")
@@ -243,7 +248,8 @@ export function register(program: Command): void {
     .option('--label <text>', 'configuration label in reports')
     .option('--hourly-usd <usd>', 'price of all instances per hour, for cost figures')
     .option('--instance <type>', 'instance type priced from the catalog (with --instances)')
-    .option('--instances <n>', 'instance count behind the endpoint')
+    .option('--instances <n>', 'instance count behind the endpoint');
+  addPriceOptions(command)
     .requiredOption('--out <dir>', 'output folder (re-running into it resumes)')
     .option('--json', 'print sweep.json to stdout')
     .option('--max-concurrency <n>', 'highest level of an adaptive sweep', '256')

@@ -1,21 +1,21 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { parsePriceOverrides } from '../../lib/catalog';
+import { describePrice } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { FleetValidationError, formatFleetIssue } from '../../lib/fleet/errors';
 import { loadFleetFile } from '../../lib/fleet/load';
 import { resolveFleet } from '../../lib/fleet/resolve';
 import { fleetJsonSchema } from '../../lib/fleet/schema';
 import type { ResolvedFleet } from '../../lib/fleet/types';
+import { addPriceOptions, pricingFromFlags, type PriceFlags } from './pricing-flags';
 
 export const DEFAULT_SCHEMA_PATH = 'fleets/fleet.schema.json';
-/** Prices in the catalog are us-east-1 on-demand; validation falls back to that region. */
+/** Region when neither the flag, the file nor the environment names one (the study's). */
 const FALLBACK_REGION = 'us-east-1';
 
-export interface ValidateOptions {
+export interface ValidateOptions extends PriceFlags {
   readonly region?: string;
-  readonly price?: string;
   /** Write the fleet JSON Schema (true: to fleets/fleet.schema.json). */
   readonly jsonSchema?: string | boolean;
 }
@@ -60,12 +60,16 @@ export function runValidate(file: string | undefined, opts: ValidateOptions, io:
     const config = loadFleetFile(file);
     const env = io.env ?? process.env;
     const region = opts.region ?? config.region ?? env.CDK_DEFAULT_REGION ?? env.AWS_REGION ?? FALLBACK_REGION;
-    const priceOverrides = opts.price ? parsePriceOverrides(opts.price) : undefined;
-    const fleet = resolveFleet(config, { region, priceOverrides, file });
+    const pricing = pricingFromFlags(opts, region, env);
+    const fleet = resolveFleet(config, { region, priceOverrides: pricing.overrides, discount: pricing.discount, refreshedPrices: pricing.refreshed, file });
     for (const s of fleet.skipped) io.out(`skipped ${s.id}: ${s.reason}\n`);
     io.out(`${renderFleetTable(fleet)}\n`);
     const budget = fleet.maxHourlyUsd !== undefined ? ` (maxHourlyUsd ${fleet.maxHourlyUsd})` : '';
-    io.out(`${file}: valid; ${fleet.deployments.length} deployments in ${region}, $${fleet.hourlyUsd.toFixed(2)}/h on demand${budget}\n`);
+    const now = new Date();
+    const quotes = new Map(fleet.deployments.map((d) => [d.price.instance, d.price]));
+    for (const quote of quotes.values()) io.out(`${describePrice(quote, now)}\n`);
+    const priced = fleet.discount > 0 ? `after a ${Math.round(fleet.discount * 100)}% discount` : 'on demand';
+    io.out(`${file}: valid; ${fleet.deployments.length} deployments in ${region}, $${fleet.hourlyUsd.toFixed(2)}/h ${priced}${budget}\n`);
     return 0;
   } catch (error) {
     if (error instanceof FleetValidationError) {
@@ -81,14 +85,13 @@ export function runValidate(file: string | undefined, opts: ValidateOptions, io:
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('validate')
     .description('Validate a fleet file and print its deployments, accelerators and hourly cost')
     .argument('[file]', 'fleet YAML file, e.g. fleets/published-study.yaml')
     .option('--region <region>', 'region to check images for (default: the file, CDK_DEFAULT_REGION, AWS_REGION, us-east-1)')
-    .option('--price <spec>', 'hourly price overrides, e.g. ml.g5.2xlarge=1.6')
-    .option('--json-schema [path]', `write the fleet JSON Schema (default ${DEFAULT_SCHEMA_PATH})`)
-    .action((file: string | undefined, opts: ValidateOptions) => {
+    .option('--json-schema [path]', `write the fleet JSON Schema (default ${DEFAULT_SCHEMA_PATH})`);
+  addPriceOptions(command).action((file: string | undefined, opts: ValidateOptions) => {
       const code = runValidate(file, opts, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
       if (code !== 0) process.exitCode = code;
     });

@@ -1,6 +1,7 @@
 import { recommend, type Recommendation } from '../../lib/results/recommend';
 import { isFeasible } from '../../lib/results/summarize-sweep';
 import { ERROR_KINDS, type ErrorKind, type LevelResult, type SweepResult } from '../../lib/results/records';
+import { isStale, priceAgeDays, STALE_AFTER_DAYS } from '../../lib/catalog';
 import { formatMeasure, formatUsd, MISSING } from './format';
 
 /** A table of a report, independent of its output format. Cells are preformatted strings. */
@@ -24,6 +25,8 @@ export interface ReportModel {
 export interface ReportOptions {
   /** Latency bound for recommendations, p50 ms per output token. @default 100 */
   readonly latencyBoundMsPerToken?: number;
+  /** Date prices are aged against. @default now */
+  readonly now?: Date;
 }
 
 const DEFAULT_LATENCY_BOUND_MS_PER_TOKEN = 100;
@@ -109,6 +112,26 @@ function summaryTable(sweeps: readonly SweepResult[]): ReportTable {
       formatUsd(s.cost?.usdPerMillionTokensAtMaxThroughput),
       s.failure ? `failed: ${s.failure.step}` : (s.stopReason ?? MISSING),
     ]),
+  };
+}
+
+/** Where each sweep's price came from: region, source, date and age, discount (every report states it). */
+function priceTable(sweeps: readonly SweepResult[], now: Date): ReportTable {
+  return {
+    id: 'prices',
+    title: 'Prices',
+    caption: `On-demand SageMaker hosting price of one instance; ages above ${STALE_AFTER_DAYS} days are flagged stale (refresh with llm-bench prices --refresh).`,
+    headers: ['Configuration', 'Region', 'USD/h per instance', 'Discount', 'Source', 'As of', 'Verified'],
+    rows: sweeps.map((s) => {
+      const p = s.deployment?.price;
+      if (p === undefined) {
+        const given = s.deployment?.hourlyUsd !== undefined ? 'given by hand (--hourly-usd) or not recorded' : 'no price';
+        return [s.label, MISSING, MISSING, MISSING, given, MISSING, MISSING];
+      }
+      const origin = p.origin === 'override' ? '--price override' : p.origin === 'price-list' ? `AWS Price List API${p.note ? ` (${p.note})` : ''}` : `shipped table: ${p.source}${p.note ? ` (${p.note})` : ''}`;
+      const age = p.asOf !== undefined ? `${p.asOf} (${priceAgeDays(p.asOf, now)} d${isStale(p, now) ? ', stale' : ''})` : MISSING;
+      return [s.label, p.region, formatUsd(p.listUsd), p.discount > 0 ? `${Math.round(p.discount * 100)} %` : MISSING, origin, age, p.verified ? 'yes' : `no${p.derivedFrom ? `: ${p.derivedFrom}` : ''}`];
+    }),
   };
 }
 
@@ -198,6 +221,7 @@ export function buildReportModel(sweeps: readonly SweepResult[], opts: ReportOpt
       curveTable(sweeps, 'throughput', 'Throughput (output tokens/s, whole endpoint)', (l) => l.throughputTokensPerS),
       curveTable(sweeps, 'latency', 'Latency (ms per output token, p50)', (l) => l.latencyMsPerToken.p50),
       summaryTable(sweeps),
+      priceTable(sweeps, opts.now ?? new Date()),
       kneeTable(sweeps),
       recommendationTable(recommendations, bound),
       errorTable(sweeps),

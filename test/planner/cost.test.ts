@@ -23,7 +23,7 @@ describe('deploymentHourlyUsd', () => {
   });
 
   it('uses a price override', () => {
-    expect(deploymentHourlyUsd(g5x2, 2, { 'ml.g5.2xlarge': 1.6 })).toBeCloseTo(3.2, 9);
+    expect(deploymentHourlyUsd(g5x2, 2, { region: 'us-east-1', overrides: { 'ml.g5.2xlarge': 1.6 } })).toBeCloseTo(3.2, 9);
   });
 });
 
@@ -32,7 +32,7 @@ describe('rankByCostPerBandwidth', () => {
   const overrides = { 'ml.g5.xlarge': 1.2, 'ml.g5.2xlarge': 1.8, 'ml.p4d.24xlarge': 18.66, 'ml.g5.48xlarge': 24 };
 
   it('orders by USD per hour per GB/s of aggregate bandwidth, cheapest first', () => {
-    const ranked = rankByCostPerBandwidth(pick('ml.g5.48xlarge', 'ml.g5.2xlarge', 'ml.p4d.24xlarge', 'ml.g5.xlarge'), { priceOverrides: overrides });
+    const ranked = rankByCostPerBandwidth(pick('ml.g5.48xlarge', 'ml.g5.2xlarge', 'ml.p4d.24xlarge', 'ml.g5.xlarge'), { pricing: { region: 'us-east-1', overrides } });
     // 1.2/600 = 0.0020, 18.66/12440 = 0.0015, 1.8/600 = 0.0030, 24/4800 = 0.0050
     expect(ranked.map((r) => r.instance)).toEqual(['ml.p4d.24xlarge', 'ml.g5.xlarge', 'ml.g5.2xlarge', 'ml.g5.48xlarge']);
     expect(ranked[0].aggregateBandwidthGBs).toBe(8 * 1555);
@@ -41,7 +41,7 @@ describe('rankByCostPerBandwidth', () => {
 
   it('puts instances that cannot hold the model at its critical batch last', () => {
     const ranked = rankByCostPerBandwidth(pick('ml.g5.xlarge', 'ml.g5.48xlarge', 'ml.p4d.24xlarge'), {
-      priceOverrides: overrides,
+      pricing: { region: 'us-east-1', overrides },
       model: getModel('llama-2-70b'),
       tokensPerSequence: 512,
     });

@@ -75,7 +75,7 @@ describe('planConfiguration', () => {
   });
 
   it('scales price with instances and applies price overrides', () => {
-    const plan = planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.2xlarge', instances: 3, priceOverrides: { 'ml.g5.2xlarge': 2 } });
+    const plan = planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.2xlarge', instances: 3, pricing: { region: 'us-east-1', overrides: { 'ml.g5.2xlarge': 2 } } });
     expect(plan.hourlyUsd).toBe(6);
     expect(plan.predictedKneeConcurrency).toBe(3 * plan.maxBatchByMemory);
   });

@@ -14,17 +14,29 @@ describe('withPrices', () => {
   const tokensPerS = sweep.maxThroughput?.tokensPerS ?? 0;
 
   it('re-prices every instance of an overridden type and the cost per 1M tokens at max throughput', () => {
-    const repriced = withPrices(sweep, { 'ml.g5.2xlarge': 1.2 });
+    const repriced = withPrices(sweep, { overrides: { 'ml.g5.2xlarge': 1.2 } });
     expect(repriced.deployment?.hourlyUsd).toBeCloseTo(2.4, 10);
     expect(repriced.cost?.hourlyUsd).toBeCloseTo(2.4, 10);
     expect(repriced.cost?.usdPerMillionTokensAtMaxThroughput).toBeCloseTo((2.4 * 1e6) / (tokensPerS * 3600), 10);
     expect(repriced.levels).toBe(sweep.levels);
+    expect(repriced.deployment?.price).toMatchObject({ origin: 'override', region: 'us-east-1', listUsd: 1.2, discount: 0 });
     expect(repriced.knee).toEqual(sweep.knee);
   });
 
   it('keeps sweeps of other instance types, or without one, as stored', () => {
-    expect(withPrices(sweep, { 'ml.p4d.24xlarge': 30 })).toBe(sweep);
+    expect(withPrices(sweep, { overrides: { 'ml.p4d.24xlarge': 30 } })).toBe(sweep);
     const { deployment: _none, ...bare } = sweep;
-    expect(withPrices(bare, { 'ml.g5.2xlarge': 1.2 })).toBe(bare);
+    expect(withPrices(bare, { overrides: { 'ml.g5.2xlarge': 1.2 } })).toBe(bare);
+  });
+
+  it('applies a discount and prices in another region', () => {
+    const discounted = withPrices(sweep, { discount: 0.3 });
+    expect(discounted.deployment?.hourlyUsd).toBeCloseTo(2 * 1.515 * 0.7, 10);
+    expect(discounted.deployment?.price).toMatchObject({ region: 'us-east-1', listUsd: 1.515, discount: 0.3, origin: 'table' });
+    const tokyo = withPrices(sweep, { region: 'ap-northeast-1' });
+    // g5 in Tokyo: 1.515 × 1.45 (EC2 ratio) = 2.1967 rounded to 4 decimals, an unverified derived row.
+    expect(tokyo.deployment?.hourlyUsd).toBeCloseTo(2 * 2.1967, 10);
+    expect(tokyo.deployment?.price).toMatchObject({ region: 'ap-northeast-1', verified: false });
+    expect(tokyo.cost?.usdPerMillionTokensAtMaxThroughput).toBeGreaterThan(sweep.cost?.usdPerMillionTokensAtMaxThroughput ?? Infinity);
   });
 });
