@@ -6,6 +6,7 @@ import { register as registerSweep } from './sweep-command';
 import { register as registerServeLocal } from './serve-local-command';
 import { register as registerValidate } from './validate-command';
 import { register as registerReproduce } from './reproduce-command';
+import { register as registerPrices } from './prices-command';
 
 /**
  * The `llm-bench` command: one entry point, one module per subcommand.
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerServeLocal(program);
   registerValidate(program);
   registerReproduce(program);
+  registerPrices(program);
   return program;
 }
 
