@@ -110,6 +110,10 @@ export class BenchmarkPipeline extends Construct {
       new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'], resources: endpointArns }),
     );
 
+    // The report step reads current prices of the region from the Price List API; GetProducts has no
+    // resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awspricelist.html).
+    fns.report.addToRolePolicy(new iam.PolicyStatement({ actions: ['pricing:GetProducts'], resources: ['*'] }));
+
     const bucket = this.bucket.bucket;
     // Who reads and who writes which prefix: workers only write their records, decide-next only reads.
     const access: readonly { step: PipelineStep; read: string[]; write: string[] }[] = [
@@ -117,7 +121,8 @@ export class BenchmarkPipeline extends Construct {
       { step: 'run-worker', read: [], write: ['runs/*'] },
       { step: 'merge-level', read: ['runs/*'], write: ['runs/*'] },
       { step: 'decide-next', read: ['runs/*'], write: [] },
-      { step: 'report', read: ['runs/*', 'latest/*'], write: ['runs/*', 'latest/*'] },
+      // prices/: the report step's day-long cache of the Price List API read for the region.
+      { step: 'report', read: ['runs/*', 'latest/*', 'prices/*'], write: ['runs/*', 'latest/*', 'prices/*'] },
     ];
     for (const { step, read, write } of access) {
       for (const prefix of read) bucket.grantRead(fns[step], prefix);

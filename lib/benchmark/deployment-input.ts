@@ -13,6 +13,7 @@ export function deploymentInputOf(deployment: PipelineDeployment): DeploymentInp
     tp: deployment.tp,
     copies: deployment.copies,
     hourlyUsd: deployment.hourlyUsd,
+    ...(deployment.price !== undefined && deployment.price.discount > 0 ? { priceDiscount: deployment.price.discount } : {}),
     benchmark: benchmarkInputOf(deployment.benchmark),
   };
 }

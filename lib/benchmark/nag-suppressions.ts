@@ -38,17 +38,18 @@ export function suppressPipelineFindings(targets: PipelineNagTargets): void {
   );
   ack(
     awsSolutions('IAM5', 'Resource::*'),
-    'X-Ray (PutTraceSegments, PutTelemetryRecords) and Step Functions log delivery (logs:*LogDelivery*, DescribeResourcePolicies) do not support resource-level permissions.',
+    'X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery (logs:*LogDelivery*, DescribeResourcePolicies) and the Price List API (pricing:GetProducts, report step only) do not support resource-level permissions.',
   );
   for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*']) {
     ack(
       awsSolutions('IAM5', `Action::${action}`),
-      `Action group from the CDK bucket grants (read/put), limited to the results bucket and its runs/ and latest/ prefixes.`,
+      `Action group from the CDK bucket grants (read/put), limited to the results bucket and its runs/, latest/ and prices/ prefixes.`,
     );
   }
   const bucket = arnRef(targets.bucket);
   ack(awsSolutions('IAM5', `Resource::${bucket}/runs/*`), 'Run files are keyed by deployment and run id, known only at run time; access stays under runs/.');
   ack(awsSolutions('IAM5', `Resource::${bucket}/latest/*`), 'The report step refreshes latest/{deployment}/ for every deployment of the fleet; access stays under latest/.');
+  ack(awsSolutions('IAM5', `Resource::${bucket}/prices/*`), 'The report step caches the Price List read of its region as prices/{region}.json; access stays under prices/.');
   for (const fn of targets.functions) {
     ack(
       awsSolutions('IAM5', `Resource::${arnRef(fn)}:*`),

@@ -38,8 +38,10 @@ export interface DeploymentInput {
   readonly instances: number;
   readonly tp: number;
   readonly copies: number;
-  /** Price of all instances per hour, USD. */
+  /** Price of all instances per hour, USD (the shipped table's at synth; the report step re-reads it). */
   readonly hourlyUsd: number;
+  /** Fraction off every price (fleet `discount`); absent when none. */
+  readonly priceDiscount?: number;
   readonly benchmark: BenchmarkInput;
 }
 
@@ -133,4 +135,6 @@ export interface ReportResult {
   readonly regression?: { readonly regressed: boolean; readonly detail: string };
   readonly maxThroughputTokensPerS?: number;
   readonly kneeConcurrency?: number;
+  /** The price the report used: where from (Price List API or shipped table) and why. */
+  readonly price?: { readonly origin: string; readonly region: string; readonly hourlyUsd: number; readonly asOf?: string; readonly note?: string };
 }

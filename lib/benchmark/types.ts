@@ -23,6 +23,8 @@ export interface PipelineDeployment {
   readonly copies: number;
   readonly instances: number;
   readonly hourlyUsd: number;
+  /** Discount of the fleet's prices (the report step re-prices with it). */
+  readonly price?: { readonly discount: number };
   readonly benchmark: PipelineBenchmarkSettings;
 }
 

@@ -1,4 +1,8 @@
+import type { PricingClient } from '@aws-sdk/client-pricing';
+import { DEFAULT_PRICE_REGION } from '../../lib/catalog';
+import { createPriceListClient } from '../../lib/catalog/price-list';
 import { buildReport } from '../pipeline/build-report';
+import { reportPriceQuote } from '../pipeline/report-prices';
 import { ensureRunManifest } from '../pipeline/run-manifest';
 import type { CaughtError, ExecutionState, ReportResult } from '../../lib/benchmark/pipeline-state';
 import { defaultCommonDeps, type CommonDeps } from './deps';
@@ -7,6 +11,11 @@ import { publishSweepMetrics, type EmfSink } from './metrics';
 export interface ReportDeps extends CommonDeps {
   /** Where EMF metric documents go; default stdout (Lambda → CloudWatch). */
   readonly emfSink?: EmfSink;
+  /**
+   * Price List client and the fleet's region: prices are read from the API (cached in the store for a
+   * day), else from the shipped table. Absent: shipped table of AWS_REGION (else us-east-1).
+   */
+  readonly prices?: { readonly pricing?: PricingClient; readonly region: string };
 }
 
 /** Event of the report step: the execution state, plus the execution name for runs that failed before planning. */
@@ -41,9 +50,11 @@ export function createReportHandler(deps: ReportDeps) {
     const manifest = await ensureRunManifest(deps.store, deployment, runId, deps.speedup, deps.now());
     const failure = state.failedStep !== undefined ? { step: state.failedStep, message: messageOf(state.error) } : undefined;
     const stopReason = state.sweep?.stopReason ?? (failure ? 'failed' : undefined);
-    const built = await buildReport(deps.store, { manifest, stopReason, failure, finishedAt: deps.now() });
+    const prices = deps.prices ?? { region: process.env.AWS_REGION ?? DEFAULT_PRICE_REGION };
+    const price = await reportPriceQuote({ ...prices, store: deps.store, now: deps.now }, deployment.instanceType, deployment.priceDiscount ?? 0);
+    const built = await buildReport(deps.store, { manifest, stopReason, failure, finishedAt: deps.now(), price });
     publishSweepMetrics(built.sweep, built.regression, deployment.id, deps.emfSink);
-    deps.logger.info('report written', { deploymentId: deployment.id, runId, files: built.files, regression: built.regression.detail, failure });
+    deps.logger.info('report written', { deploymentId: deployment.id, runId, files: built.files, regression: built.regression.detail, failure, price: { origin: price.origin, note: price.note } });
     return {
       deploymentId: deployment.id,
       runId,
@@ -54,10 +65,21 @@ export function createReportHandler(deps: ReportDeps) {
       regression: { regressed: built.regression.regressed, detail: built.regression.detail },
       ...(built.sweep.maxThroughput ? { maxThroughputTokensPerS: built.sweep.maxThroughput.tokensPerS } : {}),
       ...(built.sweep.knee ? { kneeConcurrency: built.sweep.knee.concurrency } : {}),
+      price: {
+        origin: price.origin,
+        region: price.region,
+        hourlyUsd: price.usd * deployment.instances,
+        ...(price.asOf !== undefined ? { asOf: price.asOf } : {}),
+        ...(price.note !== undefined ? { note: price.note } : {}),
+      },
     };
   };
 }
 
 let cached: ReturnType<typeof createReportHandler> | undefined;
 export const handler = (event: ReportEvent): Promise<ReportResult> =>
-  (cached ??= createReportHandler(defaultCommonDeps('llm-bench-report')))(event);
+  (cached ??= createReportHandler({
+    ...defaultCommonDeps('llm-bench-report'),
+    // The Price List API answers in us-east-1 only (client pinned there); prices are those of the function's region.
+    prices: { pricing: createPriceListClient(), region: process.env.AWS_REGION ?? DEFAULT_PRICE_REGION },
+  }))(event);

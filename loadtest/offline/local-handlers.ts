@@ -8,6 +8,7 @@ import { createDescribeEndpointHandler } from '../handlers/describe-endpoint';
 import { createMergeLevelHandler, type MergedLevelSummary } from '../handlers/merge-level';
 import { createPlanLevelsHandler } from '../handlers/plan-levels';
 import { createReportHandler, type ReportEvent } from '../handlers/report';
+import { createPriceListClient } from '../../lib/catalog/price-list';
 import { createRunWorkerHandler } from '../handlers/run-worker';
 import type { ResultStore } from '../pipeline/result-store';
 import type { EndpointStatusResult, ExecutionState, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
@@ -23,6 +24,8 @@ export interface LocalHandlerOptions {
   readonly emfPath: string;
   /** True when the endpoint may not speak the SageMaker control plane (then it counts as InService). */
   readonly tolerateMissingControlPlane: boolean;
+  /** AWS Price List API endpoint of the report step (a loopback one); absent: the report uses the shipped table. */
+  readonly priceListUrl?: string;
   readonly beforeWorker?: (item: WorkerItem) => void | Promise<void>;
   readonly onDecision?: (sweep: SweepState) => void;
   readonly onLevel?: (level: MergedLevelSummary) => void;
@@ -42,7 +45,8 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
   const decide = createDecideNextHandler(planDeps);
   const merge = createMergeLevelHandler(common);
   const emfLines: string[] = [];
-  const report = createReportHandler({ ...common, emfSink: (emf) => emfLines.push(JSON.stringify(emf)) });
+  const pricing = opts.priceListUrl !== undefined ? createPriceListClient({ endpoint: opts.priceListUrl, credentials: LOCAL_CREDENTIALS }) : undefined;
+  const report = createReportHandler({ ...common, emfSink: (emf) => emfLines.push(JSON.stringify(emf)), prices: { pricing, region: opts.region } });
   return {
     'describe-endpoint': async (input) => {
       try {

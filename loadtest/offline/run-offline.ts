@@ -50,6 +50,11 @@ export interface OfflineOptions {
   readonly synthesized?: SynthesizedFleet;
   /** Overrides of the deployment's benchmark settings (tests shorten windows). */
   readonly benchmark?: Partial<BenchmarkInput>;
+  /**
+   * AWS Price List API endpoint the report step reads prices from (e.g. the loopback one of
+   * loadtest/local/pricing); absent or unreachable: the report uses the shipped table and says so.
+   */
+  readonly priceListUrl?: string;
   /** Fault spec of the local endpoint (loadtest/local/faults.ts). */
   readonly faults?: string;
   /** Called before each worker runs; throwing fails the worker (fault injection). */
@@ -163,6 +168,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
     runtimeClient,
     emfPath: path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`),
     tolerateMissingControlPlane: local === undefined,
+    ...(opts.priceListUrl !== undefined ? { priceListUrl: opts.priceListUrl } : {}),
     beforeWorker: opts.beforeWorker,
     onDecision: (sweep: SweepState) => {
       if (!sweep.done && sweep.concurrency !== undefined) progress({ kind: 'level-start', concurrency: sweep.concurrency, workers: sweep.workers.length });

@@ -1,3 +1,4 @@
+import type { PriceQuote } from '../../lib/catalog';
 import { summarizeSweep } from '../../lib/results/summarize-sweep';
 import type { SweepResult } from '../../lib/results/records';
 import { renderCsv, renderHtml, renderMarkdown, renderSvg } from '../report';
@@ -13,6 +14,8 @@ export interface BuildReportInput {
   /** Set on the failure path: the report is partial and says which step failed. */
   readonly failure?: { readonly step: string; readonly message: string };
   readonly finishedAt: Date;
+  /** Price of one instance read by the report step; absent: the price the deployment carries. */
+  readonly price?: PriceQuote;
 }
 
 export interface BuiltReport {
@@ -57,7 +60,8 @@ export async function buildReport(store: ResultStore, input: BuildReportInput): 
       instances: deployment.instances,
       tp: deployment.tp,
       copies: deployment.copies,
-      hourlyUsd: deployment.hourlyUsd,
+      hourlyUsd: input.price !== undefined ? input.price.usd * deployment.instances : deployment.hourlyUsd,
+      ...(input.price !== undefined ? { price: input.price } : {}),
     },
     levels,
     startedAt: manifest.startedAt,

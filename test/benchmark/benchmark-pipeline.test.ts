@@ -124,7 +124,7 @@ describe('BenchmarkPipeline', () => {
     template.resourceCountIs('AWS::SNS::Topic', 1);
   });
 
-  it('IAM: invoke and describe only the fleet’s endpoints; S3 only under runs/ and latest/', () => {
+  it('IAM: invoke and describe only the fleet’s endpoints; S3 only under runs/, latest/ and prices/; pricing:GetProducts for the report step', () => {
     const all = statements(template);
     const invoke = all.filter((s) => actionsOf(s).includes('sagemaker:InvokeEndpoint'));
     expect(invoke).toHaveLength(1);
@@ -136,8 +136,16 @@ describe('BenchmarkPipeline', () => {
     expect(JSON.stringify(describeIc?.Resource)).toContain(':inference-component/llama-2-7b-p4d-ic-tp1');
     for (const s of all) {
       if (actionsOf(s).some((a) => a.startsWith('sagemaker:'))) expect(s.Resource).not.toBe('*');
-      if (actionsOf(s).some((a) => a === 's3:PutObject')) expect(JSON.stringify(s.Resource)).toMatch(/\/(runs|latest)\/\*/);
+      if (actionsOf(s).some((a) => a === 's3:PutObject')) expect(JSON.stringify(s.Resource)).toMatch(/\/(runs|latest|prices)\/\*/);
     }
+    // The Price List API has no resource-level permissions; only the report step's role may call it.
+    const pricing = all.filter((s) => actionsOf(s).some((a) => a.startsWith('pricing:')));
+    expect(pricing).toHaveLength(1);
+    expect(actionsOf(pricing[0])).toEqual(['pricing:GetProducts']);
+    expect(pricing[0].Resource).toBe('*');
+    const policies = template.findResources('AWS::IAM::Policy');
+    const withPricing = Object.entries(policies).filter(([, p]) => JSON.stringify(p).includes('pricing:GetProducts'));
+    expect(withPricing.map(([id]) => id)).toEqual([expect.stringMatching(/ReportServiceRoleDefaultPolicy/)]);
   });
 
   it('uses a Distributed Map when a level has more workers than an inline Map runs', () => {
