@@ -62,14 +62,14 @@ function matrixInputs(config: FleetConfig, issues: FleetIssue[]): DeploymentInpu
   );
 }
 
-function budgetIssue(deployments: readonly ResolvedDeployment[], hourlyUsd: number, maxHourlyUsd: number): FleetIssue {
+function budgetIssue(deployments: readonly ResolvedDeployment[], hourlyUsd: number, maxHourlyUsd: number, region: string, discount: number): FleetIssue {
   const shares = [...deployments]
     .sort((a, b) => b.hourlyUsd - a.hourlyUsd)
     .map((d) => `${d.id} $${d.hourlyUsd.toFixed(2)}/h (${((d.hourlyUsd / hourlyUsd) * 100).toFixed(1)}%)`)
     .join(', ');
   return {
     path: 'maxHourlyUsd',
-    message: `the fleet costs $${hourlyUsd.toFixed(2)}/h in ${deployments[0]?.price.region ?? 'its region'}${(deployments[0]?.price.discount ?? 0) > 0 ? ` after a ${Math.round((deployments[0]?.price.discount ?? 0) * 100)}% discount` : ' on demand'} at its initial size, above maxHourlyUsd ${maxHourlyUsd}; shares: ${shares}`,
+    message: `the fleet costs $${hourlyUsd.toFixed(2)}/h in ${region}${discount > 0 ? ` after a ${Math.round(discount * 100)}% discount` : ' on demand'} at its initial size, above maxHourlyUsd ${maxHourlyUsd}; shares: ${shares}`,
   };
 }
 
@@ -111,7 +111,7 @@ export function resolveFleet(config: FleetConfig, opts: ResolveFleetOptions): Re
   }
   const hourlyUsd = deployments.reduce((sum, d) => sum + d.hourlyUsd, 0);
   if (config.maxHourlyUsd !== undefined && hourlyUsd > config.maxHourlyUsd) {
-    issues.push(budgetIssue(deployments, hourlyUsd, config.maxHourlyUsd));
+    issues.push(budgetIssue(deployments, hourlyUsd, config.maxHourlyUsd, opts.region, discount));
   }
   if (issues.length > 0) throw new FleetValidationError([...issues].sort((a, b) => fileOrder(a) - fileOrder(b)), opts.file);
   return { name: config.name, region: opts.region, deployments, skipped, hourlyUsd, maxHourlyUsd: config.maxHourlyUsd, discount };

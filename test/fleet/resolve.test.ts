@@ -88,7 +88,7 @@ describe('resolveFleet', () => {
     }
     expect(error).toBeInstanceOf(FleetValidationError);
     expect((error as FleetValidationError).issues).toEqual([
-      { path: 'maxHourlyUsd', message: 'the fleet costs $10.00/h on demand at its initial size, above maxHourlyUsd 9; shares: b $7.00/h (70.0%), a $3.00/h (30.0%)' },
+      { path: 'maxHourlyUsd', message: 'the fleet costs $10.00/h in us-east-1 on demand at its initial size, above maxHourlyUsd 9; shares: b $7.00/h (70.0%), a $3.00/h (30.0%)' },
     ]);
   });
 
