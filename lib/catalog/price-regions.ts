@@ -11,6 +11,32 @@ export const EC2_RATIO_SOURCE = {
   asOf: '2026-01-21',
 } as const;
 
+/**
+ * EC2 on-demand Linux prices in us-east-1 of the same data, USD/h: the corroboration of the us-east-1
+ * SageMaker rows (SageMaker = EC2 × 1.25 for g5/g6/g6e 2xlarge and up, × 1.4 for xlarge, × 1.15 for P).
+ */
+export const EC2_US_EAST_1_USD: Readonly<Record<string, number>> = {
+  'g5.xlarge': 1.006,
+  'g5.2xlarge': 1.212,
+  'g5.4xlarge': 1.624,
+  'g5.8xlarge': 2.448,
+  'g5.12xlarge': 5.672,
+  'g5.16xlarge': 4.096,
+  'g5.24xlarge': 8.144,
+  'g5.48xlarge': 16.288,
+  'g6.xlarge': 0.8048,
+  'g6.2xlarge': 0.9776,
+  'g6.12xlarge': 4.6016,
+  'g6.48xlarge': 13.3504,
+  'g6e.xlarge': 1.861,
+  'g6e.2xlarge': 2.24208,
+  'g6e.12xlarge': 10.49264,
+  'g6e.48xlarge': 30.13118,
+  'p4d.24xlarge': 21.957642,
+  'p4de.24xlarge': 27.44705,
+  'p5.48xlarge': 55.04,
+};
+
 export const EC2_REGION_RATIO: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   g5: {
     'us-east-2': 1,

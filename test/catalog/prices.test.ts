@@ -12,6 +12,7 @@ import {
   shippedPriceRows,
   STALE_AFTER_DAYS,
 } from '../../lib/catalog';
+import { EC2_US_EAST_1_USD } from '../../lib/catalog/price-regions';
 
 describe('parsePriceOverrides', () => {
   it('parses a list of instance=price pairs, with or without the ml. prefix', () => {
@@ -151,8 +152,11 @@ describe('shipped price table', () => {
     expect(rows.filter((r) => r.region !== 'us-east-1').every((r) => !r.verified)).toBe(true);
   });
 
-  it('keeps the SageMaker/EC2 ratio its verified us-east-1 rows show (g5.2xlarge 1.515 = 1.25 × EC2 1.212)', () => {
-    expect(1.212 * 1.25).toBeCloseTo(quotePrice('ml.g5.2xlarge', US).listUsd, 3);
-    expect(21.957642 * 1.15).toBeCloseTo(quotePrice('ml.p4d.24xlarge', US).listUsd, 3);
+  it('agrees with EC2 on-demand × the SageMaker factor in us-east-1 (1.4 xlarge, 1.25 larger g sizes, 1.15 P) within 0.3 %', () => {
+    for (const r of rows.filter((row) => row.region === 'us-east-1')) {
+      const ec2Name = r.instance.slice('ml.'.length);
+      const factor = r.instance.startsWith('ml.p') ? 1.15 : ec2Name.endsWith('.xlarge') ? 1.4 : 1.25;
+      expect(Math.abs(r.usd / (EC2_US_EAST_1_USD[ec2Name] * factor) - 1)).toBeLessThan(0.003);
+    }
   });
 });
