@@ -2,6 +2,7 @@
 import { ACCELERATORS } from './accelerators';
 import { INSTANCE_TYPES } from './instance-types';
 import { MODELS } from './models';
+import { PRICE_TABLE } from './price-table';
 import { TGI_ACCOUNT_SOURCE, TGI_TAG_SOURCE } from './tgi-images';
 import type { Source } from './types';
 
@@ -29,6 +30,11 @@ export function listUnverifiedFigures(): string[] {
     lines.push(...line(`${m.id} TGI defaults (input ${m.tgiDefaults.maxInputTokens}, total ${m.tgiDefaults.maxTotalTokens}, prefill ${m.tgiDefaults.maxBatchPrefillTokens})`, m.tgiDefaultsSource));
     lines.push(...line(`${m.id} supported instances / default TP`, m.defaultTpSource));
     lines.push(...line(`${m.id} JumpStart artifact key ${m.jumpStartArtifact?.key ?? ''}`, m.jumpStartArtifact?.source));
+  }
+  const regional = PRICE_TABLE.filter((r) => r.region !== 'us-east-1' && !r.verified);
+  if (regional.length > 0) {
+    const regions = new Set(regional.map((r) => r.region)).size;
+    lines.push(`${regional.length} prices in ${regions} regions outside us-east-1 — derived from us-east-1 × EC2 regional price ratios (list them: llm-bench prices --region all)`);
   }
   lines.push(...line('TGI image account ids', TGI_ACCOUNT_SOURCE));
   lines.push(...line('TGI image tag', TGI_TAG_SOURCE));

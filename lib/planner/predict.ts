@@ -1,10 +1,11 @@
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
+import type { Pricing } from '../catalog';
 import { UserInputError } from '../errors';
 import { distributionOf } from '../results/distribution';
 import { isFeasible, summarizeSweep } from '../results/summarize-sweep';
 import { LEVEL_RESULT_VERSION, type ErrorKind, type Knee, type LevelResult, type SweepResult } from '../results/records';
 import type { StepTimeParams } from './calibration/params';
-import { deploymentHourlyUsd } from './cost';
+import { deploymentPrice } from './cost';
 import { simulateClosedLoop, type SimulatedRequest } from './engine/closed-loop';
 import { createEndpointEngine } from './engine/endpoint';
 import type { RouterPolicy } from './engine/types';
@@ -42,6 +43,8 @@ export interface PredictOptions {
    * @default false
    */
   readonly stopAtFirstInfeasible?: boolean;
+  /** Region, overrides and discount of the price. @default us-east-1, shipped table */
+  readonly pricing?: Pricing;
 }
 
 export interface PredictedLevel {
@@ -168,6 +171,7 @@ export function predictSweep(opts: PredictOptions & { readonly label?: string })
       break;
     }
   }
+  const { hourlyUsd, quote: price } = deploymentPrice(opts.instance, instances, opts.pricing);
   const label = opts.label ?? `${opts.model.id} on ${instances} × ${opts.instance.name} (TP ${opts.tp}, ${copies} cop${copies === 1 ? 'y' : 'ies'})`;
   const sweep = summarizeSweep({
     label,
@@ -179,7 +183,8 @@ export function predictSweep(opts: PredictOptions & { readonly label?: string })
       instances,
       tp: opts.tp,
       copies,
-      hourlyUsd: deploymentHourlyUsd(opts.instance, instances),
+      hourlyUsd,
+      price,
     },
     levels,
     startedAt,
