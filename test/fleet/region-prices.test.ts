@@ -1,3 +1,4 @@
+import { deploymentInputOf } from '../../lib/benchmark/deployment-input';
 import { FleetValidationError } from '../../lib/fleet/errors';
 import { parseFleetYaml } from '../../lib/fleet/load';
 import { resolveFleet } from '../../lib/fleet/resolve';
@@ -29,6 +30,9 @@ describe('fleet prices by region', () => {
     expect(fleet.deployments[0].price).toMatchObject({ listUsd: 7.09, discount: 0.3 });
     const run = resolveFleet(parseFleetYaml(yaml), { region: 'us-east-1', discount: 0.5 });
     expect(run.hourlyUsd).toBeCloseTo((7.09 + 25.2513) * 0.5, 10);
+    // The state machine carries the discount to the report step, which re-reads prices.
+    expect(deploymentInputOf(fleet.deployments[0]).priceDiscount).toBe(0.3);
+    expect(deploymentInputOf(resolveFleet(parseFleetYaml(FLEET), { region: 'us-east-1' }).deployments[0])).not.toHaveProperty('priceDiscount');
   });
 
   it('rejects a discount outside [0, 1) naming the field', () => {
