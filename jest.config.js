@@ -10,6 +10,7 @@ module.exports = {
     '^.+llama-tokenizer-js.+\\.js$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!llama-tokenizer-js/)'],
+  setupFiles: ['<rootDir>/test/support/isolate-env.js'],
   testTimeout: 60000,
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
