@@ -1,8 +1,9 @@
 /**
  * `npm start`: the benchmark pipeline, offline. Synthesizes the default fleet, executes its sweep
- * state machine locally against a time-compressed local endpoint twin of the deployment, and
- * prints the report files and a summary table. Options: --deployment ID, --endpoint-url URL,
- * --speedup X, --out DIR, --run-id ID (resume), --fleet PATH.
+ * state machine locally for every deployment (concurrently), each against a time-compressed local
+ * endpoint twin, and writes the fleet report beside the deployments' own reports. Options:
+ * --deployment ID (one deployment), --endpoint-url URL (one deployment against any
+ * SageMaker-protocol endpoint), --speedup X, --out DIR, --run-id ID (resume), --fleet PATH.
  */
 // The SDK warns once per process that Node 20 support ends in 2027; npm start's output stays clean.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -115,10 +116,35 @@ function ensureWritableFolder(dir: string): void {
   }
 }
 
+/** One deployment against `--endpoint-url` (any SageMaker-protocol endpoint): per-level lines, its own report. */
+async function runOne(opts: StartOptions, common: { speedup?: number; outDir: string; runId?: string; fleetPath: string }, started: number): Promise<void> {
+  const { runOffline } = await import('../loadtest/offline/run-offline');
+  const { formatSummaryTable } = await import('../loadtest/offline/summary-table');
+  const result = await runOffline({
+    ...common,
+    deployment: opts.deployment,
+    endpointUrl: opts.endpointUrl,
+    endpointName: opts.endpointName,
+    inferenceComponentName: opts.inferenceComponent,
+    onProgress: printProgress,
+  });
+  console.log('');
+  if (result.sweep) console.log(formatSummaryTable(result.sweep));
+  console.log('\nreport files:');
+  for (const kind of ['html', 'json', 'markdown', 'svg', 'csv'] as const) console.log(`  ${result.files[kind]}`);
+  console.log(`\n${result.succeeded ? 'done' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (!result.succeeded) {
+    const failure = result.sweep?.failure;
+    // The failed step is the field at fault; levels measured before it stay in the report.
+    console.error(`error: ${failure ? `${failure.step}: ${failure.message}` : (result.error ?? 'the sweep failed')}`);
+    process.exitCode = 1;
+  }
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('npm start')
     .description('Run the benchmark pipeline offline: synthesized state machine, local endpoint, report in ./bench-results')
-    .option('--deployment <id>', 'deployment of the fleet (default: llama-2-7b on ml.g5.2xlarge)')
+    .option('--deployment <id>', 'run only this deployment of the fleet (default: every deployment)')
     .option('--endpoint-url <url>', 'run against this SageMaker-protocol endpoint instead of a local twin')
     .option('--endpoint-name <name>', "endpoint name to invoke at --endpoint-url (default: the deployment's)")
     .option('--inference-component <name>', 'inference component to address with --endpoint-name')
@@ -149,28 +175,34 @@ async function main(argv: readonly string[]): Promise<void> {
     const { speedup } = validateOptions(opts);
     process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
     // Loaded after validation: a bad option is refused in well under a second (CDK loads slowly).
-    const { runOffline } = await import('../loadtest/offline/run-offline');
+    const common = { speedup, outDir: opts.out, runId: opts.runId, fleetPath: opts.fleet };
+    if (opts.endpointUrl !== undefined) {
+      await runOne(opts, common, started);
+      return;
+    }
+    const { runFleetOffline } = await import('../loadtest/offline/run-fleet');
+    const { FleetProgressView, formatFleetTable } = await import('../loadtest/offline/fleet-progress');
     const { formatSummaryTable } = await import('../loadtest/offline/summary-table');
-    const result = await runOffline({
-      deployment: opts.deployment,
-      endpointUrl: opts.endpointUrl,
-      endpointName: opts.endpointName,
-      inferenceComponentName: opts.inferenceComponent,
-      speedup,
-      outDir: opts.out,
-      runId: opts.runId,
-      fleetPath: opts.fleet,
-      onProgress: printProgress,
+    const view = new FleetProgressView();
+    const fleet = await runFleetOffline({
+      ...common,
+      ...(opts.deployment !== undefined ? { deployments: [opts.deployment] } : {}),
+      onProgress: (event) => {
+        if (event.kind === 'fleet') currentRun = { runId: event.runId, outDir: event.outDir };
+        view.onProgress(event);
+      },
     });
     console.log('');
-    if (result.sweep) console.log(formatSummaryTable(result.sweep));
-    console.log('\nreport files:');
-    for (const kind of ['html', 'json', 'markdown', 'svg', 'csv'] as const) console.log(`  ${result.files[kind]}`);
-    console.log(`\n${result.succeeded ? 'done' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    if (!result.succeeded) {
-      const failure = result.sweep?.failure;
-      // The failed step is the field at fault; levels measured before it stay in the report.
-      console.error(`error: ${failure ? `${failure.step}: ${failure.message}` : (result.error ?? 'the sweep failed')}`);
+    if (fleet.results.length === 1 && fleet.results[0].sweep) console.log(`${formatSummaryTable(fleet.results[0].sweep)}\n`);
+    console.log(formatFleetTable(fleet.report));
+    console.log('\nfleet report:');
+    for (const kind of ['html', 'markdown', 'json', 'svg'] as const) if (fleet.files[kind]) console.log(`  ${fleet.files[kind]}`);
+    console.log('deployment reports:');
+    for (const r of fleet.results) console.log(`  ${r.files.html}`);
+    console.log(`\n${fleet.succeeded ? 'done' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (!fleet.succeeded) {
+      const failed = fleet.report.deployments.filter((d) => d.status === 'failed' || d.status === 'missing');
+      console.error(`error: ${failed.map((d) => `${d.id}: ${d.reason ?? d.status}`).join('; ') || 'a deployment failed'}`);
       process.exitCode = 1;
     }
   } catch (error) {

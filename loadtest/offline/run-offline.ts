@@ -106,7 +106,7 @@ function patchDeployment(definition: StatesDefinition, deploymentId: string, pat
   state.Result = patched as unknown as typeof state.Result;
 }
 
-function defaultRunId(now: Date): string {
+export function defaultRunId(now: Date): string {
   return `offline-${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
 }
 

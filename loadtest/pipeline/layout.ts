@@ -66,3 +66,11 @@ export function concurrencyOfLevelKey(key: string): number | undefined {
   const match = /\/levels\/c-(\d+)\.json$/.exec(key);
   return match ? Number(match[1]) : undefined;
 }
+
+/** Folder of a fleet report: one offline run of the whole fleet, or the fleet's newest runs in AWS. */
+export function fleetReportPrefix(fleet: string, runId?: string): string {
+  if (runId === undefined) return `latest/${fleet}/`;
+  const problem = runIdProblem(runId);
+  if (problem) throw new Error(`runId: ${problem}`);
+  return `fleets/${fleet}/${runId}/`;
+}

@@ -6,7 +6,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
-const STYLE = `
+export const HTML_STYLE = `
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #1a1a1a; max-width: 90rem; }
 h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
 table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
@@ -25,7 +25,12 @@ export function htmlTable(table: ReportTable): string {
   if (table.rows.length > 0) {
     const cls = table.headers.map((_, i) => (isNumericColumn(table, i) ? ' class="num"' : ''));
     parts.push('<table>', `<thead><tr>${table.headers.map((h, i) => `<th${cls[i]}>${escapeHtml(h)}</th>`).join('')}</tr></thead>`, '<tbody>');
-    for (const row of table.rows) parts.push(`<tr>${row.map((c, i) => `<td${cls[i]}>${escapeHtml(c)}</td>`).join('')}</tr>`);
+    table.rows.forEach((row, r) => {
+      const link = table.rowLinks?.[r];
+      const cellHtml = (c: string, i: number): string =>
+        i === 0 && link !== undefined ? `<a href="${escapeHtml(encodeURI(link))}">${escapeHtml(c)}</a>` : escapeHtml(c);
+      parts.push(`<tr>${row.map((c, i) => `<td${cls[i]}>${cellHtml(c, i)}</td>`).join('')}</tr>`);
+    });
     parts.push('</tbody>', '</table>');
   }
   parts.push('</section>');
@@ -51,7 +56,7 @@ export async function renderHtml(sweeps: readonly SweepResult[], opts: HtmlOptio
     '<head>',
     '<meta charset="utf-8">',
     `<title>${escapeHtml(model.title)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${HTML_STYLE}</style>`,
     '</head>',
     '<body>',
     `<h1>${escapeHtml(model.title)}</h1>`,

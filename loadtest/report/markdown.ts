@@ -11,7 +11,11 @@ export function markdownTable(table: ReportTable): string {
   if (table.rows.length > 0) {
     lines.push(`| ${table.headers.map(cell).join(' | ')} |`);
     lines.push(`|${table.headers.map((_, i) => (isNumericColumn(table, i) ? ' ---: ' : ' --- ')).join('|')}|`);
-    for (const row of table.rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
+    table.rows.forEach((row, r) => {
+      const link = table.rowLinks?.[r];
+      const cells = row.map((text, i) => (i === 0 && link !== undefined ? `[${cell(text)}](${encodeURI(link)})` : cell(text)));
+      lines.push(`| ${cells.join(' | ')} |`);
+    });
     lines.push('');
   }
   return lines.join('\n');

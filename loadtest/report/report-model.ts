@@ -11,6 +11,8 @@ export interface ReportTable {
   readonly caption?: string;
   readonly headers: readonly string[];
   readonly rows: readonly (readonly string[])[];
+  /** Per row, a link for its first cell (e.g. a deployment's own report), relative to the report. */
+  readonly rowLinks?: readonly (string | undefined)[];
 }
 
 /** The content of a report: banners first, then tables in reading order. */
