@@ -17,7 +17,7 @@ export const FLEET_REPORT_FILES = {
 export type FleetReportFileKind = keyof typeof FLEET_REPORT_FILES;
 
 /** Tables of the deployments' comparison taken from the per-sweep report model, in reading order. */
-const COMPARISON_TABLES = ['throughput', 'latency', 'recommendations', 'knees', 'errors'] as const;
+const COMPARISON_TABLES = ['throughput', 'latency', 'recommendations', 'knees', 'prices', 'errors'] as const;
 
 const STATUS_TEXT: Record<FleetDeploymentSummary['status'], string> = {
   completed: 'completed',

@@ -51,6 +51,7 @@ describe('runFleetOffline', () => {
     ]);
     const dir = path.join(outDir, 'fleets', synthesized.fleet.name, 'fleet-run');
     for (const name of ['fleet-report.html', 'fleet-report.md', 'fleet-report.json', 'fleet-curve.svg']) expect(existsSync(path.join(dir, name))).toBe(true);
+    expect(readFileSync(path.join(dir, 'fleet-report.md'), 'utf8')).toMatch(/## Prices[\s\S]*us-east-1/);
     expect(result.files.html).toBe(path.join(dir, 'fleet-report.html'));
 
     const report = JSON.parse(readFileSync(path.join(dir, 'fleet-report.json'), 'utf8')) as FleetReport;
