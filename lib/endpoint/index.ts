@@ -1,4 +1,5 @@
 export * from './tgi-settings-env';
+export * from './instance-type';
 export * from './tgi-model';
 export * from './jump-start-tgi-model';
 export * from './endpoint-base';

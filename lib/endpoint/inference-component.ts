@@ -1,23 +1,29 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Resource } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { InstanceTypeSpec } from '../catalog/types';
+import type { InstanceType } from './instance-type';
 import { namedSageMakerMetric, sageMakerMetric } from './metrics';
 import { addStepScaleOut, addTargetTrackingScaling, COMPONENT_COPY_DIMENSION, PREDEFINED_METRIC, type CooldownProps } from './scaling';
 import type { TgiModel } from './tgi-model';
 
 /** Copy-count autoscaling of one inference component. */
 export interface CopyAutoscalingProps extends CooldownProps {
-  /** @default 1 (0 with scaleToZero) */
+  /**
+   * Fewest copies the autoscaler keeps (`MinCapacity`).
+   * @default 1 (0 with scaleToZero)
+   */
   readonly minCopies?: number;
+  /** Most copies the autoscaler adds (`MaxCapacity`). */
   readonly maxCopies: number;
   /**
    * `concurrent-requests-per-copy` (high resolution) or `invocations-per-copy` (per minute).
    * @default 'concurrent-requests-per-copy'
    */
   readonly metric?: 'concurrent-requests-per-copy' | 'invocations-per-copy';
+  /** Target value of the metric: requests in flight per copy, or requests per minute per copy. */
   readonly targetValue: number;
   /**
    * Allow 0 copies when idle; a NoCapacityInvocationFailures alarm adds one copy on the next request.
@@ -29,17 +35,24 @@ export interface CopyAutoscalingProps extends CooldownProps {
 export interface LlmInferenceComponentProps {
   /** Explicit name: the autoscaling resource id (`inference-component/{name}`) needs it. */
   readonly inferenceComponentName: string;
+  /** Endpoint hosting the component. */
   readonly endpointName: string;
+  /** Variant of the endpoint hosting the component. */
   readonly variantName: string;
+  /** The model each copy runs; its `settings.tp` is the accelerators per copy. */
   readonly model: TgiModel;
-  readonly instanceType: InstanceTypeSpec;
+  /** Instance type of the endpoint (sizes the CPU and memory reserved per copy). */
+  readonly instanceType: InstanceType;
   /** Copies across the endpoint (`RuntimeConfig.CopyCount`). */
   readonly copies: number;
   /** @default - vCPU cores of the instance / 2 shared by the copies that fit it */
   readonly cpuCoresPerCopy?: number;
   /** @default - half the host memory shared by the copies that fit it */
   readonly minMemoryMbPerCopy?: number;
-  /** @default - the model's startup timeout */
+  /**
+   * Startup health-check and artifact download timeouts, s.
+   * @default - the model's startup timeout
+   */
   readonly startupTimeoutS?: number;
   /** @default - fixed copy count */
   readonly autoscaling?: CopyAutoscalingProps;
@@ -61,16 +74,18 @@ export function copyResourceRequirements(instance: InstanceTypeSpec, tp: number)
  * One inference component: `copies` copies of a model, each on `tp` accelerators.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-inferencecomponent.html
  */
-export class LlmInferenceComponent extends Construct {
+export class LlmInferenceComponent extends Resource {
   public readonly cfnInferenceComponent: sagemaker.CfnInferenceComponent;
   public readonly inferenceComponentName: string;
+  /** Component ARN. @attribute */
+  public readonly inferenceComponentArn: string;
   public readonly scalableTarget?: appscaling.CfnScalableTarget;
   public readonly noCapacityAlarm?: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: LlmInferenceComponentProps) {
-    super(scope, id);
+    super(scope, id, { physicalName: props.inferenceComponentName });
     this.inferenceComponentName = props.inferenceComponentName;
-    const derived = copyResourceRequirements(props.instanceType, props.model.settings.tp);
+    const derived = copyResourceRequirements(props.instanceType.spec, props.model.settings.tp);
     const timeoutS = props.startupTimeoutS ?? props.model.startupTimeoutS;
     this.cfnInferenceComponent = new sagemaker.CfnInferenceComponent(this, 'Resource', {
       inferenceComponentName: props.inferenceComponentName,
@@ -90,6 +105,7 @@ export class LlmInferenceComponent extends Construct {
       },
       runtimeConfig: { copyCount: props.copies },
     });
+    this.inferenceComponentArn = this.cfnInferenceComponent.attrInferenceComponentArn;
     if (props.autoscaling) {
       this.scalableTarget = this.addAutoscaling(props.autoscaling);
       if (props.autoscaling.scaleToZero) this.noCapacityAlarm = this.addScaleOutFromZero(this.scalableTarget);

@@ -1,7 +1,7 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Resource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { getTgiImage } from '../catalog';
 import type { ModelSpec } from '../catalog/types';
 import { UserInputError } from '../errors';
@@ -54,13 +54,17 @@ export interface TgiModelProps {
 }
 
 /**
- * A SageMaker model serving one LLM with Hugging Face TGI.
+ * A SageMaker model serving one LLM with Hugging Face TGI. It is `IGrantable`: grants to the model
+ * go to the execution role the container runs with (e.g. `bucket.grantRead(model)`).
  * Properties: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-model.html
  * Uncompressed model data: https://docs.aws.amazon.com/sagemaker/latest/dg/large-model-inference-uncompressed.html
  */
-export class TgiModel extends Construct {
+export class TgiModel extends Resource implements iam.IGrantable {
   public readonly cfnModel: sagemaker.CfnModel;
+  /** Execution role of the container. */
   public readonly role: iam.IRole;
+  /** The execution role: what the container may do. */
+  public readonly grantPrincipal: iam.IPrincipal;
   public readonly spec: ModelSpec;
   public readonly settings: TgiContainerSettings;
   public readonly imageUri: string;
@@ -71,7 +75,7 @@ export class TgiModel extends Construct {
   public readonly startupTimeoutS: number;
 
   constructor(scope: Construct, id: string, props: TgiModelProps) {
-    super(scope, id);
+    super(scope, id, { physicalName: props.modelName });
     this.spec = props.model;
     this.settings = props.settings;
     const modelData = props.modelDataS3Uri ? parseS3Uri(props.modelDataS3Uri, `${this.node.path}.modelDataS3Uri`) : undefined;
@@ -90,6 +94,7 @@ export class TgiModel extends Construct {
     }
     this.imageUri = props.image ?? getTgiImage(resolvedRegion(this), `${this.node.path}.region`).uri;
     this.role = props.role ?? createModelExecutionRole(this, 'ExecutionRole', { imageUri: this.imageUri, modelData });
+    this.grantPrincipal = this.role;
     this.environment = {
       ...tgiSettingsEnv(props.settings),
       HF_MODEL_ID: modelData ? MODEL_DIR : props.model.huggingFaceId,

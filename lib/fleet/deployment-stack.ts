@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { InferenceComponentEndpoint } from '../endpoint/inference-component-endpoint';
+import { InstanceType } from '../endpoint/instance-type';
 import { JumpStartTgiModel } from '../endpoint/jump-start-tgi-model';
 import { LlmEndpoint } from '../endpoint/llm-endpoint';
 import type { LlmEndpointBase } from '../endpoint/endpoint-base';
@@ -20,6 +21,7 @@ export class DeploymentStack extends Stack {
   public readonly deployment: ResolvedDeployment;
   public readonly model: JumpStartTgiModel;
   public readonly endpoint: LlmEndpointBase;
+  private readonly instanceType: InstanceType;
 
   constructor(scope: Construct, id: string, props: DeploymentStackProps) {
     const d = props.deployment;
@@ -29,11 +31,12 @@ export class DeploymentStack extends Stack {
       ...props,
     });
     this.deployment = d;
+    this.instanceType = InstanceType.fromSpec(d.instanceType);
     Tags.of(this).add('llm-bench:fleet', props.fleetName);
     Tags.of(this).add('llm-bench:deployment', d.id);
     this.model = new JumpStartTgiModel(this, 'Model', {
       modelId: d.model.id,
-      instanceType: d.instanceType,
+      instanceType: this.instanceType,
       tp: d.tp,
       tgi: d.tgi,
       quantize: d.quantize,
@@ -55,7 +58,7 @@ export class DeploymentStack extends Stack {
     const a = d.autoscaling?.kind === 'instances' ? d.autoscaling : undefined;
     return new LlmEndpoint(this, 'Endpoint', {
       model: this.model,
-      instanceType: d.instanceType,
+      instanceType: this.instanceType,
       instanceCount: d.instances,
       endpointName: d.endpointName,
       routingStrategy: d.routing,
@@ -73,7 +76,7 @@ export class DeploymentStack extends Stack {
   private componentEndpoint(d: ResolvedDeployment): InferenceComponentEndpoint {
     const a: Extract<ResolvedAutoscaling, { kind: 'copies' }> | undefined = d.autoscaling?.kind === 'copies' ? d.autoscaling : undefined;
     return new InferenceComponentEndpoint(this, 'Endpoint', {
-      instanceType: d.instanceType,
+      instanceType: this.instanceType,
       instanceCount: d.instances,
       minInstances: a?.minInstances,
       maxInstances: a?.maxInstances,

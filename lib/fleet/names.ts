@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { instanceSlug } from '../endpoint/instance-type';
 
 /** SageMaker endpoint and inference-component names: 1-63 of [a-zA-Z0-9-], no leading/trailing hyphen. */
 const MAX_SAGEMAKER_NAME = 63;
@@ -11,10 +12,7 @@ export function sageMakerName(name: string): string {
   return `${clean.slice(0, MAX_SAGEMAKER_NAME - 9).replace(/-$/, '')}-${hash}`;
 }
 
-/** `ml.g5.2xlarge` → `g5-2xlarge`. */
-export function instanceSlug(instanceName: string): string {
-  return instanceName.replace(/^ml\./, '').replace(/\./g, '-');
-}
+export { instanceSlug };
 
 /** Default deployment id: `{model}-{instance}-tp{tp}` (+ `-ic{copies}` for inference components). */
 export function defaultDeploymentId(modelId: string, instanceName: string, tp: number, copies?: number): string {

@@ -3,13 +3,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { InferenceComponentEndpoint } from '../../lib/endpoint/inference-component-endpoint';
 import { LlmEndpoint } from '../../lib/endpoint/llm-endpoint';
 import { llama7b, P4D, testStack } from './helpers';
+import { InstanceType } from '../../lib/endpoint/instance-type';
 
 /** The remaining optional props of both endpoint constructs, one assertion each. */
 describe('endpoint construct options', () => {
   it('LlmEndpoint: variant name, RANDOM routing, explicit startup timeout, generated endpoint name', () => {
     const stack = testStack();
-    const model = llama7b(stack, { instanceType: 'ml.g5.2xlarge', tp: 1 });
-    const endpoint = new LlmEndpoint(stack, 'Endpoint', { model, instanceType: 'ml.g5.2xlarge', variantName: 'Blue', routingStrategy: 'RANDOM', startupTimeoutS: 1200 });
+    const model = llama7b(stack, { instanceType: InstanceType.of('ml.g5.2xlarge'), tp: 1 });
+    const endpoint = new LlmEndpoint(stack, 'Endpoint', { model, instanceType: InstanceType.of('ml.g5.2xlarge'), variantName: 'Blue', routingStrategy: 'RANDOM', startupTimeoutS: 1200 });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
       ProductionVariants: [

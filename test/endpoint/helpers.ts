@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { getInstanceType, getModel } from '../../lib/catalog';
+import { getModel } from '../../lib/catalog';
 import { JumpStartTgiModel, type JumpStartTgiModelProps } from '../../lib/endpoint/jump-start-tgi-model';
+import { InstanceType } from '../../lib/endpoint/instance-type';
 
 /** Offline test stack: explicit account and region, no lookups. */
 export function testStack(region = 'us-east-1'): Stack {
@@ -9,8 +10,8 @@ export function testStack(region = 'us-east-1'): Stack {
 }
 
 export function llama7b(stack: Stack, props: Partial<JumpStartTgiModelProps> = {}, id = 'Model'): JumpStartTgiModel {
-  return new JumpStartTgiModel(stack, id, { modelId: 'llama-2-7b', instanceType: 'ml.p4d.24xlarge', tp: 1, acceptEula: true, ...props });
+  return new JumpStartTgiModel(stack, id, { modelId: 'llama-2-7b', instanceType: InstanceType.of('ml.p4d.24xlarge'), tp: 1, acceptEula: true, ...props });
 }
 
-export const P4D = getInstanceType('ml.p4d.24xlarge');
+export const P4D = InstanceType.P4D_24XLARGE;
 export const LLAMA_2_7B = getModel('llama-2-7b');

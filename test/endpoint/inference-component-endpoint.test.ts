@@ -21,7 +21,7 @@ describe('InferenceComponentEndpoint', () => {
       components: [{ name: `llama-${copies}x${tp}`, model, copies }],
     });
     const t = Template.fromStack(stack);
-    const expected = copyResourceRequirements(P4D, tp);
+    const expected = copyResourceRequirements(P4D.spec, tp);
     t.hasResourceProperties('AWS::SageMaker::InferenceComponent', {
       InferenceComponentName: `llama-${copies}x${tp}`,
       EndpointName: { 'Fn::GetAtt': [Match.anyValue(), 'EndpointName'] },
@@ -54,8 +54,8 @@ describe('InferenceComponentEndpoint', () => {
 
   it('derives CPU cores and memory per copy from the instance divided by the copies that fit', () => {
     // p4d: 96 vCPUs = 48 cores, 1152 GiB; half the host memory is promised to copies.
-    expect(copyResourceRequirements(P4D, 1)).toEqual({ cpuCores: 6, minMemoryMb: Math.floor((1152 * 1024 * 0.5) / 8) });
-    expect(copyResourceRequirements(P4D, 8)).toEqual({ cpuCores: 48, minMemoryMb: 1152 * 1024 * 0.5 });
+    expect(copyResourceRequirements(P4D.spec, 1)).toEqual({ cpuCores: 6, minMemoryMb: Math.floor((1152 * 1024 * 0.5) / 8) });
+    expect(copyResourceRequirements(P4D.spec, 8)).toEqual({ cpuCores: 48, minMemoryMb: 1152 * 1024 * 0.5 });
   });
 
   it('scales copies on high-resolution concurrent requests per copy', () => {

@@ -4,12 +4,13 @@ import { LlmEndpoint } from '../../lib/endpoint/llm-endpoint';
 import { startupTimeoutS } from '../../lib/endpoint/startup-timeouts';
 import { DeploymentValidationError } from '../../lib/endpoint/validation';
 import { LLAMA_2_7B, llama7b, testStack } from './helpers';
+import { InstanceType } from '../../lib/endpoint/instance-type';
 
 describe('LlmEndpoint (one model per variant)', () => {
   it('renders one production variant with instance type, count, model and sized timeouts', () => {
     const stack = testStack();
-    const model = llama7b(stack, { instanceType: 'ml.g5.12xlarge', tp: 4 });
-    new LlmEndpoint(stack, 'Endpoint', { model, instanceType: 'ml.g5.12xlarge', instanceCount: 2, endpointName: 'my-endpoint', routingStrategy: 'LEAST_OUTSTANDING_REQUESTS' });
+    const model = llama7b(stack, { instanceType: InstanceType.of('ml.g5.12xlarge'), tp: 4 });
+    new LlmEndpoint(stack, 'Endpoint', { model, instanceType: InstanceType.of('ml.g5.12xlarge'), instanceCount: 2, endpointName: 'my-endpoint', routingStrategy: 'LEAST_OUTSTANDING_REQUESTS' });
     const t = Template.fromStack(stack);
     const timeout = startupTimeoutS(LLAMA_2_7B);
     t.hasResourceProperties('AWS::SageMaker::EndpointConfig', {
@@ -31,10 +32,10 @@ describe('LlmEndpoint (one model per variant)', () => {
 
   it('scales instances on high-resolution concurrent requests per model', () => {
     const stack = testStack();
-    const model = llama7b(stack, { instanceType: 'ml.g5.2xlarge', tp: 1 });
+    const model = llama7b(stack, { instanceType: InstanceType.of('ml.g5.2xlarge'), tp: 1 });
     new LlmEndpoint(stack, 'Endpoint', {
       model,
-      instanceType: 'ml.g5.2xlarge',
+      instanceType: InstanceType.of('ml.g5.2xlarge'),
       endpointName: 'ep',
       autoscaling: { minInstances: 1, maxInstances: 3, targetValue: 20, scaleInCooldownS: 600, scaleOutCooldownS: 30 },
     });
@@ -60,8 +61,8 @@ describe('LlmEndpoint (one model per variant)', () => {
 
   it('scales instances on invocations per instance with default cool-downs', () => {
     const stack = testStack();
-    const model = llama7b(stack, { instanceType: 'ml.g5.2xlarge', tp: 1 });
-    new LlmEndpoint(stack, 'Endpoint', { model, instanceType: 'ml.g5.2xlarge', autoscaling: { minInstances: 1, maxInstances: 2, targetValue: 70, metric: 'invocations-per-instance' } });
+    const model = llama7b(stack, { instanceType: InstanceType.of('ml.g5.2xlarge'), tp: 1 });
+    new LlmEndpoint(stack, 'Endpoint', { model, instanceType: InstanceType.of('ml.g5.2xlarge'), autoscaling: { minInstances: 1, maxInstances: 2, targetValue: 70, metric: 'invocations-per-instance' } });
     Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: {
         PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantInvocationsPerInstance' },
@@ -74,8 +75,8 @@ describe('LlmEndpoint (one model per variant)', () => {
 
   it('grants InvokeEndpoint and the streaming variant on the endpoint ARN', () => {
     const stack = testStack();
-    const model = llama7b(stack, { instanceType: 'ml.g5.2xlarge', tp: 1 });
-    const endpoint = new LlmEndpoint(stack, 'Endpoint', { model, instanceType: 'ml.g5.2xlarge' });
+    const model = llama7b(stack, { instanceType: InstanceType.of('ml.g5.2xlarge'), tp: 1 });
+    const endpoint = new LlmEndpoint(stack, 'Endpoint', { model, instanceType: InstanceType.of('ml.g5.2xlarge') });
     const role = new iam.Role(stack, 'Client', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const grant = endpoint.grantInvoke(role);
     expect(grant.success).toBe(true);
@@ -91,8 +92,8 @@ describe('LlmEndpoint (one model per variant)', () => {
 
   it('exposes invocation, latency, error and setup metrics with endpoint and variant dimensions', () => {
     const stack = testStack();
-    const model = llama7b(stack, { instanceType: 'ml.g5.2xlarge', tp: 1 });
-    const endpoint = new LlmEndpoint(stack, 'Endpoint', { model, instanceType: 'ml.g5.2xlarge', endpointName: 'ep' });
+    const model = llama7b(stack, { instanceType: InstanceType.of('ml.g5.2xlarge'), tp: 1 });
+    const endpoint = new LlmEndpoint(stack, 'Endpoint', { model, instanceType: InstanceType.of('ml.g5.2xlarge'), endpointName: 'ep' });
     const byName = (m: { metricName: string; namespace: string; statistic: string; dimensions?: Record<string, unknown> }) => [m.metricName, m.namespace, m.statistic, m.dimensions];
     expect(byName(endpoint.metricInvocations())).toEqual(['Invocations', 'AWS/SageMaker', 'Sum', { EndpointName: 'ep', VariantName: 'AllTraffic' }]);
     expect(byName(endpoint.metricModelLatency())).toEqual(['ModelLatency', 'AWS/SageMaker', 'Average', { EndpointName: 'ep', VariantName: 'AllTraffic' }]);
@@ -106,10 +107,10 @@ describe('LlmEndpoint (one model per variant)', () => {
 
   it('validates at construction, naming the construct path, field, value and what is allowed', () => {
     const stack = testStack();
-    const model = llama7b(stack, { instanceType: 'ml.p4d.24xlarge', tp: 8 });
+    const model = llama7b(stack, { instanceType: InstanceType.of('ml.p4d.24xlarge'), tp: 8 });
     let error: unknown;
     try {
-      new LlmEndpoint(stack, 'Endpoint', { model, instanceType: 'ml.g5.2xlarge', autoscaling: { minInstances: 3, maxInstances: 2, targetValue: 1 } });
+      new LlmEndpoint(stack, 'Endpoint', { model, instanceType: InstanceType.of('ml.g5.2xlarge'), autoscaling: { minInstances: 3, maxInstances: 2, targetValue: 1 } });
     } catch (e) {
       error = e;
     }

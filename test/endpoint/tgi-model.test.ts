@@ -6,13 +6,14 @@ import { startupTimeoutS, weightsGB } from '../../lib/endpoint/startup-timeouts'
 import { TgiModel } from '../../lib/endpoint/tgi-model';
 import { UserInputError } from '../../lib/errors';
 import { llama7b, testStack } from './helpers';
+import { InstanceType } from '../../lib/endpoint/instance-type';
 
 const settings = { tp: 1, maxInputTokens: 1024, maxTotalTokens: 2048, maxBatchPrefillTokens: 4096, maxConcurrentRequests: 64 };
 
 describe('JumpStartTgiModel', () => {
   it('uses the JumpStart prepacked artifacts uncompressed, accepts the EULA and isolates the network', () => {
     const stack = testStack();
-    llama7b(stack, { instanceType: 'ml.g5.2xlarge', tp: undefined });
+    llama7b(stack, { instanceType: InstanceType.of('ml.g5.2xlarge'), tp: undefined });
     Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Model', {
       EnableNetworkIsolation: true,
       PrimaryContainer: {
@@ -38,7 +39,7 @@ describe('JumpStartTgiModel', () => {
 
   it('omits ModelAccessConfig for open models', () => {
     const stack = testStack();
-    new JumpStartTgiModel(stack, 'Qwen', { modelId: 'qwen2-5-7b-instruct', instanceType: 'ml.g5.2xlarge' });
+    new JumpStartTgiModel(stack, 'Qwen', { modelId: 'qwen2-5-7b-instruct', instanceType: InstanceType.of('ml.g5.2xlarge') });
     const models = Template.fromStack(stack).findResources('AWS::SageMaker::Model');
     const source = Object.values(models)[0].Properties.PrimaryContainer.ModelDataSource.S3DataSource;
     expect(source.ModelAccessConfig).toBeUndefined();
