@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { BENCHMARK_NAMESPACE } from './dashboard';
+import { BENCHMARK_NAMESPACE } from './metric-contract';
 
 /** The pipeline's steps; each is one Lambda bundled from loadtest/handlers/{step}.ts. */
 export const PIPELINE_STEPS = ['describe-endpoint', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report'] as const;
@@ -16,6 +16,7 @@ export const STEP_ENV = 'LLM_BENCH_STEP';
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
 export interface BenchmarkFunctionsProps {
+  /** Bucket the steps read and write (`RESULTS_BUCKET`). */
   readonly resultsBucketName: string;
   /** Longest measured window of any deployment, s (sizes the worker's timeout). */
   readonly maxDurationS: number;
@@ -28,13 +29,17 @@ export interface BenchmarkFunctionsProps {
    * @default 3538
    */
   readonly workerMemoryMb?: number;
-  /** Log retention of every function. @default logs.RetentionDays.ONE_MONTH */
+  /**
+   * Log retention of every function.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
   readonly logRetention?: logs.RetentionDays;
 }
 
 /** Six NodejsFunctions (Node.js 22, Powertools, bundled with the local esbuild — never Docker). */
 export class BenchmarkFunctions extends Construct {
-  public readonly functions: Readonly<Record<PipelineStep, nodejs.NodejsFunction>>;
+  /** The function of each step. */
+  public readonly byStep: Readonly<Record<PipelineStep, nodejs.NodejsFunction>>;
 
   constructor(scope: Construct, id: string, props: BenchmarkFunctionsProps) {
     super(scope, id);
@@ -86,6 +91,6 @@ export class BenchmarkFunctions extends Construct {
         },
       });
     }
-    this.functions = functions;
+    this.byStep = functions;
   }
 }

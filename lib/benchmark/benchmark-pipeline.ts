@@ -1,13 +1,17 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { UserInputError } from '../errors';
 import { BenchmarkFunctions, type PipelineStep } from './benchmark-functions';
-import { BENCHMARK_NAMESPACE, BenchmarkDashboard } from './dashboard';
+import { runMetric } from './benchmark-metrics';
+import { BenchmarkDashboard } from './dashboard';
 import { suppressPipelineFindings } from './nag-suppressions';
 import { ResultsBucket } from './results-bucket';
 import { SweepStateMachine } from './sweep-state-machine';
@@ -23,11 +27,15 @@ export interface BenchmarkPipelineProps {
    * @default false
    */
   readonly notifications?: boolean;
-  /** Alias of `notifications` (the name used in the team contract). @default false */
-  readonly notificationTopic?: boolean;
-  /** Seconds between endpoint status polls while waiting for InService. @default 30 */
+  /**
+   * Seconds between endpoint status polls while waiting for InService.
+   * @default 30
+   */
   readonly pollIntervalS?: number;
-  /** Memory of the run-worker functions, MB. @default 3538 (two vCPUs) */
+  /**
+   * Memory of the run-worker functions, MB.
+   * @default 3538 (two vCPUs)
+   */
   readonly workerMemoryMb?: number;
 }
 
@@ -36,30 +44,36 @@ export interface BenchmarkPipelineProps {
  * its triggers (endpoint InService, schedules), metrics, regression alarms and a dashboard.
  */
 export class BenchmarkPipeline extends Construct {
-  public readonly bucket: ResultsBucket;
-  public readonly functions: BenchmarkFunctions;
+  /** Runs, reports and `latest/` figures: runs/{deployment}/{runId}/…, latest/{deployment}/…. */
+  public readonly resultsBucket: s3.IBucket;
+  /** The Lambda function of each pipeline step. */
+  public readonly functions: Readonly<Record<PipelineStep, lambda.IFunction>>;
   public readonly sweep: SweepStateMachine;
   public readonly triggers: SweepTriggers;
   public readonly dashboard: BenchmarkDashboard;
+  /** Run results and regression alarms, when `notifications` is on. */
   public readonly topic?: sns.Topic;
   public readonly regressionAlarms: cloudwatch.Alarm[] = [];
+  private readonly deploymentIds: readonly string[];
 
   constructor(scope: Construct, id: string, props: BenchmarkPipelineProps) {
     super(scope, id);
     const deployments = props.fleet.deployments;
     if (deployments.length === 0) throw new Error(`BenchmarkPipeline ${this.node.path}: fleet '${props.fleet.name}' has no deployment to benchmark`);
-    const notifications = props.notifications ?? props.notificationTopic ?? false;
+    this.deploymentIds = deployments.map((d) => d.id);
 
-    this.bucket = new ResultsBucket(this, 'Results');
-    this.functions = new BenchmarkFunctions(this, 'Steps', {
-      resultsBucketName: this.bucket.bucket.bucketName,
+    const results = new ResultsBucket(this, 'Results');
+    this.resultsBucket = results.bucket;
+    const steps = new BenchmarkFunctions(this, 'Steps', {
+      resultsBucketName: this.resultsBucket.bucketName,
       maxDurationS: Math.max(...deployments.map((d) => d.benchmark.durationS)),
       maxTimeoutS: Math.max(...deployments.map((d) => d.benchmark.timeoutS)),
       workerMemoryMb: props.workerMemoryMb,
     });
+    this.functions = steps.byStep;
     this.grantLeastPrivilege(deployments);
 
-    if (notifications) this.topic = new sns.Topic(this, 'RunResults', { enforceSSL: true, displayName: `llm-bench ${props.fleet.name} run results` });
+    if (props.notifications === true) this.topic = new sns.Topic(this, 'RunResults', { enforceSSL: true, displayName: `llm-bench ${props.fleet.name} run results` });
     const topic = this.topic;
     const notify = topic
       ? (s: Construct, nid: string) => new tasks.SnsPublish(s, nid, { topic, message: sfn.TaskInput.fromText(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.report'))), resultPath: sfn.JsonPath.DISCARD })
@@ -68,7 +82,7 @@ export class BenchmarkPipeline extends Construct {
       // LlmBench-{fleet}-sweep: the ARN `aws stepfunctions start-execution` needs is known up front.
       stateMachineName: `LlmBench-${props.fleet.name}-sweep`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80),
       deployments,
-      functions: this.functions.functions,
+      functions: this.functions,
       pollIntervalS: props.pollIntervalS,
       notify,
     });
@@ -78,7 +92,7 @@ export class BenchmarkPipeline extends Construct {
     for (const d of deployments) {
       const alarm = new cloudwatch.Alarm(this, `Regression-${d.id}`, {
         alarmDescription: `Benchmark of ${d.id}: max throughput fell or ms/token rose by more than ${d.benchmark.regressionThresholdPct}% vs the previous run`,
-        metric: new cloudwatch.Metric({ namespace: BENCHMARK_NAMESPACE, metricName: 'Regressed', dimensionsMap: { Deployment: d.id }, statistic: 'Maximum', period: Duration.days(1) }),
+        metric: this.metricRegressed(d.id),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -89,14 +103,47 @@ export class BenchmarkPipeline extends Construct {
     }
 
     new CfnOutput(this, 'StateMachineArn', { value: this.sweep.stateMachine.stateMachineArn, description: 'start-execution --input {"deploymentId": "..."}' });
-    new CfnOutput(this, 'ResultsBucketName', { value: this.bucket.bucket.bucketName });
-    suppressPipelineFindings({ pipeline: this, bucket: this.bucket.bucket, functions: Object.values(this.functions.functions) });
+    new CfnOutput(this, 'ResultsBucketName', { value: this.resultsBucket.bucketName });
+    suppressPipelineFindings({ pipeline: this, bucket: this.resultsBucket, functions: Object.values(this.functions) });
+  }
+
+  /** Allows starting a sweep (`states:StartExecution` on the sweep state machine). */
+  public grantStartSweep(grantee: iam.IGrantable): iam.Grant {
+    return this.sweep.stateMachine.grantStartExecution(grantee);
+  }
+
+  /** Allows reading the results bucket: runs, reports and `latest/` figures. */
+  public grantReadResults(grantee: iam.IGrantable): iam.Grant {
+    return this.resultsBucket.grantRead(grantee);
+  }
+
+  /**
+   * Max throughput of each run of a deployment, tokens/s (what the report step publishes).
+   * @default - Maximum per day
+   */
+  public metricMaxThroughput(deploymentId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return runMetric('maxThroughput', this.knownDeployment(deploymentId), props);
+  }
+
+  /**
+   * 1 when a run of the deployment regressed against the previous run, else 0 (the alarms watch it).
+   * @default - Maximum per day
+   */
+  public metricRegressed(deploymentId: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return runMetric('regressed', this.knownDeployment(deploymentId), props);
+  }
+
+  private knownDeployment(deploymentId: string): string {
+    if (!this.deploymentIds.includes(deploymentId)) {
+      throw new UserInputError('deploymentId', `'${deploymentId}' is not a deployment of this pipeline; allowed: ${this.deploymentIds.join(', ')}`);
+    }
+    return deploymentId;
   }
 
   /** Functions may invoke only the fleet's endpoints and touch only the results bucket's prefixes. */
   private grantLeastPrivilege(deployments: PipelineFleet['deployments']): void {
     const stack = Stack.of(this);
-    const fns = this.functions.functions;
+    const fns = this.functions;
     // SageMaker ARNs carry endpoint and component names in lower case.
     const arnOf = (resource: string, name: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName: name.toLowerCase() });
     const endpointArns = [...new Set(deployments.map((d) => arnOf('endpoint', d.endpointName)))];
@@ -114,7 +161,7 @@ export class BenchmarkPipeline extends Construct {
     // resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awspricelist.html).
     fns.report.addToRolePolicy(new iam.PolicyStatement({ actions: ['pricing:GetProducts'], resources: ['*'] }));
 
-    const bucket = this.bucket.bucket;
+    const bucket = this.resultsBucket;
     // Who reads and who writes which prefix: workers only write their records, decide-next only reads.
     const access: readonly { step: PipelineStep; read: string[]; write: string[] }[] = [
       { step: 'plan-levels', read: ['runs/*'], write: ['runs/*'] },

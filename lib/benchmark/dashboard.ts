@@ -1,34 +1,21 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { levelMetric, runMetric } from './benchmark-metrics';
 import { dashboardLevels } from './deployment-input';
+import type { LevelMetric } from './metric-contract';
 import type { PipelineDeployment } from './types';
 
-/** CloudWatch namespace the report step publishes to (loadtest/handlers/metrics.ts). */
-export const BENCHMARK_NAMESPACE = 'LlmBench';
-
 export interface BenchmarkDashboardProps {
+  /** Fleet name: the dashboard is `llm-bench-{fleetName}`. */
   readonly fleetName: string;
+  /** Deployments drawn, one row of bar charts each. */
   readonly deployments: readonly PipelineDeployment[];
-  /** Window each bar aggregates: the newest run's figures. @default 7 days */
+  /**
+   * Window each bar aggregates: the newest run's figures.
+   * @default Duration.days(7)
+   */
   readonly period?: Duration;
-}
-
-/** A metric of one deployment at one concurrency level. */
-export function levelMetric(metricName: string, deploymentId: string, concurrency: number, period: Duration, statistic = 'Maximum'): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: BENCHMARK_NAMESPACE,
-    metricName,
-    dimensionsMap: { Deployment: deploymentId, Concurrency: String(concurrency) },
-    statistic,
-    period,
-    label: `c=${concurrency}`,
-  });
-}
-
-/** A run-level metric of one deployment (max throughput, regression). */
-export function runMetric(metricName: string, deploymentId: string, period: Duration, statistic = 'Maximum'): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: BENCHMARK_NAMESPACE, metricName, dimensionsMap: { Deployment: deploymentId }, statistic, period, label: deploymentId });
 }
 
 /**
@@ -49,30 +36,30 @@ export class BenchmarkDashboard extends Construct {
       new cloudwatch.TextWidget({ markdown: `# Benchmarks of fleet ${props.fleetName}\nBars: newest figures per concurrency level (c). Lines: max throughput per run.`, width: 24, height: 2 }),
       new cloudwatch.GraphWidget({
         title: 'Max throughput per run (tokens/s)',
-        left: props.deployments.map((d) => runMetric('MaxThroughputTokensPerS', d.id, Duration.hours(1))),
+        left: props.deployments.map((d) => runMetric('maxThroughput', d.id, { period: Duration.hours(1), label: d.id })),
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'Regression vs previous run (%)',
-        left: props.deployments.map((d) => runMetric('RegressionPct', d.id, Duration.hours(1))),
+        left: props.deployments.map((d) => runMetric('regressionPct', d.id, { period: Duration.hours(1), label: d.id })),
         width: 12,
       }),
     );
     for (const d of props.deployments) {
       const levels = dashboardLevels(d);
-      const bars = (title: string, metricName: string): cloudwatch.GraphWidget =>
+      const bars = (title: string, metric: LevelMetric): cloudwatch.GraphWidget =>
         new cloudwatch.GraphWidget({
           title: `${d.id}: ${title} vs concurrency`,
           view: cloudwatch.GraphWidgetView.BAR,
-          left: levels.map((c) => levelMetric(metricName, d.id, c, period)),
+          left: levels.map((c) => levelMetric(metric, d.id, c, { period })),
           width: 6,
           height: 6,
         });
       this.dashboard.addWidgets(
-        bars('throughput (tokens/s)', 'ThroughputTokensPerS'),
-        bars('ms/token p50', 'MsPerTokenP50'),
-        bars('errors', 'Errors'),
-        bars('USD per 1M tokens', 'UsdPerMillionTokens'),
+        bars('throughput (tokens/s)', 'throughput'),
+        bars('ms/token p50', 'msPerTokenP50'),
+        bars('errors', 'errors'),
+        bars('USD per 1M tokens', 'usdPerMillionTokens'),
       );
     }
   }

@@ -2,7 +2,9 @@ export { BenchmarkPipeline, type BenchmarkPipelineProps } from './benchmark-pipe
 export { BenchmarkFunctions, PIPELINE_STEPS, STEP_ENV, type PipelineStep } from './benchmark-functions';
 export { SweepStateMachine, STATE_NAMES, INLINE_MAP_MAX_CONCURRENCY } from './sweep-state-machine';
 export { SweepTriggers, scheduleExpression } from './triggers';
-export { BenchmarkDashboard, BENCHMARK_NAMESPACE } from './dashboard';
+export { BenchmarkDashboard, type BenchmarkDashboardProps } from './dashboard';
+export { levelMetric, runMetric } from './benchmark-metrics';
+export * from './metric-contract';
 export { ResultsBucket } from './results-bucket';
 export { deploymentInputOf } from './deployment-input';
 export type { PipelineFleet, PipelineDeployment, PipelineBenchmarkSettings } from './types';

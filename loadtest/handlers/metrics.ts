@@ -1,21 +1,29 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import {
+  BENCHMARK_NAMESPACE,
+  BENCHMARK_SERVICE,
+  LEVEL_METRICS,
+  levelEmitDimensions,
+  RUN_METRICS,
+  runEmitDimensions,
+  type BenchmarkMetricSpec,
+} from '../../lib/benchmark/metric-contract';
 import { costPerMillionTokensUsd } from '../../lib/results/cost';
 import type { SweepResult } from '../../lib/results/records';
 import type { RegressionCheck } from '../pipeline/regression';
 
-/** CloudWatch namespace of the benchmark metrics (dashboard and alarms read it). */
-export const METRICS_NAMESPACE = 'LlmBench';
-
-/** Metric names published per level (dimensions Deployment, Concurrency) and per run (Deployment). */
-export const LEVEL_METRICS = ['ThroughputTokensPerS', 'MsPerTokenP50', 'MsPerTokenP90', 'TtftMsP50', 'Errors', 'UsdPerMillionTokens'] as const;
-export const RUN_METRICS = ['MaxThroughputTokensPerS', 'Regressed', 'RegressionPct'] as const;
-
 /** Where an EMF document goes: stdout in Lambda (CloudWatch picks it up), a file offline. */
 export type EmfSink = (emf: unknown) => void;
 
-/** Publishes one Powertools metric set per level and one per run, each as one EMF document. */
+/**
+ * Publishes one Powertools metric set per level and one per run, each as one EMF document. Names,
+ * units and dimensions come from the metric contract; Powertools adds the `service` dimension.
+ */
 export function publishSweepMetrics(sweep: SweepResult, regression: RegressionCheck, deploymentId: string, sink?: EmfSink): void {
-  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'llm-bench' });
+  const metrics = new Metrics({ namespace: BENCHMARK_NAMESPACE, serviceName: BENCHMARK_SERVICE });
+  const add = (metric: BenchmarkMetricSpec, value: number): void => {
+    metrics.addMetric(metric.name, metric.unit, value);
+  };
   const flush = (): void => {
     if (sink) {
       sink(metrics.serializeMetrics());
@@ -27,23 +35,23 @@ export function publishSweepMetrics(sweep: SweepResult, regression: RegressionCh
   };
   const hourlyUsd = sweep.deployment?.hourlyUsd;
   for (const level of sweep.levels) {
-    metrics.addDimensions({ Deployment: deploymentId, Concurrency: String(level.concurrency) });
-    metrics.addMetric('ThroughputTokensPerS', MetricUnit.CountPerSecond, level.throughputTokensPerS);
-    metrics.addMetric('MsPerTokenP50', MetricUnit.Milliseconds, level.latencyMsPerToken.p50);
-    metrics.addMetric('MsPerTokenP90', MetricUnit.Milliseconds, level.latencyMsPerToken.p90);
-    if (level.ttftMs) metrics.addMetric('TtftMsP50', MetricUnit.Milliseconds, level.ttftMs.p50);
-    metrics.addMetric('Errors', MetricUnit.Count, level.requests - level.ok);
+    metrics.addDimensions(levelEmitDimensions(deploymentId, level.concurrency));
+    add(LEVEL_METRICS.throughput, level.throughputTokensPerS);
+    add(LEVEL_METRICS.msPerTokenP50, level.latencyMsPerToken.p50);
+    add(LEVEL_METRICS.msPerTokenP90, level.latencyMsPerToken.p90);
+    if (level.ttftMs) add(LEVEL_METRICS.ttftP50, level.ttftMs.p50);
+    add(LEVEL_METRICS.errors, level.requests - level.ok);
     if (hourlyUsd !== undefined && level.throughputTokensPerS > 0) {
-      metrics.addMetric('UsdPerMillionTokens', MetricUnit.NoUnit, costPerMillionTokensUsd(hourlyUsd, level.throughputTokensPerS));
+      add(LEVEL_METRICS.usdPerMillionTokens, costPerMillionTokensUsd(hourlyUsd, level.throughputTokensPerS));
     }
     flush();
   }
-  metrics.addDimensions({ Deployment: deploymentId });
+  metrics.addDimensions(runEmitDimensions(deploymentId));
   // A failed run's partial maximum (or none) is no maximum: it would draw a false dip on the dashboard.
   if (sweep.maxThroughput && sweep.failure === undefined) {
-    metrics.addMetric('MaxThroughputTokensPerS', MetricUnit.CountPerSecond, sweep.maxThroughput.tokensPerS);
+    add(RUN_METRICS.maxThroughput, sweep.maxThroughput.tokensPerS);
   }
-  metrics.addMetric('Regressed', MetricUnit.Count, regression.regressed ? 1 : 0);
-  metrics.addMetric('RegressionPct', MetricUnit.Percent, regression.regressionPct);
+  add(RUN_METRICS.regressed, regression.regressed ? 1 : 0);
+  add(RUN_METRICS.regressionPct, regression.regressionPct);
   flush();
 }

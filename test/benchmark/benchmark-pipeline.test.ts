@@ -1,7 +1,10 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { BenchmarkPipeline, type PipelineFleet } from '../../lib/benchmark';
+import { LlmEndpoint } from '../../lib/endpoint/llm-endpoint';
 import { extractStateMachine, type CfnTemplate } from '../../loadtest/offline/definition';
 import { OFFLINE_APP_PROPS } from '../../loadtest/offline/synth';
 import { BENCHMARK, deployment, FLEET } from './fixture-fleet';
@@ -146,6 +149,34 @@ describe('BenchmarkPipeline', () => {
     const policies = template.findResources('AWS::IAM::Policy');
     const withPricing = Object.entries(policies).filter(([, p]) => JSON.stringify(p).includes('pricing:GetProducts'));
     expect(withPricing.map(([id]) => id)).toEqual([expect.stringMatching(/ReportServiceRoleDefaultPolicy/)]);
+  });
+
+  it('construct API: a consumer imports an endpoint by name, grants invoke, alarms on metricRegressed, starts sweeps and reads results', () => {
+    const app = new App(OFFLINE_APP_PROPS);
+    const stack = new Stack(app, 'Consumer', { env: { region: 'us-east-1', account: '123456789012' } });
+    const pipeline = new BenchmarkPipeline(stack, 'Benchmark', { fleet: FLEET });
+    const role = new iam.Role(stack, 'Client', { assumedBy: new iam.AccountRootPrincipal() });
+    const endpoint = LlmEndpoint.fromEndpointName(stack, 'Endpoint', 'llm-bench-llama-2-7b-g5-2xlarge');
+    endpoint.grantInvoke(role);
+    pipeline.grantStartSweep(role);
+    pipeline.grantReadResults(role);
+    new cloudwatch.Alarm(stack, 'MyRegressionAlarm', { metric: pipeline.metricRegressed('llama-2-7b-g5-2xlarge'), threshold: 1, evaluationPeriods: 1 });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: Match.absent(),
+      MetricName: 'Regressed',
+      Namespace: 'LlmBench',
+      Dimensions: [{ Name: 'Deployment', Value: 'llama-2-7b-g5-2xlarge' }, { Name: 'service', Value: 'llm-bench' }],
+      Statistic: 'Maximum',
+      Period: 86400,
+    });
+    const roleId = stack.resolve((role.node.defaultChild as iam.CfnRole).logicalId) as string;
+    const own = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes(roleId));
+    const granted = own.flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+    expect(granted.flatMap(actionsOf)).toEqual(expect.arrayContaining(['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream', 'states:StartExecution', 's3:GetObject*']));
+    expect(JSON.stringify(granted)).toContain(':endpoint/llm-bench-llama-2-7b-g5-2xlarge');
+    expect(pipeline.resultsBucket.bucketName).toBeDefined();
+    expect(Object.keys(pipeline.functions).sort()).toEqual(['decide-next', 'describe-endpoint', 'merge-level', 'plan-levels', 'report', 'run-worker']);
   });
 
   it('uses a Distributed Map when a level has more workers than an inline Map runs', () => {
