@@ -1,4 +1,4 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { LlmEndpointBase, type ILlmEndpoint } from '../endpoint/endpoint-base';
 import { UserInputError } from '../errors';
 import { BenchmarkFunctions, type PipelineStep } from './benchmark-functions';
 import { runMetric } from './benchmark-metrics';
@@ -140,22 +141,23 @@ export class BenchmarkPipeline extends Construct {
     return deploymentId;
   }
 
-  /** Functions may invoke only the fleet's endpoints and touch only the results bucket's prefixes. */
+  /**
+   * Functions may invoke only the fleet's endpoints and touch only the results bucket's prefixes.
+   * The worker's invoke permission is each endpoint's own `grantInvoke`, which covers the endpoint
+   * ARN and, for an inference-component endpoint, the component ARN that IAM also checks when the
+   * request names an `InferenceComponentName` (see INVOKE_ACTIONS in lib/endpoint/endpoint-base.ts).
+   */
   private grantLeastPrivilege(deployments: PipelineFleet['deployments']): void {
-    const stack = Stack.of(this);
     const fns = this.functions;
-    // SageMaker ARNs carry endpoint and component names in lower case.
-    const arnOf = (resource: string, name: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName: name.toLowerCase() });
-    const endpointArns = [...new Set(deployments.map((d) => arnOf('endpoint', d.endpointName)))];
-    const componentArns = [...new Set(deployments.flatMap((d) => (d.inferenceComponentName ? [arnOf('inference-component', d.inferenceComponentName)] : [])))];
+    const endpoints = importedEndpoints(this, deployments);
+    const endpointArns = endpoints.map((e) => e.endpointArn);
+    const componentArns = endpoints.flatMap((e) => e.inferenceComponentArns);
 
     fns['describe-endpoint'].addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint'], resources: endpointArns }));
     if (componentArns.length > 0) {
       fns['describe-endpoint'].addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeInferenceComponent'], resources: componentArns }));
     }
-    fns['run-worker'].addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream'], resources: endpointArns }),
-    );
+    for (const endpoint of endpoints) endpoint.grantInvoke(fns['run-worker']);
 
     // The report step reads current prices of the region from the Price List API; GetProducts has no
     // resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awspricelist.html).
@@ -176,4 +178,17 @@ export class BenchmarkPipeline extends Construct {
       for (const prefix of write) bucket.grantPut(fns[step], prefix);
     }
   }
+}
+
+/** The fleet's endpoints as imported resources (they live in the deployment stacks), components included. */
+function importedEndpoints(scope: Construct, deployments: PipelineFleet['deployments']): ILlmEndpoint[] {
+  const components = new Map<string, string[]>();
+  for (const d of deployments) {
+    const names = components.get(d.endpointName) ?? [];
+    if (d.inferenceComponentName !== undefined && !names.includes(d.inferenceComponentName)) names.push(d.inferenceComponentName);
+    components.set(d.endpointName, names);
+  }
+  return [...components].map(([endpointName, inferenceComponentNames]) =>
+    LlmEndpointBase.fromEndpointAttributes(scope, `Endpoint-${endpointName}`, { endpointName, inferenceComponentNames }),
+  );
 }

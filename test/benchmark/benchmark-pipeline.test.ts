@@ -130,9 +130,8 @@ describe('BenchmarkPipeline', () => {
   it('IAM: invoke and describe only the fleet’s endpoints; S3 only under runs/, latest/ and prices/; pricing:GetProducts for the report step', () => {
     const all = statements(template);
     const invoke = all.filter((s) => actionsOf(s).includes('sagemaker:InvokeEndpoint'));
-    expect(invoke).toHaveLength(1);
-    expect(actionsOf(invoke[0]).sort()).toEqual(['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream']);
-    const arns = JSON.stringify(invoke[0].Resource);
+    for (const s of invoke) expect(actionsOf(s).sort()).toEqual(['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream']);
+    const arns = JSON.stringify(invoke.map((s) => s.Resource));
     expect(arns).toContain(':endpoint/llm-bench-llama-2-7b-g5-2xlarge');
     expect(arns).toContain(':endpoint/llm-bench-llama-2-7b-p4d-ic');
     const describeIc = all.find((s) => actionsOf(s).includes('sagemaker:DescribeInferenceComponent'));
