@@ -7,4 +7,5 @@ export * from './llm-endpoint';
 export * from './inference-component';
 export * from './inference-component-endpoint';
 export * from './startup-timeouts';
+export * from './update-safety';
 export * from './validation';

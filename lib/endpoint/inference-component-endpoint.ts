@@ -5,6 +5,7 @@ import type { InstanceTypeSpec } from '../catalog/types';
 import { UserInputError } from '../errors';
 import { DEFAULT_VARIANT_NAME, LlmEndpointBase, type RoutingStrategy } from './endpoint-base';
 import type { InstanceType } from './instance-type';
+import { endpointPhysicalName, retainScaledVariantProperties } from './update-safety';
 import { LlmInferenceComponent, type CopyAutoscalingProps } from './inference-component';
 import { resolvedRegion, type TgiModel } from './tgi-model';
 import { assertDeploymentValid } from './validation';
@@ -124,11 +125,13 @@ export class InferenceComponentEndpoint extends LlmEndpointBase {
       ],
     });
     this.cfnEndpointConfig.node.addDependency(role);
+    // A new instance type is a new name: the endpoint is replaced, never updated across types (update-safety.ts).
+    this.endpointName = endpointPhysicalName(this, props.instanceType, props.endpointName);
     this.cfnEndpoint = new sagemaker.CfnEndpoint(this, 'Resource', {
-      endpointName: props.endpointName,
+      endpointName: this.endpointName,
       endpointConfigName: this.cfnEndpointConfig.attrEndpointConfigName,
+      ...retainScaledVariantProperties(true),
     });
-    this.endpointName = props.endpointName ?? this.cfnEndpoint.attrEndpointName;
     this.endpointArn = this.cfnEndpoint.ref;
     this.components = props.components.map(
       (c) =>

@@ -4,6 +4,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type { Construct } from 'constructs';
 import { DEFAULT_VARIANT_NAME, LlmEndpointBase, type RoutingStrategy } from './endpoint-base';
 import type { InstanceType } from './instance-type';
+import { endpointPhysicalName, retainScaledVariantProperties } from './update-safety';
 import { namedSageMakerMetric } from './metrics';
 import { addTargetTrackingScaling, PREDEFINED_METRIC, VARIANT_INSTANCE_DIMENSION, type CooldownProps } from './scaling';
 import { resolvedRegion, type TgiModel } from './tgi-model';
@@ -110,11 +111,13 @@ export class LlmEndpoint extends LlmEndpointBase {
         },
       ],
     });
+    // A new instance type is a new name: the endpoint is replaced, never updated across types (update-safety.ts).
+    this.endpointName = endpointPhysicalName(this, props.instanceType, props.endpointName);
     this.cfnEndpoint = new sagemaker.CfnEndpoint(this, 'Resource', {
-      endpointName: props.endpointName,
+      endpointName: this.endpointName,
       endpointConfigName: this.cfnEndpointConfig.attrEndpointConfigName,
+      ...retainScaledVariantProperties(props.autoscaling !== undefined),
     });
-    this.endpointName = props.endpointName ?? this.cfnEndpoint.attrEndpointName;
     this.endpointArn = this.cfnEndpoint.ref;
     if (props.autoscaling) this.scalableTarget = this.addAutoscaling(props.autoscaling);
   }

@@ -23,8 +23,15 @@ export function stackName(fleetName: string, id: string): string {
   return `LlmBench-${fleetName}-${id}`;
 }
 
-export function endpointName(fleetName: string, id: string): string {
-  return sageMakerName(`${fleetName}-${id}`);
+/**
+ * `{fleet}-{id}`, with the instance slug appended unless the id already holds it: a deployment moved
+ * to another instance type gets a new endpoint name, so CloudFormation replaces the endpoint instead
+ * of calling UpdateEndpoint, which fails for an autoscaled variant whose instance type changes
+ * (lib/endpoint/update-safety.ts). Inference-component names derive from it and change with it.
+ */
+export function endpointName(fleetName: string, id: string, instanceName?: string): string {
+  const slug = instanceName === undefined ? undefined : instanceSlug(instanceName);
+  return sageMakerName(slug === undefined || id.includes(slug) ? `${fleetName}-${id}` : `${fleetName}-${id}-${slug}`);
 }
 
 export function inferenceComponentName(endpoint: string): string {

@@ -103,7 +103,7 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
   if (input.model.gated && !acceptEula) {
     issues.push({ path: `${path}.acceptEula`, message: `${input.model.id} is a gated model; set acceptEula: true (here or in defaults) to accept its license` });
   }
-  const endpoint = endpointName(ctx.config.name, id);
+  const endpoint = endpointName(ctx.config.name, id, input.instance.name);
   const { hourlyUsd, quote } = deploymentPrice(input.instance, instances, ctx.pricing);
   const deployment: ResolvedDeployment = {
     id,

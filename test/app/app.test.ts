@@ -6,6 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { UserInputError } from '../../lib/errors';
 import { buildApp, resolveRegion } from '../../lib/fleet/app';
+import { resolveFleet } from '../../lib/fleet/resolve';
 import { resourcesOfType, synthFleet, type SynthesizedFleet } from './synth-fleet';
 
 describe('default fleet (fleets/published-study.yaml)', () => {
@@ -30,7 +31,7 @@ describe('default fleet (fleets/published-study.yaml)', () => {
     const components = resourcesOfType(fleet.templates, 'AWS::SageMaker::InferenceComponent');
     expect(components).toHaveLength(1);
     expect(components[0].properties).toMatchObject({
-      InferenceComponentName: 'published-study-llama-2-7b-p4d-ic-8x-tp1-ic',
+      InferenceComponentName: 'published-study-llama-2-7b-p4d-ic-8x-tp1-p4d-24xlarge-ic',
       Specification: { ComputeResourceRequirements: { NumberOfAcceleratorDevicesRequired: 1 } },
       RuntimeConfig: { CopyCount: 8 },
     });
@@ -38,7 +39,7 @@ describe('default fleet (fleets/published-study.yaml)', () => {
     expect(targets.map((t) => t.properties)).toEqual([
       expect.objectContaining({
         ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount',
-        ResourceId: 'inference-component/published-study-llama-2-7b-p4d-ic-8x-tp1-ic',
+        ResourceId: 'inference-component/published-study-llama-2-7b-p4d-ic-8x-tp1-p4d-24xlarge-ic',
         MinCapacity: 1,
         MaxCapacity: 8,
       }),
@@ -122,5 +123,35 @@ describe('region and errors', () => {
       expect.stringMatching(/^error: .*bad\.yaml: deployments\[0\]\.acceptEula: llama-2-7b is a gated model/),
     ]);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('update hazards at fleet level', () => {
+  function names(instanceType: string, layout: 'variant' | 'inference-components'): { endpoint: string; component?: string } {
+    const config = {
+      name: 'hz',
+      deployments: [{ id: 'chat', model: 'llama-2-7b', instanceType, tp: 1, acceptEula: true, ...(layout === 'inference-components' ? { layout, copies: 1 } : {}) }],
+    };
+    const [d] = resolveFleet(config as unknown as Parameters<typeof resolveFleet>[0], { region: 'us-east-1', file: 'hz.yaml' }).deployments;
+    return { endpoint: d.endpointName, component: d.inferenceComponentName };
+  }
+
+  it('moving a deployment to another instance type renames its endpoint and component (CloudFormation replaces them)', () => {
+    expect(names('ml.g5.2xlarge', 'variant').endpoint).toBe('hz-chat-g5-2xlarge');
+    expect(names('ml.g5.4xlarge', 'variant').endpoint).toBe('hz-chat-g5-4xlarge');
+    const ic = names('ml.g5.12xlarge', 'inference-components');
+    expect(ic).toEqual({ endpoint: 'hz-chat-g5-12xlarge', component: 'hz-chat-g5-12xlarge-ic' });
+    expect(names('ml.g5.48xlarge', 'inference-components').component).toBe('hz-chat-g5-48xlarge-ic');
+  });
+
+  it('the default fleet: every endpoint retains its autoscaled variant properties where something else owns the count', () => {
+    const fleet = synthFleet('fleets/published-study.yaml');
+    const endpoints = resourcesOfType(fleet.templates, 'AWS::SageMaker::Endpoint');
+    const targets = resourcesOfType(fleet.templates, 'AWS::ApplicationAutoScaling::ScalableTarget');
+    for (const e of endpoints) {
+      const scaled = targets.some((t) => t.stack === e.stack) || resourcesOfType({ [e.stack]: fleet.templates[e.stack] }, 'AWS::SageMaker::InferenceComponent').length > 0;
+      expect([e.stack, e.properties.RetainAllVariantProperties]).toEqual([e.stack, scaled ? true : undefined]);
+      expect(String(e.properties.EndpointName)).toContain(String(e.stack).includes('p4d') ? 'p4d' : 'g5');
+    }
   });
 });
