@@ -103,6 +103,15 @@ export class LlmInferenceComponent extends Resource {
           modelDataDownloadTimeoutInSeconds: timeoutS,
         },
       },
+      // How CloudFormation treats this value: CopyCount is write-only in the resource schema (never read back, so the autoscaler's
+      // DesiredCopyCount is no drift) and "Update requires: No interruption": it is sent again only
+      // when this resource is updated, e.g. when a replaced Model changes Specification.ModelName.
+      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentruntimeconfig.html
+      // Schema (writeOnlyProperties, required): aws-cloudformation/cfn-lint
+      // src/cfnlint/data/schemas/providers/us_east_1/aws-sagemaker-inferencecomponent.json
+      // The planned copies stay the creation value: the post-deploy sweep waits for exactly them. Known
+      // limit: an update of an autoscaled component (new model) sets its copies back to this value
+      // until the autoscaler moves them again.
       runtimeConfig: { copyCount: props.copies },
     });
     this.inferenceComponentArn = this.cfnInferenceComponent.attrInferenceComponentArn;

@@ -33,11 +33,15 @@ export interface TargetTrackingScalingProps extends CooldownProps {
   readonly resource: CfnResource;
   /** `endpoint/{name}/variant/{variant}` or `inference-component/{name}`. */
   readonly resourceId: string;
+  /** VARIANT_INSTANCE_DIMENSION or COMPONENT_COPY_DIMENSION. */
   readonly dimension: string;
+  /** Fewest instances or copies (`MinCapacity`). */
   readonly minCapacity: number;
+  /** Most instances or copies (`MaxCapacity`). */
   readonly maxCapacity: number;
   /** One of PREDEFINED_METRIC. */
   readonly predefinedMetricType: string;
+  /** Value of the predefined metric the policy keeps the resource at. */
   readonly targetValue: number;
 }
 

@@ -10,7 +10,9 @@ import type { ResolvedFleet } from './types';
 export const DEFAULT_FLEET_PATH = 'fleets/published-study.yaml';
 
 export interface BuildAppOptions {
+  /** Fleet file (YAML) to build. */
   readonly fleetPath: string;
+  /** Region of every stack (the TGI image and JumpStart artifacts are regional). */
   readonly region: string;
   /** @default - CDK_DEFAULT_ACCOUNT, else environment-agnostic */
   readonly account?: string;

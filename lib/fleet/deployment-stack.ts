@@ -9,7 +9,9 @@ import { acknowledgeWildcardFindings } from './nag-acknowledgements';
 import type { ResolvedAutoscaling, ResolvedDeployment } from './types';
 
 export interface DeploymentStackProps extends StackProps {
+  /** Fleet the deployment belongs to (stack description and tags). */
   readonly fleetName: string;
+  /** The resolved deployment: model, instance type, layout, names. */
   readonly deployment: ResolvedDeployment;
 }
 

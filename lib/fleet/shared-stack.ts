@@ -5,6 +5,7 @@ import { BenchmarkPipeline } from '../benchmark/benchmark-pipeline';
 import type { ResolvedFleet } from './types';
 
 export interface FleetSharedStackProps extends StackProps {
+  /** The resolved fleet: its manifest and one benchmark pipeline for all its deployments. */
   readonly fleet: ResolvedFleet;
 }
 
