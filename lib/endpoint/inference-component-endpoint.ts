@@ -12,7 +12,12 @@ import { assertDeploymentValid } from './validation';
 
 /** One inference component of the endpoint. */
 export interface InferenceComponentProps {
-  /** Explicit component name (1-63 characters: letters, digits, hyphens). */
+  /**
+   * Explicit component name (1-63 characters: letters, digits, hyphens). It is part of the
+   * component's construct id, so a new name is a new component: when the endpoint's instance type
+   * changes (the endpoint is then replaced, see update-safety.ts) give a new name too, or the
+   * replacement collides with the old component's name. The fleet derives it from the endpoint name.
+   */
   readonly name: string;
   /** The model; its `settings.tp` is the accelerators per copy. */
   readonly model: TgiModel;

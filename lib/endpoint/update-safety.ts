@@ -14,7 +14,11 @@ import type { InstanceType } from './instance-type';
  * requires: Replacement"; EndpointConfigName is "No interruption", i.e. UpdateEndpoint:
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-sagemaker-endpoint.html ),
  * so endpoint names carry the instance type: a generated name here, and the fleet's names
- * (lib/fleet/names.ts `endpointName`).
+ * (lib/fleet/names.ts `endpointName`). EndpointName is the resource schema's only create-only
+ * property (aws-cloudformation/cfn-lint src/cfnlint/data/schemas/providers/us_east_1/aws-sagemaker-endpoint.json).
+ * AWS::SageMaker::InferenceComponent declares no create-only property in that schema set, so a
+ * component is moved to the new endpoint by creating a new one: its name (and so its construct id
+ * and logical id) changes with the endpoint's (the fleet's component name derives from it).
  *
  * Instance count. UpdateEndpoint applies the new config's variant properties, the instance count
  * among them, unless `RetainAllVariantProperties` is true ("To retain the variant properties of an

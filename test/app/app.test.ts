@@ -155,3 +155,26 @@ describe('update hazards at fleet level', () => {
     }
   });
 });
+
+describe('instance-type change of an inference-component deployment', () => {
+  function synthIc(instanceType: string): { endpointName: unknown; componentIds: string[] } {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-'));
+    const path = join(dir, 'ic.yaml');
+    writeFileSync(path, `name: hz\ndeployments:\n  - { id: chat, model: llama-2-7b, instanceType: ${instanceType}, layout: inference-components, tp: 1, copies: 4, acceptEula: true }\n`);
+    const fleet = synthFleet(path);
+    const template = fleet.templates[fleet.deployments[0].stackName];
+    const ids = (type: string): string[] => Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === type).map(([id]) => id);
+    const [endpoint] = resourcesOfType({ t: template }, 'AWS::SageMaker::Endpoint');
+    return { endpointName: endpoint.properties.EndpointName, componentIds: ids('AWS::SageMaker::InferenceComponent') };
+  }
+
+  it('creates a new endpoint and a new component (new logical id) instead of updating them in place', () => {
+    const before = synthIc('ml.g5.12xlarge');
+    const after = synthIc('ml.g5.24xlarge');
+    expect(before.endpointName).toBe('hz-chat-g5-12xlarge');
+    expect(after.endpointName).toBe('hz-chat-g5-24xlarge');
+    expect(before.componentIds).toHaveLength(1);
+    expect(after.componentIds).toHaveLength(1);
+    expect(after.componentIds[0]).not.toBe(before.componentIds[0]);
+  });
+});
