@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { getInstanceType, getModel } from '../lib/catalog';
 import { impossibleCombinationProblems } from '../lib/endpoint/validation';
 import { buildApp } from '../lib/fleet/app';
-import { validTpDegrees } from '../lib/planner/fit';
+import { validTpDegrees } from '../lib/planner/deployment-shape';
 
 const TARGET_S = 20;
 const MODELS = ['llama-2-7b', 'mistral-7b', 'llama-3-1-8b', 'qwen2-5-7b-instruct', 'llama-2-13b', 'falcon-7b'];

@@ -32,4 +32,5 @@ export type { PriceOverrides, Pricing, PriceQuote, PriceOrigin, PriceRow } from 
 export { readPriceFile, writePriceFile, priceFilePath, PRICE_FILE_ENV, DEFAULT_PRICE_FILE } from './price-file';
 export type { PriceFile } from './price-file';
 export { listUnverifiedFigures } from './unverified';
-export { MAX_WEIGHTS_SHARE_OF_GPU_MEMORY, tpDividesHeads } from './default-tp';
+export { containerDefaults, type ContainerDefaults, type DefaultOrigin } from './container-defaults';
+export { JUMPSTART_CONTAINER_SPECS, jumpStartContainerSpec, type ContainerDefaultName, type JumpStartContainerSpec } from './jumpstart-specs';

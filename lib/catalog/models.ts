@@ -2,8 +2,8 @@
  * Models of the published study plus newer ones. Architecture figures are read from each
  * model's Hugging Face `config.json`; JumpStart ids from the JumpStart model catalog.
  */
-import { INSTANCE_TYPES } from './instance-types';
-import { defaultTpByInstanceFor } from './default-tp';
+import { specTgiDefaults } from './container-defaults';
+import { jumpStartContainerSpec, jumpStartSpecSource } from './jumpstart-specs';
 import type { JumpStartArtifact, ModelSpec, Source, TgiDefaults } from './types';
 
 const READ_ON = '2026-11-27';
@@ -16,23 +16,13 @@ const hf = (repo: string): Source => ({
     'parameter count computed from config.json (embeddings, attention, MLP, norms), matching the model cards.',
 });
 
-/** Llama 2 JumpStart defaults (published study: context − 1 input, context total). */
-const LLAMA2_TGI: TgiDefaults = { maxInputTokens: 4095, maxTotalTokens: 4096, maxBatchPrefillTokens: 4096, maxConcurrentRequests: 128 };
-const LLAMA2_TGI_SOURCE: Source = {
-  url: 'https://github.com/aws/sagemaker-python-sdk (tests/unit/sagemaker/serve/constants.py: JumpStart Llama 2 7B environment)',
-  asOf: READ_ON,
-  verified: true,
-  note: 'MAX_INPUT_LENGTH 4095, MAX_TOTAL_TOKENS 4096 in the JumpStart deployment config; prefill 4096 and 128 concurrent are TGI defaults (CONTEXT.md).',
-};
-/** Falcon: context 2048; defaults follow CONTEXT.md's rule (input context − 1, prefill max(4096, context)). */
-const FALCON_TGI: TgiDefaults = { maxInputTokens: 2047, maxTotalTokens: 2048, maxBatchPrefillTokens: 4096, maxConcurrentRequests: 128 };
 /** Long-context models: JumpStart caps the request budget below the model context. */
 const LONG_TGI: TgiDefaults = { maxInputTokens: 8191, maxTotalTokens: 8192, maxBatchPrefillTokens: 8192, maxConcurrentRequests: 128 };
 const RULE_TGI_SOURCE: Source = {
-  url: 'https://github.com/aws/sagemaker-python-sdk (JumpStart model specs, environment_variables)',
+  url: 'https://github.com/huggingface/text-generation-inference/blob/v2.3.1/launcher/src/main.rs',
   asOf: READ_ON,
   verified: false,
-  note: 'derived from the CONTEXT.md rule (input = total − 1, MAX_CONCURRENT_REQUESTS 128); not read from the JumpStart spec of this model.',
+  note: 'derived (no JumpStart TGI spec for this model in the catalog): input = total − 1, total capped at 8,192, MAX_CONCURRENT_REQUESTS 128 (the launcher default).',
 };
 
 /** Keys seen in public deployments: Llama 2 7B and 13B-chat (s3://jumpstart-private-cache-prod-{region}/meta-textgeneration/...). */
@@ -69,19 +59,18 @@ type ModelRow = Pick<
 > & {
   /** Defaults to `parameters` (dense models). */
   readonly activeParameters?: number;
-  readonly tgi: TgiDefaults;
-  readonly tgiSource: Source;
+  /** TGI defaults of a model without a JumpStart TGI spec in jumpstart-specs.ts (derived). */
+  readonly tgi?: TgiDefaults;
+  readonly tgiSource?: Source;
   readonly framework: 'meta-textgeneration' | 'huggingface-llm';
 };
 
-const llama2 = (size: '7b' | '13b' | '70b', chat: boolean): Pick<ModelRow, 'id' | 'jumpStartId' | 'huggingFaceId' | 'family' | 'gated' | 'tgi' | 'tgiSource' | 'framework' | 'contextTokens' | 'dtype' | 'headDim'> => ({
+const llama2 = (size: '7b' | '13b' | '70b', chat: boolean): Pick<ModelRow, 'id' | 'jumpStartId' | 'huggingFaceId' | 'family' | 'gated' | 'framework' | 'contextTokens' | 'dtype' | 'headDim'> => ({
   id: `llama-2-${size}${chat ? '-chat' : ''}`,
   jumpStartId: `meta-textgeneration-llama-2-${size}${chat ? '-f' : ''}`,
   huggingFaceId: `meta-llama/Llama-2-${size}${chat ? '-chat' : ''}-hf`,
   family: 'llama-2',
   gated: true,
-  tgi: LLAMA2_TGI,
-  tgiSource: LLAMA2_TGI_SOURCE,
   framework: 'meta-textgeneration',
   contextTokens: 4096,
   dtype: 'float16',
@@ -92,9 +81,9 @@ const LLAMA2_7B = { parameters: 6_738_415_616, layers: 32, hiddenSize: 4096, att
 const LLAMA2_13B = { parameters: 13_015_864_320, layers: 40, hiddenSize: 5120, attentionHeads: 40, kvHeads: 40 };
 const LLAMA2_70B = { parameters: 68_976_648_192, layers: 80, hiddenSize: 8192, attentionHeads: 64, kvHeads: 8 };
 
-const hfLlm = { gated: false, framework: 'huggingface-llm', tgi: LONG_TGI, tgiSource: RULE_TGI_SOURCE } as const;
+const hfLlm = { gated: false, framework: 'huggingface-llm' } as const;
 const MISTRAL_7B = { parameters: 7_241_732_096, layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8, headDim: 128, contextTokens: 32768, dtype: 'bfloat16', family: 'mistral' } as const;
-const falconBase = { ...hfLlm, tgi: FALCON_TGI, dtype: 'bfloat16', contextTokens: 2048, headDim: 64, family: 'falcon' } as const;
+const falconBase = { ...hfLlm, dtype: 'bfloat16', contextTokens: 2048, headDim: 64, family: 'falcon' } as const;
 const FALCON_7B = { ...falconBase, parameters: 6_921_720_704, layers: 32, hiddenSize: 4544, attentionHeads: 71, kvHeads: 1 } as const;
 const FALCON_40B = { ...falconBase, parameters: 41_303_293_952, layers: 60, hiddenSize: 8192, attentionHeads: 128, kvHeads: 8 } as const;
 const FALCON_180B = { ...falconBase, parameters: 178_557_088_768, layers: 80, hiddenSize: 14848, attentionHeads: 232, kvHeads: 8 } as const;
@@ -117,23 +106,25 @@ const ROWS: readonly ModelRow[] = [
     ...hfLlm, ...MISTRAL_7B, family: 'mixtral', id: 'mixtral-8x7b-instruct', jumpStartId: 'huggingface-llm-mixtral-8x7b-instruct', huggingFaceId: 'mistralai/Mixtral-8x7B-Instruct-v0.1',
     parameters: 46_702_792_704, activeParameters: 12_879_925_248,
   },
-  { ...FALCON_7B, tgiSource: RULE_TGI_SOURCE, id: 'falcon-7b', jumpStartId: 'huggingface-llm-falcon-7b-bf16', huggingFaceId: 'tiiuae/falcon-7b' },
-  { ...FALCON_7B, tgiSource: RULE_TGI_SOURCE, id: 'falcon-7b-instruct', jumpStartId: 'huggingface-llm-falcon-7b-instruct-bf16', huggingFaceId: 'tiiuae/falcon-7b-instruct' },
-  { ...FALCON_40B, tgiSource: RULE_TGI_SOURCE, id: 'falcon-40b', jumpStartId: 'huggingface-llm-falcon-40b-bf16', huggingFaceId: 'tiiuae/falcon-40b' },
-  { ...FALCON_40B, tgiSource: RULE_TGI_SOURCE, id: 'falcon-40b-instruct', jumpStartId: 'huggingface-llm-falcon-40b-instruct-bf16', huggingFaceId: 'tiiuae/falcon-40b-instruct' },
-  { ...FALCON_180B, tgiSource: RULE_TGI_SOURCE, id: 'falcon-180b', jumpStartId: 'huggingface-llm-falcon-180b-bf16', huggingFaceId: 'tiiuae/falcon-180B' },
-  { ...FALCON_180B, tgiSource: RULE_TGI_SOURCE, id: 'falcon-180b-chat', jumpStartId: 'huggingface-llm-falcon-180b-chat-bf16', huggingFaceId: 'tiiuae/falcon-180B-chat' },
+  { ...FALCON_7B, id: 'falcon-7b', jumpStartId: 'huggingface-llm-falcon-7b-bf16', huggingFaceId: 'tiiuae/falcon-7b' },
+  { ...FALCON_7B, id: 'falcon-7b-instruct', jumpStartId: 'huggingface-llm-falcon-7b-instruct-bf16', huggingFaceId: 'tiiuae/falcon-7b-instruct' },
+  { ...FALCON_40B, id: 'falcon-40b', jumpStartId: 'huggingface-llm-falcon-40b-bf16', huggingFaceId: 'tiiuae/falcon-40b' },
+  { ...FALCON_40B, id: 'falcon-40b-instruct', jumpStartId: 'huggingface-llm-falcon-40b-instruct-bf16', huggingFaceId: 'tiiuae/falcon-40b-instruct' },
+  { ...FALCON_180B, id: 'falcon-180b', jumpStartId: 'huggingface-llm-falcon-180b-bf16', huggingFaceId: 'tiiuae/falcon-180B' },
+  { ...FALCON_180B, id: 'falcon-180b-chat', jumpStartId: 'huggingface-llm-falcon-180b-chat-bf16', huggingFaceId: 'tiiuae/falcon-180B-chat' },
   { ...llama31, id: 'llama-3-1-8b', jumpStartId: 'meta-textgeneration-llama-3-1-8b', huggingFaceId: 'meta-llama/Llama-3.1-8B', parameters: 8_030_261_248, layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8 },
   { ...llama31, id: 'llama-3-1-8b-instruct', jumpStartId: 'meta-textgeneration-llama-3-1-8b-instruct', huggingFaceId: 'meta-llama/Llama-3.1-8B-Instruct', parameters: 8_030_261_248, layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8 },
   { ...llama31, id: 'llama-3-1-70b', jumpStartId: 'meta-textgeneration-llama-3-1-70b', huggingFaceId: 'meta-llama/Llama-3.1-70B', parameters: 70_553_706_496, layers: 80, hiddenSize: 8192, attentionHeads: 64, kvHeads: 8 },
   {
-    ...hfLlm, id: 'qwen2-5-7b-instruct', jumpStartId: 'huggingface-llm-qwen2-5-7b-instruct', huggingFaceId: 'Qwen/Qwen2.5-7B-Instruct', family: 'qwen2.5',
+    ...hfLlm, tgi: LONG_TGI, tgiSource: RULE_TGI_SOURCE, id: 'qwen2-5-7b-instruct', jumpStartId: 'huggingface-llm-qwen2-5-7b-instruct', huggingFaceId: 'Qwen/Qwen2.5-7B-Instruct', family: 'qwen2.5',
     parameters: 7_615_616_512, layers: 28, hiddenSize: 3584, attentionHeads: 28, kvHeads: 4, headDim: 128, contextTokens: 32768, dtype: 'bfloat16',
   },
 ];
 
 function toSpec(row: ModelRow): ModelSpec {
-  const arch = { parameters: row.parameters, attentionHeads: row.attentionHeads, kvHeads: row.kvHeads, dtype: row.dtype };
+  const spec = jumpStartContainerSpec(row.jumpStartId);
+  const tgiDefaults = spec !== undefined ? specTgiDefaults(spec) : row.tgi;
+  if (tgiDefaults === undefined) throw new Error(`catalog: ${row.id} has neither a JumpStart TGI spec nor derived TGI defaults`);
   return {
     id: row.id,
     jumpStartId: row.jumpStartId,
@@ -149,16 +140,9 @@ function toSpec(row: ModelRow): ModelSpec {
     contextTokens: row.contextTokens,
     dtype: row.dtype,
     gated: row.gated,
-    tgiDefaults: row.tgi,
-    defaultTpByInstance: defaultTpByInstanceFor(arch, INSTANCE_TYPES),
+    tgiDefaults,
     source: hf(row.huggingFaceId),
-    tgiDefaultsSource: row.tgiSource,
-    defaultTpSource: {
-      url: 'https://docs.aws.amazon.com/sagemaker/latest/dg/jumpstart-foundation-models-latest.html',
-      asOf: READ_ON,
-      verified: false,
-      note: 'JumpStart default SM_NUM_GPUS = all GPUs of the instance; instance list derived (fits in memory, TP divides heads), not read from JumpStart.',
-    },
+    tgiDefaultsSource: spec !== undefined ? jumpStartSpecSource(spec) : row.tgiSource,
     jumpStartArtifact: artifact(row.gated ? 'jumpstart-private-cache-prod' : 'jumpstart-cache-prod', row.framework, row.jumpStartId),
   };
 }

@@ -106,15 +106,15 @@ export interface ModelSpec {
   readonly dtype: ModelDtype;
   /** Gated models (Llama) need an explicit EULA acceptance to deploy. */
   readonly gated: boolean;
+  /**
+   * JumpStart's model-wide TGI defaults (its spec's `inference_environment_variables`, unset values
+   * derived). Per-instance values differ: read `containerDefaults(model, instance)`.
+   */
   readonly tgiDefaults: TgiDefaults;
-  /** Instance types JumpStart supports for this model, with the default TP on each. */
-  readonly defaultTpByInstance: Readonly<Record<string, number>>;
   /** Source of the architecture figures (the model's Hugging Face `config.json`). */
   readonly source: Source;
   /** Source of `tgiDefaults` (JumpStart model spec), when it differs from `source`. */
   readonly tgiDefaultsSource?: Source;
-  /** How `defaultTpByInstance` was obtained. */
-  readonly defaultTpSource?: Source;
   /** JumpStart prepacked inference artifacts (S3), when known. */
   readonly jumpStartArtifact?: JumpStartArtifact;
 }

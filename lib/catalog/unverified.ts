@@ -28,7 +28,6 @@ export function listUnverifiedFigures(): string[] {
   for (const m of MODELS) {
     lines.push(...line(`${m.id} architecture (${m.parameters} params, ${m.layers} layers, hidden ${m.hiddenSize}, ${m.attentionHeads}/${m.kvHeads} heads, context ${m.contextTokens})`, m.source));
     lines.push(...line(`${m.id} TGI defaults (input ${m.tgiDefaults.maxInputTokens}, total ${m.tgiDefaults.maxTotalTokens}, prefill ${m.tgiDefaults.maxBatchPrefillTokens})`, m.tgiDefaultsSource));
-    lines.push(...line(`${m.id} supported instances / default TP`, m.defaultTpSource));
     lines.push(...line(`${m.id} JumpStart artifact key ${m.jumpStartArtifact?.key ?? ''}`, m.jumpStartArtifact?.source));
   }
   const regional = PRICE_TABLE.filter((r) => r.region !== 'us-east-1' && !r.verified);

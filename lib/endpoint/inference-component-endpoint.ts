@@ -180,6 +180,7 @@ export class InferenceComponentEndpoint extends LlmEndpointBase {
         copies: c.copies,
         instances: instanceCount,
         tgi: c.model.settings,
+        extraEnv: c.model.settings.extraEnv,
         autoscaling: {
           minInstances: bounds.minInstances,
           maxInstances: bounds.maxInstances,

@@ -1,8 +1,9 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { getModel, jumpStartModelDataS3Uri } from '../catalog';
-import type { TgiSettings } from '../catalog/types';
-import { resolveTgiSettings } from '../planner/tgi-settings';
+import type { InstanceTypeSpec, TgiSettings } from '../catalog/types';
+import { chooseTp, resolveTgiSettings, TpChoiceError } from '../planner/deployment-shape';
+import { UserInputError } from '../errors';
 import type { InstanceType } from './instance-type';
 import { resolvedRegion, TgiModel } from './tgi-model';
 import type { TgiContainerSettings, TgiQuantize } from './tgi-settings-env';
@@ -64,6 +65,18 @@ export interface JumpStartTgiModelProps {
   readonly image?: string;
 }
 
+/** The requested TP (the endpoint's rules judge it), else JumpStart's default for the instance (`chooseTp`). */
+function defaultTp(model: ReturnType<typeof getModel>, instance: InstanceTypeSpec, props: JumpStartTgiModelProps): number {
+  if (props.tp !== undefined) return props.tp;
+  try {
+    const tokensPerSequence = resolveTgiSettings(model, instance, 1, props.tgi).maxTotalTokens;
+    return chooseTp({ model, instance, tokensPerSequence }).tp;
+  } catch (error) {
+    if (error instanceof TpChoiceError) throw new UserInputError(error.field, error.message);
+    throw error;
+  }
+}
+
 /**
  * A TgiModel from a catalog entry: JumpStart's prepacked artifacts for the stack's region
  * (falling back to `HF_MODEL_ID` where the catalog has none) and JumpStart's default TGI settings.
@@ -72,7 +85,7 @@ export class JumpStartTgiModel extends TgiModel {
   constructor(scope: Construct, id: string, props: JumpStartTgiModelProps) {
     const model = getModel(props.modelId, 'modelId');
     const instance = props.instanceType.spec;
-    const tp = props.tp ?? model.defaultTpByInstance[instance.name] ?? instance.acceleratorCount;
+    const tp = defaultTp(model, instance, props);
     const settings: TgiContainerSettings = {
       ...resolveTgiSettings(model, instance, tp, props.tgi),
       tp,

@@ -94,6 +94,7 @@ export class LlmEndpoint extends LlmEndpointBase {
       copies: 1,
       instances: this.instanceCount,
       tgi: props.model.settings,
+      extraEnv: props.model.settings.extraEnv,
       autoscaling: props.autoscaling,
     });
     const timeoutS = props.startupTimeoutS ?? props.model.startupTimeoutS;

@@ -1,4 +1,5 @@
 import type { TgiSettings } from '../catalog/types';
+import { tgiEnv } from '../planner/deployment-shape';
 
 /**
  * Typed TGI settings → the container environment of the Hugging Face LLM DLC (TGI).
@@ -26,26 +27,20 @@ export interface TgiContainerSettings extends TgiSettings {
   readonly dtype?: 'float16' | 'bfloat16';
   /**
    * Escape hatch: extra environment variables, applied last (they win over the typed settings).
+   * The endpoints check the result against TGI's start rules (e.g. `MAX_INPUT_LENGTH` is refused:
+   * the container already sets `MAX_INPUT_TOKENS`).
    * @default - none
    */
   readonly extraEnv?: Readonly<Record<string, string>>;
 }
 
 /**
- * Renders settings as container environment variables. `MAX_INPUT_LENGTH` is set beside
- * `MAX_INPUT_TOKENS` because TGI images before 2.1 only read the older name.
+ * Renders settings as container environment variables. The input limit is set as
+ * `MAX_INPUT_TOKENS` only: TGI's launcher exits when `MAX_INPUT_LENGTH` is set beside it
+ * (launcher/src/main.rs v2.0.0 line 1323, v2.3.1 line 1656, v3.3.7 line 2104).
  */
 export function tgiSettingsEnv(settings: TgiContainerSettings): Record<string, string> {
-  const env: Record<string, string> = {
-    SM_NUM_GPUS: String(settings.tp),
-    MAX_INPUT_TOKENS: String(settings.maxInputTokens),
-    MAX_INPUT_LENGTH: String(settings.maxInputTokens),
-    MAX_TOTAL_TOKENS: String(settings.maxTotalTokens),
-    MAX_BATCH_PREFILL_TOKENS: String(settings.maxBatchPrefillTokens),
-    MAX_CONCURRENT_REQUESTS: String(settings.maxConcurrentRequests),
-  };
-  // Unset lets TGI size the batch token budget from free GPU memory at warm-up.
-  if (settings.maxBatchTotalTokens !== undefined) env.MAX_BATCH_TOTAL_TOKENS = String(settings.maxBatchTotalTokens);
+  const env: Record<string, string> = tgiEnv(settings);
   if (settings.quantize !== undefined) env.HF_MODEL_QUANTIZE = settings.quantize;
   if (settings.dtype !== undefined) env.DTYPE = settings.dtype;
   return { ...env, ...(settings.extraEnv ?? {}) };

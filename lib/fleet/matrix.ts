@@ -1,11 +1,11 @@
 import type { InstanceTypeSpec, ModelSpec } from '../catalog/types';
-import { validTpDegrees } from '../planner/fit';
+import { chooseTp, resolveTgiSettings } from '../planner/deployment-shape';
 import type { MatrixConfig } from './schema';
 import type { DeploymentInput } from './resolve-deployment';
 
 /**
  * Expands `models × instanceTypes × tp` into deployment inputs. `tp: 'default'` (or unset) takes
- * JumpStart's default TP for each instance (all its GPUs when the catalog has none).
+ * the TP `chooseTp` picks for each instance (JumpStart's default where there is one).
  */
 export function expandMatrix(
   matrix: MatrixConfig,
@@ -35,10 +35,9 @@ export function expandMatrix(
   return inputs;
 }
 
+/** The listed TP degrees, else the one `chooseTp` picks (JumpStart's default, else the smallest that fits). */
 function tpDegrees(matrix: MatrixConfig, model: ModelSpec, instance: InstanceTypeSpec): readonly number[] {
   if (Array.isArray(matrix.tp)) return matrix.tp;
-  const jumpStart = model.defaultTpByInstance[instance.name];
-  if (jumpStart !== undefined) return [jumpStart];
-  const valid = validTpDegrees(model, instance);
-  return [valid[valid.length - 1] ?? instance.acceleratorCount];
+  const tokensPerSequence = resolveTgiSettings(model, instance, 1, { maxTotalTokens: matrix.tgi?.maxTotalTokens }).maxTotalTokens;
+  return [chooseTp({ model, instance, tokensPerSequence }).tp];
 }

@@ -2,8 +2,7 @@ import type { Pricing } from '../catalog';
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
 import { checkDeployment, DEPLOYMENT_RULES, type DeploymentUnderCheck } from '../endpoint/validation';
 import { deploymentPrice } from '../planner/cost';
-import { validTpDegrees } from '../planner/fit';
-import { resolveTgiSettings } from '../planner/tgi-settings';
+import { chooseTp, resolveTgiSettings, TpChoiceError } from '../planner/deployment-shape';
 import { mergeBenchmark } from './benchmark-defaults';
 import type { FleetIssue } from './errors';
 import { defaultDeploymentId, endpointName, inferenceComponentName, stackName } from './names';
@@ -42,14 +41,18 @@ export type DeploymentOutcome =
   | { readonly kind: 'resolved'; readonly deployment: ResolvedDeployment; readonly issues: FleetIssue[] }
   | { readonly kind: 'skipped'; readonly id: string; readonly reason: string };
 
-/** TP when the file gives none: JumpStart's default, or the largest valid TP that leaves room for the copies. */
-function defaultTp(input: DeploymentInput, layout: string, instances: number): number {
-  const valid = validTpDegrees(input.model, input.instance);
-  if (layout === 'inference-components' && input.copies !== undefined) {
-    const room = Math.floor((input.instance.acceleratorCount * instances) / input.copies);
-    return [...valid].reverse().find((tp) => tp <= room) ?? 1;
+/**
+ * TP when the file gives none (`chooseTp`): JumpStart's default, or with copies the largest valid TP
+ * that lets them fit. A layout where no TP fits falls back to 1 and the copies rule reports it.
+ */
+function defaultTp(input: DeploymentInput, layout: string, instances: number, tokensPerSequence: number): number {
+  const copies = layout === 'inference-components' ? input.copies : undefined;
+  try {
+    return chooseTp({ model: input.model, instance: input.instance, copies, instances, tokensPerSequence }).tp;
+  } catch (error) {
+    if (error instanceof TpChoiceError) return 1;
+    throw error;
   }
-  return input.model.defaultTpByInstance[input.instance.name] ?? valid[valid.length - 1] ?? 1;
 }
 
 function numericTgi(t: TgiOverrides): Partial<TgiSettings> {
@@ -62,7 +65,12 @@ function numericTgi(t: TgiOverrides): Partial<TgiSettings> {
   };
 }
 
-/** Resolves defaults, runs the validation rules and prices one deployment. */
+/** Instances the deployment may run at most: the autoscaling maximum, else the initial count. */
+function maxInstancesOf(autoscaling: ResolvedDeployment['autoscaling'], instances: number): number {
+  return Math.max(instances, autoscaling?.maxInstances ?? instances);
+}
+
+/** Resolves defaults, runs the validation rules and prices one deployment (at its initial size and at its autoscaling maximum). */
 export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): DeploymentOutcome {
   const path = input.sourcePath;
   const issues: FleetIssue[] = [];
@@ -73,11 +81,12 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
   if (layout === 'variant' && input.copies !== undefined && input.copies > 1) {
     issues.push({ path: `${path}.copies`, message: `copies ${input.copies} needs layout: inference-components; a variant holds one model per instance` });
   }
-  const tp = input.tp ?? defaultTp(input, layout, instances);
+  const tgiOverrides: TgiOverrides = { ...(defaults.tgi ?? {}), ...(input.tgi ?? {}) };
+  const tgi = resolveTgiSettings(input.model, input.instance, input.tp ?? 1, numericTgi(tgiOverrides));
+  const tp = input.tp ?? defaultTp(input, layout, instances, tgi.maxTotalTokens);
   const copies = layout === 'variant' ? 1 : (input.copies ?? Math.max(1, Math.floor((input.instance.acceleratorCount * instances) / tp)));
   const id = input.id ?? defaultDeploymentId(input.model.id, input.instance.name, tp, layout === 'inference-components' ? copies : undefined);
-  const tgiOverrides: TgiOverrides = { ...(defaults.tgi ?? {}), ...(input.tgi ?? {}) };
-  const tgi = resolveTgiSettings(input.model, input.instance, tp, numericTgi(tgiOverrides));
+  const benchmark = mergeBenchmark(defaults.benchmark, input.benchmark);
   const autoscaling = resolveAutoscaling(defaults.autoscaling, input.autoscaling, { path, layout, instance: input.instance, tp, copies, instances }, issues);
   const underCheck: DeploymentUnderCheck = {
     model: input.model,
@@ -88,7 +97,9 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
     copies,
     instances,
     tgi,
+    extraEnv: tgiOverrides.env,
     autoscaling,
+    payload: { inputTokens: benchmark.inputTokens, outputTokens: benchmark.outputTokens },
   };
   if (ctx.skipImpossible) {
     const impossible = checkDeployment(underCheck, DEPLOYMENT_RULES.filter((r) => r.impossibleCombination));
@@ -123,9 +134,10 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
     routing: input.routing === undefined ? undefined : input.routing === 'random' ? 'RANDOM' : 'LEAST_OUTSTANDING_REQUESTS',
     inferenceComponentName: layout === 'inference-components' ? inferenceComponentName(endpoint) : undefined,
     hourlyUsd,
+    maxHourlyUsd: quote.usd * maxInstancesOf(autoscaling, instances),
     price: quote,
     autoscaling,
-    benchmark: mergeBenchmark(defaults.benchmark, input.benchmark),
+    benchmark,
     sourcePath: path,
   };
   return { kind: 'resolved', deployment, issues };

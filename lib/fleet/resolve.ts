@@ -3,6 +3,7 @@ import type { InstanceTypeSpec, ModelSpec } from '../catalog/types';
 import { UserInputError } from '../errors';
 import { FleetValidationError, type FleetIssue } from './errors';
 import { expandMatrix } from './matrix';
+import { fleetCost } from './resolve-cost';
 import { resolveDeployment, type DeploymentInput, type ResolveContext } from './resolve-deployment';
 import type { FleetConfig } from './schema';
 import type { ResolvedDeployment, ResolvedFleet } from './types';
@@ -62,17 +63,6 @@ function matrixInputs(config: FleetConfig, issues: FleetIssue[]): DeploymentInpu
   );
 }
 
-function budgetIssue(deployments: readonly ResolvedDeployment[], hourlyUsd: number, maxHourlyUsd: number, region: string, discount: number): FleetIssue {
-  const shares = [...deployments]
-    .sort((a, b) => b.hourlyUsd - a.hourlyUsd)
-    .map((d) => `${d.id} $${d.hourlyUsd.toFixed(2)}/h (${((d.hourlyUsd / hourlyUsd) * 100).toFixed(1)}%)`)
-    .join(', ');
-  return {
-    path: 'maxHourlyUsd',
-    message: `the fleet costs $${hourlyUsd.toFixed(2)}/h in ${region}${discount > 0 ? ` after a ${Math.round(discount * 100)}% discount` : ' on demand'} at its initial size, above maxHourlyUsd ${maxHourlyUsd}; shares: ${shares}`,
-  };
-}
-
 /**
  * Fleet config → deployments with every default applied and every rule checked. Throws
  * FleetValidationError with all problems (paths like `deployments[2].tp`); matrix combinations
@@ -109,10 +99,7 @@ export function resolveFleet(config: FleetConfig, opts: ResolveFleetOptions): Re
   if (issues.length === 0 && deployments.length === 0) {
     issues.push({ path: 'matrix', message: `every matrix combination is impossible: ${skipped.map((s) => `${s.id}: ${s.reason}`).join('; ')}` });
   }
-  const hourlyUsd = deployments.reduce((sum, d) => sum + d.hourlyUsd, 0);
-  if (config.maxHourlyUsd !== undefined && hourlyUsd > config.maxHourlyUsd) {
-    issues.push(budgetIssue(deployments, hourlyUsd, config.maxHourlyUsd, opts.region, discount));
-  }
+  const cost = fleetCost(deployments, config.maxHourlyUsd, issues, { region: opts.region, discount });
   if (issues.length > 0) throw new FleetValidationError([...issues].sort((a, b) => fileOrder(a) - fileOrder(b)), opts.file);
-  return { name: config.name, region: opts.region, deployments, skipped, hourlyUsd, maxHourlyUsd: config.maxHourlyUsd, discount };
+  return { name: config.name, region: opts.region, deployments, skipped, ...cost, discount };
 }

@@ -40,12 +40,31 @@ export const AutoscalingSchema = z
   })
   .describe('instance autoscaling (variant) or copy autoscaling (inference components)');
 
+/**
+ * An IANA time zone name as EventBridge Scheduler takes it (`ScheduleExpressionTimezone`):
+ * accepted when `Intl.DateTimeFormat` accepts it (it throws RangeError for a name outside the
+ * runtime's tz database; `Intl.supportedValuesOf('timeZone')` is not used because it omits `UTC`
+ * and the link names), spelled with the database's own case.
+ */
+export function isIanaTimeZone(name: string): boolean {
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    return !(resolved.toLowerCase() === name.toLowerCase() && resolved !== name);
+  } catch {
+    return false;
+  }
+}
+
 export const ScheduleSchema = z.union(
   [
     z.literal('off'),
     z.strictObject({
       cron: z.string().regex(/^cron\(\S+( \S+){5}\)$/, { error: 'expected an EventBridge Scheduler cron, e.g. cron(0 6 ? * MON *)' }),
-      timeZone: z.string().min(1).describe('IANA time zone, e.g. Europe/Berlin'),
+      timeZone: z
+        .string()
+        .min(1)
+        .refine(isIanaTimeZone, { error: (issue) => `'${String(issue.input)}' is not an IANA time zone; allowed: tz database names such as UTC, Europe/Berlin, America/New_York` })
+        .describe('IANA time zone, e.g. Europe/Berlin'),
     }),
   ],
   { error: "expected 'off' or { cron: 'cron(...)', timeZone: 'Area/City' }" },
@@ -110,7 +129,11 @@ export const FleetConfigSchema = z
       .regex(/^[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*$/, { error: 'expected letters, digits and single hyphens, starting with a letter' })
       .max(24),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'expected an AWS region, e.g. us-east-1' }).optional(),
-    maxHourlyUsd: z.number().positive().optional().describe('fail when the fleet costs more per hour (after the discount)'),
+    maxHourlyUsd: z
+      .number()
+      .positive()
+      .optional()
+      .describe('fail when the fleet costs more per hour (after the discount) at its autoscaling maximum; default ceiling 500 (see fleets/README.md)'),
     discount: z
       .number()
       .min(0)

@@ -61,6 +61,8 @@ export interface ResolvedDeployment {
   readonly hourlyUsd: number;
   /** Price of one instance: region, source, date, discount. */
   readonly price: PriceQuote;
+  /** Price at the autoscaling maximum (the initial size without autoscaling), USD/h (after the discount). */
+  readonly maxHourlyUsd: number;
   readonly autoscaling?: ResolvedAutoscaling;
   readonly benchmark: BenchmarkSettings;
   /** Where the deployment came from in the file (`deployments[2]` or `matrix`). */
@@ -75,7 +77,12 @@ export interface ResolvedFleet {
   readonly skipped: readonly { readonly id: string; readonly reason: string }[];
   /** Cost of all deployments at creation in the fleet's region, USD/h (after the discount). */
   readonly hourlyUsd: number;
-  readonly maxHourlyUsd?: number;
   /** Discount applied to every price (0 when none). */
   readonly discount: number;
+  /** Cost with every deployment at its autoscaling maximum, USD/h (after the discount): what the cost guard prices. */
+  readonly peakHourlyUsd: number;
+  /** The ceiling the fleet was checked against: its `maxHourlyUsd`, else DEFAULT_MAX_HOURLY_USD. */
+  readonly maxHourlyUsd: number;
+  /** True when the fleet file sets `maxHourlyUsd` itself. */
+  readonly maxHourlyUsdExplicit: boolean;
 }

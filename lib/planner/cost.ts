@@ -5,7 +5,7 @@
  */
 import { DEFAULT_PRICE_REGION, quotePrice, type PriceQuote, type Pricing } from '../catalog';
 import type { InstanceTypeSpec, ModelSpec } from '../catalog/types';
-import { fewestAcceleratorsFor } from './fit';
+import { fewestAcceleratorsFor } from './deployment-shape';
 
 /** Prices of the default region (us-east-1, shipped table) when a caller gives none. */
 const DEFAULT_PRICING: Pricing = { region: DEFAULT_PRICE_REGION };

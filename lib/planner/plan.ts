@@ -9,10 +9,21 @@ import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types'
 import { UserInputError } from '../errors';
 import { costPerMillionTokensUsd } from '../results/cost';
 import { deploymentHourlyUsd, deploymentPrice } from './cost';
-import { checkFit, fewestAcceleratorsFor, tpProblem, validTpDegrees } from './fit';
+import {
+  checkFit,
+  chooseTp as chooseDeploymentTp,
+  fewestAcceleratorsFor,
+  flagLabel,
+  kneeBound,
+  resolveTgiSettings,
+  TpChoiceError,
+  validateTgiSettings,
+  validTpDegrees,
+  type KneeLimit,
+  type TpSource,
+} from './deployment-shape';
 import { kvBudgetBytes, kvBytesPerToken, kvCapacityTokens, maxBatchByMemory, weightsBytes, weightsBytesPerShard } from './memory';
-import { allReduceMsPerStep, criticalBatch, decodeStepMsRoofline, opsPerByte, prefillMs } from './roofline';
-import { resolveTgiSettings, validateTgiSettings } from './tgi-settings';
+import { allReduceMsPerStep, decodeStepMsRoofline, opsPerByte, prefillMs } from './roofline';
 
 export interface PlanRequest {
   readonly model: string | ModelSpec;
@@ -30,8 +41,7 @@ export interface PlanRequest {
   readonly pricing?: Pricing;
 }
 
-/** How the TP degree was chosen. */
-export type TpSource = 'requested' | 'jumpstart-default' | 'smallest-fitting' | 'largest-valid';
+export type { TpSource } from './deployment-shape';
 
 export interface PlanView {
   readonly model: string;
@@ -56,12 +66,17 @@ export interface PlanView {
   readonly maxBatchByMemory: number;
   readonly opsPerByte: number;
   readonly criticalBatch: number;
-  /** What bends the curve first for one copy: KV cache ('memory') or B* ('compute'). */
-  readonly batchLimit: 'memory' | 'compute';
+  /** What bends the curve first for one copy: KV cache or MAX_BATCH_TOTAL_TOKENS ('memory'), B* ('compute') or MAX_CONCURRENT_REQUESTS. */
+  readonly batchLimit: KneeLimit;
   /** Fewest accelerators of this type holding weights + KV cache of B* sequences of this payload. */
   readonly acceleratorsForCriticalBatch: number;
-  /** min(maxBatchByMemory, criticalBatch) × copies × instances: the spec-predicted knee concurrency. */
+  /**
+   * min(sequences the batch token budget holds, B*, MAX_CONCURRENT_REQUESTS) × copies × instances:
+   * the spec-predicted knee concurrency (`kneeBound`), the same bound the predicted curve places.
+   */
   readonly predictedKneeConcurrency: number;
+  /** What the bound is made of, e.g. `KV cache holds 35 sequences per replica × 1 replica = 35`. */
+  readonly predictedKneeDetail: string;
   /** Ideal (roofline, peak figures) decode step at batch 1 with the mean context of a request, ms. */
   readonly decodeStepMsBatch1: number;
   /** Part of decodeStepMsBatch1 spent in TP all-reduces, ms. */
@@ -91,22 +106,14 @@ function wholeNumberAtLeast1(field: string, value: number): number {
   return value;
 }
 
-/** TP to plan with: the requested one (validated), JumpStart's default, or the smallest that fits. */
-export function chooseTp(model: ModelSpec, instance: InstanceTypeSpec, tokensPerSequence: number, requested?: number): { tp: number; tpSource: TpSource } {
-  if (requested !== undefined) {
-    const problem = tpProblem(model, instance, requested);
-    if (problem !== undefined) {
-      throw new UserInputError('--tp', `${problem}; valid TP for ${model.id} on ${instance.name}: ${validTpDegrees(model, instance).join(', ')}`);
-    }
-    return { tp: requested, tpSource: 'requested' };
+/** TP to plan with: the requested one (validated), JumpStart's default, or the smallest that fits (`chooseTp`). */
+export function chooseTp(model: ModelSpec, instance: InstanceTypeSpec, tokensPerSequence: number, requested?: number, copies?: number): { tp: number; tpSource: TpSource } {
+  try {
+    return chooseDeploymentTp({ model, instance, requested, tokensPerSequence, copies });
+  } catch (error) {
+    if (error instanceof TpChoiceError) throw new UserInputError(`--${error.field}`, error.message);
+    throw error;
   }
-  const valid = validTpDegrees(model, instance);
-  const jumpStart = model.defaultTpByInstance[instance.name];
-  if (jumpStart !== undefined && valid.includes(jumpStart)) return { tp: jumpStart, tpSource: 'jumpstart-default' };
-  const fitting = valid.find((tp) => checkFit(model, instance, tp, { tokensPerSequence }).fits);
-  if (fitting !== undefined) return { tp: fitting, tpSource: 'smallest-fitting' };
-  // Nothing fits: show the TP that comes closest (the most memory).
-  return { tp: valid[valid.length - 1], tpSource: 'largest-valid' };
 }
 
 function payloadProblems(request: { inputTokens: number; outputTokens: number }, tgi: TgiSettings): string[] {
@@ -145,7 +152,7 @@ export function planConfiguration(request: PlanRequest): PlanView {
   const instances = wholeNumberAtLeast1('--instances', request.instances ?? 1);
 
   const firstTgi = resolveTgiSettings(model, instance, request.tp ?? 1, request.tgi);
-  const { tp, tpSource } = chooseTp(model, instance, firstTgi.maxTotalTokens, request.tp);
+  const { tp, tpSource } = chooseTp(model, instance, firstTgi.maxTotalTokens, request.tp, copies);
   if (copies * tp > instance.acceleratorCount) {
     throw new UserInputError('--copies', `${copies} copies × TP ${tp} need ${copies * tp} accelerators; ${instance.name} has ${instance.acceleratorCount}`);
   }
@@ -160,9 +167,9 @@ export function planConfiguration(request: PlanRequest): PlanView {
   const { hourlyUsd, quote: price } = deploymentPrice(instance, instances, request.pricing);
 
   const memoryBatch = maxBatchByMemory(model, instance, tp, tokensPerSequence);
-  const bStar = criticalBatch(instance.accelerator);
+  const knee = kneeBound({ model, instance, tp, tgi, inputTokens, outputTokens, copies, instances });
   const problems = [
-    ...validateTgiSettings(model, tgi, '--', fit.fits ? { instance, tp } : undefined),
+    ...validateTgiSettings(model, tgi, flagLabel, fit.fits ? { instance, tp } : undefined),
     ...payloadProblems({ inputTokens, outputTokens }, tgi),
   ];
 
@@ -185,10 +192,11 @@ export function planConfiguration(request: PlanRequest): PlanView {
     kvCapacityTokens: kvCapacityTokens(model, instance, tp),
     maxBatchByMemory: memoryBatch,
     opsPerByte: opsPerByte(instance.accelerator),
-    criticalBatch: bStar,
-    batchLimit: memoryBatch < bStar ? 'memory' : 'compute',
+    criticalBatch: knee.criticalBatch,
+    batchLimit: knee.limit,
     acceleratorsForCriticalBatch: fewestAcceleratorsFor(model, instance.accelerator, tokensPerSequence).accelerators,
-    predictedKneeConcurrency: Math.min(memoryBatch, bStar) * copies * instances,
+    predictedKneeConcurrency: knee.concurrency,
+    predictedKneeDetail: knee.detail,
     decodeStepMsBatch1,
     allReduceMsPerStepBatch1: allReduceMsPerStep(model, instance, tp, 1),
     prefillMsInput,

@@ -9,8 +9,7 @@ import { deploymentPrice } from './cost';
 import { simulateClosedLoop, type SimulatedRequest } from './engine/closed-loop';
 import { createEndpointEngine } from './engine/endpoint';
 import type { RouterPolicy } from './engine/types';
-import { criticalBatch } from './roofline';
-import { effectiveBatchTotalTokens, resolveTgiSettings } from './tgi-settings';
+import { kneeBound, resolveTgiSettings } from './deployment-shape';
 
 /**
  * The latency-throughput curve of a configuration before deploying it: a closed-loop client of
@@ -197,21 +196,15 @@ export function predictSweep(opts: PredictOptions & { readonly label?: string })
 }
 
 /**
- * The knee the accelerator specs predict (CONTEXT.md): where the batch per replica reaches the KV
- * cache limit (requests queue) or the critical batch B* (steps turn compute-bound), whichever comes
- * first, times the replicas; placed at the highest simulated level not above it.
+ * The knee the specs predict (`kneeBound`, the same bound `plan` reports), placed at the highest
+ * simulated level not above it.
  */
 export function theoryKnee(opts: PredictOptions, levels: readonly LevelResult[]): Knee | undefined {
   const tgi = resolveTgiSettings(opts.model, opts.instance, opts.tp, opts.tgi);
-  const kvBatch = Math.floor(effectiveBatchTotalTokens(opts.model, opts.instance, opts.tp, tgi) / (opts.inputTokens + opts.outputTokens));
-  const bStar = criticalBatch(opts.instance.accelerator);
-  const perReplica = Math.min(kvBatch, bStar, tgi.maxConcurrentRequests);
-  const replicas = (opts.copies ?? 1) * (opts.instances ?? 1);
-  const limit = perReplica * replicas;
-  const below = levels.filter((l) => l.concurrency <= limit).map((l) => l.concurrency);
-  if (below.length === 0 || perReplica < 1) return undefined;
-  const bound = perReplica === kvBatch ? `KV cache holds ${kvBatch} sequences` : perReplica === bStar ? `critical batch B* = ${bStar}` : `MAX_CONCURRENT_REQUESTS = ${perReplica}`;
-  return { concurrency: Math.max(...below), rule: 'predicted', detail: `${bound} per replica × ${replicas} replica${replicas === 1 ? '' : 's'} = ${limit}` };
+  const bound = kneeBound({ ...opts, tgi });
+  const below = levels.filter((l) => l.concurrency <= bound.concurrency).map((l) => l.concurrency);
+  if (below.length === 0 || bound.perReplica < 1) return undefined;
+  return { concurrency: Math.max(...below), rule: 'predicted', detail: bound.detail };
 }
 
 /** The predicted curve: per level figures plus max feasible concurrency, max throughput and knee. */

@@ -64,12 +64,15 @@ export function runValidate(file: string | undefined, opts: ValidateOptions, io:
     const fleet = resolveFleet(config, { region, priceOverrides: pricing.overrides, discount: pricing.discount, refreshedPrices: pricing.refreshed, file });
     for (const s of fleet.skipped) io.out(`skipped ${s.id}: ${s.reason}\n`);
     io.out(`${renderFleetTable(fleet)}\n`);
-    const budget = fleet.maxHourlyUsd !== undefined ? ` (maxHourlyUsd ${fleet.maxHourlyUsd})` : '';
     const now = new Date();
     const quotes = new Map(fleet.deployments.map((d) => [d.price.instance, d.price]));
     for (const quote of quotes.values()) io.out(`${describePrice(quote, now)}\n`);
     const priced = fleet.discount > 0 ? `after a ${Math.round(fleet.discount * 100)}% discount` : 'on demand';
-    io.out(`${file}: valid; ${fleet.deployments.length} deployments in ${region}, $${fleet.hourlyUsd.toFixed(2)}/h ${priced}${budget}\n`);
+    const budget = fleet.maxHourlyUsdExplicit ? `maxHourlyUsd ${fleet.maxHourlyUsd}` : `default ceiling $${fleet.maxHourlyUsd}/h`;
+    io.out(
+      `${file}: valid; ${fleet.deployments.length} deployments in ${region}, $${fleet.hourlyUsd.toFixed(2)}/h ${priced}, ` +
+        `$${fleet.peakHourlyUsd.toFixed(2)}/h at the autoscaling maximum (${budget})\n`,
+    );
     return 0;
   } catch (error) {
     if (error instanceof FleetValidationError) {

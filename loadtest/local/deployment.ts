@@ -2,9 +2,16 @@ import { getInstanceType, getModel } from '../../lib/catalog';
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../../lib/catalog/types';
 import { UserInputError } from '../../lib/errors';
 import type { EndpointEngineConfig } from '../../lib/planner/engine/types';
-import { checkFit, validTpDegrees } from '../../lib/planner/fit';
-import { chooseTp } from '../../lib/planner/plan';
-import { effectiveBatchTotalTokens, resolveTgiSettings, validateTgiSettings } from '../../lib/planner/tgi-settings';
+import {
+  checkFit,
+  chooseTp,
+  effectiveBatchTotalTokens,
+  flagLabel,
+  resolveTgiSettings,
+  TpChoiceError,
+  validateTgiSettings,
+  validTpDegrees,
+} from '../../lib/planner/deployment-shape';
 import { NO_FAULTS, parseFaultSpec, type FaultSpec } from './faults';
 
 /**
@@ -73,7 +80,7 @@ export function resolveLocalDeployment(options: LocalDeploymentOptions): LocalDe
   const instance = typeof options.instance === 'string' ? getInstanceType(options.instance, '--instance') : options.instance;
   const copies = wholeNumber('--copies', options.copies ?? 1, 1);
   const instances = wholeNumber('--instances', options.instances ?? 1, 1);
-  const tp = resolveTp(model, instance, copies, options.tp);
+  const tp = resolveTp(model, instance, copies, options.tp, resolveTgiSettings(model, instance, 1, options.tgi ?? {}).maxTotalTokens);
   if (copies * tp > instance.acceleratorCount) {
     throw new UserInputError('--copies', `copies × tp = ${copies} × ${tp} exceeds the ${instance.acceleratorCount} GPUs of ${instance.name}`);
   }
@@ -82,7 +89,7 @@ export function resolveLocalDeployment(options: LocalDeploymentOptions): LocalDe
   if (!fit.fits) {
     throw new UserInputError('--instance', `${model.id} does not fit ${instance.name} at TP ${tp}: ${fit.reason ?? 'not enough memory'}; valid TP: ${validTpDegrees(model, instance).join(', ')} (\`llm-bench plan\` shows the instances that fit)`);
   }
-  const problems = validateTgiSettings(model, tgi, '--');
+  const problems = validateTgiSettings(model, tgi, flagLabel);
   if (problems.length > 0) throw new UserInputError('TGI settings', problems.join('; '));
   const speedup = options.speedup ?? 1;
   if (!Number.isFinite(speedup) || speedup <= 0) throw new UserInputError('--speedup', `must be a positive number, got ${speedup}`);
@@ -115,13 +122,12 @@ export function resolveLocalDeployment(options: LocalDeploymentOptions): LocalDe
   };
 }
 
-/** Requested TP, else JumpStart's; with several copies, the largest valid TP that lets them all fit. */
-function resolveTp(model: ModelSpec, instance: InstanceTypeSpec, copies: number, requested: number | undefined): number {
-  if (requested !== undefined || copies === 1) return chooseTp(model, instance, model.contextTokens, requested).tp;
-  const perCopy = Math.floor(instance.acceleratorCount / copies);
-  const fitting = validTpDegrees(model, instance).filter((tp) => tp <= perCopy);
-  if (fitting.length === 0) {
-    throw new UserInputError('--copies', `${copies} copies leave ${perCopy} GPU(s) per copy on ${instance.name}, too few for ${model.id}`);
+/** Requested TP, else JumpStart's; with several copies, the largest valid TP that lets them all fit (`chooseTp`). */
+function resolveTp(model: ModelSpec, instance: InstanceTypeSpec, copies: number, requested: number | undefined, tokensPerSequence: number): number {
+  try {
+    return chooseTp({ model, instance, requested, copies, instances: 1, tokensPerSequence }).tp;
+  } catch (error) {
+    if (error instanceof TpChoiceError) throw new UserInputError(`--${error.field}`, error.message);
+    throw error;
   }
-  return fitting[fitting.length - 1] as number;
 }

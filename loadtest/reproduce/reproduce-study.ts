@@ -1,7 +1,7 @@
 import { getInstanceType, getModel } from '../../lib/catalog';
 import { calibrationProvenance, type CalibrationProvenance } from '../../lib/planner/calibration/params';
-import { PUBLISHED_STUDY, studyTgiOverrides } from '../../lib/planner/calibration/published';
-import { checkFit } from '../../lib/planner/fit';
+import { PUBLISHED_STUDY } from '../../lib/planner/calibration/published';
+import { checkFit } from '../../lib/planner/deployment-shape';
 import { predictCurve, type PredictedCurve } from '../../lib/planner/predict';
 import { studyConfigurations, type StudyConfiguration } from './study-configurations';
 
@@ -27,7 +27,7 @@ export interface ReproducedStudy {
 
 export const REPRODUCE_ASSUMPTIONS: readonly string[] = [
   'Payload 512 = 256 input + 256 output tokens (calibration file); payload 4,096 = 3,840 input + 256 output tokens (the study states the total only).',
-  'JumpStart default TGI settings from the catalog; the ml.p4d.24xlarge endpoints admit 512 concurrent requests, as the published p4d sweep implies, and so (assumed) do ml.p4de.24xlarge ones (see studyTgiOverrides).',
+  'TGI settings from the catalog (containerDefaults: JumpStart spec values, derived ones marked); ml.p4d.24xlarge endpoints admit 512 concurrent requests (JumpStart sets it for Llama 2; for the other models it is derived from the published p4d sweep), and so (assumed) do ml.p4de.24xlarge ones.',
   'Each sweep stops at its first infeasible level (a request over the 60 s invocation limit, or > 1 % errors); later levels are shown as —.',
   'Closed-loop client in virtual time: warm-up of c completions, then a window of max(3c, 16) completions.',
 ];
@@ -50,7 +50,6 @@ export function reproduceConfiguration(config: StudyConfiguration, concurrency: 
     instances: config.instances,
     inputTokens: config.payload.inputTokens,
     outputTokens: config.payload.outputTokens,
-    tgi: studyTgiOverrides(config.instance),
     concurrency,
     stopAtFirstInfeasible: true,
   });

@@ -1,4 +1,5 @@
-import { getModel } from '../../lib/catalog';
+import { getInstanceType, getModel } from '../../lib/catalog';
+import { jumpStartTp } from '../../lib/planner/deployment-shape';
 import { PUBLISHED_STUDY, type PublishedSweep } from '../../lib/planner/calibration/published';
 
 /**
@@ -100,7 +101,7 @@ export function studyConfigurations(): StudyConfiguration[] {
   for (const modelId of STUDY_MODELS) {
     const model = getModel(modelId);
     for (const instance of STUDY_INSTANCE_TYPES) {
-      const tp = model.defaultTpByInstance[instance];
+      const tp = jumpStartTp(model, getInstanceType(instance));
       if (tp !== undefined) add('default-tp', modelId, instance, tp, 1);
     }
   }

@@ -118,7 +118,7 @@ describe('region and errors', () => {
     expect(status).toBe(1);
     const lines = stderr.trim().split('\n');
     expect(lines).toEqual([
-      expect.stringMatching(/^error: .*bad\.yaml: deployments\[0\]\.tp: tp 3 must divide llama-2-7b's 32 attention heads$/),
+      expect.stringMatching(/^error: .*bad\.yaml: deployments\[0\]\.tp: tp 3 must divide llama-2-7b's 32 attention heads; allowed 1$/),
       expect.stringMatching(/^error: .*bad\.yaml: deployments\[0\]\.tp: tp 3 exceeds/),
       expect.stringMatching(/^error: .*bad\.yaml: deployments\[0\]\.acceptEula: llama-2-7b is a gated model/),
     ]);

@@ -1,12 +1,12 @@
 import {
   ACCELERATORS,
-  MAX_WEIGHTS_SHARE_OF_GPU_MEMORY,
+  containerDefaults,
   getInstanceType,
   getModel,
+  JUMPSTART_CONTAINER_SPECS,
   listInstanceTypes,
   listModels,
   listUnverifiedFigures,
-  tpDividesHeads,
 } from '../../lib/catalog';
 import type { Source } from '../../lib/catalog';
 
@@ -32,24 +32,18 @@ describe('models', () => {
     expect(m.activeParameters).toBeLessThanOrEqual(m.parameters);
   });
 
-  it.each(models.map((m) => [m.id, m] as const))('%s: TGI defaults are valid (input < total ≤ context, prefill ≥ input)', (_id, m) => {
-    const t = m.tgiDefaults;
-    expect(t.maxInputTokens).toBeLessThan(t.maxTotalTokens);
-    expect(t.maxTotalTokens).toBeLessThanOrEqual(m.contextTokens);
-    expect(t.maxBatchPrefillTokens).toBeGreaterThanOrEqual(t.maxInputTokens);
-    expect(t.maxConcurrentRequests).toBe(128);
-  });
-
-  it.each(models.map((m) => [m.id, m] as const))('%s: every default TP is a catalog instance, all its GPUs, valid and fitting', (_id, m) => {
-    const entries = Object.entries(m.defaultTpByInstance);
-    expect(entries.length).toBeGreaterThan(0);
-    for (const [name, tp] of entries) {
-      const instance = getInstanceType(name);
-      expect(instance.name).toBe(name);
-      expect(tp).toBeLessThanOrEqual(instance.acceleratorCount);
-      expect(tp).toBe(instance.acceleratorCount);
-      expect(tpDividesHeads(m, tp)).toBe(true);
-      expect((m.parameters * 2) / tp).toBeLessThanOrEqual(MAX_WEIGHTS_SHARE_OF_GPU_MEMORY * instance.accelerator.memoryGB * 1e9);
+  it.each(models.map((m) => [m.id, m] as const))('%s: container defaults on every instance start TGI (input < total ≤ context, prefill ≥ input)', (_id, m) => {
+    for (const instance of instances) {
+      const { tgi, origins } = containerDefaults(m, instance);
+      expect(tgi.maxInputTokens).toBeLessThan(tgi.maxTotalTokens);
+      // JumpStart's Mixtral spec sets 32,786, 18 tokens above its config's 32,768: the spec's own value is the bound then.
+      expect(tgi.maxTotalTokens).toBeLessThanOrEqual(Math.max(m.contextTokens, m.tgiDefaults.maxTotalTokens));
+      expect(tgi.maxBatchPrefillTokens).toBeGreaterThanOrEqual(tgi.maxInputTokens);
+      if (tgi.maxBatchTotalTokens !== undefined) expect(tgi.maxBatchTotalTokens).toBeGreaterThanOrEqual(tgi.maxTotalTokens);
+      // Every value says where it comes from.
+      for (const name of ['MAX_INPUT_TOKENS', 'MAX_TOTAL_TOKENS', 'MAX_BATCH_PREFILL_TOKENS', 'MAX_CONCURRENT_REQUESTS', 'SM_NUM_GPUS'] as const) {
+        expect(origins[name]?.why.length).toBeGreaterThan(10);
+      }
     }
   });
 
@@ -58,22 +52,60 @@ describe('models', () => {
     // 0.5 MiB KV per token (CONTEXT.md): 2 × layers × kv heads × head dim × 2 bytes.
     expect(2 * llama.layers * llama.kvHeads * llama.headDim * 2).toBe(512 * 1024);
     expect((llama.parameters * 2) / 1e9).toBeCloseTo(13.5, 1);
-    expect(llama.tgiDefaults).toEqual({ maxInputTokens: 4095, maxTotalTokens: 4096, maxBatchPrefillTokens: 4096, maxConcurrentRequests: 128 });
     expect(llama.gated).toBe(true);
-    expect(llama.defaultTpByInstance['ml.g5.2xlarge']).toBe(1);
-    expect(llama.defaultTpByInstance['ml.g5.12xlarge']).toBe(4);
-    expect(llama.defaultTpByInstance['ml.p4d.24xlarge']).toBe(8);
     expect(getModel('llama-2-70b').kvHeads).toBe(8);
     expect(getModel('falcon-7b').kvHeads).toBe(1);
     expect(getModel('mixtral-8x7b').activeParameters).toBeLessThan(getModel('mixtral-8x7b').parameters / 3);
   });
 
-  it('does not list instances where the model cannot be sharded or does not fit', () => {
-    // Falcon 7B has 71 heads: only single-GPU instances.
-    expect(Object.values(getModel('falcon-7b').defaultTpByInstance).every((tp) => tp === 1)).toBe(true);
-    expect(getModel('llama-2-70b').defaultTpByInstance['ml.g5.12xlarge']).toBeUndefined();
-    expect(getModel('falcon-180b').defaultTpByInstance['ml.p4d.24xlarge']).toBeUndefined();
-    expect(getModel('falcon-180b').defaultTpByInstance['ml.p4de.24xlarge']).toBe(8);
+});
+
+describe("JumpStart's container defaults (cited spec values; derived ones marked)", () => {
+  const g5x2 = getInstanceType('ml.g5.2xlarge');
+  const g5x12 = getInstanceType('ml.g5.12xlarge');
+  const g5x48 = getInstanceType('ml.g5.48xlarge');
+  const p4d = getInstanceType('ml.p4d.24xlarge');
+
+  it('pins Llama 2 7B (spec 4.2.0): 512 concurrent requests everywhere, per-instance prefill and SM_NUM_GPUS', () => {
+    const llama = getModel('llama-2-7b');
+    expect(llama.tgiDefaults).toEqual({ maxInputTokens: 4095, maxTotalTokens: 4096, maxBatchPrefillTokens: 8192, maxConcurrentRequests: 512 });
+    expect(containerDefaults(llama, g5x2)).toMatchObject({ smNumGpus: 1, tgi: { maxBatchPrefillTokens: 8192, maxConcurrentRequests: 512 } });
+    expect(containerDefaults(llama, g5x12)).toMatchObject({ smNumGpus: 4, tgi: { maxBatchPrefillTokens: 16384 } });
+    expect(containerDefaults(llama, p4d)).toMatchObject({ smNumGpus: 8, tgi: { maxBatchPrefillTokens: 16384, maxConcurrentRequests: 512 } });
+    expect(containerDefaults(llama, p4d).origins.MAX_CONCURRENT_REQUESTS).toMatchObject({ derived: false });
+    expect(containerDefaults(getModel('llama-2-70b'), p4d).tgi.maxBatchPrefillTokens).toBe(32768);
+  });
+
+  it('pins the other study models and marks what the spec leaves unset as derived', () => {
+    const mistral = containerDefaults(getModel('mistral-7b'), g5x2);
+    expect(mistral.tgi).toEqual({ maxInputTokens: 8191, maxTotalTokens: 8192, maxBatchPrefillTokens: 8191, maxConcurrentRequests: 128 });
+    expect(mistral.origins.MAX_CONCURRENT_REQUESTS).toMatchObject({ derived: true });
+    expect(mistral.origins.MAX_INPUT_TOKENS).toMatchObject({ derived: false });
+    expect(containerDefaults(getModel('mixtral-8x7b'), g5x48).tgi).toMatchObject({ maxInputTokens: 8191, maxTotalTokens: 8192, maxBatchPrefillTokens: 8191 });
+    expect(containerDefaults(getModel('mixtral-8x7b'), p4d).tgi).toMatchObject({ maxInputTokens: 32785, maxTotalTokens: 32786 });
+    const falcon40 = containerDefaults(getModel('falcon-40b'), g5x12);
+    expect(falcon40).toMatchObject({ smNumGpus: 4, tgi: { maxInputTokens: 1024, maxTotalTokens: 2048, maxBatchPrefillTokens: 2048, maxBatchTotalTokens: 2048 } });
+    // Falcon's spec pins a TGI 1.4.0 image, whose launcher defaults the prefill budget to 4096.
+    const falcon7 = containerDefaults(getModel('falcon-7b'), g5x2);
+    expect(falcon7.tgi.maxBatchPrefillTokens).toBe(4096);
+    expect(falcon7.origins.MAX_BATCH_PREFILL_TOKENS).toMatchObject({ derived: true });
+    // Llama 2 70B's spec pins TGI 2.0.0: max_input_tokens + 50 where the spec sets no prefill budget.
+    expect(containerDefaults(getModel('llama-2-70b'), g5x48).tgi.maxBatchPrefillTokens).toBe(4145);
+  });
+
+  it('does not cap ml.p4d.24xlarge at 128 concurrent requests for any model (the published p4d sweeps reached 512)', () => {
+    for (const m of models) expect(containerDefaults(m, p4d).tgi.maxConcurrentRequests).toBe(512);
+    expect(containerDefaults(getModel('mistral-7b'), p4d).origins.MAX_CONCURRENT_REQUESTS).toMatchObject({ derived: true });
+  });
+
+  it('covers every study model with a cited spec version', () => {
+    const ids = JUMPSTART_CONTAINER_SPECS.map((s) => s.jumpStartId);
+    for (const id of ['llama-2-7b', 'llama-2-13b', 'llama-2-70b', 'mistral-7b', 'mixtral-8x7b', 'falcon-7b', 'falcon-40b', 'falcon-180b']) {
+      const model = getModel(id);
+      expect(ids).toContain(model.jumpStartId);
+      expect(model.tgiDefaultsSource).toMatchObject({ verified: true });
+      expect(model.tgiDefaultsSource?.note).toMatch(/v\d+\.\d+\.\d+/);
+    }
   });
 });
 
@@ -121,7 +153,6 @@ describe('sources', () => {
     for (const m of models) {
       expectSourced(m.source);
       expectSourced(m.tgiDefaultsSource);
-      expectSourced(m.defaultTpSource);
       expectSourced(m.jumpStartArtifact?.source);
     }
   });

@@ -24,7 +24,7 @@ const CASES: readonly (readonly [string, readonly string[], RegExp])[] = [
   ['unknown instance: close matches', ['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.3xlarge'], /^--instance: unknown instance type 'ml.g5.3xlarge'; did you mean 'ml.g5.2xlarge'/],
   ['TP not a number', [...PLAN, '--tp', 'abc'], /^--tp: 'abc' is not a whole number ≥ 1$/],
   ['TP beyond the instance', ['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.12xlarge', '--tp', '8'], /^--tp: TP 8 needs 8 accelerators; .*valid TP for llama-2-7b on ml.g5.12xlarge: 1, 2, 4$/],
-  ['TP not dividing the heads', ['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.12xlarge', '--tp', '3'], /^--tp: TP 3 does not divide the 32 attention heads/],
+  ['TP not dividing the heads', ['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.12xlarge', '--tp', '3'], /^--tp: TP 3 must divide llama-2-7b's 32 attention heads; valid TP for llama-2-7b on ml.g5.12xlarge: 1, 2, 4$/],
   ['input tokens not a number', [...PLAN, '--input-tokens', 'abc'], /^--input-tokens: 'abc' is not a whole number from 1 to 1,048,576$/],
   ['input tokens negative', [...PLAN, '--input-tokens=-5'], /^--input-tokens: '-5' is not a whole number from 1 to/],
   ['output tokens zero', [...PLAN, '--output-tokens', '0'], /^--output-tokens: '0' is not a whole number from 1 to/],
@@ -37,7 +37,7 @@ const CASES: readonly (readonly [string, readonly string[], RegExp])[] = [
   ['concurrency empty', [...PLAN, '--concurrency', ''], /^--concurrency: '' lists no levels/],
   ['concurrency huge', [...PLAN, '--concurrency', '1,100000'], /^--concurrency: 100000 is above the planner's 4096/],
   ['TGI setting zero', [...PLAN, '--max-concurrent-requests', '0'], /^--max-concurrent-requests: '0' is not a whole number from 1 to/],
-  ['TGI setting beyond the model context', [...PLAN, '--max-total-tokens', '8000'], /^TGI settings: --max-total-tokens \(MAX_TOTAL_TOKENS\) must be ≤ the 4096-token context of llama-2-7b, got 8000$/],
+  ['TGI setting beyond the model context', [...PLAN, '--max-total-tokens', '8000'], /^TGI settings: --max-total-tokens \(MAX_TOTAL_TOKENS\) 8000 exceeds llama-2-7b's context of 4096 tokens; allowed ≤ 4096$/],
   ['payload beyond MAX_TOTAL_TOKENS', [...PLAN, '--input-tokens', '4000', '--output-tokens', '500'], /^TGI settings: --input-tokens \+ --output-tokens = 4500 exceeds MAX_TOTAL_TOKENS 4096: TGI would refuse every request \(422\)$/],
   ['price without =', [...PLAN, '--price', 'foo'], /^--price: /],
   ['price negative', [...PLAN, '--price', 'ml.g5.2xlarge=-1'], /^--price: /],
@@ -52,7 +52,7 @@ const CASES: readonly (readonly [string, readonly string[], RegExp])[] = [
   ['serve-local port out of range', [...SERVE, '--port', '99999'], /^--port: 99999 is not a port \(0..65535/],
   ['serve-local speedup zero', [...SERVE, '--speedup', '0'], /^--speedup: '0' is not a positive number$/],
   ['serve-local instances huge', [...SERVE, '--instances', '5000'], /^--instances: '5000' is not a whole number from 1 to 100$/],
-  ['serve-local TGI prefill below the input', [...SERVE, '--max-batch-prefill-tokens', '10'], /^TGI settings: --max-batch-prefill-tokens \(MAX_BATCH_PREFILL_TOKENS\) must be ≥ --max-input-tokens \(MAX_INPUT_TOKENS\) = 4095, got 10$/],
+  ['serve-local TGI prefill below the input', [...SERVE, '--max-batch-prefill-tokens', '10'], /^TGI settings: --max-batch-prefill-tokens \(MAX_BATCH_PREFILL_TOKENS\) 10 is below --max-input-tokens \(MAX_INPUT_TOKENS\) 4095; allowed ≥ 4095$/],
   ['serve-local unknown fault', [...SERVE, '--faults', '429=2'], /^--faults: unknown fault '429'; allowed keys: overload, /],
 ];
 

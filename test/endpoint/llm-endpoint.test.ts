@@ -116,7 +116,7 @@ describe('LlmEndpoint (one model per variant)', () => {
     }
     expect(error).toBeInstanceOf(DeploymentValidationError);
     const issues = (error as DeploymentValidationError).issues;
-    expect(issues.map((i) => i.path)).toEqual(['Test/Endpoint.tp', 'Test/Endpoint.autoscaling.minInstances']);
+    expect(issues.map((i) => i.path)).toEqual(['Test/Endpoint.model.settings.tp', 'Test/Endpoint.autoscaling.minInstances']);
     expect(issues[0].message).toBe('tp 8 exceeds the 1 accelerators of ml.g5.2xlarge; allowed 1..1');
     expect(issues[1].message).toBe('minInstances 3 exceeds maxInstances 2; allowed ≤ 2');
   });

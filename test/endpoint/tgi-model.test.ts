@@ -50,7 +50,7 @@ describe('JumpStartTgiModel', () => {
     const stack = testStack();
     llama7b(stack, { tgi: { maxInputTokens: 512, maxTotalTokens: 1024 }, quantize: 'bitsandbytes', extraEnv: { X: '1' } });
     Template.fromStack(stack).hasResourceProperties('AWS::SageMaker::Model', {
-      PrimaryContainer: { Environment: Match.objectLike({ MAX_INPUT_TOKENS: '512', MAX_INPUT_LENGTH: '512', MAX_TOTAL_TOKENS: '1024', HF_MODEL_QUANTIZE: 'bitsandbytes', X: '1' }) },
+      PrimaryContainer: { Environment: Match.objectLike({ MAX_INPUT_TOKENS: '512', MAX_INPUT_LENGTH: Match.absent(), MAX_TOTAL_TOKENS: '1024', HF_MODEL_QUANTIZE: 'bitsandbytes', X: '1' }) },
     });
   });
 

@@ -3,11 +3,12 @@ import { tgiSettingsEnv } from '../../lib/endpoint/tgi-settings-env';
 describe('tgiSettingsEnv', () => {
   const base = { tp: 4, maxInputTokens: 4095, maxTotalTokens: 4096, maxBatchPrefillTokens: 8192, maxConcurrentRequests: 128 };
 
-  it('renders TP and limits, with MAX_INPUT_LENGTH for older images', () => {
-    expect(tgiSettingsEnv(base)).toEqual({
+  it('renders TP and limits, naming the input limit MAX_INPUT_TOKENS only (the launcher exits when MAX_INPUT_LENGTH is set beside it)', () => {
+    const env = tgiSettingsEnv(base);
+    expect(env).not.toHaveProperty('MAX_INPUT_LENGTH');
+    expect(env).toEqual({
       SM_NUM_GPUS: '4',
       MAX_INPUT_TOKENS: '4095',
-      MAX_INPUT_LENGTH: '4095',
       MAX_TOTAL_TOKENS: '4096',
       MAX_BATCH_PREFILL_TOKENS: '8192',
       MAX_CONCURRENT_REQUESTS: '128',

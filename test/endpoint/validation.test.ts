@@ -1,5 +1,6 @@
 import { getInstanceType, getModel } from '../../lib/catalog';
 import { checkDeployment, DEPLOYMENT_RULES, impossibleCombinationProblems, type DeploymentUnderCheck } from '../../lib/endpoint/validation';
+import { TGI_START_RULES } from '../../lib/planner/deployment-shape';
 
 const base: DeploymentUnderCheck = {
   model: getModel('llama-2-7b'),
@@ -18,7 +19,20 @@ describe('deployment rules', () => {
   it('is a list of small rules with unique ids', () => {
     const ids = DEPLOYMENT_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.length).toBeGreaterThanOrEqual(10);
+    expect(ids.length).toBeGreaterThanOrEqual(9);
+    // The TGI start rules run as one deployment rule, each problem under its own id.
+    expect(TGI_START_RULES.map((r) => r.id)).toEqual([
+      'tgi-whole-numbers',
+      'tgi-one-input-name',
+      'tgi-input-below-total',
+      'tgi-total-within-context',
+      'tgi-total-within-batch-total',
+      'tgi-prefill-covers-input',
+      'tgi-prefill-within-batch-total',
+      'tgi-shards-fit-gpus',
+      'tgi-batch-fits-kv-cache',
+    ]);
+    for (const rule of TGI_START_RULES) expect(rule.source).toMatch(/github\.com\/huggingface\/text-generation-inference\/blob\/v2\.3\.1\/|config\.json/);
   });
 
   it('accepts the published layouts', () => {
@@ -34,7 +48,13 @@ describe('deployment rules', () => {
     ['does not fit memory', { model: getModel('llama-2-13b'), tp: 1 }, ['fits-memory:tp']],
     ['input ≥ total', { tgi: { ...base.tgi, maxInputTokens: 4096 } }, ['tgi-input-below-total:tgi.maxInputTokens']],
     ['total > context', { tgi: { ...base.tgi, maxTotalTokens: 8192, maxBatchPrefillTokens: 8192 } }, ['tgi-total-within-context:tgi.maxTotalTokens']],
-    ['total > batch total', { tgi: { ...base.tgi, maxBatchTotalTokens: 2048 } }, ['tgi-total-within-batch-total:tgi.maxBatchTotalTokens']],
+    ['total > batch total', { tgi: { ...base.tgi, maxBatchTotalTokens: 2048 } }, ['tgi-total-within-batch-total:tgi.maxBatchTotalTokens', 'tgi-prefill-within-batch-total:tgi.maxBatchPrefillTokens']],
+    ['prefill > batch total', { tgi: { ...base.tgi, maxBatchTotalTokens: 4096, maxBatchPrefillTokens: 8192 } }, ['tgi-prefill-within-batch-total:tgi.maxBatchPrefillTokens']],
+    ['MAX_INPUT_LENGTH beside MAX_INPUT_TOKENS', { extraEnv: { MAX_INPUT_LENGTH: '4095' } }, ['tgi-one-input-name:tgi.env.MAX_INPUT_LENGTH']],
+    ['escape hatch breaking input < total', { extraEnv: { MAX_TOTAL_TOKENS: '1000' } }, ['tgi-input-below-total:tgi.maxInputTokens']],
+    ['escape hatch shards beyond the GPUs', { extraEnv: { SM_NUM_GPUS: '8' } }, ['tgi-shards-fit-gpus:tgi.env.SM_NUM_GPUS']],
+    ['payload above MAX_INPUT_TOKENS', { payload: { inputTokens: 5000, outputTokens: 100 } }, ['payload-fits-tgi-limits:benchmark.inputTokens', 'payload-fits-tgi-limits:benchmark.outputTokens']],
+    ['payload above MAX_TOTAL_TOKENS', { payload: { inputTokens: 4000, outputTokens: 256 } }, ['payload-fits-tgi-limits:benchmark.outputTokens']],
     ['prefill < input', { tgi: { ...base.tgi, maxBatchPrefillTokens: 2048 } }, ['tgi-prefill-covers-input:tgi.maxBatchPrefillTokens']],
     ['region without image', { region: 'xx-nowhere-1' }, ['region-has-image:region']],
     ['autoscaling min > max', { autoscaling: { minInstances: 3, maxInstances: 2 } }, ['autoscaling-bounds:autoscaling.minInstances']],

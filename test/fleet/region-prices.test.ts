@@ -44,7 +44,7 @@ describe('fleet prices by region', () => {
     expect(resolveFleet(parseFleetYaml(yaml), { region: 'us-east-1' }).hourlyUsd).toBeLessThan(40);
     const attempt = () => resolveFleet(parseFleetYaml(yaml), { region: 'ap-northeast-1' });
     expect(attempt).toThrow(FleetValidationError);
-    expect(attempt).toThrow(/the fleet costs \$44\.90\/h in ap-northeast-1 on demand at its initial size, above maxHourlyUsd 40/);
+    expect(attempt).toThrow(/the fleet costs \$44\.90\/h in ap-northeast-1 on demand at its autoscaling maximum \(\$44\.90\/h at its initial size\), above maxHourlyUsd 40/);
   });
 });
 

@@ -1,7 +1,8 @@
 import { FleetValidationError } from '../../lib/fleet/errors';
-import { parseFleetYaml } from '../../lib/fleet/load';
+import { loadFleetFile, parseFleetYaml } from '../../lib/fleet/load';
 import { endpointName, sageMakerName } from '../../lib/fleet/names';
 import { resolveFleet } from '../../lib/fleet/resolve';
+import { DEFAULT_MAX_HOURLY_USD } from '../../lib/fleet/resolve-cost';
 
 const resolve = (yaml: string, priceOverrides?: Record<string, number>) => resolveFleet(parseFleetYaml(yaml), { region: 'us-east-1', priceOverrides });
 
@@ -88,8 +89,42 @@ describe('resolveFleet', () => {
     }
     expect(error).toBeInstanceOf(FleetValidationError);
     expect((error as FleetValidationError).issues).toEqual([
-      { path: 'maxHourlyUsd', message: 'the fleet costs $10.00/h in us-east-1 on demand at its initial size, above maxHourlyUsd 9; shares: b $7.00/h (70.0%), a $3.00/h (30.0%)' },
+      {
+        path: 'maxHourlyUsd',
+        message:
+          'the fleet costs $10.00/h in us-east-1 on demand at its autoscaling maximum ($10.00/h at its initial size), above maxHourlyUsd 9; ' +
+          'allowed: raise maxHourlyUsd to ≥ 10 or shrink the fleet; shares: b $7.00/h (70.0%), a $3.00/h (30.0%)',
+      },
     ]);
+  });
+
+  it('prices the autoscaling maximum, not the initial size', () => {
+    // 1 instance at creation, up to 4 by autoscaling: $1.5/h initially, $6/h at most.
+    const yaml = (max: number) =>
+      `name: s\nmaxHourlyUsd: ${max}\ndefaults: { acceptEula: true }\ndeployments:\n  - { id: a, model: llama-2-7b, instanceType: ml.g5.2xlarge, autoscaling: { maxInstances: 4 } }\n`;
+    const prices = { 'ml.g5.2xlarge': 1.5 };
+    const fleet = resolve(yaml(6), prices);
+    expect(fleet).toMatchObject({ hourlyUsd: 1.5, peakHourlyUsd: 6, maxHourlyUsd: 6, maxHourlyUsdExplicit: true });
+    expect(fleet.deployments[0]).toMatchObject({ hourlyUsd: 1.5, maxHourlyUsd: 6 });
+    expect(() => resolve(yaml(5), prices)).toThrow(/maxHourlyUsd: the fleet costs \$6\.00\/h in us-east-1 on demand at its autoscaling maximum \(\$1\.50\/h at its initial size\), above maxHourlyUsd 5/);
+  });
+
+  it(`needs an explicit maxHourlyUsd above the default ceiling of $${DEFAULT_MAX_HOURLY_USD}/h`, () => {
+    // 20 × ml.p4d.24xlarge at $37.688/h = $753.76/h.
+    const big = 'name: big\ndefaults: { acceptEula: true }\ndeployments:\n  - { id: p, model: llama-2-7b, instanceType: ml.p4d.24xlarge, instances: 20 }\n';
+    expect(() => resolve(big)).toThrow(/maxHourlyUsd: the fleet costs \$753\.76\/h .*above the default ceiling of \$500\/h; set maxHourlyUsd ≥ 754 to confirm the budget/);
+    expect(resolve(big.replace('name: big\n', 'name: big\nmaxHourlyUsd: 800\n'))).toMatchObject({ peakHourlyUsd: expect.closeTo(753.76, 2), maxHourlyUsd: 800, maxHourlyUsdExplicit: true });
+    // A small fleet passes under the default ceiling without declaring one.
+    expect(resolve(big.replace('instances: 20', 'instances: 1'))).toMatchObject({ maxHourlyUsd: DEFAULT_MAX_HOURLY_USD, maxHourlyUsdExplicit: false });
+  });
+
+  it('the shipped fleets declare their maxHourlyUsd and stay within it at their autoscaling maximum', () => {
+    for (const file of ['fleets/published-study.yaml', 'fleets/examples/llama-3-1-8b-g6e.yaml', 'fleets/examples/matrix.yaml', 'fleets/examples/scale-to-zero-ic.yaml']) {
+      const config = loadFleetFile(file);
+      expect(config.maxHourlyUsd).toBeDefined();
+      const fleet = resolveFleet(config, { region: config.region ?? 'us-east-1' });
+      expect(fleet.peakHourlyUsd).toBeLessThanOrEqual(fleet.maxHourlyUsd);
+    }
   });
 
   it('keeps SageMaker names within 63 characters, stably', () => {

@@ -34,7 +34,7 @@ describe('llm-bench serve-local', () => {
     [{ speedup: '0' }, /--speedup: '0' is not a positive number/],
     [{ port: '70000' }, /--port: 70000 is not a port/],
     [{ copies: 'two' }, /--copies: 'two' is not a whole number/],
-    [{ copies: '2' }, /--copies: 2 copies leave 0 GPU\(s\) per copy on ml.g5.2xlarge/],
+    [{ copies: '2' }, /--copies: 2 copies × TP 1 need 2 accelerators; ml.g5.2xlarge has 1/],
     [{ copies: '2', tp: '1' }, /--copies: copies × tp = 2 × 1 exceeds the 1 GPUs of ml.g5.2xlarge/],
     [{ faults: 'hang=2' }, /--faults: rate of 'hang' must be between 0 and 1/],
     [{ endpointName: 'bad_name' }, /--endpoint-name: 'bad_name' is not a SageMaker endpoint name/],

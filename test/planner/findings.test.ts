@@ -5,12 +5,12 @@
 import { getInstanceType, getModel } from '../../lib/catalog';
 import { createEndpointEngine } from '../../lib/planner/engine/endpoint';
 import { predictCurve, type PredictOptions } from '../../lib/planner/predict';
-import { resolveTgiSettings } from '../../lib/planner/tgi-settings';
+import { resolveTgiSettings } from '../../lib/planner/deployment-shape';
 
 const LEVELS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 const llama7b = getModel('llama-2-7b');
 const payload512 = { inputTokens: 256, outputTokens: 256, concurrency: LEVELS };
-/** The study's p4d endpoint admitted ≥ 512 requests (see studyTgiOverrides). */
+/** The study's p4d endpoint admitted ≥ 512 requests (the catalog's container defaults carry 512). */
 const p4dStudyTgi = { maxConcurrentRequests: 512 };
 
 // Max throughput and max feasible concurrency come from feasible levels: levels past the first infeasible one add nothing.

@@ -1,6 +1,6 @@
 import { A100_40GB, A10G, getInstanceType, getModel } from '../../lib/catalog';
 import type { ModelSpec } from '../../lib/catalog/types';
-import { checkFit, fewestAcceleratorsFor, tpProblem, validTpDegrees } from '../../lib/planner/fit';
+import { checkFit, fewestAcceleratorsFor, tpProblem, validTpDegrees } from '../../lib/planner/deployment-shape';
 
 const llama7b = getModel('llama-2-7b');
 const llama70b = getModel('llama-2-70b');
@@ -22,15 +22,17 @@ describe('validTpDegrees', () => {
     expect(validTpDegrees(getModel(model), getInstanceType(instance))).toEqual(expected);
   });
 
-  it('replicates KV heads when fewer than the shards and the shards are a multiple of them', () => {
+  it('splits KV heads evenly (TGI flash_llama_modeling.py), replicating only a single KV head (flash_rw_modeling.py)', () => {
     const twoKvHeads: ModelSpec = { ...llama7b, kvHeads: 2 };
-    expect(validTpDegrees(twoKvHeads, g5x48)).toEqual([1, 2, 4, 8]);
+    expect(validTpDegrees(twoKvHeads, g5x48)).toEqual([1, 2]);
+    const oneKvHead: ModelSpec = { ...llama7b, kvHeads: 1 };
+    expect(validTpDegrees(oneKvHead, g5x48)).toEqual([1, 2, 4, 8]);
     const sixKvHeads: ModelSpec = { ...llama7b, attentionHeads: 48, kvHeads: 6 };
     expect(validTpDegrees(sixKvHeads, g5x48)).toEqual([1, 2, 3, 6]);
   });
 
   it('names the rule that a TP breaks', () => {
-    expect(tpProblem(llama7b, g5x48, 3)).toMatch(/TP 3 does not divide the 32 attention heads of llama-2-7b/);
+    expect(tpProblem(llama7b, g5x48, 3)).toMatch(/TP 3 must divide llama-2-7b's 32 attention heads/);
     expect(tpProblem(llama7b, g5x12, 8)).toMatch(/TP 8 needs 8 accelerators; ml\.g5\.12xlarge has 4/);
     expect(tpProblem(llama7b, g5x12, 0)).toMatch(/whole number/);
   });

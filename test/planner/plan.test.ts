@@ -1,4 +1,4 @@
-import { getInstanceType, getModel } from '../../lib/catalog';
+import { getInstanceType } from '../../lib/catalog';
 import { UnknownNameError, UserInputError } from '../../lib/errors';
 import { costPerMillionTokensUsd } from '../../lib/results/cost';
 import { planConfiguration } from '../../lib/planner/plan';
@@ -56,15 +56,14 @@ describe('planConfiguration', () => {
     expect(planConfiguration({ ...base, model: 'llama-2-70b', instance: 'ml.p4d.24xlarge' }).tp).toBe(8);
     const falcon = planConfiguration({ ...base, model: 'falcon-7b', instance: 'ml.g5.12xlarge' });
     expect(falcon.tp).toBe(1);
-    expect(['jumpstart-default', 'smallest-fitting']).toContain(falcon.tpSource);
-    const smallest = planConfiguration({ ...base, model: { ...getModel('llama-2-7b'), defaultTpByInstance: {} }, instance: 'ml.g5.12xlarge' });
-    expect(smallest).toMatchObject({ tp: 1, tpSource: 'smallest-fitting' });
+    // JumpStart's SM_NUM_GPUS 4 does not divide Falcon 7B's 71 heads: the smallest TP that fits.
+    expect(falcon.tpSource).toBe('smallest-fitting');
   });
 
   it('honours a requested TP and rejects an impossible one naming the valid ones', () => {
     expect(planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.12xlarge', tp: 2 })).toMatchObject({ tp: 2, tpSource: 'requested' });
     expect(() => planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.12xlarge', tp: 3 })).toThrow(
-      /--tp: TP 3 does not divide the 32 attention heads of llama-2-7b; valid TP for llama-2-7b on ml.g5.12xlarge: 1, 2, 4/,
+      /--tp: TP 3 must divide llama-2-7b's 32 attention heads; valid TP for llama-2-7b on ml.g5.12xlarge: 1, 2, 4/,
     );
   });
 
@@ -83,7 +82,7 @@ describe('planConfiguration', () => {
   it('lists payloads the TGI limits would refuse, and broken settings', () => {
     const plan = planConfiguration({ model: 'llama-2-7b', instance: 'ml.g5.2xlarge', inputTokens: 4000, outputTokens: 200, tgi: { maxBatchPrefillTokens: 100 } });
     expect(plan.problems).toEqual([
-      expect.stringMatching(/^--max-batch-prefill-tokens \(MAX_BATCH_PREFILL_TOKENS\) must be ≥/),
+      expect.stringMatching(/^--max-batch-prefill-tokens \(MAX_BATCH_PREFILL_TOKENS\) 100 is below --max-input-tokens \(MAX_INPUT_TOKENS\) 4095; allowed ≥ 4095$/),
       expect.stringMatching(/--input-tokens \+ --output-tokens = 4200 exceeds MAX_TOTAL_TOKENS 4096/),
     ]);
   });
@@ -130,7 +129,7 @@ describe('renderPlanTable', () => {
     expect(text).toMatch(/KV cache per token\s+0\.500 MiB \(524,288 B\)/);
     expect(text).toMatch(/ops\/byte, critical batch B\*\s+116\.7, B\* = 116/);
     expect(text).toMatch(/^TGI request limits\s+MAX_INPUT_TOKENS 4095, MAX_TOTAL_TOKENS 4096$/m);
-    expect(text).toMatch(/^TGI batching\s+MAX_BATCH_PREFILL_TOKENS 4096, MAX_BATCH_TOTAL_TOKENS auto, MAX_CONCURRENT_REQUESTS 128$/m);
+    expect(text).toMatch(/^TGI batching\s+MAX_BATCH_PREFILL_TOKENS 8192, MAX_BATCH_TOTAL_TOKENS auto, MAX_CONCURRENT_REQUESTS 512$/m);
     expect(text.split('\n').filter((line) => /^\s+[12]\s+\d+/.test(line))).toHaveLength(2);
   });
 

@@ -1,4 +1,4 @@
-import { checkFit, tpProblem } from '../../planner/fit';
+import { checkFit, tpProblem } from '../../planner/deployment-shape';
 import { problem, type DeploymentRule } from './types';
 
 /** Weights plus KV cache for one request of maxTotalTokens must fit the accelerators of one copy. */

@@ -4,10 +4,9 @@ import { copiesFitAccelerators } from './copies-fit-accelerators';
 import { fitsMemory } from './fits-memory';
 import { instanceSupported } from './instance-supported';
 import { regionHasImage } from './region-has-image';
-import { tgiInputBelowTotal } from './tgi-input-below-total';
-import { tgiPrefillCoversInput } from './tgi-prefill-covers-input';
-import { tgiTotalWithinBatchTotal } from './tgi-total-within-batch-total';
-import { tgiTotalWithinContext } from './tgi-total-within-context';
+import { constructPropPath } from '../../planner/deployment-shape';
+import { payloadFitsLimits } from './payload-fits-limits';
+import { tgiContainerStarts } from './tgi-container-starts';
 import { tpDividesHeads } from './tp-divides-heads';
 import { tpFitsAccelerators } from './tp-fits-accelerators';
 import type { DeploymentRule, DeploymentUnderCheck, ValidationProblem } from './types';
@@ -21,10 +20,8 @@ export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
   instanceSupported,
   fitsMemory,
   copiesFitAccelerators,
-  tgiInputBelowTotal,
-  tgiTotalWithinContext,
-  tgiTotalWithinBatchTotal,
-  tgiPrefillCoversInput,
+  tgiContainerStarts,
+  payloadFitsLimits,
   regionHasImage,
   autoscalingBounds,
 ];
@@ -54,9 +51,13 @@ export class DeploymentValidationError extends UserInputError {
   }
 }
 
-/** Throws DeploymentValidationError naming `${path}.${field}` for each problem. */
-export function assertDeploymentValid(path: string, d: DeploymentUnderCheck): void {
+/**
+ * Construct-time check: throws one DeploymentValidationError listing every problem, each at
+ * `${path}.${prop}` where `prop` is the construct prop holding the field (`fieldToProp`, by default
+ * `constructPropPath`: `tp` → `model.settings.tp`, `tgi.env.X` → `model.settings.extraEnv.X`).
+ */
+export function assertDeploymentValid(path: string, d: DeploymentUnderCheck, fieldToProp: (field: string) => string = constructPropPath): void {
   const problems = checkDeployment(d);
   if (problems.length === 0) return;
-  throw new DeploymentValidationError(problems.map((p) => ({ path: `${path}.${p.field}`, message: p.message })));
+  throw new DeploymentValidationError(problems.map((p) => ({ path: `${path}.${fieldToProp(p.field)}`, message: p.message })));
 }

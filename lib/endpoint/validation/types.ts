@@ -1,4 +1,5 @@
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../../catalog/types';
+import type { Rule } from '../../results/rule';
 
 /** Autoscaling bounds of a deployment, as the rules see them. */
 export interface ScalingBounds {
@@ -21,10 +22,17 @@ export interface DeploymentUnderCheck {
   /** Instances behind the endpoint at creation. */
   readonly instances: number;
   readonly tgi: TgiSettings;
+  /** Extra container environment over the typed settings (escape hatch), as the container will see it. */
+  readonly extraEnv?: Readonly<Record<string, string>>;
   readonly autoscaling?: ScalingBounds;
+  /** The benchmark's request: input and output tokens every request of the sweep sends. */
+  readonly payload?: { readonly inputTokens: number; readonly outputTokens: number };
 }
 
-/** One problem: `field` is relative to the deployment (e.g. `tp`, `tgi.maxInputTokens`). */
+/**
+ * One problem: `field` is the deployment-relative path in fleet-file terms (e.g. `tp`,
+ * `tgi.maxInputTokens`, `tgi.env.MAX_INPUT_LENGTH`); constructs map it to their props.
+ */
 export interface ValidationProblem {
   readonly rule: string;
   readonly field: string;
@@ -33,15 +41,12 @@ export interface ValidationProblem {
 }
 
 /** A synth-time rule: one small check, data in a list (cdk-nag's shape). */
-export interface DeploymentRule {
-  readonly id: string;
-  readonly description: string;
+export interface DeploymentRule extends Rule<DeploymentUnderCheck, ValidationProblem> {
   /**
    * True when a failure means the model × instance × TP combination cannot exist at all
    * (a matrix expansion skips such combinations instead of failing).
    */
   readonly impossibleCombination: boolean;
-  check(d: DeploymentUnderCheck): ValidationProblem[];
 }
 
 /** Builds a problem with the rule id filled in. */

@@ -2,7 +2,7 @@ import { getInstanceType, getModel } from '../../catalog';
 import type { AcceleratorFamily } from '../../catalog/types';
 import { predictLevel } from '../predict';
 import type { FamilyCalibration, GeneralCalibration, StepTimeParams } from './params';
-import { publishedCells, studyTgiOverrides, type PublishedCell } from './published';
+import { publishedCells, type PublishedCell } from './published';
 
 /**
  * Fit of the step-time parameters on the published cells: predicted vs published throughput and
@@ -46,7 +46,6 @@ function predictCell(cell: PublishedCell, params: StepTimeParams): { throughput:
       instances: sweep.instances,
       inputTokens: sweep.totalTokens - sweep.outputTokens,
       outputTokens: sweep.outputTokens,
-      tgi: studyTgiOverrides(sweep.instance),
       concurrency: [cell.concurrency],
       stepTimeParams: params,
     },

@@ -1,4 +1,3 @@
-import type { TgiSettings } from '../../catalog/types';
 import publishedData from './llama-2-7b-published.json';
 
 /**
@@ -27,18 +26,6 @@ export interface PublishedStudy {
 }
 
 export const PUBLISHED_STUDY: PublishedStudy = publishedData as PublishedStudy;
-
-/**
- * TGI settings of the study's endpoints that differ from the JumpStart defaults in the catalog.
- * The ml.p4d.24xlarge sweep reports figures at c = 256 and 512 whose ms/token matches every request
- * being in flight (Little's law: 512 × 1000 / 165 ms ≈ 3,100 tokens/s vs 2,944 published), so that
- * endpoint admitted at least 512 requests; the default MAX_CONCURRENT_REQUESTS of 128 would have
- * refused three quarters of them. This is a fact about the study's deployment, not a fitted figure.
- * We assume the same for ml.p4de.24xlarge (same JumpStart p4 configuration; not verified).
- */
-export function studyTgiOverrides(instance: string): Partial<TgiSettings> {
-  return instance === 'ml.p4d.24xlarge' || instance === 'ml.p4de.24xlarge' ? { maxConcurrentRequests: 512 } : {};
-}
 
 /** One published figure pair of one level of one sweep. */
 export interface PublishedCell {

@@ -1,6 +1,6 @@
 import { UserInputError } from '../../errors';
 import { defaultStepTimeParams } from '../calibration/params';
-import { effectiveBatchTotalTokens } from '../tgi-settings';
+import { effectiveBatchTotalTokens } from '../deployment-shape/tgi-settings';
 import { mulberry32 } from './prng';
 import { Replica } from './replica';
 import type { EndpointEngineConfig, EngineEvent, EngineRequest, ServingEngine } from './types';

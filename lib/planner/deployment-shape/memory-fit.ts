@@ -1,10 +1,10 @@
 /**
- * Does a model fit an instance at a TP degree, which TP degrees are valid, and how many
- * accelerators a model needs to run at its critical batch. Never throws for "does not fit":
- * the answer carries the reason and the shortfall.
+ * The one memory-fit rule: does one copy of a model fit an instance at a TP degree (weights per
+ * shard + runtime allowance + KV cache for one request of MAX_TOTAL_TOKENS ≤ device memory), and
+ * how many accelerators a model needs to run at its critical batch. Never throws for "does not
+ * fit": the answer carries the reason and the shortfall.
  */
-import { tpDividesHeads } from '../catalog';
-import type { AcceleratorSpec, InstanceTypeSpec, ModelSpec } from '../catalog/types';
+import type { AcceleratorSpec, InstanceTypeSpec, ModelSpec } from '../../catalog/types';
 import {
   BYTES_PER_GB,
   kvBudgetBytesPerShard,
@@ -14,8 +14,9 @@ import {
   runtimeAllowanceBytes,
   weightsBytes,
   weightsBytesPerShard,
-} from './memory';
-import { criticalBatch } from './roofline';
+} from '../memory';
+import { criticalBatch } from '../roofline';
+import { tpProblem } from './tp-degrees';
 
 export interface FitResult {
   readonly fits: boolean;
@@ -34,37 +35,6 @@ export interface FitOptions {
    * @default model.tgiDefaults.maxTotalTokens
    */
   readonly tokensPerSequence?: number;
-}
-
-/**
- * Why `tp` is not a valid TP degree for this model on this instance, or undefined when it is.
- * TGI shards attention heads evenly ("`num_heads` must be divisible by `num_shards`"); KV heads are
- * split evenly too, or, when there are fewer KV heads than shards, replicated so that each shard holds
- * one (the shards must then be a multiple of the KV heads): the catalog's `tpDividesHeads`, which
- * also picks JumpStart's default TP.
- */
-export function tpProblem(model: ModelSpec, instance: InstanceTypeSpec, tp: number): string | undefined {
-  if (!Number.isInteger(tp) || tp < 1) return `TP must be a whole number ≥ 1, got ${tp}`;
-  if (tp > instance.acceleratorCount) {
-    return `TP ${tp} needs ${tp} accelerators; ${instance.name} has ${instance.acceleratorCount}`;
-  }
-  if (model.attentionHeads % tp !== 0) {
-    return `TP ${tp} does not divide the ${model.attentionHeads} attention heads of ${model.id}`;
-  }
-  // Attention heads divide (checked above), so only the KV-head rule can fail here.
-  if (!tpDividesHeads(model, tp)) {
-    return `TP ${tp} neither divides nor is a multiple of the ${model.kvHeads} KV heads of ${model.id}`;
-  }
-  return undefined;
-}
-
-/** TP degrees TGI accepts for this model on this instance (ascending; always includes 1). */
-export function validTpDegrees(model: ModelSpec, instance: InstanceTypeSpec): number[] {
-  const degrees: number[] = [];
-  for (let tp = 1; tp <= instance.acceleratorCount; tp += 1) {
-    if (tpProblem(model, instance, tp) === undefined) degrees.push(tp);
-  }
-  return degrees;
 }
 
 const gb = (bytes: number): number => Math.round((bytes / BYTES_PER_GB) * 100) / 100;

@@ -1,0 +1,36 @@
+import { problem, type DeploymentRule, type ValidationProblem } from './types';
+
+/**
+ * Every benchmark request must pass TGI's request validation: input ≤ MAX_INPUT_TOKENS and
+ * input + output ≤ MAX_TOTAL_TOKENS, else TGI answers 422 to every request of the sweep
+ * (text-generation-inference v2.3.1 router/src/validation.rs lines 154 and 163: "`inputs` tokens + `max_new_tokens` must be <= …", "`inputs` must have less than … tokens").
+ */
+export const payloadFitsLimits: DeploymentRule = {
+  id: 'payload-fits-tgi-limits',
+  description: 'the benchmark payload fits MAX_INPUT_TOKENS and MAX_TOTAL_TOKENS',
+  impossibleCombination: false,
+  check: ({ payload, tgi }) => {
+    if (payload === undefined) return [];
+    const problems: ValidationProblem[] = [];
+    if (payload.inputTokens > tgi.maxInputTokens) {
+      problems.push(
+        problem(
+          'payload-fits-tgi-limits',
+          'benchmark.inputTokens',
+          `inputTokens ${payload.inputTokens} exceeds tgi.maxInputTokens ${tgi.maxInputTokens} (MAX_INPUT_TOKENS): TGI would answer 422 to every request; allowed ≤ ${tgi.maxInputTokens}, or raise tgi.maxInputTokens`,
+        ),
+      );
+    }
+    const total = payload.inputTokens + payload.outputTokens;
+    if (total > tgi.maxTotalTokens) {
+      problems.push(
+        problem(
+          'payload-fits-tgi-limits',
+          'benchmark.outputTokens',
+          `inputTokens + outputTokens = ${total} exceeds tgi.maxTotalTokens ${tgi.maxTotalTokens} (MAX_TOTAL_TOKENS): TGI would answer 422 to every request; allowed ≤ ${tgi.maxTotalTokens}, or raise tgi.maxTotalTokens`,
+        ),
+      );
+    }
+    return problems;
+  },
+};
