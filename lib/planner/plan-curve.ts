@@ -18,6 +18,11 @@ export interface PlanWithCurve extends PlanView {
   readonly curve?: readonly PredictedLevel[];
   readonly maxFeasibleConcurrency?: number;
   readonly maxThroughput?: { readonly concurrency: number; readonly tokensPerS: number };
+  /**
+   * The knee of the predicted curve: the spec bound (`predictedKneeConcurrency`, from `kneeBound`)
+   * placed at the highest predicted level not above it — the same knee the predicted sweep records
+   * (`theoryKnee`, rule 'predicted'). The only knee `plan` prints.
+   */
   readonly knee?: Knee;
   /** Cost per 1M output tokens at the predicted max throughput, USD. */
   readonly usdPerMillionTokensAtMaxThroughput?: number;
@@ -67,6 +72,13 @@ export function planWithCurve(request: PlanWithCurveRequest): PlanWithCurve {
           usdPerMillionTokensAtMaxThroughput: costPerMillionTokensUsd(view.hourlyUsd, predicted.maxThroughput.tokensPerS),
         }
       : {}),
-    ...(predicted.knee !== undefined ? { knee: predicted.knee } : {}),
+    ...placedKnee(view, predicted.curve),
   };
+}
+
+/** The plan's bound placed on the predicted levels (highest level ≤ bound), as `theoryKnee` places it. */
+function placedKnee(view: PlanView, curve: readonly PredictedLevel[]): { knee?: Knee } {
+  const below = curve.map((l) => l.concurrency).filter((c) => c <= view.predictedKneeConcurrency);
+  if (below.length === 0) return {};
+  return { knee: { concurrency: Math.max(...below), rule: 'predicted', detail: view.predictedKneeDetail } };
 }

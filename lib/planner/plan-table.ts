@@ -41,7 +41,7 @@ function curveTable(plan: PlanWithCurve): string[] {
     ['max feasible concurrency', plan.maxFeasibleConcurrency !== undefined ? String(plan.maxFeasibleConcurrency) : 'none'],
     ['max throughput', plan.maxThroughput ? `${fixed(plan.maxThroughput.tokensPerS, 0)} tokens/s at concurrency ${plan.maxThroughput.concurrency}` : 'none'],
     ['cost at max throughput', plan.usdPerMillionTokensAtMaxThroughput !== undefined ? `${fixed(plan.usdPerMillionTokensAtMaxThroughput, 2)} USD per 1M tokens` : 'n/a'],
-    ['knee', plan.knee ? `concurrency ${plan.knee.concurrency} (${plan.knee.rule}${plan.knee.detail ? `: ${plan.knee.detail}` : ''})` : 'none'],
+    ['knee', plan.knee ? `concurrency ${plan.knee.concurrency} (${plan.knee.detail ?? plan.knee.rule})` : 'none'],
   ]);
   return ['', 'predicted curve (engine, virtual time):', pad(header, widths), ...rows.map((r) => pad(r, widths)), '', ...summary];
 }
@@ -66,7 +66,9 @@ export function renderPlanTable(plan: PlanWithCurve, now: Date = new Date()): st
     ['max batch by memory', `${int(plan.maxBatchByMemory)} sequences of ${plan.inputTokens + plan.outputTokens} tokens`],
     ['ops/byte, critical batch B*', `${fixed(plan.opsPerByte, 1)}, B* = ${plan.criticalBatch}`],
     ['accelerators for B* sequences', `${plan.acceleratorsForCriticalBatch} × ${plan.accelerator} (weights + KV of ${plan.criticalBatch} sequences)`],
-    ['batch bound first by', `${plan.batchLimit} (predicted knee ≈ concurrency ${plan.predictedKneeConcurrency})`],
+    ['batch bound first by', plan.batchLimit],
+    // One knee: the bound here without a curve, the bound placed on the curve below with one.
+    ...(plan.curve === undefined ? [['knee', `≈ concurrency ${plan.predictedKneeConcurrency} (${plan.predictedKneeDetail})`] as const] : []),
     ['decode step at batch 1', `${fixed(plan.decodeStepMsBatch1, 2)} ms (all-reduce ${fixed(plan.allReduceMsPerStepBatch1, 2)} ms), ideal roofline`],
     ['prefill of the input', `${fixed(plan.prefillMsInput, 1)} ms`],
     ['one request alone', `${fixed(plan.throughputTokensPerSBatch1, 1)} tokens/s`],

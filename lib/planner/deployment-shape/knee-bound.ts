@@ -46,8 +46,8 @@ export function kneeBound(request: KneeBoundRequest): KneeBound {
   const perReplica = Math.min(kvBatch, bStar, mcr);
   const limit: KneeLimit = perReplica === kvBatch ? 'memory' : perReplica === bStar ? 'compute' : 'max-concurrent-requests';
   const replicas = (request.copies ?? 1) * (request.instances ?? 1);
-  const bound =
-    limit === 'memory' ? `KV cache holds ${kvBatch} sequences` : limit === 'compute' ? `critical batch B* = ${bStar}` : `MAX_CONCURRENT_REQUESTS = ${mcr}`;
+  const budget = request.tgi.maxBatchTotalTokens !== undefined ? `MAX_BATCH_TOTAL_TOKENS = ${request.tgi.maxBatchTotalTokens}` : 'KV cache';
+  const bound = limit === 'memory' ? `${budget} holds ${kvBatch} sequences` : limit === 'compute' ? `critical batch B* = ${bStar}` : `MAX_CONCURRENT_REQUESTS = ${mcr}`;
   return {
     perReplica,
     replicas,
