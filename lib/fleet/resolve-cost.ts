@@ -2,10 +2,10 @@ import type { FleetIssue } from './errors';
 import type { ResolvedDeployment } from './types';
 
 /**
- * Hourly ceiling of a fleet that does not set `maxHourlyUsd`, USD per hour, on demand at every
- * deployment's autoscaling maximum. Our choice, documented in fleets/README.md: about 5× the
- * published study fleet (≈ $104/h) and above 4 of the largest single instances (ml.p5.48xlarge,
- * ≈ $113/h), so ordinary fleets pass untouched, while a typo (an extra zero in `maxInstances`) or an
+ * Hourly ceiling of a fleet that does not set `maxHourlyUsd`, USD per hour, at every deployment's
+ * autoscaling maximum. Our choice, documented in fleets/README.md: about 6× the published study
+ * fleet (≈ $79/h in us-east-1 with the shipped prices) and above 7 of the largest single instances
+ * (ml.p5.48xlarge, ≈ $63/h), so ordinary fleets pass untouched, while a typo (an extra zero in `maxInstances`) or an
  * accidental matrix (hundreds of p5 instances) stops at synth until the file states its budget.
  */
 export const DEFAULT_MAX_HOURLY_USD = 500;

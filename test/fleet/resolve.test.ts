@@ -110,12 +110,13 @@ describe('resolveFleet', () => {
   });
 
   it(`needs an explicit maxHourlyUsd above the default ceiling of $${DEFAULT_MAX_HOURLY_USD}/h`, () => {
-    // 20 × ml.p4d.24xlarge at $37.688/h = $753.76/h.
+    // 20 × ml.p4d.24xlarge at $30/h = $600/h.
+    const prices = { 'ml.p4d.24xlarge': 30 };
     const big = 'name: big\ndefaults: { acceptEula: true }\ndeployments:\n  - { id: p, model: llama-2-7b, instanceType: ml.p4d.24xlarge, instances: 20 }\n';
-    expect(() => resolve(big)).toThrow(/maxHourlyUsd: the fleet costs \$753\.76\/h .*above the default ceiling of \$500\/h; set maxHourlyUsd ≥ 754 to confirm the budget/);
-    expect(resolve(big.replace('name: big\n', 'name: big\nmaxHourlyUsd: 800\n'))).toMatchObject({ peakHourlyUsd: expect.closeTo(753.76, 2), maxHourlyUsd: 800, maxHourlyUsdExplicit: true });
+    expect(() => resolve(big, prices)).toThrow(/maxHourlyUsd: the fleet costs \$600\.00\/h .*above the default ceiling of \$500\/h; set maxHourlyUsd ≥ 600 to confirm the budget/);
+    expect(resolve(big.replace('name: big\n', 'name: big\nmaxHourlyUsd: 800\n'), prices)).toMatchObject({ peakHourlyUsd: 600, maxHourlyUsd: 800, maxHourlyUsdExplicit: true });
     // A small fleet passes under the default ceiling without declaring one.
-    expect(resolve(big.replace('instances: 20', 'instances: 1'))).toMatchObject({ maxHourlyUsd: DEFAULT_MAX_HOURLY_USD, maxHourlyUsdExplicit: false });
+    expect(resolve(big.replace('instances: 20', 'instances: 1'), prices)).toMatchObject({ maxHourlyUsd: DEFAULT_MAX_HOURLY_USD, maxHourlyUsdExplicit: false });
   });
 
   it('the shipped fleets declare their maxHourlyUsd and stay within it at their autoscaling maximum', () => {
