@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { LlmEndpoint } from '../../lib/endpoint/llm-endpoint';
 import { DeploymentValidationError } from '../../lib/endpoint/validation';
+import { InstanceType } from '../../lib/endpoint/instance-type';
 import { llama7b, testStack } from './helpers';
 
 /** The TGI launcher's start rules at synth: constructs name their own props, collected and thrown once. */
@@ -21,7 +22,7 @@ function validationIssues(build: () => void): { path: string; message: string }[
 describe('container start rules at construction', () => {
   it('the container environment never carries MAX_INPUT_LENGTH (TGI exits when it is beside MAX_INPUT_TOKENS)', () => {
     const stack = testStack();
-    new LlmEndpoint(stack, 'Endpoint', { model: llama7b(stack, { instanceType: 'ml.g5.2xlarge' }), instanceType: 'ml.g5.2xlarge' });
+    new LlmEndpoint(stack, 'Endpoint', { model: llama7b(stack, { instanceType: InstanceType.G5_2XLARGE }), instanceType: InstanceType.G5_2XLARGE });
     const [model] = Object.values(Template.fromStack(stack).findResources('AWS::SageMaker::Model')) as { Properties: { PrimaryContainer: { Environment: Record<string, string> } } }[];
     const env = model.Properties.PrimaryContainer.Environment;
     expect(env.MAX_INPUT_TOKENS).toBe('4095');
@@ -30,8 +31,8 @@ describe('container start rules at construction', () => {
 
   it('refuses MAX_INPUT_LENGTH set through extraEnv, naming the construct prop, with every other problem in the same error', () => {
     const stack = testStack();
-    const model = llama7b(stack, { instanceType: 'ml.g5.2xlarge', extraEnv: { MAX_INPUT_LENGTH: '4095', MAX_TOTAL_TOKENS: '4000' } });
-    const issues = validationIssues(() => new LlmEndpoint(stack, 'Endpoint', { model, instanceType: 'ml.g5.2xlarge' }));
+    const model = llama7b(stack, { instanceType: InstanceType.G5_2XLARGE, extraEnv: { MAX_INPUT_LENGTH: '4095', MAX_TOTAL_TOKENS: '4000' } });
+    const issues = validationIssues(() => new LlmEndpoint(stack, 'Endpoint', { model, instanceType: InstanceType.G5_2XLARGE }));
     expect(issues.map((i) => i.path)).toEqual(['Test/Endpoint.model.settings.extraEnv.MAX_INPUT_LENGTH', 'Test/Endpoint.model.settings.maxInputTokens']);
     expect(issues[0].message).toMatch(/^MAX_INPUT_LENGTH must not be set: the container already sets MAX_INPUT_TOKENS and TGI's launcher exits when both are set/);
     expect(issues[1].message).toBe('maxInputTokens 4095 must be below MAX_TOTAL_TOKENS 4000; allowed ≤ 3999');
@@ -39,8 +40,8 @@ describe('container start rules at construction', () => {
 
   it('names typed settings by their prop: model.settings.maxBatchPrefillTokens', () => {
     const stack = testStack();
-    const model = llama7b(stack, { instanceType: 'ml.g5.2xlarge', tgi: { maxBatchPrefillTokens: 100 } });
-    const issues = validationIssues(() => new LlmEndpoint(stack, 'Endpoint', { model, instanceType: 'ml.g5.2xlarge' }));
+    const model = llama7b(stack, { instanceType: InstanceType.G5_2XLARGE, tgi: { maxBatchPrefillTokens: 100 } });
+    const issues = validationIssues(() => new LlmEndpoint(stack, 'Endpoint', { model, instanceType: InstanceType.G5_2XLARGE }));
     expect(issues).toEqual([{ path: 'Test/Endpoint.model.settings.maxBatchPrefillTokens', message: 'maxBatchPrefillTokens 100 is below maxInputTokens 4095; allowed ≥ 4095' }]);
   });
 

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { containerDefaults, getInstanceType, getModel } from '../../lib/catalog';
 import { JumpStartTgiModel } from '../../lib/endpoint/jump-start-tgi-model';
+import { InstanceType } from '../../lib/endpoint/instance-type';
 import { parseFleetYaml } from '../../lib/fleet/load';
 import { resolveFleet } from '../../lib/fleet/resolve';
 import {
@@ -44,7 +45,7 @@ describe('chooseTp: one default TP for plan, serve-local, the constructs, the fl
     expect(deployed?.tp).toBe(chosen.tpSource === 'jumpstart-default' ? chosen.tp : undefined);
     expect(resolveLocalDeployment({ model, instance }).tp).toBe(chosen.tp);
     const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'S', { env: { account: '123456789012', region: 'us-east-1' } });
-    expect(new JumpStartTgiModel(stack, 'M', { modelId, instanceType: instance, acceptEula: true }).settings.tp).toBe(chosen.tp);
+    expect(new JumpStartTgiModel(stack, 'M', { modelId, instanceType: InstanceType.fromSpec(instance), acceptEula: true }).settings.tp).toBe(chosen.tp);
     // Where JumpStart lists a TP the catalog's SM_NUM_GPUS is it.
     if (chosen.tpSource === 'jumpstart-default') expect(chosen.tp).toBe(containerDefaults(model, instance).smNumGpus);
   });
