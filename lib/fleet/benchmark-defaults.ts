@@ -1,11 +1,17 @@
+import {
+  DEFAULT_LATENCY_BOUND_MS_PER_TOKEN,
+  DEFAULT_MAX_ERROR_RATE,
+  DEFAULT_PLATEAU_GAIN,
+  SAGEMAKER_INVOCATION_TIMEOUT_S,
+} from '../results/defaults';
 import type { BenchmarkConfig } from './schema';
 import type { BenchmarkSettings } from './types';
 
 /**
  * Defaults of the benchmark settings. Payload 256 + 256 tokens and the doubling concurrency levels
  * follow the published Llama 2 study (/work/shared/calibration/llama-2-7b-published.json);
- * the 60 s timeout is SageMaker's real-time invocation limit
- * (https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-options.html).
+ * the timeout, error allowance, plateau gain and latency bound are the measurement defaults of
+ * lib/results/defaults (the timeout is SageMaker's real-time invocation limit).
  */
 export const DEFAULT_BENCHMARK: BenchmarkSettings = {
   inputTokens: 256,
@@ -16,10 +22,10 @@ export const DEFAULT_BENCHMARK: BenchmarkSettings = {
   warmupRequests: 4,
   stream: false,
   workers: 1,
-  latencyBoundMsPerToken: 100,
-  maxErrorRate: 0.01,
-  timeoutS: 60,
-  plateauGain: 0.05,
+  latencyBoundMsPerToken: DEFAULT_LATENCY_BOUND_MS_PER_TOKEN,
+  maxErrorRate: DEFAULT_MAX_ERROR_RATE,
+  timeoutS: SAGEMAKER_INVOCATION_TIMEOUT_S,
+  plateauGain: DEFAULT_PLATEAU_GAIN,
   schedule: 'off',
   regressionThresholdPct: 10,
 };

@@ -1,6 +1,7 @@
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
 import type { Pricing } from '../catalog';
 import { UserInputError } from '../errors';
+import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../results/defaults';
 import { distributionOf } from '../results/distribution';
 import { isFeasible, summarizeSweep } from '../results/summarize-sweep';
 import { LEVEL_RESULT_VERSION, type ErrorKind, type Knee, type LevelResult, type SweepResult } from '../results/records';
@@ -30,7 +31,7 @@ export interface PredictOptions {
   /** TGI overrides on top of the model's JumpStart defaults. */
   readonly tgi?: Partial<TgiSettings>;
   readonly concurrency: readonly number[];
-  /** @default 60000 */
+  /** @default SAGEMAKER_INVOCATION_TIMEOUT_MS (60000) */
   readonly invocationTimeoutMs?: number;
   readonly router?: RouterPolicy;
   readonly seed?: number;
@@ -189,7 +190,7 @@ export function predictSweep(opts: PredictOptions & { readonly label?: string })
     startedAt,
     finishedAt: new Date().toISOString(),
     stopReason,
-    invocationTimeoutMs: opts.invocationTimeoutMs ?? 60_000,
+    invocationTimeoutMs: opts.invocationTimeoutMs ?? SAGEMAKER_INVOCATION_TIMEOUT_MS,
   });
   const theory = theoryKnee(opts, levels);
   return theory === undefined ? sweep : { ...sweep, knees: [...(sweep.knees ?? []), theory] };

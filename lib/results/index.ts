@@ -6,3 +6,4 @@ export { KNEE_RULES, DEFAULT_KNEE_PARAMS, findKnees, type KneeParams, type KneeR
 export { recommend, type Recommendation, type RecommendationGoal, type RecommendOptions } from './recommend';
 export { withLatencyBound } from './with-latency-bound';
 export { withPrices } from './with-prices';
+export * from './defaults';

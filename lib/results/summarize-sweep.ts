@@ -7,6 +7,7 @@ import {
   type TargetDescription,
 } from './records';
 import { costPerMillionTokensUsd } from './cost';
+import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_MAX_ERROR_RATE } from './defaults';
 import { findKnees, type KneeParams } from './knee';
 import { errorRate } from './summarize-level';
 
@@ -45,7 +46,7 @@ export interface FeasibilityOptions {
 /** A level is feasible when it has successes, no timeouts and an error rate within the allowance. */
 export function isFeasible(level: LevelResult, opts: FeasibilityOptions = {}): boolean {
   if (level.ok === 0 || level.timeouts > 0) return false;
-  if (errorRate(level) > (opts.maxErrorRate ?? 0.01)) return false;
+  if (errorRate(level) > (opts.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE)) return false;
   return opts.invocationTimeoutMs === undefined || level.e2eMs.max < opts.invocationTimeoutMs;
 }
 
@@ -71,7 +72,7 @@ export function summarizeSweep(input: SummarizeSweepInput): SweepResult {
 
   const fastest = pick(candidates, (a, b) => a.throughputTokensPerS > b.throughputTokensPerS);
   const quickest = pick(candidates, (a, b) => a.latencyMsPerToken.p50 < b.latencyMsPerToken.p50);
-  const knees = findKnees(candidates, { ...input.kneeParams, latencyBoundMsPerToken: input.latencyBoundMsPerToken ?? 100 });
+  const knees = findKnees(candidates, { ...input.kneeParams, latencyBoundMsPerToken: input.latencyBoundMsPerToken ?? DEFAULT_LATENCY_BOUND_MS_PER_TOKEN });
   const hourlyUsd = input.deployment?.hourlyUsd;
 
   return {

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { DEFAULT_PRICE_REGION, quotePrice } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
+import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_MAX_ERROR_RATE, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
 import { createPayloadSource } from '../payload';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
 import { writeReport } from '../report/write-report';
 import { runSweep } from '../sweep/run-sweep';
-import { DEFAULT_STOP_RULES, type StopRuleConfig } from '../sweep/stop-rules';
+import type { StopRuleConfig } from '../sweep/stop-rules';
 import { createTarget, parseTargetSpec, type TargetSpec } from '../targets';
 import { addPriceOptions, pricingFromFlags } from './pricing-flags';
 
@@ -160,7 +161,7 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
     invocationTimeoutMs: number('--timeout', flags.timeout, { min: 0.001 }) * 1000,
     maxErrorRate: number('--max-error-rate', flags.maxErrorRate, { max: 1 }),
     // A fixed list measures every level unless asked to stop on a plateau.
-    plateauGain: flags.plateauGain !== undefined ? number('--plateau-gain', flags.plateauGain, { min: -1 }) : levels === 'auto' ? DEFAULT_STOP_RULES.plateauGain : -Infinity,
+    plateauGain: flags.plateauGain !== undefined ? number('--plateau-gain', flags.plateauGain, { min: -1 }) : levels === 'auto' ? DEFAULT_PLATEAU_GAIN : -Infinity,
     ...(flags.latencySlo !== undefined ? { latencySloMsPerToken: number('--latency-slo', flags.latencySlo, { min: 0.001 }) } : {}),
   };
   const payload = createPayloadSource({
@@ -240,7 +241,7 @@ export function register(program: Command): void {
     .option('--duration <s>', 'measured window per level, s (default 60)')
     .option('--requests <n>', 'measured requests per level (instead of --duration)')
     .option('--warmup <n>', 'warm-up requests per level (default: one per worker)')
-    .option('--timeout <s>', 'client deadline per request, s (SageMaker real-time: 60)', '60')
+    .option('--timeout <s>', `client deadline per request, s (SageMaker real-time: ${SAGEMAKER_INVOCATION_TIMEOUT_S})`, String(SAGEMAKER_INVOCATION_TIMEOUT_S))
     .option('--retries <n>', 'SDK retries per request (SageMaker, standard mode)', '2')
     .option('--stream', 'use the streaming API (TTFT and inter-token latency)')
     .option('--region <region>', 'AWS region (SageMaker)')
@@ -253,10 +254,10 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output folder (re-running into it resumes)')
     .option('--json', 'print sweep.json to stdout')
     .option('--max-concurrency <n>', 'highest level of an adaptive sweep', '256')
-    .option('--max-error-rate <r>', 'highest tolerated error rate (timeouts excluded)', '0.01')
-    .option('--plateau-gain <r>', 'stop when throughput gains less than this per doubling (auto default 0.05; lists: off)')
+    .option('--max-error-rate <r>', 'highest tolerated error rate (timeouts excluded)', String(DEFAULT_MAX_ERROR_RATE))
+    .option('--plateau-gain <r>', `stop when throughput gains less than this per doubling (auto default ${DEFAULT_PLATEAU_GAIN}; lists: off)`)
     .option('--latency-slo <ms>', 'stop when mean ms/token exceeds this')
-    .option('--latency-bound <ms>', 'knee latency bound, ms/token (default 100)')
+    .option('--latency-bound <ms>', `knee latency bound, ms/token (default ${DEFAULT_LATENCY_BOUND_MS_PER_TOKEN})`)
     .option('--dataset <path>', 'JSONL file of {"prompt": ...} lines instead of built prompts')
     .option('--seed <n>', 'seed of the prompt builder / dataset order')
     .option('--speedup <x>', 'time compression of a local endpoint (default: read from GET /info)')

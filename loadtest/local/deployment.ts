@@ -1,6 +1,7 @@
 import { getInstanceType, getModel } from '../../lib/catalog';
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../../lib/catalog/types';
 import { UserInputError } from '../../lib/errors';
+import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../../lib/results/defaults';
 import type { EndpointEngineConfig } from '../../lib/planner/engine/types';
 import {
   checkFit,
@@ -65,8 +66,6 @@ export interface LocalDeploymentOptions {
 }
 
 const DEFAULT_ENDPOINT_NAME = 'local-endpoint';
-/** https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-options.html (60 s invocation timeout). */
-const SAGEMAKER_INVOCATION_TIMEOUT_MS = 60_000;
 /** SageMaker endpoint names: up to 63 alphanumerics and hyphens. */
 const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 

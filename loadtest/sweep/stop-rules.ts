@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_ERROR_RATE, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../../lib/results/defaults';
 import type { LevelResult } from '../../lib/results/records';
 import { errorRateRule } from './rules/error-rate';
 import { latencySloRule } from './rules/latency-slo';
@@ -10,7 +11,11 @@ export type { StopRule, StopRuleConfig } from './rules/types';
 /** The rules in the order they are checked (the first that fires names the stop). */
 export const STOP_RULES: readonly StopRule[] = [timeoutRule, errorRateRule, latencySloRule, plateauRule];
 
-export const DEFAULT_STOP_RULES: StopRuleConfig = { invocationTimeoutMs: 60_000, maxErrorRate: 0.01, plateauGain: 0.05 };
+export const DEFAULT_STOP_RULES: StopRuleConfig = {
+  invocationTimeoutMs: SAGEMAKER_INVOCATION_TIMEOUT_MS,
+  maxErrorRate: DEFAULT_MAX_ERROR_RATE,
+  plateauGain: DEFAULT_PLATEAU_GAIN,
+};
 
 export type StopDecision = { readonly stop: true; readonly rule: string; readonly detail: string } | { readonly stop: false };
 

@@ -1,3 +1,4 @@
+import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../../lib/results/defaults';
 import type { RequestRecord, TargetDescription } from '../../lib/results/records';
 
 /** One generation to send: the prompt, its exact token count and where it sits in the closed loop. */
@@ -56,4 +57,4 @@ export interface TargetOptions {
 }
 
 /** The SageMaker real-time invocation timeout, the default client deadline. */
-export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_TIMEOUT_MS = SAGEMAKER_INVOCATION_TIMEOUT_MS;

@@ -1,3 +1,4 @@
+import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../../results/defaults';
 import type { ServingEngine } from './types';
 
 /**
@@ -60,7 +61,7 @@ interface InFlight {
 }
 
 export function simulateClosedLoop(engine: ServingEngine, opts: ClosedLoopOptions): ClosedLoopResult {
-  const timeoutMs = opts.invocationTimeoutMs ?? 60_000;
+  const timeoutMs = opts.invocationTimeoutMs ?? SAGEMAKER_INVOCATION_TIMEOUT_MS;
   const backoffMs = opts.overloadBackoffMs ?? 1000;
   const maxVirtualMs = opts.maxVirtualMs ?? 3_600_000;
   const inFlight = new Map<string, InFlight>();

@@ -1,3 +1,4 @@
+import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN } from '../defaults';
 import type { Knee, KneeRule, LevelResult } from '../records';
 
 /** Parameters shared by the knee rules. */
@@ -21,7 +22,7 @@ export interface KneeParams {
 }
 
 export const DEFAULT_KNEE_PARAMS: KneeParams = {
-  latencyBoundMsPerToken: 100,
+  latencyBoundMsPerToken: DEFAULT_LATENCY_BOUND_MS_PER_TOKEN,
   marginalGainFraction: 0.1,
   latencyGrowthFactor: 2,
 };

@@ -1,0 +1,24 @@
+/**
+ * The measurement defaults, in one place: every caller (planner, CLI sweep, pipeline, fleet
+ * defaults, local endpoint, targets) imports them from here.
+ */
+
+/**
+ * SageMaker real-time endpoints answer an invocation within 60 s or fail it; the limit is not
+ * adjustable per endpoint. "A customer's model containers must respond to requests within 60
+ * seconds." — InvokeEndpoint API reference,
+ * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html
+ * (also https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-options.html).
+ */
+export const SAGEMAKER_INVOCATION_TIMEOUT_S = 60;
+/** {@link SAGEMAKER_INVOCATION_TIMEOUT_S} in ms: the default client deadline of a request. */
+export const SAGEMAKER_INVOCATION_TIMEOUT_MS = SAGEMAKER_INVOCATION_TIMEOUT_S * 1000;
+
+/** Highest share of failed requests (errors / requests) a feasible level may have: 1 %. */
+export const DEFAULT_MAX_ERROR_RATE = 0.01;
+
+/** Smallest throughput gain per doubling of concurrency worth measuring a higher level for: 5 %. */
+export const DEFAULT_PLATEAU_GAIN = 0.05;
+
+/** Latency bound of the knee (p50 ms per output token): 100 ms/token, i.e. 10 tokens/s per request. */
+export const DEFAULT_LATENCY_BOUND_MS_PER_TOKEN = 100;
