@@ -2,9 +2,9 @@ import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types'
 import type { Pricing } from '../catalog';
 import { UserInputError } from '../errors';
 import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../results/defaults';
-import { distributionOf } from '../results/distribution';
 import { isFeasible, summarizeSweep } from '../results/summarize-sweep';
-import { LEVEL_RESULT_VERSION, type ErrorKind, type Knee, type LevelResult, type SweepResult } from '../results/records';
+import { REQUEST_RECORD_VERSION, type ErrorKind, type Knee, type LevelResult, type RequestRecord, type SweepResult } from '../results/records';
+import { summarizeLevel } from '../results/summarize-level';
 import type { StepTimeParams } from './calibration/params';
 import { deploymentPrice } from './cost';
 import { simulateClosedLoop, type SimulatedRequest } from './engine/closed-loop';
@@ -73,41 +73,30 @@ const ERROR_KIND_OF: Readonly<Record<Exclude<SimulatedRequest['outcome'], 'ok'>,
   too_long: 'client_error',
 };
 
-function levelFromRequests(concurrency: number, requests: readonly SimulatedRequest[], windowMs: number): LevelResult {
-  const errors: Partial<Record<ErrorKind, number>> = {};
-  const e2eMs: number[] = [];
-  const msPerToken: number[] = [];
-  const ttftMs: number[] = [];
-  let outputTokens = 0;
-  for (const r of requests) {
-    if (r.outcome !== 'ok') {
-      const kind = ERROR_KIND_OF[r.outcome];
-      errors[kind] = (errors[kind] ?? 0) + 1;
-      continue;
-    }
-    outputTokens += r.outputTokens;
-    e2eMs.push(r.endMs - r.sentMs);
-    msPerToken.push((r.endMs - r.sentMs) / Math.max(1, r.outputTokens));
-    if (r.firstTokenMs !== undefined) ttftMs.push(r.firstTokenMs - r.sentMs);
-  }
-  const durationS = windowMs / 1000;
-  const ok = e2eMs.length;
-  return {
-    schemaVersion: LEVEL_RESULT_VERSION,
-    concurrency,
-    requests: requests.length,
-    ok,
-    errors,
-    retries: 0,
-    durationS,
-    requestsPerS: durationS > 0 ? ok / durationS : 0,
-    outputTokens,
-    throughputTokensPerS: durationS > 0 ? outputTokens / durationS : 0,
-    latencyMsPerToken: distributionOf(msPerToken),
-    e2eMs: distributionOf(e2eMs),
-    ...(ttftMs.length > 0 ? { ttftMs: distributionOf(ttftMs) } : {}),
-    timeouts: errors.timeout ?? 0,
-  };
+/**
+ * The simulated requests as the records a client would have written (one virtual clock, origin 0;
+ * a simulated worker sends at once, so `scheduledMs` = `sentMs`).
+ */
+export function simulatedRecords(concurrency: number, inputTokens: number, requests: readonly SimulatedRequest[]): RequestRecord[] {
+  const seqOf = new Map<number, number>();
+  return requests.map((r) => {
+    const seq = seqOf.get(r.worker) ?? 0;
+    seqOf.set(r.worker, seq + 1);
+    return {
+      schemaVersion: REQUEST_RECORD_VERSION,
+      concurrency,
+      worker: r.worker,
+      seq,
+      clockOriginMs: 0,
+      scheduledMs: r.sentMs,
+      sentMs: r.sentMs,
+      ...(r.firstTokenMs !== undefined ? { firstTokenMs: r.firstTokenMs } : {}),
+      endMs: r.endMs,
+      inputTokens,
+      outputTokens: r.outputTokens,
+      ...(r.outcome !== 'ok' ? { error: ERROR_KIND_OF[r.outcome] } : {}),
+    };
+  });
 }
 
 /** Simulates one concurrency level: warm-up of c completions, then a window of max(3c, 16) completions. */
@@ -140,7 +129,11 @@ export function predictLevel(opts: PredictOptions, concurrency: number): LevelRe
     measuredCompletions: Math.max(3 * concurrency, 16),
     stopWhenInfeasible,
   });
-  return levelFromRequests(concurrency, result.requests, result.windowEndMs - result.windowStartMs);
+  // The simulated client measures a window of completions, not from first send to last end.
+  return summarizeLevel(simulatedRecords(concurrency, opts.inputTokens, result.requests), {
+    concurrency,
+    windowMs: result.windowEndMs - result.windowStartMs,
+  });
 }
 
 function toPredictedLevel(level: LevelResult): PredictedLevel {

@@ -9,6 +9,12 @@ export interface SummarizeLevelOptions {
    * @default 1
    */
   readonly speedup?: number;
+  /**
+   * Length of the measured window, ms (before `speedup`), when the client defines it itself: the
+   * simulated closed loop measures the completions between two instants. Rates are per this window.
+   * @default from the earliest send to the latest end of the measured records
+   */
+  readonly windowMs?: number;
 }
 
 /** Earliest send and latest end of the records, epoch ms, merged across processes on clockOriginMs + t. */
@@ -43,7 +49,7 @@ export function summarizeLevel(records: readonly RequestRecord[], opts: Summariz
   const succeeded = measured.filter((r) => r.error === undefined);
   const errors = countErrors(measured);
 
-  const durationS = (measuredWindowMs(measured) * speedup) / 1000;
+  const durationS = ((opts.windowMs ?? measuredWindowMs(measured)) * speedup) / 1000;
   const perSecond = (count: number): number => (durationS > 0 ? count / durationS : 0);
 
   let outputTokens = 0;
