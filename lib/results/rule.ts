@@ -1,11 +1,13 @@
 /**
- * The one rule shape (deployment, stop and knee rules): an id written once, a description for
- * people, and a check that returns what it found (empty when the subject passes).
+ * One rule as data, the shape shared by the sweep's stop rules, the knee rules and the deployment
+ * validation rules: its id (written once, here, and copied by whatever reports the rule's
+ * finding), one line stating it for reports and help texts, and the check.
+ *
+ * `check` returns a finding when the rule has something to say (a stop rule fires, a knee rule
+ * places a knee, a validation rule finds a problem) and `undefined` otherwise.
  */
-export interface Rule<Subject, Finding> {
-  /** Stable identifier, e.g. `tgi-input-below-total`; findings carry it. */
-  readonly id: string;
-  /** One line for people: what the rule requires. */
+export interface Rule<Id extends string, Args extends readonly unknown[], Finding> {
+  readonly id: Id;
   readonly description: string;
-  readonly check: (subject: Subject) => readonly Finding[];
+  check(...args: Args): Finding | undefined;
 }

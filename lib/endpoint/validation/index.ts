@@ -28,7 +28,7 @@ export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
 
 /** Runs every rule (or the given ones) and returns all problems found. */
 export function checkDeployment(d: DeploymentUnderCheck, rules: readonly DeploymentRule[] = DEPLOYMENT_RULES): ValidationProblem[] {
-  return rules.flatMap((rule) => rule.check(d));
+  return rules.flatMap((rule) => rule.check(d) ?? []);
 }
 
 /** Problems that make a model × instance × TP combination impossible (a matrix skips these). */

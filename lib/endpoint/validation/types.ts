@@ -41,7 +41,7 @@ export interface ValidationProblem {
 }
 
 /** A synth-time rule: one small check, data in a list (cdk-nag's shape). */
-export interface DeploymentRule extends Rule<DeploymentUnderCheck, ValidationProblem> {
+export interface DeploymentRule extends Rule<string, [DeploymentUnderCheck], readonly ValidationProblem[]> {
   /**
    * True when a failure means the model × instance × TP combination cannot exist at all
    * (a matrix expansion skips such combinations instead of failing).

@@ -41,7 +41,7 @@ export interface TgiProblem {
   readonly message: string;
 }
 
-export type TgiRule = Rule<ContainerStart, TgiProblem> & { readonly source: string };
+export type TgiRule = Rule<string, [ContainerStart], readonly TgiProblem[]> & { readonly source: string };
 
 const TYPED: readonly (keyof TgiSettings | 'tp')[] = ['maxInputTokens', 'maxTotalTokens', 'maxBatchPrefillTokens', 'maxBatchTotalTokens', 'maxConcurrentRequests', 'tp'];
 
@@ -273,5 +273,5 @@ export const TGI_START_RULES: readonly TgiRule[] = [
 
 /** Every problem of a container start, in rule order. */
 export function checkContainerStart(start: ContainerStart, rules: readonly TgiRule[] = TGI_START_RULES): TgiProblem[] {
-  return rules.flatMap((rule) => [...rule.check(start)]);
+  return rules.flatMap((rule) => [...(rule.check(start) ?? [])]);
 }

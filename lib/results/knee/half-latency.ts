@@ -7,9 +7,9 @@ import type { KneeRuleDefinition } from './types';
  * The best level is normally c = 1; the minimum is used so a sweep not starting at 1 still works.
  */
 export const halfLatencyRule: KneeRuleDefinition = {
-  rule: 'half-latency',
-  summary: 'highest concurrency whose p50 ms/token is at most twice the best (per-request speed halves past it)',
-  find(levels, params) {
+  id: 'half-latency',
+  description: 'highest concurrency whose p50 ms/token is at most twice the best (per-request speed halves past it)',
+  check(levels, params) {
     if (levels.length === 0) return undefined;
     const best = Math.min(...levels.map((l) => l.latencyMsPerToken.p50));
     const limit = params.latencyGrowthFactor * best;
@@ -17,7 +17,6 @@ export const halfLatencyRule: KneeRuleDefinition = {
     const knee = within[within.length - 1];
     return {
       concurrency: knee.concurrency,
-      rule: 'half-latency',
       detail: `p50 ms/token ≤ ${params.latencyGrowthFactor} × best (${round(best)} → ${round(limit)})`,
     };
   },

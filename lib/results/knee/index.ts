@@ -2,10 +2,10 @@ import type { Knee, LevelResult } from '../records';
 import { halfLatencyRule } from './half-latency';
 import { latencyBoundRule } from './latency-bound';
 import { marginalGainRule } from './marginal-gain';
-import { DEFAULT_KNEE_PARAMS, type KneeParams, type KneeRuleDefinition } from './types';
+import { DEFAULT_KNEE_PARAMS, type KneeParams, type KneePlacement, type KneeRuleDefinition } from './types';
 
 export { DEFAULT_KNEE_PARAMS, halfLatencyRule, latencyBoundRule, marginalGainRule };
-export type { KneeParams, KneeRuleDefinition };
+export type { KneeParams, KneePlacement, KneeRuleDefinition };
 
 /** The knee rules in order of preference: a sweep's knee is the first one that places a knee. */
 export const KNEE_RULES: readonly KneeRuleDefinition[] = [latencyBoundRule, marginalGainRule, halfLatencyRule];
@@ -20,8 +20,8 @@ export function findKnees(
   const sorted = [...levels].filter((l) => l.ok > 0).sort((a, b) => a.concurrency - b.concurrency);
   const knees: Knee[] = [];
   for (const rule of rules) {
-    const knee = rule.find(sorted, full);
-    if (knee) knees.push(knee);
+    const placement = rule.check(sorted, full);
+    if (placement) knees.push({ concurrency: placement.concurrency, rule: rule.id, ...(placement.detail !== undefined ? { detail: placement.detail } : {}) });
   }
   return knees;
 }

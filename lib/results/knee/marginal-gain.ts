@@ -18,9 +18,9 @@ function slope(from: LevelResult, to: LevelResult): number {
  * reference. Undefined with fewer than two levels, or when every step still pays (no bend measured).
  */
 export const marginalGainRule: KneeRuleDefinition = {
-  rule: 'marginal-gain',
-  summary: 'last level before Δthroughput/Δlatency falls below a fraction of the first rising step',
-  find(levels, params) {
+  id: 'marginal-gain',
+  description: 'last level before Δthroughput/Δlatency falls below a fraction of the first rising step',
+  check(levels, params) {
     let reference: number | undefined;
     for (let i = 1; i < levels.length; i++) {
       const s = slope(levels[i - 1], levels[i]);
@@ -29,8 +29,7 @@ export const marginalGainRule: KneeRuleDefinition = {
       if (s === 0 || s < threshold) {
         return {
           concurrency: levels[i - 1].concurrency,
-          rule: 'marginal-gain',
-          detail: `Δtokens/s per Δms/token < ${Math.round(params.marginalGainFraction * 100)} % of first rising step`,
+              detail: `Δtokens/s per Δms/token < ${Math.round(params.marginalGainFraction * 100)} % of first rising step`,
         };
       }
     }

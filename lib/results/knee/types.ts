@@ -1,5 +1,6 @@
 import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN } from '../defaults';
 import type { Knee, KneeRule, LevelResult } from '../records';
+import type { Rule } from '../rule';
 
 /** Parameters shared by the knee rules. */
 export interface KneeParams {
@@ -27,13 +28,11 @@ export const DEFAULT_KNEE_PARAMS: KneeParams = {
   latencyGrowthFactor: 2,
 };
 
+/** Where a knee rule places the knee; `findKnees` adds the rule's id. */
+export type KneePlacement = Omit<Knee, 'rule'>;
+
 /**
- * One knee rule. `find` receives the levels sorted by concurrency, each with at least one
- * successful request, and returns the knee or undefined when the rule cannot place one.
+ * One knee rule. `check` receives the levels sorted by concurrency, each with at least one
+ * successful request, and returns where the knee is, or undefined when the rule cannot place one.
  */
-export interface KneeRuleDefinition {
-  readonly rule: KneeRule;
-  /** One line stating the rule, for reports. */
-  readonly summary: string;
-  find(levels: readonly LevelResult[], params: KneeParams): Knee | undefined;
-}
+export type KneeRuleDefinition = Rule<Exclude<KneeRule, 'predicted'>, [levels: readonly LevelResult[], params: KneeParams], KneePlacement>;

@@ -9,28 +9,27 @@ describe('knee rules on the published g5.2xlarge curve', () => {
   const levels = g5Levels();
 
   it('latency-bound @100 ms/token gives c = 32 (97 ms/token)', () => {
-    expect(latencyBoundRule.find(levels, DEFAULT_KNEE_PARAMS)).toEqual({
+    expect(latencyBoundRule.check(levels, DEFAULT_KNEE_PARAMS)).toEqual({
       concurrency: 32,
-      rule: 'latency-bound',
       detail: 'p50 ms/token < 100',
     });
   });
 
   it('latency-bound @40 gives c = 8 and @30 gives none', () => {
-    expect(latencyBoundRule.find(levels, { ...DEFAULT_KNEE_PARAMS, latencyBoundMsPerToken: 40 })?.concurrency).toBe(8);
-    expect(latencyBoundRule.find(levels, { ...DEFAULT_KNEE_PARAMS, latencyBoundMsPerToken: 30 })).toBeUndefined();
+    expect(latencyBoundRule.check(levels, { ...DEFAULT_KNEE_PARAMS, latencyBoundMsPerToken: 40 })?.concurrency).toBe(8);
+    expect(latencyBoundRule.check(levels, { ...DEFAULT_KNEE_PARAMS, latencyBoundMsPerToken: 30 })).toBeUndefined();
   });
 
   it('marginal-gain @10 % gives c = 16 (16→32 buys 2.7 tokens/s per ms/token vs 30.5 on 2→4)', () => {
-    expect(marginalGainRule.find(levels, DEFAULT_KNEE_PARAMS)?.concurrency).toBe(16);
+    expect(marginalGainRule.check(levels, DEFAULT_KNEE_PARAMS)?.concurrency).toBe(16);
   });
 
   it('marginal-gain @5 % gives c = 32 (32→64 buys 0.18)', () => {
-    expect(marginalGainRule.find(levels, { ...DEFAULT_KNEE_PARAMS, marginalGainFraction: 0.05 })?.concurrency).toBe(32);
+    expect(marginalGainRule.check(levels, { ...DEFAULT_KNEE_PARAMS, marginalGainFraction: 0.05 })?.concurrency).toBe(32);
   });
 
   it('half-latency gives c = 16 (48 ≤ 2 × 33, 97 > 66)', () => {
-    const knee = halfLatencyRule.find(levels, DEFAULT_KNEE_PARAMS);
+    const knee = halfLatencyRule.check(levels, DEFAULT_KNEE_PARAMS);
     expect(knee?.concurrency).toBe(16);
     expect(knee?.detail).toContain('33 → 66');
   });
@@ -41,23 +40,23 @@ describe('knee rules on the published g5.2xlarge curve', () => {
       ['marginal-gain', 16],
       ['half-latency', 16],
     ]);
-    expect(KNEE_RULES.map((r) => r.rule)).toEqual(['latency-bound', 'marginal-gain', 'half-latency']);
+    expect(KNEE_RULES.map((r) => r.id)).toEqual(['latency-bound', 'marginal-gain', 'half-latency']);
   });
 });
 
 describe('knee rules on synthetic curves', () => {
   it('marginal-gain finds no knee on a curve that keeps paying', () => {
     const linear = [1, 2, 4, 8].map((c) => level(c, 100 * c, 20 + c));
-    expect(marginalGainRule.find(linear, DEFAULT_KNEE_PARAMS)).toBeUndefined();
+    expect(marginalGainRule.check(linear, DEFAULT_KNEE_PARAMS)).toBeUndefined();
   });
 
   it('marginal-gain stops where throughput stops rising, even at no latency cost', () => {
     const flat = [level(1, 100, 20), level(2, 200, 20), level(4, 190, 20)];
-    expect(marginalGainRule.find(flat, DEFAULT_KNEE_PARAMS)?.concurrency).toBe(2);
+    expect(marginalGainRule.check(flat, DEFAULT_KNEE_PARAMS)?.concurrency).toBe(2);
   });
 
   it('marginal-gain needs two levels', () => {
-    expect(marginalGainRule.find([level(1, 10, 10)], DEFAULT_KNEE_PARAMS)).toBeUndefined();
+    expect(marginalGainRule.check([level(1, 10, 10)], DEFAULT_KNEE_PARAMS)).toBeUndefined();
   });
 
   it('findKnees ignores levels without successes and sorts by concurrency', () => {
@@ -67,6 +66,6 @@ describe('knee rules on synthetic curves', () => {
 
   it('half-latency uses the best level even when the sweep does not start at c = 1', () => {
     const levels = [level(8, 200, 40), level(16, 300, 30), level(32, 400, 59), level(64, 420, 61)];
-    expect(halfLatencyRule.find(levels, DEFAULT_KNEE_PARAMS)?.concurrency).toBe(32);
+    expect(halfLatencyRule.check(levels, DEFAULT_KNEE_PARAMS)?.concurrency).toBe(32);
   });
 });
