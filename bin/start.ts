@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { isUserFacing, UserInputError } from '../lib/errors';
+import { formatStopReason } from '../lib/results/stop-reason';
 import { runIdProblem } from '../loadtest/pipeline/layout';
 import type { OfflineProgress } from '../loadtest/offline/run-offline';
 
@@ -49,7 +50,7 @@ function printProgress(event: OfflineProgress): void {
       break;
     }
     case 'done':
-      console.log(event.succeeded ? `sweep done: ${event.stopReason ?? 'completed'}` : `sweep FAILED${event.failure ? ` at ${event.failure.step}: ${event.failure.message}` : ''}`);
+      console.log(event.succeeded ? `sweep done: ${event.stopReason ? formatStopReason(event.stopReason) : 'completed'}` : `sweep FAILED${event.failure ? ` at ${event.failure.step}: ${event.failure.message}` : ''}`);
       break;
   }
 }

@@ -3,6 +3,7 @@
  * and writes these plain objects; the state machine only routes them (Choice on `sweep.done`).
  * Kept small: Step Functions limits a state's payload to 256 KB.
  */
+import type { StopReason } from '../results/records';
 
 /** Benchmark settings of one deployment as the state machine carries them (from the fleet file). */
 export interface BenchmarkInput {
@@ -77,9 +78,8 @@ export interface SweepState {
   readonly runId: string;
   /** True when no level is left to measure; the state machine goes to the report. */
   readonly done: boolean;
-  /** Stop rule that ended the sweep, or 'completed'. Set when done. */
-  readonly stopReason?: string;
-  readonly stopDetail?: string;
+  /** Why the sweep ended (the stop rule that fired and its detail, or 'completed'). Set when done. */
+  readonly stopReason?: StopReason;
   /** Concurrency levels already measured (ascending). */
   readonly measured: readonly number[];
   /** Next level to measure (absent when done). */
@@ -128,7 +128,7 @@ export interface ReportResult {
   readonly deploymentId: string;
   readonly runId: string;
   readonly levels: number;
-  readonly stopReason?: string;
+  readonly stopReason?: StopReason;
   readonly failure?: { readonly step: string; readonly message: string };
   /** Store keys of the report files. */
   readonly files: Readonly<Record<'json' | 'markdown' | 'html' | 'svg' | 'csv', string>>;

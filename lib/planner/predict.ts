@@ -3,7 +3,7 @@ import type { Pricing } from '../catalog';
 import { UserInputError } from '../errors';
 import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../results/defaults';
 import { isFeasible, summarizeSweep } from '../results/summarize-sweep';
-import { REQUEST_RECORD_VERSION, type ErrorKind, type Knee, type LevelResult, type RequestRecord, type SweepResult } from '../results/records';
+import { REQUEST_RECORD_VERSION, type ErrorKind, type Knee, type LevelResult, type RequestRecord, type StopReason, type SweepResult } from '../results/records';
 import { summarizeLevel } from '../results/summarize-level';
 import type { StepTimeParams } from './calibration/params';
 import { deploymentPrice } from './cost';
@@ -155,12 +155,12 @@ export function predictSweep(opts: PredictOptions & { readonly label?: string })
   const copies = opts.copies ?? 1;
   const instances = opts.instances ?? 1;
   const levels: LevelResult[] = [];
-  let stopReason = 'completed';
+  let stopReason: StopReason = { rule: 'completed', detail: `every level simulated (c = ${[...opts.concurrency].sort((a, b) => a - b).join(', ')})` };
   for (const c of [...opts.concurrency].sort((a, b) => a - b)) {
     const level = predictLevel(opts, c);
     levels.push(level);
     if (opts.stopAtFirstInfeasible === true && !isFeasible(level)) {
-      stopReason = `infeasible at c=${c}`;
+      stopReason = { rule: 'infeasible', detail: `c=${c} is not feasible (${level.timeouts} timeouts, ${level.requests - level.ok} of ${level.requests} requests failed)` };
       break;
     }
   }

@@ -7,3 +7,5 @@ export { recommend, type Recommendation, type RecommendationGoal, type Recommend
 export { withLatencyBound } from './with-latency-bound';
 export { withPrices } from './with-prices';
 export * from './defaults';
+export { formatStopReason, stopReasonFromV1, upgradeSweepResult, READABLE_SWEEP_VERSIONS, type StoredSweepResult } from './stop-reason';
+export type { Rule } from './rule';

@@ -8,7 +8,8 @@ import type { PriceQuote } from '../catalog/prices';
 
 export const REQUEST_RECORD_VERSION = 1 as const;
 export const LEVEL_RESULT_VERSION = 1 as const;
-export const SWEEP_RESULT_VERSION = 1 as const;
+/** 2: `stopReason` is a StopReason `{ rule, detail }` (1: a string). */
+export const SWEEP_RESULT_VERSION = 2 as const;
 
 /** Why a request did not succeed. `undefined` on success. */
 export type ErrorKind =
@@ -120,6 +121,22 @@ export interface Knee {
   readonly detail?: string;
 }
 
+/** The sweep's stop rules, in the order they are checked. */
+export type StopRuleId = 'timeout' | 'error-rate' | 'latency-slo' | 'plateau';
+
+/**
+ * How a sweep ended: a stop rule fired, the levels ran out (`completed`: every listed level, or the
+ * highest allowed one, measured), a predicted sweep reached an infeasible level (`infeasible`), the
+ * user interrupted it (`aborted`) or a step failed (`failed`, with the SweepResult's `failure`).
+ */
+export type SweepEnd = StopRuleId | 'completed' | 'infeasible' | 'aborted' | 'failed';
+
+/** Why a sweep ended, with the figures behind it in words (reports show both). */
+export interface StopReason {
+  readonly rule: SweepEnd;
+  readonly detail: string;
+}
+
 /** What was benchmarked. */
 export interface TargetDescription {
   readonly kind: 'sagemaker' | 'sagemaker-stream' | 'tgi' | 'tgi-stream' | 'openai' | 'openai-stream' | 'predicted';
@@ -168,8 +185,8 @@ export interface SweepResult {
   /** Knees by every rule, for reports that show them all. */
   readonly knees?: readonly Knee[];
   readonly cost?: { readonly hourlyUsd: number; readonly usdPerMillionTokensAtMaxThroughput: number };
-  /** Why the sweep stopped (stop rule that fired), or 'completed'. */
-  readonly stopReason?: string;
+  /** Why the sweep ended: the stop rule that fired and what it saw, or how it otherwise ended. */
+  readonly stopReason?: StopReason;
   /** Set when the run ended early on a failure; the report is partial. */
   readonly failure?: { readonly step: string; readonly message: string };
 }

@@ -3,6 +3,7 @@ import {
   type DeploymentDescription,
   type LevelResult,
   type PayloadDescription,
+  type StopReason,
   type SweepResult,
   type TargetDescription,
 } from './records';
@@ -19,7 +20,7 @@ export interface SummarizeSweepInput {
   readonly levels: readonly LevelResult[];
   readonly startedAt: string;
   readonly finishedAt?: string;
-  readonly stopReason?: string;
+  readonly stopReason?: StopReason;
   readonly failure?: { readonly step: string; readonly message: string };
   /** @default 100 */
   readonly latencyBoundMsPerToken?: number;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { DEFAULT_PRICE_REGION, quotePrice } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
+import { formatStopReason } from '../../lib/results/stop-reason';
 import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_MAX_ERROR_RATE, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
 import { createPayloadSource } from '../payload';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
@@ -221,7 +222,7 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
 }
 
 function sweepSummary(sweep: SweepResult, htmlPath: string): string {
-  const lines = [`sweep '${sweep.label}': ${sweep.levels.length} levels, stopped: ${sweep.stopReason ?? 'completed'}`];
+  const lines = [`sweep '${sweep.label}': ${sweep.levels.length} levels, stopped: ${sweep.stopReason ? formatStopReason(sweep.stopReason) : 'completed'}`];
   if (sweep.maxThroughput) lines.push(`  max throughput ${sweep.maxThroughput.tokensPerS.toFixed(1)} tokens/s at c=${sweep.maxThroughput.concurrency}`);
   if (sweep.minLatency) lines.push(`  min latency ${sweep.minLatency.msPerToken.toFixed(1)} ms/token at c=${sweep.minLatency.concurrency}`);
   if (sweep.maxFeasibleConcurrency !== undefined) lines.push(`  max feasible concurrency ${sweep.maxFeasibleConcurrency}`);

@@ -49,7 +49,7 @@ export function createReportHandler(deps: ReportDeps) {
     // Reads the manifest, or writes one for a run that failed before planning.
     const manifest = await ensureRunManifest(deps.store, deployment, runId, deps.speedup, deps.now());
     const failure = state.failedStep !== undefined ? { step: state.failedStep, message: messageOf(state.error) } : undefined;
-    const stopReason = state.sweep?.stopReason ?? (failure ? 'failed' : undefined);
+    const stopReason = state.sweep?.stopReason ?? (failure ? { rule: 'failed' as const, detail: `${failure.step}: ${failure.message}` } : undefined);
     const prices = deps.prices ?? { region: process.env.AWS_REGION ?? DEFAULT_PRICE_REGION };
     const price = await reportPriceQuote({ ...prices, store: deps.store, now: deps.now }, deployment.instanceType, deployment.priceDiscount ?? 0);
     const built = await buildReport(deps.store, { manifest, stopReason, failure, finishedAt: deps.now(), price });

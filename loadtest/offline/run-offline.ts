@@ -10,7 +10,7 @@ import type { MergedLevelSummary } from '../handlers/merge-level';
 import { REPORT_FILES, runIdProblem, runPrefix, type ReportFileKind } from '../pipeline/layout';
 import { LocalFolderStore } from '../pipeline/local-store';
 import type { BenchmarkInput, DeploymentInput, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
-import type { SweepResult } from '../../lib/results/records';
+import type { StopReason, SweepResult } from '../../lib/results/records';
 import { createSageMakerRuntimeClient } from '../targets/sagemaker';
 import { bindTasks, taskStateNames } from './bind-tasks';
 import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
@@ -23,7 +23,7 @@ export type OfflineProgress =
   | { readonly kind: 'run'; readonly runId: string; readonly outDir: string }
   | { readonly kind: 'level-start'; readonly concurrency: number; readonly workers: number }
   | { readonly kind: 'level'; readonly level: MergedLevelSummary }
-  | { readonly kind: 'done'; readonly succeeded: boolean; readonly stopReason?: string; readonly failure?: SweepResult['failure'] };
+  | { readonly kind: 'done'; readonly succeeded: boolean; readonly stopReason?: StopReason; readonly failure?: SweepResult['failure'] };
 
 export interface OfflineOptions {
   /** Deployment id of the fleet. @default the fleet's llama-2-7b on ml.g5.2xlarge, else its first */

@@ -1,4 +1,5 @@
 import type { SweepResult } from '../../lib/results/records';
+import { formatStopReason } from '../../lib/results/stop-reason';
 
 function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
@@ -24,7 +25,7 @@ export function formatSummaryTable(sweep: SweepResult): string {
   if (sweep.knee) facts.push(`knee c=${sweep.knee.concurrency} (${sweep.knee.rule}${sweep.knee.detail ? `: ${sweep.knee.detail}` : ''})`);
   if (sweep.maxFeasibleConcurrency !== undefined) facts.push(`max feasible concurrency ${sweep.maxFeasibleConcurrency}`);
   if (sweep.cost) facts.push(`$${sweep.cost.usdPerMillionTokensAtMaxThroughput.toFixed(2)} per 1M tokens at max throughput ($${sweep.cost.hourlyUsd.toFixed(2)}/h)`);
-  if (sweep.stopReason) facts.push(`stopped: ${sweep.stopReason}`);
+  if (sweep.stopReason) facts.push(`stopped: ${formatStopReason(sweep.stopReason)}`);
   if (sweep.failure) facts.push(`FAILED at step ${sweep.failure.step}: ${sweep.failure.message}`);
   return [...out, '', ...facts.map((f) => `  ${f}`)].join('\n');
 }

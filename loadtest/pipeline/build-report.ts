@@ -1,6 +1,6 @@
 import type { PriceQuote } from '../../lib/catalog';
 import { summarizeSweep } from '../../lib/results/summarize-sweep';
-import type { SweepResult } from '../../lib/results/records';
+import type { StopReason, SweepResult } from '../../lib/results/records';
 import { renderCsv, renderHtml, renderMarkdown, renderSvg } from '../report';
 import { escapeHtml } from '../report/html';
 import { latestPrefix, REPORT_FILES, runPrefix, type ReportFileKind } from './layout';
@@ -10,7 +10,7 @@ import { loadRunLevels, type RunManifest } from './run-manifest';
 
 export interface BuildReportInput {
   readonly manifest: RunManifest;
-  readonly stopReason?: string;
+  readonly stopReason?: StopReason;
   /** Set on the failure path: the report is partial and says which step failed. */
   readonly failure?: { readonly step: string; readonly message: string };
   readonly finishedAt: Date;

@@ -1,6 +1,6 @@
 import type { LevelResult } from '../../lib/results/records';
-import { firstBadLevel, nextAdaptiveLevel } from '../sweep/adaptive';
-import { evaluateStopRules, type StopDecision, type StopRuleConfig } from '../sweep/stop-rules';
+import { nextStep, type NextStep } from '../sweep/next-step';
+import type { StopRuleConfig } from '../sweep/stop-rules';
 import { planLevels, warmupItem, workerItems } from './plan-levels';
 import type { DeploymentInput, SweepState } from '../../lib/benchmark/pipeline-state';
 
@@ -27,26 +27,9 @@ export function stopRuleConfig(deployment: DeploymentInput): StopRuleConfig {
   };
 }
 
-type NextStep = { readonly concurrency: number } | { readonly stopReason: string; readonly stopDetail?: string };
-
-function stopped(decision: StopDecision | undefined): NextStep {
-  return decision?.stop ? { stopReason: decision.rule, stopDetail: decision.detail } : { stopReason: 'completed' };
-}
-
-function nextStep(deployment: DeploymentInput, measured: readonly LevelResult[]): NextStep {
-  const plan = planLevels(deployment.benchmark);
-  const stopRules = stopRuleConfig(deployment);
-  const done = new Set(measured.map((l) => l.concurrency));
-  if (plan.mode === 'list') {
-    const verdict = evaluateStopRules(measured, stopRules);
-    if (verdict.stop) return stopped(verdict);
-    const next = plan.levels.find((c) => !done.has(c));
-    return next === undefined ? stopped(undefined) : { concurrency: next };
-  }
-  const next = nextAdaptiveLevel(measured, { maxConcurrency: plan.maxConcurrency, stopRules });
-  if (next !== undefined && !done.has(next)) return { concurrency: next };
-  // Bisection ends at the first bad level, which need not be the highest measured (as run-sweep does).
-  return stopped(firstBadLevel(measured, stopRules)?.decision);
+/** The state machine's next move: the one sweep decision applied to the deployment's plan and stop rules. */
+export function nextPipelineStep(deployment: DeploymentInput, measured: readonly LevelResult[]): NextStep {
+  return nextStep(planLevels(deployment.benchmark), measured, stopRuleConfig(deployment));
 }
 
 /**
@@ -56,11 +39,9 @@ function nextStep(deployment: DeploymentInput, measured: readonly LevelResult[])
 export function decideNext(input: DecideNextInput): SweepState {
   const { deployment, runId } = input;
   const measured = [...input.measured].sort((a, b) => a.concurrency - b.concurrency);
-  const step = nextStep(deployment, measured);
+  const step = nextPipelineStep(deployment, measured);
   const base = { deploymentId: deployment.id, runId, measured: measured.map((l) => l.concurrency) };
-  if ('stopReason' in step) {
-    return { ...base, done: true, stopReason: step.stopReason, ...(step.stopDetail ? { stopDetail: step.stopDetail } : {}), workers: [], workerCount: 1 };
-  }
+  if ('stop' in step) return { ...base, done: true, stopReason: step.stop, workers: [], workerCount: 1 };
   const common = {
     deploymentId: deployment.id,
     runId,

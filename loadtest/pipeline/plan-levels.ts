@@ -1,9 +1,8 @@
 import type { BenchmarkInput, WorkerItem } from '../../lib/benchmark/pipeline-state';
 
-/** How a deployment's levels are chosen: a fixed list in order, or the adaptive search. */
-export type LevelPlan =
-  | { readonly mode: 'list'; readonly levels: readonly number[] }
-  | { readonly mode: 'auto'; readonly maxConcurrency: number };
+import type { LevelPlan } from '../sweep/next-step';
+
+export type { LevelPlan } from '../sweep/next-step';
 
 /** The plan of a deployment's sweep: its listed levels (deduplicated, ≤ maxConcurrency) or 'auto'. */
 export function planLevels(settings: Pick<BenchmarkInput, 'concurrency' | 'maxConcurrency'>): LevelPlan {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserInputError } from '../../lib/errors';
-import { SWEEP_RESULT_VERSION, type SweepResult } from '../../lib/results/records';
+import type { SweepResult } from '../../lib/results/records';
+import { READABLE_SWEEP_VERSIONS, upgradeSweepResult, type StoredSweepResult } from '../../lib/results/stop-reason';
 
 export const SWEEP_FILE_NAME = 'sweep.json';
 
@@ -12,8 +13,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Checks the fields a report reads; the message names what is wrong so the user can fix the file. */
 function problemsOf(value: unknown): string | undefined {
   if (!isObject(value)) return 'expected a SweepResult object';
-  if (value.schemaVersion !== SWEEP_RESULT_VERSION) {
-    return `schemaVersion ${JSON.stringify(value.schemaVersion)} is not supported (this llm-bench reads schemaVersion ${SWEEP_RESULT_VERSION})`;
+  if (!READABLE_SWEEP_VERSIONS.includes(value.schemaVersion as number)) {
+    return `schemaVersion ${JSON.stringify(value.schemaVersion)} is not supported (this llm-bench reads schemaVersion ${READABLE_SWEEP_VERSIONS.join(' or ')})`;
   }
   if (typeof value.label !== 'string') return 'label must be a string';
   if (!isObject(value.target) || typeof value.target.kind !== 'string') return 'target.kind must be a string';
@@ -59,7 +60,7 @@ export function loadSweeps(paths: readonly string[]): SweepResult[] {
     for (const [i, item] of items.entries()) {
       const problem = problemsOf(item);
       if (problem) throw new UserInputError(Array.isArray(parsed) ? `${file}[${i}]` : file, problem);
-      sweeps.push(item as SweepResult);
+      sweeps.push(upgradeSweepResult(item as StoredSweepResult));
     }
   }
   return sweeps;

@@ -1,5 +1,6 @@
 import { recommend, type Recommendation } from '../../lib/results/recommend';
 import { isFeasible } from '../../lib/results/summarize-sweep';
+import { formatStopReason } from '../../lib/results/stop-reason';
 import { ERROR_KINDS, type ErrorKind, type LevelResult, type SweepResult } from '../../lib/results/records';
 import { isStale, priceAgeDays, STALE_AFTER_DAYS } from '../../lib/catalog';
 import { formatMeasure, formatUsd, MISSING } from './format';
@@ -43,7 +44,7 @@ function banners(sweeps: readonly SweepResult[]): string[] {
   const out: string[] = [];
   for (const s of sweeps) {
     if (s.failure) out.push(`Partial report: sweep '${s.label}' failed at ${s.failure.step}: ${s.failure.message}`);
-    if (s.stopReason !== undefined && s.stopReason !== 'completed') out.push(`Sweep '${s.label}' stopped early: ${s.stopReason}`);
+    if (s.stopReason !== undefined && s.stopReason.rule !== 'completed') out.push(`Sweep '${s.label}' stopped early: ${formatStopReason(s.stopReason)}`);
   }
   return out;
 }
@@ -112,7 +113,7 @@ function summaryTable(sweeps: readonly SweepResult[]): ReportTable {
       s.knee ? `${s.knee.rule}${s.knee.detail ? ` (${s.knee.detail})` : ''}` : MISSING,
       formatUsd(s.cost?.hourlyUsd ?? s.deployment?.hourlyUsd),
       formatUsd(s.cost?.usdPerMillionTokensAtMaxThroughput),
-      s.failure ? `failed: ${s.failure.step}` : (s.stopReason ?? MISSING),
+      s.failure ? `failed: ${s.failure.step}` : (s.stopReason?.rule ?? MISSING),
     ]),
   };
 }

@@ -2,12 +2,12 @@ import { UserInputError } from '../../lib/errors';
 import { summarizeSweep } from '../../lib/results';
 import type { PayloadSource } from '../payload';
 import { createJsonlWriter } from '../records/jsonl';
-import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
+import type { DeploymentDescription, LevelResult, RequestRecord, StopReason, SweepResult } from '../../lib/results/records';
 import { runLevel } from '../runner/run-level';
 import type { Target } from '../targets/types';
-import { firstBadLevel, nextAdaptiveLevel } from './adaptive';
 import { LevelStore } from './level-store';
-import { byConcurrency, evaluateStopRules, type StopRuleConfig } from './stop-rules';
+import { nextStep, type LevelPlan, type NextStep } from './next-step';
+import { byConcurrency, type StopRuleConfig } from './stop-rules';
 
 export interface RunSweepOptions {
   readonly target: Target;
@@ -61,7 +61,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     opts.onLevel?.(level, true);
   }
 
-  const summarize = (extra: { finishedAt?: string; stopReason?: string; failure?: { step: string; message: string } }): SweepResult =>
+  const summarize = (extra: { finishedAt?: string; stopReason?: StopReason; failure?: { step: string; message: string } }): SweepResult =>
     summarizeSweep({
       label: opts.label,
       target: { ...opts.target.description, ...(opts.speedup !== undefined && opts.speedup !== 1 ? { speedup: opts.speedup } : {}) },
@@ -100,33 +100,32 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
     }
   }
 
-  let stopReason: string;
+  let stopReason: StopReason;
+  const aborted: StopReason = { rule: 'aborted', detail: 'interrupted before the sweep ended' };
   try {
     for (;;) {
       if (opts.signal?.aborted) {
-        stopReason = 'aborted';
+        stopReason = aborted;
         break;
       }
-      const next = nextLevel(opts, measured);
-      if (next.concurrency === undefined) {
-        stopReason = next.reason;
+      const next = nextSweepStep(opts, [...measured.values()]);
+      if ('stop' in next) {
+        stopReason = next.stop;
         break;
       }
-      if (!measured.has(next.concurrency)) {
-        const level = await measure(next.concurrency);
-        if (opts.signal?.aborted) {
-          stopReason = 'aborted';
-          break; // a level cut short is kept on disk as records but not as a measured level
-        }
-        measured.set(level.concurrency, level);
-        store.saveLevel(level);
-        store.saveSweep(summarize({}));
-        opts.onLevel?.(level, false);
+      const level = await measure(next.concurrency);
+      if (opts.signal?.aborted) {
+        stopReason = aborted;
+        break; // a level cut short is kept on disk as records but not as a measured level
       }
+      measured.set(level.concurrency, level);
+      store.saveLevel(level);
+      store.saveSweep(summarize({}));
+      opts.onLevel?.(level, false);
     }
   } catch (error) {
     const failure = { step: 'measure', message: error instanceof Error ? error.message : String(error) };
-    store.saveSweep(summarize({ finishedAt: new Date().toISOString(), stopReason: 'failed', failure }));
+    store.saveSweep(summarize({ finishedAt: new Date().toISOString(), stopReason: { rule: 'failed', detail: failure.message }, failure }));
     throw error;
   }
   const sweep = summarize({ finishedAt: new Date().toISOString(), stopReason });
@@ -134,22 +133,12 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   return sweep;
 }
 
-/** The next level to measure (maybe already measured: then it is skipped), or why the sweep ends. */
-function nextLevel(opts: RunSweepOptions, measured: ReadonlyMap<number, LevelResult>): { concurrency?: number; reason: string } {
-  const levels = [...measured.values()];
-  if (opts.levels === 'auto') {
-    const concurrency = nextAdaptiveLevel(levels, { maxConcurrency: opts.maxConcurrency ?? 256, stopRules: opts.stopRules });
-    if (concurrency !== undefined) return { concurrency, reason: '' };
-    const bad = firstBadLevel(levels, opts.stopRules);
-    if (bad !== undefined && bad.decision.stop) return { reason: `${bad.decision.rule}: ${bad.decision.detail}` };
-    return { reason: 'max concurrency reached' };
-  }
-  for (const concurrency of opts.levels) {
-    if (!measured.has(concurrency)) {
-      const decision = evaluateStopRules(levels.filter((l) => l.concurrency <= concurrency), opts.stopRules);
-      return decision.stop ? { reason: `${decision.rule}: ${decision.detail}` } : { concurrency, reason: '' };
-    }
-  }
-  const decision = evaluateStopRules(levels, opts.stopRules);
-  return { reason: decision.stop ? `${decision.rule}: ${decision.detail}` : 'completed' };
+/** The level plan of a CLI sweep: its list as given, or the adaptive search up to `maxConcurrency` (default 256). */
+export function levelPlanOf(opts: Pick<RunSweepOptions, 'levels' | 'maxConcurrency'>): LevelPlan {
+  return opts.levels === 'auto' ? { mode: 'auto', maxConcurrency: opts.maxConcurrency ?? 256 } : { mode: 'list', levels: opts.levels };
+}
+
+/** The CLI sweep's next move: the one sweep decision applied to its plan and stop rules. */
+export function nextSweepStep(opts: Pick<RunSweepOptions, 'levels' | 'maxConcurrency' | 'stopRules'>, measured: readonly LevelResult[]): NextStep {
+  return nextStep(levelPlanOf(opts), measured, opts.stopRules);
 }

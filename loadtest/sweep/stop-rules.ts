@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_ERROR_RATE, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../../lib/results/defaults';
-import type { LevelResult } from '../../lib/results/records';
+import type { LevelResult, StopReason } from '../../lib/results/records';
 import { errorRateRule } from './rules/error-rate';
 import { latencySloRule } from './rules/latency-slo';
 import { plateauRule } from './rules/plateau';
@@ -17,19 +17,31 @@ export const DEFAULT_STOP_RULES: StopRuleConfig = {
   plateauGain: DEFAULT_PLATEAU_GAIN,
 };
 
-export type StopDecision = { readonly stop: true; readonly rule: string; readonly detail: string } | { readonly stop: false };
-
 export function byConcurrency(levels: readonly LevelResult[]): LevelResult[] {
   return [...levels].sort((a, b) => a.concurrency - b.concurrency);
 }
 
-/** Judges the highest level measured so far against every rule. */
-export function evaluateStopRules(levels: readonly LevelResult[], cfg: StopRuleConfig, rules: readonly StopRule[] = STOP_RULES): StopDecision {
-  if (levels.length === 0) return { stop: false };
+/** Judges the highest level of `levels` (against the lower ones) by every rule; the first that fires names the stop. */
+export function evaluateStopRules(levels: readonly LevelResult[], cfg: StopRuleConfig, rules: readonly StopRule[] = STOP_RULES): StopReason | undefined {
+  if (levels.length === 0) return undefined;
   const sorted = byConcurrency(levels);
   for (const rule of rules) {
-    const detail = rule.evaluate(sorted, cfg);
-    if (detail !== undefined) return { stop: true, rule: rule.name, detail };
+    const detail = rule.check(sorted, cfg);
+    if (detail !== undefined) return { rule: rule.id, detail };
   }
-  return { stop: false };
+  return undefined;
+}
+
+/** The first level (by concurrency) at which a stop rule fires, judged on the levels up to it. */
+export function firstBadLevel(
+  measured: readonly LevelResult[],
+  cfg: StopRuleConfig,
+  rules: readonly StopRule[] = STOP_RULES,
+): { readonly index: number; readonly concurrency: number; readonly reason: StopReason } | undefined {
+  const sorted = byConcurrency(measured);
+  for (let i = 0; i < sorted.length; i++) {
+    const reason = evaluateStopRules(sorted.slice(0, i + 1), cfg, rules);
+    if (reason !== undefined) return { index: i, concurrency: sorted[i].concurrency, reason };
+  }
+  return undefined;
 }

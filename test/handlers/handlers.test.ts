@@ -100,7 +100,7 @@ describe('plan-levels and decide-next', () => {
     expect(planned).toMatchObject({ runId: 'r1', measured: [1, 2], concurrency: 4, workerCount: 4 });
     await deps.store.putJson(levelKey(DEPLOYMENT.id, 'r1', 4), level(4, 36, 2));
     const decided = await createDecideNextHandler(deps)(state(DEPLOYMENT, { sweep: planned }));
-    expect(decided).toMatchObject({ done: true, stopReason: 'timeout', measured: [1, 2, 4] });
+    expect(decided).toMatchObject({ done: true, stopReason: { rule: 'timeout', detail: '2 of 8 requests hit the 60000 ms deadline at c=4' }, measured: [1, 2, 4] });
   });
 });
 
@@ -158,9 +158,9 @@ describe('report', () => {
   it('writes every report format to the run and latest/, and publishes EMF per level and per run', async () => {
     const deps = await seeded();
     const emf: unknown[] = [];
-    const sweepState = { deploymentId: DEPLOYMENT.id, runId: 'r', done: true, stopReason: 'completed', measured: [1, 2, 4], workers: [], workerCount: 1 };
+    const sweepState = { deploymentId: DEPLOYMENT.id, runId: 'r', done: true, stopReason: { rule: 'completed' as const, detail: 'every listed level measured' }, measured: [1, 2, 4], workers: [], workerCount: 1 };
     const result = await createReportHandler({ ...deps, emfSink: (d) => emf.push(d) })({ state: state(DEPLOYMENT, { sweep: sweepState }) });
-    expect(result).toMatchObject({ runId: 'r', levels: 3, stopReason: 'completed', regression: { regressed: false } });
+    expect(result).toMatchObject({ runId: 'r', levels: 3, stopReason: { rule: 'completed' }, regression: { regressed: false } });
     for (const key of Object.values(result.files)) expect(await deps.store.exists(key)).toBe(true);
     expect(await deps.store.exists(`latest/${DEPLOYMENT.id}/report.html`)).toBe(true);
     expect(emf).toHaveLength(4);
@@ -187,7 +187,7 @@ describe('report', () => {
   it('a failed run after a good one flags no regression and publishes no max throughput', async () => {
     const deps = await seeded();
     const report = createReportHandler({ ...deps, emfSink: () => undefined });
-    const sweepState = { deploymentId: DEPLOYMENT.id, runId: 'r', done: true, stopReason: 'completed', measured: [1, 2, 4], workers: [], workerCount: 1 };
+    const sweepState = { deploymentId: DEPLOYMENT.id, runId: 'r', done: true, stopReason: { rule: 'completed' as const, detail: 'every listed level measured' }, measured: [1, 2, 4], workers: [], workerCount: 1 };
     await report({ state: state(DEPLOYMENT, { sweep: sweepState }) });
     // Second run: only c=1 measured (a quarter of the previous maximum), then a worker crashed.
     await deps.store.putJson(runManifestKey(DEPLOYMENT.id, 'r2'), { ...(await deps.store.getJson<object>(runManifestKey(DEPLOYMENT.id, 'r'))), runId: 'r2', startedAt: '2026-11-27T04:00:00.000Z' });

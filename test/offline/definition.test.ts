@@ -60,7 +60,7 @@ describe('definition extraction', () => {
 describe('formatSummaryTable', () => {
   it('prints one row per level and the headline figures', () => {
     const sweep: SweepResult = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       label: 'x',
       startedAt: '2026-11-27T00:00:00Z',
       target: { kind: 'sagemaker', address: 'e' },
@@ -68,13 +68,13 @@ describe('formatSummaryTable', () => {
       levels: [level(1, 33), level(2, 34)],
       maxThroughput: { concurrency: 2, tokensPerS: 123.4 },
       knee: { concurrency: 2, rule: 'latency-bound', detail: 'p50 ms/token < 100' },
-      stopReason: 'completed',
+      stopReason: { rule: 'completed', detail: 'every listed level measured (c = 1, 2)' },
     };
     const lines = formatSummaryTable(sweep).split('\n');
     expect(lines[0]).toMatch(/^concurrency\s+requests\s+errors\s+tokens\/s/);
     expect(lines[2]).toMatch(/^1\s+2\s+0\s+\d+\s+33\.0/);
     expect(lines).toContain('  max throughput 123 tokens/s at c=2');
     expect(lines).toContain('  knee c=2 (latency-bound: p50 ms/token < 100)');
-    expect(lines).toContain('  stopped: completed');
+    expect(lines).toContain('  stopped: completed: every listed level measured (c = 1, 2)');
   });
 });

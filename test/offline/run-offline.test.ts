@@ -42,12 +42,12 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
 
     expect(result.error).toBeUndefined();
     expect(result.succeeded).toBe(true);
-    expect(result.sweep?.stopReason).toBe('completed');
+    expect(result.sweep?.stopReason?.rule).toBe('completed');
     expect(levels).toEqual([1, 2, 4, 8, 16]);
     for (const file of Object.values(result.files)) expect(existsSync(file)).toBe(true);
     const sweep = JSON.parse(readFileSync(result.files.json, 'utf8')) as SweepResult;
     expect(sweep.levels.map((l) => l.concurrency)).toEqual([1, 2, 4, 8, 16]);
-    expect(sweep.stopReason).toBe('completed');
+    expect(sweep.stopReason?.rule).toBe('completed');
     expect(sweep.failure).toBeUndefined();
     expect(sweep.maxThroughput?.tokensPerS).toBeGreaterThan(0);
     expect(sweep.knee).toBeDefined();
@@ -100,7 +100,8 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
     const result = await runOffline(options({ runId: 'timeouts', speedup: 30, benchmark: { ...FAST, concurrency: [1, 2, 64, 128], timeoutS: 22 } }));
     expect(result.succeeded).toBe(true);
     const sweep = result.sweep as SweepResult;
-    expect(sweep.stopReason).toBe('timeout');
+    expect(sweep.stopReason?.rule).toBe('timeout');
+    expect(sweep.stopReason?.detail).toMatch(/hit the \d+ ms deadline at c=/);
     expect(sweep.levels.map((l) => l.concurrency)).toEqual([1, 2, 64]);
     expect(sweep.levels[2].timeouts).toBeGreaterThan(0);
     expect(sweep.levels[2].errors.timeout).toBe(sweep.levels[2].timeouts);

@@ -54,13 +54,13 @@ describe('decideNext', () => {
 
   it('stops with the rule that fired: a timeout at the last level', () => {
     const sweep = decideNext({ ...base, measured: [level(1, 33), level(2, 34, 1)] });
-    expect(sweep).toMatchObject({ done: true, stopReason: 'timeout', workers: [] });
-    expect(sweep.stopDetail).toContain('c=2');
+    expect(sweep).toMatchObject({ done: true, stopReason: { rule: 'timeout' }, workers: [] });
+    expect(sweep.stopReason?.detail).toContain('c=2');
   });
 
   it('completes when every listed level is measured', () => {
     const sweep = decideNext({ ...base, measured: [1, 2, 4, 8].map((c) => level(c, 30)) });
-    expect(sweep).toMatchObject({ done: true, stopReason: 'completed' });
+    expect(sweep).toMatchObject({ done: true, stopReason: { rule: 'completed', detail: 'every listed level measured (c = 1, 2, 4, 8)' } });
   });
 
   it('adaptive: starts at 1 and doubles while no rule fires', () => {
@@ -75,7 +75,7 @@ describe('decideNext', () => {
     // 8 plateaus over 4; bisection finds 6 and then 5 bad, while 8 over 6 alone would pass.
     const measured = [at(1, 100), at(2, 190), at(4, 350), at(8, 360), at(6, 300), at(5, 355)];
     const sweep = decideNext({ ...base, deployment: auto, measured });
-    expect(sweep).toMatchObject({ done: true, stopReason: 'plateau' });
-    expect(sweep.stopDetail).toContain('c=5');
+    expect(sweep).toMatchObject({ done: true, stopReason: { rule: 'plateau' } });
+    expect(sweep.stopReason?.detail).toContain('c=5');
   });
 });

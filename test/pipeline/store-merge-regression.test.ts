@@ -73,7 +73,7 @@ describe('mergeLevel', () => {
 
 describe('checkRegression', () => {
   const sweep = (tokensPerS: number, msPerToken: number): SweepResult => ({
-    schemaVersion: 1,
+    schemaVersion: 2,
     label: 'x',
     startedAt: `2026-01-0${Math.round(tokensPerS) % 9}T00:00:00Z`,
     target: { kind: 'sagemaker', address: 'e' },

@@ -23,7 +23,7 @@ export function g512Sweep(): SweepResult {
     payload: { inputTokens: 256, outputTokens: 256 },
     deployment: { model: 'llama-2-7b', instanceType: 'ml.g5.12xlarge', tp: 4, instances: 1, hourlyUsd: 7.09 },
     startedAt: '2026-01-01T00:00:00.000Z',
-    stopReason: 'timeout',
+    stopReason: { rule: 'timeout', detail: '2 of 100 requests hit the 60000 ms deadline at c=128' },
     levels: [
       level(1, 59, 17), level(2, 117, 17), level(4, 223, 18), level(8, 406, 20), level(16, 616, 27),
       level(32, 866, 38), level(64, 1098, 60),

@@ -52,7 +52,7 @@ describe('renderSvg and renderHtml', () => {
     expect(html).toContain('<style>');
     expect(html).toMatch(/<h2>Throughput[^<]*<\/h2>/);
     expect(html).toContain('<td>llama-2-7b | g5.2xlarge</td><td class="num">30</td><td class="num">54</td>');
-    expect(html).toContain('<p class="banner">Sweep &#39;llama-2-7b g5.12xlarge tp4&#39; stopped early: timeout</p>');
+    expect(html).toContain('<p class="banner">Sweep &#39;llama-2-7b g5.12xlarge tp4&#39; stopped early: timeout: 2 of 100 requests hit the 60000 ms deadline at c=128</p>');
     // No external assets: no script, stylesheet link or remote image.
     expect(html).not.toMatch(/<script|<link|src="http/);
   });

@@ -34,11 +34,27 @@ describe('loadSweeps and writeReport', () => {
     expect(existsSync(files.html)).toBe(true);
   });
 
+  it('reads a schemaVersion 1 sweep.json, its stopReason string as { rule, detail }', () => {
+    const v1 = join(dir, 'v1.json');
+    const cliStopped = { ...g5Sweep(), schemaVersion: 1, stopReason: 'plateau: throughput rose 2.0 % per doubling' };
+    const pipelineStopped = { ...g5Sweep(), schemaVersion: 1, stopReason: 'timeout' };
+    const capped = { ...g5Sweep(), schemaVersion: 1, stopReason: 'max concurrency reached' };
+    writeFileSync(v1, JSON.stringify([cliStopped, pipelineStopped, capped]));
+    const sweeps = loadSweeps([v1]);
+    expect(sweeps.map((s) => s.schemaVersion)).toEqual([2, 2, 2]);
+    expect(sweeps.map((s) => s.stopReason)).toEqual([
+      { rule: 'plateau', detail: 'throughput rose 2.0 % per doubling' },
+      { rule: 'timeout', detail: '' },
+      { rule: 'completed', detail: 'reached the highest allowed level' },
+    ]);
+    expect(sweeps[0].levels).toEqual(g5Sweep().levels);
+  });
+
   it('names the file and the problem for unsupported or broken input', () => {
     const future = join(dir, 'future.json');
-    writeFileSync(future, JSON.stringify({ ...g5Sweep(), schemaVersion: 2 }));
+    writeFileSync(future, JSON.stringify({ ...g5Sweep(), schemaVersion: 3 }));
     expect(() => loadSweeps([future])).toThrow(UserInputError);
-    expect(() => loadSweeps([future])).toThrow(`${future}: schemaVersion 2 is not supported (this llm-bench reads schemaVersion 1)`);
+    expect(() => loadSweeps([future])).toThrow(`${future}: schemaVersion 3 is not supported (this llm-bench reads schemaVersion 1 or 2)`);
 
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"schemaVersion": 1,');

@@ -51,10 +51,10 @@ describe('renderMarkdown', () => {
   });
 
   it('shows banners for a failed or early-stopped sweep', () => {
-    expect(md).toContain("> **Sweep 'llama-2-7b g5.12xlarge tp4' stopped early: timeout**");
+    expect(md).toContain("> **Sweep 'llama-2-7b g5.12xlarge tp4' stopped early: timeout: 2 of 100 requests hit the 60000 ms deadline at c=128**");
     const partial = renderMarkdown([g5Sweep({ failure: { step: 'level c=128', message: 'endpoint deleted' } })]);
     expect(partial).toContain("> **Partial report: sweep 'llama-2-7b \\| g5.2xlarge' failed at level c=128: endpoint deleted**");
-    expect(renderMarkdown([g5Sweep({ stopReason: 'completed' })])).not.toContain('> **');
+    expect(renderMarkdown([g5Sweep({ stopReason: { rule: 'completed', detail: 'every listed level measured' } })])).not.toContain('> **');
   });
 
   it('says so when no request failed', () => {

@@ -12,7 +12,7 @@ const base: Omit<SummarizeSweepInput, 'levels'> = {
 describe('summarizeSweep', () => {
   it('fills max throughput, min latency, max feasible concurrency and knees on the published curve', () => {
     const sweep = summarizeSweep({ ...base, levels: g5Levels().reverse() });
-    expect(sweep.schemaVersion).toBe(1);
+    expect(sweep.schemaVersion).toBe(2);
     expect(sweep.levels.map((l) => l.concurrency)).toEqual([1, 2, 4, 8, 16, 32, 64]);
     expect(sweep.maxThroughput).toEqual({ concurrency: 64, tokensPerS: 486 });
     expect(sweep.minLatency).toEqual({ concurrency: 1, msPerToken: 33 });
@@ -72,10 +72,10 @@ describe('summarizeSweep', () => {
       ...base,
       levels: g5Levels().slice(0, 2),
       finishedAt: '2026-01-01T01:00:00.000Z',
-      stopReason: 'timeout',
+      stopReason: { rule: 'timeout', detail: '1 of 100 requests hit the 60000 ms deadline at c=2' },
       failure: { step: 'level c=4', message: 'endpoint gone' },
     });
-    expect(sweep.stopReason).toBe('timeout');
+    expect(sweep.stopReason).toEqual({ rule: 'timeout', detail: '1 of 100 requests hit the 60000 ms deadline at c=2' });
     expect(sweep.failure).toEqual({ step: 'level c=4', message: 'endpoint gone' });
     expect(sweep.finishedAt).toBe('2026-01-01T01:00:00.000Z');
   });

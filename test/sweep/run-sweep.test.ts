@@ -50,7 +50,7 @@ describe('runSweep', () => {
       ]);
       expect(server.received['/generate']).toBe(14 + 6);
       expect(second.startedAt).toBe(first.startedAt);
-      expect(second.stopReason).toBe('completed');
+      expect(second.stopReason?.rule).toBe('completed');
       const onDisk = JSON.parse(readFileSync(join(outDir, 'sweep.json'), 'utf8')) as SweepResult;
       expect(onDisk.levels.map((l) => [l.concurrency, l.requests])).toEqual([
         [1, 6],
@@ -69,7 +69,8 @@ describe('runSweep', () => {
     try {
       const sweep = await runSweep({ target, payload, levels: [1, 4, 8], outDir, requests: 12, stopRules, label: 'x' });
       expect(sweep.levels.map((l) => l.concurrency)).toEqual([1, 4]);
-      expect(sweep.stopReason).toMatch(/^error-rate: .* at c=4 \(overloaded \d+\)/);
+      expect(sweep.stopReason?.rule).toBe('error-rate');
+      expect(sweep.stopReason?.detail).toMatch(/at c=4 \(overloaded \d+\)/);
     } finally {
       await target.close();
     }
@@ -94,7 +95,8 @@ describe('runSweep', () => {
       });
       expect(order).toEqual([1, 2, 4, 8, 6, 5]);
       expect(sweep.maxFeasibleConcurrency).toBe(5);
-      expect(sweep.stopReason).toMatch(/^error-rate: .* at c=6/);
+      expect(sweep.stopReason?.rule).toBe('error-rate');
+      expect(sweep.stopReason?.detail).toMatch(/at c=6/);
     } finally {
       await target.close();
     }

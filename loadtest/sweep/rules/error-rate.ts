@@ -6,9 +6,9 @@ import type { StopRule } from './types';
  * other error up to the rate; timeouts are judged by their own rule.
  */
 export const errorRateRule: StopRule = {
-  name: 'error-rate',
+  id: 'error-rate',
   description: 'share of failed requests above the allowed rate',
-  evaluate(levels, cfg) {
+  check(levels, cfg) {
     const last = levels[levels.length - 1];
     if (last.requests === 0) return `no request completed at c=${last.concurrency}`;
     let failed = 0;

@@ -2,9 +2,9 @@ import type { StopRule } from './types';
 
 /** Mean latency per token above the SLO (when one is set). */
 export const latencySloRule: StopRule = {
-  name: 'latency-slo',
+  id: 'latency-slo',
   description: 'mean ms/token above the latency SLO',
-  evaluate(levels, cfg) {
+  check(levels, cfg) {
     const slo = cfg.latencySloMsPerToken;
     const last = levels[levels.length - 1];
     if (slo === undefined || last.ok === 0 || last.latencyMsPerToken.mean <= slo) return undefined;

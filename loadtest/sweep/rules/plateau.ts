@@ -1,23 +1,41 @@
 import type { StopRule } from './types';
 
+const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)} %`;
+const tokensPerS = (value: number): string => `${value.toFixed(1)} tokens/s`;
+
+/**
+ * The throughput gain of a step from concurrency c₁ to c₂, compounded per doubling of concurrency:
+ * (T₂ / T₁)^(1 / log₂(c₂ / c₁)) − 1. A doubling step gives its own gain; a bisection step (e.g. 16 → 24)
+ * is judged as if the same growth rate went on for a whole doubling. Never below −100 %.
+ */
+export function gainPerDoubling(from: { concurrency: number; tokensPerS: number }, to: { concurrency: number; tokensPerS: number }): number {
+  const doublings = Math.log2(to.concurrency / from.concurrency);
+  return Math.pow(to.tokensPerS / from.tokensPerS, 1 / doublings) - 1;
+}
+
 /**
  * Throughput no longer rising: the gain over the next lower level, per doubling of concurrency
  * (so bisection steps are judged like doubling steps), is below `plateauGain`.
  */
 export const plateauRule: StopRule = {
-  name: 'plateau',
+  id: 'plateau',
   description: 'throughput gain per doubling of concurrency below the threshold',
-  evaluate(levels, cfg) {
+  check(levels, cfg) {
     if (levels.length < 2) return undefined;
     const last = levels[levels.length - 1];
     const previous = levels[levels.length - 2];
     if (previous.throughputTokensPerS <= 0 || last.concurrency <= previous.concurrency) return undefined;
-    const gain = last.throughputTokensPerS / previous.throughputTokensPerS - 1;
-    const perDoubling = gain / Math.log2(last.concurrency / previous.concurrency);
-    if (perDoubling >= cfg.plateauGain) return undefined;
-    return (
-      `throughput ${last.throughputTokensPerS.toFixed(1)} tokens/s at c=${last.concurrency} vs ${previous.throughputTokensPerS.toFixed(1)} ` +
-      `at c=${previous.concurrency}: ${(perDoubling * 100).toFixed(1)} % per doubling < ${(cfg.plateauGain * 100).toFixed(1)} %`
+    const perDoubling = gainPerDoubling(
+      { concurrency: previous.concurrency, tokensPerS: previous.throughputTokensPerS },
+      { concurrency: last.concurrency, tokensPerS: last.throughputTokensPerS },
     );
+    if (perDoubling >= cfg.plateauGain) return undefined;
+    const change = last.throughputTokensPerS / previous.throughputTokensPerS - 1;
+    const moved = change > 0 ? `rose ${percent(change)}` : change < 0 ? `fell ${percent(-change)}` : 'did not change';
+    const step = `from ${tokensPerS(previous.throughputTokensPerS)} at c=${previous.concurrency} to ${tokensPerS(last.throughputTokensPerS)} at c=${last.concurrency}`;
+    const required = `${percent(cfg.plateauGain)} per doubling of concurrency`;
+    if (last.concurrency === 2 * previous.concurrency) return `throughput ${moved} when concurrency doubled (${step}), less than the ${required} required to go on`;
+    const rate = perDoubling >= 0 ? `a gain of ${percent(perDoubling)}` : `a loss of ${percent(-perDoubling)}`;
+    return `throughput ${moved} ${step}, which is ${rate} per doubling of concurrency, less than the ${percent(cfg.plateauGain)} required to go on`;
   },
 };

@@ -2,9 +2,9 @@ import type { StopRule } from './types';
 
 /** Any request hitting the invocation deadline: beyond this level the endpoint is not feasible. */
 export const timeoutRule: StopRule = {
-  name: 'timeout',
+  id: 'timeout',
   description: 'a request hit the invocation timeout',
-  evaluate(levels, cfg) {
+  check(levels, cfg) {
     const last = levels[levels.length - 1];
     if (last.timeouts > 0) return `${last.timeouts} of ${last.requests} requests hit the ${cfg.invocationTimeoutMs} ms deadline at c=${last.concurrency}`;
     if (last.ok > 0 && last.e2eMs.max >= cfg.invocationTimeoutMs) {

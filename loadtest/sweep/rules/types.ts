@@ -1,4 +1,5 @@
-import type { LevelResult } from '../../../lib/results/records';
+import type { LevelResult, StopRuleId } from '../../../lib/results/records';
+import type { Rule } from '../../../lib/results/rule';
 
 /** Parameters of the stop rules of a sweep. */
 export interface StopRuleConfig {
@@ -16,8 +17,4 @@ export interface StopRuleConfig {
  * One stop rule: looks at the levels measured so far (sorted by concurrency; the level under
  * judgement is the last) and returns a detail when the sweep should not go higher.
  */
-export interface StopRule {
-  readonly name: string;
-  readonly description: string;
-  evaluate(levels: readonly LevelResult[], cfg: StopRuleConfig): string | undefined;
-}
+export type StopRule = Rule<StopRuleId, [levels: readonly LevelResult[], cfg: StopRuleConfig], string>;
