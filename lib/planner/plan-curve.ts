@@ -3,7 +3,6 @@
  * (issue 5, item 2), in the shapes the load generator reports.
  */
 import { getInstanceType, getModel } from '../catalog';
-import { UserInputError } from '../errors';
 import type { Knee } from '../results/records';
 import { costPerMillionTokensUsd } from '../results/cost';
 import { planConfiguration, type PlanRequest, type PlanView } from './plan';
@@ -28,19 +27,6 @@ export interface PlanWithCurve extends PlanView {
   readonly usdPerMillionTokensAtMaxThroughput?: number;
   /** Why no curve was predicted although levels were asked for (configuration does not fit or is refused). */
   readonly curveSkippedReason?: string;
-}
-
-/** Parses `1,2,4,8` into sorted distinct whole numbers ≥ 1. */
-export function parseConcurrencyList(spec: string, field = '--concurrency'): number[] {
-  const levels = spec.split(',').map((part) => part.trim());
-  if (levels.every((part) => part === '')) throw new UserInputError(field, `'${spec}' lists no levels; give e.g. 1,2,4,8`);
-  if (levels.includes('')) throw new UserInputError(field, `'${spec}' has an empty entry; give whole numbers separated by commas, e.g. 1,2,4,8`);
-  const numbers = levels.map((text) => {
-    const value = Number(text);
-    if (!/^\d+$/.test(text) || value < 1) throw new UserInputError(field, `'${text}' is not a whole number ≥ 1 (in '${spec}')`);
-    return value;
-  });
-  return [...new Set(numbers)].sort((a, b) => a - b);
 }
 
 /** The plan, and with `concurrency` the predicted curve, max feasible concurrency, max throughput and knee. */

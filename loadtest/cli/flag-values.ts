@@ -3,7 +3,7 @@ import type { TgiSettings } from '../../lib/catalog/types';
 import { UserInputError } from '../../lib/errors';
 
 /**
- * Parsing of numeric command-line values shared by `plan` and `serve-local`: each bad value is a
+ * Parsing of the numeric command-line values of every subcommand: each bad value is a
  * UserInputError naming the flag, the text given and the allowed range.
  */
 
@@ -34,6 +34,47 @@ export function positiveNumberFlag(field: string, text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UserInputError(field, `'${text}' is not a positive number`);
   return value;
+}
+
+export interface NumberRange {
+  /** @default 0 */
+  readonly min?: number;
+  /** @default no ceiling */
+  readonly max?: number;
+}
+
+/** A finite number (decimals allowed) within the range, bounds included. */
+export function numberFlag(field: string, text: string, range: NumberRange = {}): number {
+  const min = range.min ?? 0;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || (range.max !== undefined && value > range.max)) {
+    const allowed = range.max === undefined ? `≥ ${min}` : `from ${min} to ${range.max}`;
+    throw new UserInputError(field, `'${text}' is not a number ${allowed}`);
+  }
+  return value;
+}
+
+/**
+ * A comma-separated list of concurrency levels (`1,2,4,8`), in the order given: each a whole
+ * number ≥ 1, none repeated (a repeat is a typo more often than a wish to measure a level twice).
+ * With `allowAuto`, the word `auto` (the adaptive search) is accepted too.
+ */
+export function concurrencyListFlag(field: string, text: string): number[];
+export function concurrencyListFlag(field: string, text: string, opts: { readonly allowAuto: true }): number[] | 'auto';
+export function concurrencyListFlag(field: string, text: string, opts: { readonly allowAuto?: boolean } = {}): number[] | 'auto' {
+  if (opts.allowAuto === true && text.trim() === 'auto') return 'auto';
+  const example = opts.allowAuto === true ? 'e.g. 1,2,4,8 or auto' : 'e.g. 1,2,4,8';
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.every((part) => part === '')) throw new UserInputError(field, `'${text}' lists no levels; give ${example}`);
+  if (parts.includes('')) throw new UserInputError(field, `'${text}' has an empty entry; give whole numbers separated by commas, ${example}`);
+  const levels = parts.map((part) => {
+    const value = Number(part);
+    if (!/^\d+$/.test(part) || value < 1) throw new UserInputError(field, `'${part}' is not a whole number ≥ 1 (in '${text}')`);
+    return value;
+  });
+  const repeated = levels.find((c, i) => levels.indexOf(c) !== i);
+  if (repeated !== undefined) throw new UserInputError(field, `'${text}' repeats level ${repeated}; list each level once`);
+  return levels;
 }
 
 /** The TGI launcher settings both commands accept, as commander hands them over. */

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { DEFAULT_PRICE_REGION } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
-import { parseConcurrencyList, planWithCurve } from '../../lib/planner/plan-curve';
+import { planWithCurve } from '../../lib/planner/plan-curve';
 import { renderPlanTable } from '../../lib/planner/plan-table';
-import { addTgiOptions, optionalWholeNumberFlag, tgiOverridesOf, wholeNumberFlag, type TgiFlags } from './flag-values';
+import { addTgiOptions, concurrencyListFlag, optionalWholeNumberFlag, tgiOverridesOf, wholeNumberFlag, type TgiFlags } from './flag-values';
 import { addPriceOptions, pricingFromFlags, type PriceFlags } from './pricing-flags';
 
 /**
@@ -38,7 +38,7 @@ export const PLAN_LIMITS = {
 } as const;
 
 function concurrencyLevels(spec: string): number[] {
-  const levels = parseConcurrencyList(spec);
+  const levels = concurrencyListFlag('--concurrency', spec);
   const tooHigh = levels.find((c) => c > PLAN_LIMITS.concurrency);
   if (tooHigh !== undefined) {
     throw new UserInputError('--concurrency', `${tooHigh} is above the planner's ${PLAN_LIMITS.concurrency} (give levels from 1 to ${PLAN_LIMITS.concurrency})`);

@@ -5,6 +5,7 @@ import { UserInputError } from '../../lib/errors';
 import { formatStopReason } from '../../lib/results/stop-reason';
 import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_MAX_ERROR_RATE, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
 import { createPayloadSource } from '../payload';
+import { concurrencyListFlag, numberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
 import { writeReport } from '../report/write-report';
 import { runSweep } from '../sweep/run-sweep';
@@ -52,30 +53,17 @@ export interface SweepIo {
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
-function number(field: string, text: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number {
-  const value = Number(text);
-  const min = opts.min ?? 0;
-  const ok = text.trim() !== '' && Number.isFinite(value) && (!opts.integer || Number.isInteger(value)) && value >= min && (opts.max === undefined || value <= opts.max);
-  if (!ok) {
-    const kind = opts.integer ? 'an integer' : 'a number';
-    throw new UserInputError(field, `'${text}' must be ${kind} ≥ ${min}${opts.max !== undefined ? ` and ≤ ${opts.max}` : ''}`);
-  }
-  return value;
-}
-
+/** The levels of `--concurrency`: a list in the order to measure, or 'auto'. */
 export function parseConcurrencyLevels(text: string, field = '--concurrency'): number[] | 'auto' {
-  if (text.trim() === 'auto') return 'auto';
-  const levels = text.split(',').map((part) => number(field, part.trim(), { integer: true, min: 1 }));
-  if (new Set(levels).size !== levels.length) throw new UserInputError(field, `'${text}' repeats a level`);
-  return levels;
+  return concurrencyListFlag(field, text, { allowAuto: true });
 }
 
 function deploymentOf(flags: SweepFlags): DeploymentDescription | undefined {
   if (flags.hourlyUsd !== undefined && flags.instance !== undefined) {
     throw new UserInputError('--hourly-usd', 'give either --hourly-usd or --instance (priced from the catalog), not both');
   }
-  const instances = flags.instances !== undefined ? number('--instances', flags.instances, { integer: true, min: 1 }) : 1;
-  if (flags.hourlyUsd !== undefined) return { hourlyUsd: number('--hourly-usd', flags.hourlyUsd), instances };
+  const instances = flags.instances !== undefined ? wholeNumberFlag('--instances', flags.instances) : 1;
+  if (flags.hourlyUsd !== undefined) return { hourlyUsd: numberFlag('--hourly-usd', flags.hourlyUsd), instances };
   if (flags.instance === undefined) return undefined;
   // Priced in the endpoint's region (--region, else AWS_REGION, else us-east-1), with --price/--discount and the local price file.
   const price = quotePrice(flags.instance, pricingFromFlags(flags, flags.region ?? process.env.AWS_REGION ?? DEFAULT_PRICE_REGION));
@@ -155,31 +143,31 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
   const spec = parseTargetSpec(flags.target);
   const levels = parseConcurrencyLevels(flags.concurrency);
   if (flags.duration !== undefined && flags.requests !== undefined) throw new UserInputError('--duration', 'give --duration or --requests, not both');
-  const requests = flags.requests !== undefined ? number('--requests', flags.requests, { integer: true, min: 1 }) : undefined;
-  const durationS = requests === undefined ? number('--duration', flags.duration ?? '60', { min: 0.001 }) : undefined;
-  const maxConcurrency = number('--max-concurrency', flags.maxConcurrency, { integer: true, min: 1 });
+  const requests = flags.requests !== undefined ? wholeNumberFlag('--requests', flags.requests) : undefined;
+  const durationS = requests === undefined ? positiveNumberFlag('--duration', flags.duration ?? '60') : undefined;
+  const maxConcurrency = wholeNumberFlag('--max-concurrency', flags.maxConcurrency);
   const stopRules: StopRuleConfig = {
-    invocationTimeoutMs: number('--timeout', flags.timeout, { min: 0.001 }) * 1000,
-    maxErrorRate: number('--max-error-rate', flags.maxErrorRate, { max: 1 }),
+    invocationTimeoutMs: positiveNumberFlag('--timeout', flags.timeout) * 1000,
+    maxErrorRate: numberFlag('--max-error-rate', flags.maxErrorRate, { max: 1 }),
     // A fixed list measures every level unless asked to stop on a plateau.
-    plateauGain: flags.plateauGain !== undefined ? number('--plateau-gain', flags.plateauGain, { min: -1 }) : levels === 'auto' ? DEFAULT_PLATEAU_GAIN : -Infinity,
-    ...(flags.latencySlo !== undefined ? { latencySloMsPerToken: number('--latency-slo', flags.latencySlo, { min: 0.001 }) } : {}),
+    plateauGain: flags.plateauGain !== undefined ? numberFlag('--plateau-gain', flags.plateauGain, { min: -1 }) : levels === 'auto' ? DEFAULT_PLATEAU_GAIN : -Infinity,
+    ...(flags.latencySlo !== undefined ? { latencySloMsPerToken: positiveNumberFlag('--latency-slo', flags.latencySlo) } : {}),
   };
   const payload = createPayloadSource({
-    inputTokens: number('--input-tokens', flags.inputTokens, { integer: true, min: 1 }),
-    outputTokens: number('--output-tokens', flags.outputTokens, { integer: true, min: 1 }),
-    seed: flags.seed !== undefined ? number('--seed', flags.seed, { integer: true }) : undefined,
+    inputTokens: wholeNumberFlag('--input-tokens', flags.inputTokens),
+    outputTokens: wholeNumberFlag('--output-tokens', flags.outputTokens),
+    seed: flags.seed !== undefined ? wholeNumberFlag('--seed', flags.seed, { min: 0 }) : undefined,
     datasetPath: flags.dataset,
   });
   const deployment = deploymentOf(flags);
-  const speedup = flags.speedup !== undefined ? number('--speedup', flags.speedup, { min: 0.001 }) : await detectSpeedup(spec);
+  const speedup = flags.speedup !== undefined ? positiveNumberFlag('--speedup', flags.speedup) : await detectSpeedup(spec);
   const maxSockets = levels === 'auto' ? maxConcurrency : Math.max(...levels);
   const target = createTarget(spec, {
     maxSockets,
     // The deadline is endpoint time: a time-compressed local endpoint answers `speedup` times sooner.
     timeoutMs: stopRules.invocationTimeoutMs / (speedup ?? 1),
     stream: flags.stream === true,
-    retries: number('--retries', flags.retries, { integer: true }),
+    retries: wholeNumberFlag('--retries', flags.retries, { min: 0 }),
     region: flags.region,
     endpointUrl: flags.endpointUrl,
     model: flags.model,
@@ -197,14 +185,14 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
       outDir: flags.out,
       durationS,
       requests,
-      warmupRequests: flags.warmup !== undefined ? number('--warmup', flags.warmup, { integer: true }) : (c) => c,
+      warmupRequests: flags.warmup !== undefined ? wholeNumberFlag('--warmup', flags.warmup, { min: 0 }) : (c) => c,
       stopRules,
       label: flags.label ?? `${spec.kind === 'sagemaker' ? spec.endpointName : spec.url} ${flags.inputTokens}/${flags.outputTokens}`,
       deployment,
       maxConcurrency,
       speedup,
       gzipRecords: flags.gzip === true,
-      latencyBoundMsPerToken: flags.latencyBound !== undefined ? number('--latency-bound', flags.latencyBound, { min: 0.001 }) : undefined,
+      latencyBoundMsPerToken: flags.latencyBound !== undefined ? positiveNumberFlag('--latency-bound', flags.latencyBound) : undefined,
       signal: controller.signal,
       onLevelStart: (c) => progress.start(c),
       onRecord: (r) => progress.record(r),

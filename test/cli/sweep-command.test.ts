@@ -72,7 +72,7 @@ describe('llm-bench sweep', () => {
   });
 
   it.each<[Partial<SweepFlags>, RegExp]>([
-    [{ concurrency: '1,x' }, /^--concurrency: 'x' must be an integer/],
+    [{ concurrency: '1,x' }, /^--concurrency: 'x' is not a whole number ≥ 1 \(in '1,x'\)$/],
     [{ duration: '5', requests: '3' }, /^--duration: give --duration or --requests, not both/],
     [{ target: 'ftp:x' }, /^--target: /],
     [{ hourlyUsd: '1', instance: 'ml.g5.2xlarge' }, /^--hourly-usd: /],
@@ -85,6 +85,7 @@ describe('llm-bench sweep', () => {
   it('parses level lists and auto', () => {
     expect(parseConcurrencyLevels('1, 2,4')).toEqual([1, 2, 4]);
     expect(parseConcurrencyLevels('auto')).toBe('auto');
-    expect(() => parseConcurrencyLevels('2,2')).toThrow(/repeats a level/);
+    expect(() => parseConcurrencyLevels('2,2')).toThrow("--concurrency: '2,2' repeats level 2; list each level once");
+    expect(parseConcurrencyLevels('8,1,2')).toEqual([8, 1, 2]);
   });
 });

@@ -2,7 +2,7 @@ import { getInstanceType } from '../../lib/catalog';
 import { UnknownNameError, UserInputError } from '../../lib/errors';
 import { costPerMillionTokensUsd } from '../../lib/results/cost';
 import { planConfiguration } from '../../lib/planner/plan';
-import { parseConcurrencyList, planWithCurve } from '../../lib/planner/plan-curve';
+import { planWithCurve } from '../../lib/planner/plan-curve';
 import { renderPlanTable } from '../../lib/planner/plan-table';
 
 const base = { inputTokens: 256, outputTokens: 256 };
@@ -111,14 +111,6 @@ describe('planWithCurve', () => {
 
   it('has no curve without levels', () => {
     expect(planWithCurve({ ...base, model: 'llama-2-7b', instance: 'ml.g5.2xlarge' }).curve).toBeUndefined();
-  });
-
-  it('parses concurrency lists', () => {
-    expect(parseConcurrencyList('8, 1,2,2')).toEqual([1, 2, 8]);
-    expect(() => parseConcurrencyList('1,x')).toThrow(/--concurrency: 'x' is not a whole number ≥ 1/);
-    expect(() => parseConcurrencyList('0')).toThrow(UserInputError);
-    expect(() => parseConcurrencyList(' , ')).toThrow(/lists no levels/);
-    expect(() => parseConcurrencyList('1,,2')).toThrow(/--concurrency: '1,,2' has an empty entry/);
   });
 });
 
