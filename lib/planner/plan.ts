@@ -111,7 +111,7 @@ export function chooseTp(model: ModelSpec, instance: InstanceTypeSpec, tokensPer
   try {
     return chooseDeploymentTp({ model, instance, requested, tokensPerSequence, copies });
   } catch (error) {
-    if (error instanceof TpChoiceError) throw new UserInputError(`--${error.field}`, error.message);
+    if (error instanceof TpChoiceError) throw new UserInputError(error.field, error.message);
     throw error;
   }
 }
@@ -146,15 +146,15 @@ export function cheapestFittingInstances(model: ModelSpec, tokensPerSequence: nu
 export function planConfiguration(request: PlanRequest): PlanView {
   const model = typeof request.model === 'string' ? getModel(request.model) : request.model;
   const instance = typeof request.instance === 'string' ? getInstanceType(request.instance) : request.instance;
-  const inputTokens = wholeNumberAtLeast1('--input-tokens', request.inputTokens);
-  const outputTokens = wholeNumberAtLeast1('--output-tokens', request.outputTokens);
-  const copies = wholeNumberAtLeast1('--copies', request.copies ?? 1);
-  const instances = wholeNumberAtLeast1('--instances', request.instances ?? 1);
+  const inputTokens = wholeNumberAtLeast1('inputTokens', request.inputTokens);
+  const outputTokens = wholeNumberAtLeast1('outputTokens', request.outputTokens);
+  const copies = wholeNumberAtLeast1('copies', request.copies ?? 1);
+  const instances = wholeNumberAtLeast1('instances', request.instances ?? 1);
 
   const firstTgi = resolveTgiSettings(model, instance, request.tp ?? 1, request.tgi);
   const { tp, tpSource } = chooseTp(model, instance, firstTgi.maxTotalTokens, request.tp, copies);
   if (copies * tp > instance.acceleratorCount) {
-    throw new UserInputError('--copies', `${copies} copies × TP ${tp} need ${copies * tp} accelerators; ${instance.name} has ${instance.acceleratorCount}`);
+    throw new UserInputError('copies', `${copies} copies × TP ${tp} need ${copies * tp} accelerators; ${instance.name} has ${instance.acceleratorCount}`);
   }
   const tgi = resolveTgiSettings(model, instance, tp, request.tgi);
   const fit = checkFit(model, instance, tp, { tokensPerSequence: tgi.maxTotalTokens });

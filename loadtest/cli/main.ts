@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isUserFacing } from '../../lib/errors';
+import { withFlagNames } from './flag-names';
 import { register as registerPlan } from './plan-command';
 import { register as registerReport } from './report-command';
 import { register as registerSweep } from './sweep-command';
@@ -29,11 +30,22 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Parses `argv` and runs the subcommand. Library code names domain fields in its errors
+ * (`durationS`); they are rethrown naming the flags the user typed (`--duration`).
+ */
+export async function runProgram(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    throw withFlagNames(error);
+  }
+}
+
 /** Runs the CLI; prints `error: <message>` and exits 1 on failure, a stack only with --debug. */
 export async function main(argv: readonly string[]): Promise<void> {
-  const program = buildProgram();
   try {
-    await program.parseAsync([...argv]);
+    await runProgram(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       process.exitCode = error.exitCode;

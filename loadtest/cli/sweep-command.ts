@@ -140,7 +140,7 @@ function createProgress(io: SweepIo, flags: { durationS?: number; requests?: num
 
 /** `llm-bench sweep`: parses flags, runs the sweep into --out, writes the report, prints a summary or sweep.json. */
 export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout: process.stdout, stderr: process.stderr }): Promise<SweepResult> {
-  const spec = parseTargetSpec(flags.target);
+  const spec = parseTargetSpec(flags.target, '--target');
   const levels = parseConcurrencyLevels(flags.concurrency);
   if (flags.duration !== undefined && flags.requests !== undefined) throw new UserInputError('--duration', 'give --duration or --requests, not both');
   const requests = flags.requests !== undefined ? wholeNumberFlag('--requests', flags.requests) : undefined;

@@ -8,7 +8,7 @@ export interface DatasetPrompt {
 }
 
 /** Reads a JSONL dataset of `{"prompt": "..."}` lines and counts each prompt's tokens once. */
-export function loadDataset(path: string, field = '--dataset'): DatasetPrompt[] {
+export function loadDataset(path: string, field = 'datasetPath'): DatasetPrompt[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

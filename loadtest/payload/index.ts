@@ -43,7 +43,7 @@ function cachedPrompt(tokens: number, seed: number): string {
 /** Prompts with exact input token counts and a fixed `max_new_tokens`. */
 export function createPayloadSource(opts: PayloadOptions): PayloadSource {
   if (!Number.isInteger(opts.outputTokens) || opts.outputTokens < 1) {
-    throw new UserInputError('--output-tokens', `${opts.outputTokens} must be an integer ≥ 1`);
+    throw new UserInputError('outputTokens', `${opts.outputTokens} must be an integer ≥ 1`);
   }
   const seed = opts.seed ?? DEFAULT_SEED;
   if (opts.datasetPath === undefined) {

@@ -26,7 +26,7 @@ const MAX_ADJUSTMENTS = 64;
  * Builds a prompt of exactly `tokens` Llama tokens (BOS included) from seeded word picks, and
  * verifies it with the tokenizer. Throws if no such prompt could be built (never silently off by one).
  */
-export function buildPrompt(tokens: number, seed: number, field = '--input-tokens'): string {
+export function buildPrompt(tokens: number, seed: number, field = 'inputTokens'): string {
   if (!Number.isInteger(tokens) || tokens < 2) throw new UserInputError(field, `${tokens} must be an integer ≥ 2 (BOS + at least one token)`);
   const words = vocabulary();
   const random = createPrng(seed);

@@ -35,14 +35,14 @@ export interface LevelRun {
 
 function validate(opts: RunLevelOptions): void {
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) {
-    throw new UserInputError('--concurrency', `${opts.concurrency} must be an integer ≥ 1`);
+    throw new UserInputError('concurrency', `${opts.concurrency} must be an integer ≥ 1`);
   }
   if (opts.durationS === undefined && opts.requests === undefined) {
-    throw new UserInputError('--duration', 'give a measured window: --duration S or --requests N');
+    throw new UserInputError('durationS', 'give a measured window: `durationS` or `requests`');
   }
-  if (opts.durationS !== undefined && !(opts.durationS > 0)) throw new UserInputError('--duration', `${opts.durationS} must be > 0 seconds`);
+  if (opts.durationS !== undefined && !(opts.durationS > 0)) throw new UserInputError('durationS', `${opts.durationS} must be > 0 seconds`);
   if (opts.requests !== undefined && (!Number.isInteger(opts.requests) || opts.requests < 1)) {
-    throw new UserInputError('--requests', `${opts.requests} must be an integer ≥ 1`);
+    throw new UserInputError('requests', `${opts.requests} must be an integer ≥ 1`);
   }
 }
 

@@ -40,9 +40,9 @@ export interface RunSweepOptions {
 
 function validateLevels(levels: readonly number[] | 'auto'): void {
   if (levels === 'auto') return;
-  if (levels.length === 0) throw new UserInputError('--concurrency', 'give at least one level, e.g. 1,2,4 or auto');
+  if (levels.length === 0) throw new UserInputError('levels', "give at least one level, e.g. [1, 2, 4], or 'auto'");
   for (const c of levels) {
-    if (!Number.isInteger(c) || c < 1) throw new UserInputError('--concurrency', `level ${c} must be an integer ≥ 1`);
+    if (!Number.isInteger(c) || c < 1) throw new UserInputError('levels', `level ${c} must be an integer ≥ 1`);
   }
 }
 

@@ -65,7 +65,7 @@ export interface HttpConnections {
  * Connections for a server URL: the lean client for http:// (the default; it costs the least CPU
  * per request), undici for https:// or when asked.
  */
-export function createHttpConnections(url: string, maxSockets: number, kind: HttpClientKind = 'lean', field = '--target'): HttpConnections {
+export function createHttpConnections(url: string, maxSockets: number, kind: HttpClientKind = 'lean', field = 'target'): HttpConnections {
   let parsed: URL;
   try {
     parsed = new URL(url);

@@ -10,7 +10,7 @@ export { DEFAULT_TIMEOUT_MS } from './types';
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 /** Parses `tgi:URL`, `openai:URL` or `sagemaker:ENDPOINT[:COMPONENT]`. */
-export function parseTargetSpec(spec: string, field = '--target'): TargetSpec {
+export function parseTargetSpec(spec: string, field = 'target'): TargetSpec {
   const colon = spec.indexOf(':');
   const scheme = colon === -1 ? '' : spec.slice(0, colon);
   const rest = colon === -1 ? '' : spec.slice(colon + 1);

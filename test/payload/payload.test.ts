@@ -30,8 +30,8 @@ describe('prompts with exact input token counts', () => {
   });
 
   it.each([
-    [{ inputTokens: 1, outputTokens: 8 }, /--input-tokens/],
-    [{ inputTokens: 8, outputTokens: 0 }, /--output-tokens/],
+    [{ inputTokens: 1, outputTokens: 8 }, /^inputTokens: /],
+    [{ inputTokens: 8, outputTokens: 0 }, /^outputTokens: /],
   ])('rejects %o', (opts, field) => {
     expect(() => createPayloadSource(opts)).toThrow(UserInputError);
     expect(() => createPayloadSource(opts)).toThrow(field);

@@ -63,14 +63,14 @@ describe('planConfiguration', () => {
   it('honours a requested TP and rejects an impossible one naming the valid ones', () => {
     expect(planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.12xlarge', tp: 2 })).toMatchObject({ tp: 2, tpSource: 'requested' });
     expect(() => planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.12xlarge', tp: 3 })).toThrow(
-      /--tp: TP 3 must divide llama-2-7b's 32 attention heads; valid TP for llama-2-7b on ml.g5.12xlarge: 1, 2, 4/,
+      /^tp: TP 3 must divide llama-2-7b's 32 attention heads; valid TP for llama-2-7b on ml.g5.12xlarge: 1, 2, 4/,
     );
   });
 
   it('rejects copies × TP beyond the GPUs of the instance', () => {
     const attempt = () => planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.12xlarge', tp: 4, copies: 2 });
     expect(attempt).toThrow(UserInputError);
-    expect(attempt).toThrow(/--copies: 2 copies × TP 4 need 8 accelerators; ml.g5.12xlarge has 4/);
+    expect(attempt).toThrow(/^copies: 2 copies × TP 4 need 8 accelerators; ml.g5.12xlarge has 4/);
   });
 
   it('scales price with instances and applies price overrides', () => {
@@ -89,7 +89,7 @@ describe('planConfiguration', () => {
 
   it('fails on unknown names and bad numbers with the field', () => {
     expect(() => planConfiguration({ ...base, model: 'llama-2-7', instance: 'ml.g5.2xlarge' })).toThrow(UnknownNameError);
-    expect(() => planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.2xlarge', inputTokens: 0 })).toThrow(/--input-tokens/);
+    expect(() => planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.2xlarge', inputTokens: 0 })).toThrow(/^inputTokens: /);
   });
 });
 

@@ -106,7 +106,7 @@ describe('runLevel (closed loop against a loopback TGI server)', () => {
 
   it('rejects a level without a measured window', async () => {
     const target = createTarget(parseTargetSpec('tgi:http://127.0.0.1:9'), { maxSockets: 1 });
-    await expect(runLevel({ target, payload, concurrency: 1 })).rejects.toThrow(/--duration/);
+    await expect(runLevel({ target, payload, concurrency: 1 })).rejects.toThrow('durationS: give a measured window: `durationS` or `requests`');
     await target.close();
   });
 });

@@ -1,4 +1,4 @@
-import { buildProgram, main } from '../../loadtest/cli/main';
+import { main, runProgram } from '../../loadtest/cli/main';
 
 /** What `action` writes to `stream` (process.stdout or process.stderr) while it runs; none of it reaches the terminal. */
 export async function captureWrites(stream: NodeJS.WriteStream, action: () => Promise<unknown>): Promise<string> {
@@ -17,7 +17,7 @@ export async function captureWrites(stream: NodeJS.WriteStream, action: () => Pr
 
 /** Runs `llm-bench ...args` in-process (errors propagate to the caller) and returns what it printed on stdout. */
 export function runCli(args: readonly string[]): Promise<string> {
-  return captureWrites(process.stdout, () => buildProgram().parseAsync(['node', 'llm-bench', ...args]));
+  return captureWrites(process.stdout, () => runProgram(['node', 'llm-bench', ...args]));
 }
 
 /**

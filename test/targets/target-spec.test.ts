@@ -13,6 +13,6 @@ describe('parseTargetSpec', () => {
 
   it.each(['tgi:127.0.0.1:8080', 'grpc:x', 'nothing', 'sagemaker:bad_name', 'sagemaker:a:b:c'])('rejects %s naming the field', (spec) => {
     expect(() => parseTargetSpec(spec)).toThrow(UserInputError);
-    expect(() => parseTargetSpec(spec)).toThrow(/^--target: /);
+    expect(() => parseTargetSpec(spec)).toThrow(/^target: /);
   });
 });
