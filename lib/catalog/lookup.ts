@@ -45,7 +45,7 @@ function unknownName(field: string, kind: string, name: string, wanted: string, 
   return error;
 }
 
-export function getModel(name: string, field = '--model'): ModelSpec {
+export function getModel(name: string, field = 'model'): ModelSpec {
   const wanted = name.trim().toLowerCase();
   const found = MODELS.find((m) => m.id === wanted || m.jumpStartId === wanted);
   if (found) return found;
@@ -62,7 +62,7 @@ export function normalizeInstanceName(name: string): string {
   return lower.startsWith('ml.') ? lower : `ml.${lower}`;
 }
 
-export function getInstanceType(name: string, field = '--instance'): InstanceTypeSpec {
+export function getInstanceType(name: string, field = 'instance'): InstanceTypeSpec {
   const wanted = normalizeInstanceName(name);
   const found = INSTANCE_TYPES.find((i) => i.name === wanted);
   if (found) return found;

@@ -74,7 +74,7 @@ export function parseDiscount(text: string, field = '--discount'): number {
 }
 
 /** Parses `ml.g5.2xlarge=1.6,ml.p4d.24xlarge=30` (the `ml.` prefix is optional; empty → no overrides). */
-export function parsePriceOverrides(spec: string, field = '--price'): PriceOverrides {
+export function parsePriceOverrides(spec: string, field = 'priceOverrides'): PriceOverrides {
   const overrides: Record<string, number> = {};
   for (const rawEntry of spec.split(',')) {
     const entry = rawEntry.trim();

@@ -18,6 +18,10 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   copies: '--copies',
   instances: '--instances',
   speedup: '--speedup',
+  model: '--model',
+  instance: '--instance',
+  priceOverrides: '--price',
+  faults: '--faults',
 };
 
 /**

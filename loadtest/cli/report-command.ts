@@ -48,7 +48,7 @@ export async function runReportCommand(paths: readonly string[], opts: ReportCom
   const latencyBoundMsPerToken = parseLatencyBound(opts.latencyBound);
   const outDir = outputDirOf(paths, opts.out);
   const repricing = {
-    overrides: opts.price !== undefined ? parsePriceOverrides(opts.price) : undefined,
+    overrides: opts.price !== undefined ? parsePriceOverrides(opts.price, '--price') : undefined,
     discount: opts.discount !== undefined ? parseDiscount(opts.discount) : undefined,
     region: opts.region,
     refreshed: readPriceFile(priceFilePath()),

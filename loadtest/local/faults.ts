@@ -39,7 +39,7 @@ const DEFAULT_SEED = 1;
  * Parses `overload=0.1,5xx=0.05,hang=0.02,reset=0.02,garbage=0.02,truncate=0.02,seed=7`.
  * Unknown keys, rates outside [0, 1] and rates summing above 1 are refused with the allowed keys.
  */
-export function parseFaultSpec(spec: string, field = '--faults'): FaultSpec {
+export function parseFaultSpec(spec: string, field = 'faults'): FaultSpec {
   const allowed = `allowed keys: ${[...FAULT_KINDS, 'seed'].join(', ')}`;
   const rates: Partial<Record<FaultKind, number>> = {};
   let seed = DEFAULT_SEED;

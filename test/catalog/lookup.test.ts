@@ -48,7 +48,7 @@ describe('getModel', () => {
   });
 
   it('lists the known models when nothing is close', () => {
-    expect(() => getModel('gpt-4')).toThrow(/^--model: unknown model 'gpt-4'; known models: llama-2-7b, .*mistral-7b.*qwen2-5-7b-instruct/);
+    expect(() => getModel('gpt-4')).toThrow(/^model: unknown model 'gpt-4'; known models: llama-2-7b, .*mistral-7b.*qwen2-5-7b-instruct/);
   });
 });
 
@@ -73,7 +73,7 @@ describe('getInstanceType', () => {
   it('suggests the intended name for a typo', () => {
     expect(() => getInstanceType('g5.2xlarg')).toThrow(/unknown instance type 'g5.2xlarg'; did you mean 'ml.g5.2xlarge'/);
     expect(() => getInstanceType('ml.p4.24xlarge', 'instance')).toThrow(/^instance: .*'ml.p4d.24xlarge'/);
-    expect(() => getInstanceType('cpu')).toThrow(/^--instance: unknown instance type 'cpu'; known instance types: ml.g5.xlarge, .*ml.p5.48xlarge/);
+    expect(() => getInstanceType('cpu')).toThrow(/^instance: unknown instance type 'cpu'; known instance types: ml.g5.xlarge, .*ml.p5.48xlarge/);
   });
 });
 

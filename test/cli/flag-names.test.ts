@@ -21,8 +21,10 @@ describe('library errors name domain fields; the CLI maps them to its flags', ()
     expect(withFlagNames(bug)).toBe(bug);
     const config = new UserInputError('deployments[2].tp', 'TP 3 does not divide 32');
     expect(withFlagNames(config)).toBe(config);
-    const unknown = new UnknownNameError('model', 'model', 'lama-2-7b', ['llama-2-7b']);
+    const unknown = new UnknownNameError('modelId', 'model', 'lama-2-7b', ['llama-2-7b']);
     expect(withFlagNames(unknown)).toBe(unknown);
+    const lookup = new UnknownNameError('model', 'model', 'lama-2-7b', ['llama-2-7b']);
+    expect((withFlagNames(lookup) as Error).message).toBe("--model: unknown model 'lama-2-7b'; did you mean 'llama-2-7b'?");
   });
 
   it('maps every domain field to a flag the CLI defines', () => {
