@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SAGEMAKER_INVOCATION_TIMEOUT_S } from '../results/defaults';
 
 /**
  * The fleet file: defaults + deployments (+ a matrix shorthand). Every field optional where a
@@ -84,7 +85,7 @@ export const BenchmarkSchema = z
     workers: wholeAtLeast1.optional().describe('Lambda workers per level'),
     latencyBoundMsPerToken: z.number().positive().optional(),
     maxErrorRate: z.number().min(0).max(1).optional(),
-    timeoutS: z.number().positive().max(60).optional().describe('SageMaker real-time invocations time out at 60 s'),
+    timeoutS: z.number().positive().max(SAGEMAKER_INVOCATION_TIMEOUT_S).optional().describe(`SageMaker real-time invocations time out at ${SAGEMAKER_INVOCATION_TIMEOUT_S} s`),
     plateauGain: z.number().min(0).optional(),
     schedule: ScheduleSchema.optional(),
     regressionThresholdPct: z.number().positive().optional(),

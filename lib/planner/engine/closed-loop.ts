@@ -1,4 +1,4 @@
-import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../../results/defaults';
+import { DEFAULT_MAX_ERROR_RATE, SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../../results/defaults';
 import type { ServingEngine } from './types';
 
 /**
@@ -27,7 +27,7 @@ export interface ClosedLoopOptions {
   readonly maxRefusals?: number;
   /**
    * Stop as soon as the measured window shows the level infeasible (a timeout, or refusals above
-   * 1 % of the measured completions): enough for sweeps that stop at the first infeasible level.
+   * the error allowance (1 %) of the measured completions): enough for sweeps that stop at the first infeasible level.
    * @default false
    */
   readonly stopWhenInfeasible?: boolean;
@@ -79,7 +79,7 @@ export function simulateClosedLoop(engine: ServingEngine, opts: ClosedLoopOption
   let refusals = 0;
   let windowTimeouts = 0;
   let windowRefusals = 0;
-  const refusalAllowance = 0.01 * opts.measuredCompletions;
+  const refusalAllowance = DEFAULT_MAX_ERROR_RATE * opts.measuredCompletions;
 
   const send = (worker: number, atMs: number): void => {
     const id = `${worker}:${sequenceOf[worker]++}`;
