@@ -1,5 +1,6 @@
 import {
   DEFAULT_LATENCY_BOUND_MS_PER_TOKEN,
+  DEFAULT_LEVEL_DURATION_S,
   DEFAULT_MAX_ERROR_RATE,
   DEFAULT_PLATEAU_GAIN,
   SAGEMAKER_INVOCATION_TIMEOUT_S,
@@ -18,7 +19,7 @@ export const DEFAULT_BENCHMARK: BenchmarkSettings = {
   outputTokens: 256,
   concurrency: [1, 2, 4, 8, 16, 32, 64, 128],
   maxConcurrency: 512,
-  durationS: 60,
+  durationS: DEFAULT_LEVEL_DURATION_S,
   warmupRequests: 4,
   stream: false,
   workers: 1,

@@ -14,6 +14,9 @@ export const SAGEMAKER_INVOCATION_TIMEOUT_S = 60;
 /** {@link SAGEMAKER_INVOCATION_TIMEOUT_S} in ms: the default client deadline of a request. */
 export const SAGEMAKER_INVOCATION_TIMEOUT_MS = SAGEMAKER_INVOCATION_TIMEOUT_S * 1000;
 
+/** Measured window of one concurrency level, s (endpoint time). */
+export const DEFAULT_LEVEL_DURATION_S = 60;
+
 /** Highest share of failed requests (errors / requests) a feasible level may have: 1 %. */
 export const DEFAULT_MAX_ERROR_RATE = 0.01;
 

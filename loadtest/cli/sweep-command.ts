@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { DEFAULT_PRICE_REGION, quotePrice } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { formatStopReason } from '../../lib/results/stop-reason';
-import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_MAX_ERROR_RATE, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
+import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_MAX_ERROR_RATE, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
 import { createPayloadSource } from '../payload';
 import { concurrencyListFlag, numberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
@@ -144,7 +144,7 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
   const levels = parseConcurrencyLevels(flags.concurrency);
   if (flags.duration !== undefined && flags.requests !== undefined) throw new UserInputError('--duration', 'give --duration or --requests, not both');
   const requests = flags.requests !== undefined ? wholeNumberFlag('--requests', flags.requests) : undefined;
-  const durationS = requests === undefined ? positiveNumberFlag('--duration', flags.duration ?? '60') : undefined;
+  const durationS = requests === undefined ? (flags.duration !== undefined ? positiveNumberFlag('--duration', flags.duration) : DEFAULT_LEVEL_DURATION_S) : undefined;
   const maxConcurrency = wholeNumberFlag('--max-concurrency', flags.maxConcurrency);
   const stopRules: StopRuleConfig = {
     invocationTimeoutMs: positiveNumberFlag('--timeout', flags.timeout) * 1000,
@@ -227,7 +227,7 @@ export function register(program: Command): void {
     .option('--concurrency <levels>', "comma-separated levels, or 'auto' (double until a stop rule fires, then bisect)", 'auto')
     .option('--input-tokens <n>', 'exact prompt tokens (Llama tokenizer, BOS included)', '256')
     .option('--output-tokens <n>', 'max_new_tokens', '256')
-    .option('--duration <s>', 'measured window per level, s (default 60)')
+    .option('--duration <s>', `measured window per level, s (default ${DEFAULT_LEVEL_DURATION_S})`)
     .option('--requests <n>', 'measured requests per level (instead of --duration)')
     .option('--warmup <n>', 'warm-up requests per level (default: one per worker)')
     .option('--timeout <s>', `client deadline per request, s (SageMaker real-time: ${SAGEMAKER_INVOCATION_TIMEOUT_S})`, String(SAGEMAKER_INVOCATION_TIMEOUT_S))

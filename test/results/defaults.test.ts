@@ -1,6 +1,7 @@
 import { DEFAULT_BENCHMARK } from '../../lib/fleet/benchmark-defaults';
 import {
   DEFAULT_LATENCY_BOUND_MS_PER_TOKEN,
+  DEFAULT_LEVEL_DURATION_S,
   DEFAULT_MAX_ERROR_RATE,
   DEFAULT_PLATEAU_GAIN,
   SAGEMAKER_INVOCATION_TIMEOUT_MS,
@@ -20,12 +21,14 @@ describe('measurement defaults', () => {
   it('pins the error allowance, plateau gain and latency bound', () => {
     expect(DEFAULT_MAX_ERROR_RATE).toBe(0.01);
     expect(DEFAULT_PLATEAU_GAIN).toBe(0.05);
+    expect(DEFAULT_LEVEL_DURATION_S).toBe(60);
     expect(DEFAULT_LATENCY_BOUND_MS_PER_TOKEN).toBe(100);
   });
 
   it('is what the fleet, the stop rules, the knee, the targets and the local endpoint default to', () => {
     expect(DEFAULT_BENCHMARK).toMatchObject({
       timeoutS: SAGEMAKER_INVOCATION_TIMEOUT_S,
+      durationS: DEFAULT_LEVEL_DURATION_S,
       maxErrorRate: DEFAULT_MAX_ERROR_RATE,
       plateauGain: DEFAULT_PLATEAU_GAIN,
       latencyBoundMsPerToken: DEFAULT_LATENCY_BOUND_MS_PER_TOKEN,
