@@ -1,5 +1,6 @@
 import { recommend, type Recommendation } from './recommend';
 import type { Knee, SweepResult } from './records';
+import { formatStopReason } from './stop-reason';
 
 export const FLEET_REPORT_VERSION = 1 as const;
 
@@ -11,8 +12,6 @@ export const FLEET_REPORT_VERSION = 1 as const;
 export type FleetDeploymentStatus = 'completed' | 'stopped-early' | 'failed' | 'missing';
 
 /** Stop reasons that mean "every planned level was measured". */
-const RAN_OUT_OF_LEVELS = new Set(['completed', 'max concurrency reached']);
-
 /** One deployment's row of the fleet report. */
 export interface FleetDeploymentSummary {
   readonly id: string;
@@ -73,8 +72,9 @@ function statusOf(input: FleetDeploymentInput): { status: FleetDeploymentStatus;
   if (sweep === undefined) return { status: 'missing', reason: input.error ?? 'no run has written results yet' };
   if (sweep.failure) return { status: 'failed', reason: `${sweep.failure.step}: ${sweep.failure.message}` };
   if (input.error !== undefined) return { status: 'failed', reason: input.error };
-  if (sweep.stopReason === undefined || RAN_OUT_OF_LEVELS.has(sweep.stopReason)) return { status: 'completed' };
-  return { status: 'stopped-early', reason: sweep.stopReason };
+  // Running out of levels (every listed one, or the highest allowed one, measured) is completion.
+  if (sweep.stopReason === undefined || sweep.stopReason.rule === 'completed') return { status: 'completed' };
+  return { status: 'stopped-early', reason: formatStopReason(sweep.stopReason) };
 }
 
 function summarizeDeployment(input: FleetDeploymentInput): FleetDeploymentSummary {

@@ -1,5 +1,6 @@
 import type { FleetReport } from '../../lib/results/fleet-summary';
 import type { FleetProgress } from './run-fleet';
+import { formatStopReason } from '../../lib/results/stop-reason';
 
 /** Where one deployment of a fleet run stands, as its progress line shows it. */
 interface DeploymentLine {
@@ -45,8 +46,8 @@ export class FleetProgressView {
           this.update(event.deploymentId, (l) => ({ ...l, levels: l.levels + 1, lastLevel: figures }));
         }
         if (e.kind === 'done') {
-          const state = !e.succeeded ? 'failed' : e.stopReason === undefined || e.stopReason === 'completed' ? 'done' : 'stopped';
-          const note = e.failure ? `${e.failure.step}: ${e.failure.message}` : e.stopReason;
+          const state = !e.succeeded ? 'failed' : e.stopReason === undefined || e.stopReason.rule === 'completed' ? 'done' : 'stopped';
+          const note = e.failure ? `${e.failure.step}: ${e.failure.message}` : e.stopReason ? formatStopReason(e.stopReason) : undefined;
           this.update(event.deploymentId, (l) => ({ ...l, state, ...(note ? { note } : {}) }));
         }
         return;

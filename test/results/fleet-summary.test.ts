@@ -13,7 +13,7 @@ function sweep(label: string, hourlyUsd: number, points: readonly [number, numbe
       deployment: { id: label, instanceType: 'ml.g5.2xlarge', hourlyUsd, instances: 1, tp: 1, copies: 1 },
       levels: points.map(([c, tokensPerS, msPerToken]) => level(c, tokensPerS, msPerToken)),
       startedAt: '2026-11-30T00:00:00.000Z',
-      stopReason: 'completed',
+      stopReason: { rule: 'completed', detail: 'every listed level measured' },
     }),
     ...extra,
   };
@@ -22,7 +22,7 @@ function sweep(label: string, hourlyUsd: number, points: readonly [number, numbe
 // Three deployments whose winners differ by goal: cheap-slow, fast-dear, balanced.
 const cheap = sweep('cheap', 1.5, [[1, 30, 33], [8, 200, 40], [32, 450, 71], [64, 480, 136]]);
 const fast = sweep('fast', 37.7, [[1, 45, 21], [8, 330, 24], [32, 1200, 27], [128, 3000, 43]]);
-const balanced = sweep('balanced', 7.1, [[1, 55, 17], [8, 400, 20], [32, 900, 35], [128, 970, 125]], { stopReason: 'plateau' });
+const balanced = sweep('balanced', 7.1, [[1, 55, 17], [8, 400, 20], [32, 900, 35], [128, 970, 125]], { stopReason: { rule: 'plateau', detail: 'throughput rose 7.8 % when concurrency doubled' } });
 const inputs: FleetDeploymentInput[] = [
   { id: 'cheap', sweep: cheap, report: '../../../runs/cheap/r/report.html' },
   { id: 'fast', sweep: fast },
@@ -38,7 +38,7 @@ describe('summarizeFleet', () => {
     expect(report.deployments.map((d) => [d.id, d.status, d.reason])).toEqual([
       ['cheap', 'completed', undefined],
       ['fast', 'completed', undefined],
-      ['balanced', 'stopped-early', 'plateau'],
+      ['balanced', 'stopped-early', 'plateau: throughput rose 7.8 % when concurrency doubled'],
       ['broken', 'failed', 'RunLevel: injected worker crash'],
       ['never-ran', 'missing', 'DescribeEndpoint: endpoint Failed'],
     ]);
