@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { BenchmarkPipeline } from '../../lib/benchmark';
 import { dashboardLevels } from '../../lib/benchmark/deployment-input';
-import type { Distribution, LevelResult, SweepResult } from '../../lib/results/records';
+import { SWEEP_RESULT_VERSION, type Distribution, type LevelResult, type SweepResult } from '../../lib/results/records';
 import { publishSweepMetrics } from '../../loadtest/handlers/metrics';
 import { OFFLINE_APP_PROPS } from '../../loadtest/offline/synth';
 import { FLEET } from './fixture-fleet';
@@ -51,7 +51,7 @@ function emittedLines(): string[] {
     for (const d of FLEET.deployments) {
       const levels = dashboardLevels(d).map(level);
       const sweep: SweepResult = {
-        schemaVersion: 1,
+        schemaVersion: SWEEP_RESULT_VERSION,
         label: d.id,
         startedAt: '2026-11-30T00:00:00.000Z',
         target: { kind: 'sagemaker', address: d.endpointName },
