@@ -35,7 +35,7 @@ describe('library errors name domain fields; the CLI maps them to its flags', ()
 
   it('main() prints a library error with the flag', async () => {
     const { stderr, exitCode } = await runMain(['plan', '--model', 'llama-2-7b', '--instance', 'ml.g5.12xlarge', '--tp', '3']);
-    expect(stderr).toMatch(/^error: --tp: TP 3 does not divide the 32 attention heads/);
+    expect(stderr).toMatch(/^error: --tp: TP 3 must divide llama-2-7b's 32 attention heads/);
     expect(exitCode).toBe(1);
   });
 });
