@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { BENCHMARK_NAMESPACE } from './metric-contract';
 
 /** The pipeline's steps; each is one Lambda bundled from loadtest/handlers/{step}.ts. */
-export const PIPELINE_STEPS = ['describe-endpoint', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report'] as const;
+export const PIPELINE_STEPS = ['describe-endpoint', 'scaling', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report'] as const;
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 /** Environment variable naming the step a function runs (the offline harness binds tasks by it). */
@@ -36,7 +36,7 @@ export interface BenchmarkFunctionsProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** Six NodejsFunctions (Node.js 22, Powertools, bundled with the local esbuild — never Docker). */
+/** Seven NodejsFunctions (Node.js 22, Powertools, bundled with the local esbuild — never Docker). */
 export class BenchmarkFunctions extends Construct {
   /** The function of each step. */
   public readonly byStep: Readonly<Record<PipelineStep, nodejs.NodejsFunction>>;
@@ -48,6 +48,7 @@ export class BenchmarkFunctions extends Construct {
     const workerTimeoutS = Math.min(900, Math.ceil(props.maxDurationS + 2 * props.maxTimeoutS + 60));
     const sizing: Record<PipelineStep, { memoryMb: number; timeoutS: number }> = {
       'describe-endpoint': { memoryMb: 256, timeoutS: 30 },
+      scaling: { memoryMb: 256, timeoutS: 60 },
       'plan-levels': { memoryMb: 512, timeoutS: 60 },
       'run-worker': { memoryMb: props.workerMemoryMb ?? 3538, timeoutS: workerTimeoutS },
       'merge-level': { memoryMb: 1769, timeoutS: 300 },

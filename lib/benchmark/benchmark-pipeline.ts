@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { COMPONENT_COPY_DIMENSION, VARIANT_INSTANCE_DIMENSION } from '../endpoint/scalable-dimensions';
 import { LlmEndpointBase, type ILlmEndpoint } from '../endpoint/endpoint-base';
 import { UserInputError } from '../errors';
 import { BenchmarkFunctions, type PipelineStep } from './benchmark-functions';
@@ -72,7 +73,7 @@ export class BenchmarkPipeline extends Construct {
       workerMemoryMb: props.workerMemoryMb,
     });
     this.functions = steps.byStep;
-    this.grantLeastPrivilege(deployments);
+    const scalingWildcards = this.grantLeastPrivilege(deployments);
 
     if (props.notifications === true) this.topic = new sns.Topic(this, 'RunResults', { enforceSSL: true, displayName: `llm-bench ${props.fleet.name} run results` });
     const topic = this.topic;
@@ -105,7 +106,7 @@ export class BenchmarkPipeline extends Construct {
 
     new CfnOutput(this, 'StateMachineArn', { value: this.sweep.stateMachine.stateMachineArn, description: 'start-execution --input {"deploymentId": "..."}' });
     new CfnOutput(this, 'ResultsBucketName', { value: this.resultsBucket.bucketName });
-    suppressPipelineFindings({ pipeline: this, bucket: this.resultsBucket, functions: Object.values(this.functions) });
+    suppressPipelineFindings({ pipeline: this, bucket: this.resultsBucket, functions: Object.values(this.functions), scalingWildcards });
   }
 
   /** Allows starting a sweep (`states:StartExecution` on the sweep state machine). */
@@ -142,12 +143,72 @@ export class BenchmarkPipeline extends Construct {
   }
 
   /**
+   * The scaling step (pin the layout, restore scaling) of autoscaled deployments:
+   * - application-autoscaling:RegisterScalableTarget has one resource type, scalable-target
+   *   (`arn:${Partition}:application-autoscaling:${Region}:${Account}:scalable-target/${ResourceId}`, an id
+   *   Application Auto Scaling assigns, unknown at synth), and the condition keys
+   *   application-autoscaling:service-namespace and application-autoscaling:scalable-dimension:
+   *   this account and region's targets, SageMaker's namespace, the dimensions the fleet scales.
+   *   DescribeScalableTargets has no resource type ("*").
+   *   https://docs.aws.amazon.com/service-authorization/latest/reference/list_applicationautoscaling.html
+   * - Application Auto Scaling checks that the caller of RegisterScalableTarget may act on the target
+   *   resource itself (https://docs.aws.amazon.com/autoscaling/application/userguide/security_iam_permission_validation.html);
+   *   for SageMaker: sagemaker:DescribeEndpoint, DescribeEndpointConfig, UpdateEndpointWeightsAndCapacities
+   *   (https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-prerequisites.html) and, for
+   *   components, DescribeInferenceComponent and UpdateInferenceComponentRuntimeConfig (the actions
+   *   Application Auto Scaling's own role uses: AWSApplicationAutoscalingSageMakerEndpointPolicy,
+   *   https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSApplicationAutoscalingSageMakerEndpointPolicy.html).
+   *   The same actions set the planned layout.
+   */
+  private grantScaling(
+    deployments: PipelineFleet['deployments'],
+    arns: { endpointArns: string[]; componentArns: (d: PipelineFleet['deployments'][number]) => string[]; arnOf: (resource: string, name: string) => string },
+  ): { arn: string; reason: string }[] {
+    const scaled = deployments.filter((d) => d.autoscaling !== undefined);
+    if (scaled.length === 0) return [];
+    const wildcards: { arn: string; reason: string }[] = [];
+    const fn = this.functions.scaling;
+    const stack = Stack.of(this);
+    const dimensions = [...new Set(scaled.map((d) => (d.inferenceComponentName !== undefined ? COMPONENT_COPY_DIMENSION : VARIANT_INSTANCE_DIMENSION)))].sort();
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }));
+    const scalableTargets = stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' });
+    wildcards.push({
+      arn: scalableTargets,
+      reason: 'Scalable-target ARNs end in an id Application Auto Scaling assigns at registration (unknown at synth); the statement is limited to SageMaker namespace and the fleet’s scalable dimensions by condition keys.',
+    });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['application-autoscaling:RegisterScalableTarget'],
+        resources: [scalableTargets],
+        conditions: { StringEquals: { 'application-autoscaling:service-namespace': 'sagemaker', 'application-autoscaling:scalable-dimension': dimensions } },
+      }),
+    );
+    const scaledEndpoints = [...new Set(scaled.map((d) => arns.arnOf('endpoint', d.endpointName)))];
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint'], resources: scaledEndpoints }));
+    const variants = scaled.filter((d) => d.inferenceComponentName === undefined);
+    if (variants.length > 0) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['sagemaker:UpdateEndpointWeightsAndCapacities'], resources: [...new Set(variants.map((d) => arns.arnOf('endpoint', d.endpointName)))] }),
+      );
+      // Endpoint configuration names are generated by CloudFormation in the deployment stacks.
+      const configs = stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: '*' });
+      wildcards.push({ arn: configs, reason: 'Read-only DescribeEndpointConfig, which Application Auto Scaling checks on RegisterScalableTarget; configuration names are generated by CloudFormation in the deployment stacks.' });
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpointConfig'], resources: [configs] }));
+    }
+    const components = [...new Set(scaled.flatMap(arns.componentArns))];
+    if (components.length > 0) {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeInferenceComponent', 'sagemaker:UpdateInferenceComponentRuntimeConfig'], resources: components }));
+    }
+    return wildcards;
+  }
+
+  /**
    * Functions may invoke only the fleet's endpoints and touch only the results bucket's prefixes.
    * The worker's invoke permission is each endpoint's own `grantInvoke`, which covers the endpoint
    * ARN and, for an inference-component endpoint, the component ARN that IAM also checks when the
    * request names an `InferenceComponentName` (see INVOKE_ACTIONS in lib/endpoint/endpoint-base.ts).
    */
-  private grantLeastPrivilege(deployments: PipelineFleet['deployments']): void {
+  private grantLeastPrivilege(deployments: PipelineFleet['deployments']): { arn: string; reason: string }[] {
     const fns = this.functions;
     const endpoints = importedEndpoints(this, deployments);
     const endpointArns = endpoints.map((e) => e.endpointArn);
@@ -157,6 +218,10 @@ export class BenchmarkPipeline extends Construct {
     if (componentArns.length > 0) {
       fns['describe-endpoint'].addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeInferenceComponent'], resources: componentArns }));
     }
+    const stack = Stack.of(this);
+    // SageMaker ARNs carry endpoint and component names in lower case.
+    const arnOf = (resource: string, name: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName: name.toLowerCase() });
+    const scalingWildcards = this.grantScaling(deployments, { endpointArns, componentArns: (d) => (d.inferenceComponentName ? [arnOf('inference-component', d.inferenceComponentName)] : []), arnOf });
     for (const endpoint of endpoints) endpoint.grantInvoke(fns['run-worker']);
 
     // The report step reads current prices of the region from the Price List API; GetProducts has no
@@ -177,6 +242,7 @@ export class BenchmarkPipeline extends Construct {
       for (const prefix of read) bucket.grantRead(fns[step], prefix);
       for (const prefix of write) bucket.grantPut(fns[step], prefix);
     }
+    return scalingWildcards;
   }
 }
 

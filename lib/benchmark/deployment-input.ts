@@ -14,6 +14,7 @@ export function deploymentInputOf(deployment: PipelineDeployment): DeploymentInp
     copies: deployment.copies,
     hourlyUsd: deployment.hourlyUsd,
     ...(deployment.price !== undefined && deployment.price.discount > 0 ? { priceDiscount: deployment.price.discount } : {}),
+    ...(deployment.autoscaling ? { autoscaling: { kind: deployment.autoscaling.kind, scaleToZero: deployment.autoscaling.scaleToZero === true } } : {}),
     benchmark: benchmarkInputOf(deployment.benchmark),
   };
 }

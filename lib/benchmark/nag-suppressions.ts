@@ -16,10 +16,24 @@ export function arnRef(resource: IConstruct): string {
   return `<${stack.resolve(stack.getLogicalId(cfn)) as string}.Arn>`;
 }
 
+/** An ARN as cdk-nag prints it in a finding id: pseudo-parameter references as `<AWS::Partition>`. */
+export function nagArn(scope: IConstruct, arn: string): string {
+  const flatten = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const obj = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
+    if (obj.Ref !== undefined) return `<${obj.Ref}>`;
+    if (obj['Fn::Join'] !== undefined) return obj['Fn::Join'][1].map(flatten).join(obj['Fn::Join'][0]);
+    return JSON.stringify(value);
+  };
+  return flatten(Stack.of(scope).resolve(arn));
+}
+
 export interface PipelineNagTargets {
   readonly pipeline: IConstruct;
   readonly bucket: IConstruct;
   readonly functions: readonly IConstruct[];
+  /** Wildcard ARNs of the scaling step (scalable targets, endpoint configurations), with why each is a pattern. */
+  readonly scalingWildcards?: readonly { readonly arn: string; readonly reason: string }[];
 }
 
 /**
@@ -50,6 +64,7 @@ export function suppressPipelineFindings(targets: PipelineNagTargets): void {
   ack(awsSolutions('IAM5', `Resource::${bucket}/runs/*`), 'Run files are keyed by deployment and run id, known only at run time; access stays under runs/.');
   ack(awsSolutions('IAM5', `Resource::${bucket}/latest/*`), 'The report step refreshes latest/{deployment}/ for every deployment of the fleet; access stays under latest/.');
   ack(awsSolutions('IAM5', `Resource::${bucket}/prices/*`), 'The report step caches the Price List read of its region as prices/{region}.json; access stays under prices/.');
+  for (const { arn, reason } of targets.scalingWildcards ?? []) ack(awsSolutions('IAM5', `Resource::${nagArn(targets.pipeline, arn)}`), reason);
   for (const fn of targets.functions) {
     ack(
       awsSolutions('IAM5', `Resource::${arnRef(fn)}:*`),

@@ -43,6 +43,12 @@ export interface DeploymentInput {
   readonly hourlyUsd: number;
   /** Fraction off every price (fleet `discount`); absent when none. */
   readonly priceDiscount?: number;
+  /**
+   * Set when Application Auto Scaling scales the deployment (its instances, or its copies): the
+   * sweep suspends dynamic scaling and sets the planned layout before measuring, and restores
+   * scaling afterwards.
+   */
+  readonly autoscaling?: { readonly kind: 'instances' | 'copies'; readonly scaleToZero: boolean };
   readonly benchmark: BenchmarkInput;
 }
 
@@ -94,14 +100,56 @@ export interface SweepState {
 
 /** DescribeEndpoint step's result. */
 export interface EndpointStatusResult {
+  /**
+   * Before the layout is pinned: the endpoint is InService and its inference component exists and
+   * is InService. After: also every planned copy (or instance) is in service.
+   */
   readonly ready: boolean;
   /** Endpoint (and inference component) status, e.g. 'Creating', 'InService', 'Failed'. */
   readonly status: string;
+  /** What the wait is for, e.g. 'inference component ic-1: 3 of 8 copies'. */
+  readonly detail?: string;
   /** Terminal failure: the endpoint will not become InService. */
   readonly failed: boolean;
   readonly reason?: string;
   /** Polls so far (the wait loop gives up after a limit). */
   readonly attempts: number;
+}
+
+/**
+ * Error the pin-layout step throws while the deployment's scalable target is not registered yet
+ * (CloudFormation registers it just after the inference component is created): the state machine retries it.
+ */
+export const SCALABLE_TARGET_NOT_REGISTERED = 'ScalableTargetNotRegistered';
+
+/**
+ * Error the pin-layout step throws when the resource is being updated (a scaling activity that began
+ * before dynamic scaling was suspended): its capacity can be set once it is InService again; retried.
+ */
+export const LAYOUT_BUSY = 'LayoutBusy';
+
+/** Application Auto Scaling's SuspendedState (all three flags, as DescribeScalableTargets returns them). */
+export interface ScalingSuspendedState {
+  readonly DynamicScalingInSuspended: boolean;
+  readonly DynamicScalingOutSuspended: boolean;
+  readonly ScheduledScalingSuspended: boolean;
+}
+
+/** A scalable target the sweep suspended, with the state to restore. */
+export interface PinnedScalableTarget {
+  readonly resourceId: string;
+  readonly scalableDimension: string;
+  readonly suspendedBefore: ScalingSuspendedState;
+}
+
+/** What the pin-layout step did (restore reads it). */
+export interface ScalingState {
+  /** Targets whose dynamic scaling the sweep suspended; empty when the deployment does not autoscale. */
+  readonly targets: readonly PinnedScalableTarget[];
+  /** Copies (inference components) or instances (variant) the sweep measures. */
+  readonly plannedCapacity: number;
+  /** Desired capacity found before pinning (0 for a component scaled to zero). */
+  readonly capacityBefore?: number;
 }
 
 /** Error a Catch put into the state: Step Functions' `{Error, Cause}`. */
@@ -118,6 +166,8 @@ export interface ExecutionState {
   readonly deployment: DeploymentInput;
   readonly endpoint?: EndpointStatusResult;
   readonly sweep?: SweepState;
+  /** Set once the layout is pinned (the pin-layout step's result). */
+  readonly scaling?: ScalingState;
   /** Set by the failure path: the state that failed and its error. */
   readonly failedStep?: string;
   readonly error?: CaughtError;

@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { deploymentInputOf } from './deployment-input';
+import { LAYOUT_BUSY, SCALABLE_TARGET_NOT_REGISTERED } from './pipeline-state';
 import type { PipelineStep } from './benchmark-functions';
 import type { PipelineDeployment } from './types';
 
@@ -17,6 +18,9 @@ export const INLINE_MAP_MAX_CONCURRENCY = 40;
 /** Names of the states the offline harness and tests refer to. */
 export const STATE_NAMES = {
   waitForEndpoint: 'WaitForEndpoint',
+  pinLayout: 'PinLayout',
+  restoreScaling: 'RestoreScaling',
+  restoreScalingAfterFailure: 'RestoreScalingAfterFailure',
   runLevel: 'RunLevel',
   report: 'Report',
   partialReport: 'PartialReport',
@@ -37,10 +41,16 @@ export interface SweepStateMachineProps {
 }
 
 /**
- * The sweep: pick the deployment, wait until InService, plan (or resume), warm up, then loop
- * { Map over workers → merge → decide } until a stop rule or the last level, then report.
- * Every task retries Lambda service/throttling errors with backoff; every task's failure is caught
- * into a partial report that names the failed state.
+ * The sweep: pick the deployment; wait until the endpoint is InService and its inference component
+ * exists and is InService (it is created after the endpoint, so the endpoint's IN_SERVICE event comes
+ * first); pin the layout (suspend dynamic scaling, set the planned copies or instances: a component
+ * scaled to zero gets its copies back); wait until every planned copy is in service; plan (or resume),
+ * warm up, then loop { Map over workers → merge → decide } until a stop rule or the last level;
+ * restore scaling; report. Updating, SystemUpdating and RollingBack are waited out.
+ * Every task retries Lambda service/throttling errors with backoff; every task's failure (a task
+ * timeout included) is caught into: restore scaling, then a partial report that names the failed state.
+ * The execution's own 12 h timeout cannot be caught: scaling then stays suspended until the next sweep
+ * of the deployment restores what it found, or an operator does.
  */
 export class SweepStateMachine extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -92,15 +102,27 @@ export class SweepStateMachine extends Construct {
     };
     const afterPartial = notifyThen('NotifyFailure', failed);
     partialReport.next(afterPartial);
+    // Scaling is restored before the partial report, whatever failed (a no-op before the layout is pinned).
+    const restoreAfterFailure = invoke(STATE_NAMES.restoreScalingAfterFailure, 'scaling', sfn.TaskInput.fromObject({ action: 'restore', 'state.$': '$' }), sfn.JsonPath.DISCARD);
+    restoreAfterFailure.addRetry({ errors: [sfn.Errors.ALL], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 3, jitterStrategy: sfn.JitterType.FULL });
+    restoreAfterFailure.addCatch(partialReport, { errors: [sfn.Errors.ALL], resultPath: '$.restoreError' });
+    restoreAfterFailure.next(partialReport);
     const catchInto = (state: sfn.TaskStateBase | sfn.Map | sfn.DistributedMap, stepName: string): void => {
       const mark = new sfn.Pass(this, `${stepName}Failed`, { result: sfn.Result.fromString(stepName), resultPath: '$.failedStep' });
-      mark.next(partialReport);
+      mark.next(restoreAfterFailure);
       state.addCatch(mark, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
     };
 
     const describe = invoke('DescribeEndpoint', 'describe-endpoint', wholeState, '$.endpoint');
     catchInto(describe, 'DescribeEndpoint');
     const wait = new sfn.Wait(this, STATE_NAMES.waitForEndpoint, { time: sfn.WaitTime.duration(Duration.seconds(props.pollIntervalS ?? 30)) });
+    const pin = invoke(STATE_NAMES.pinLayout, 'scaling', sfn.TaskInput.fromObject({ action: 'pin', 'state.$': '$' }), '$.scaling');
+    pin.addRetry({ errors: [SCALABLE_TARGET_NOT_REGISTERED, LAYOUT_BUSY], interval: Duration.seconds(props.pollIntervalS ?? 30), backoffRate: 1, maxAttempts: 20 });
+    pin.addRetry({ errors: ['ConcurrentUpdateException'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    catchInto(pin, STATE_NAMES.pinLayout);
+    const restore = invoke(STATE_NAMES.restoreScaling, 'scaling', sfn.TaskInput.fromObject({ action: 'restore', 'state.$': '$' }), sfn.JsonPath.DISCARD);
+    restore.addRetry({ errors: ['ConcurrentUpdateException'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
+    catchInto(restore, STATE_NAMES.restoreScaling);
     const plan = invoke('PlanLevels', 'plan-levels', withContext, '$.sweep');
     catchInto(plan, 'PlanLevels');
     const warmUp = invoke('WarmUp', 'run-worker', '$.sweep.warmup', sfn.JsonPath.DISCARD);
@@ -118,19 +140,25 @@ export class SweepStateMachine extends Construct {
     const succeeded = new sfn.Succeed(this, 'SweepSucceeded');
     report.next(notifyThen('NotifySuccess', succeeded));
 
-    const sweepDone = new sfn.Choice(this, 'SweepDone?').when(sfn.Condition.booleanEquals('$.sweep.done', true), report).otherwise(runLevel);
+    restore.next(report);
+    const sweepDone = new sfn.Choice(this, 'SweepDone?').when(sfn.Condition.booleanEquals('$.sweep.done', true), restore).otherwise(runLevel);
     decide.next(sweepDone);
     runLevel.next(merge);
     merge.next(decide);
     warmUp.next(decide);
     const afterPlan = new sfn.Choice(this, 'AlreadyDone?')
-      .when(sfn.Condition.booleanEquals('$.sweep.done', true), report)
+      .when(sfn.Condition.booleanEquals('$.sweep.done', true), restore)
       .when(sfn.Condition.isPresent('$.sweep.warmup'), warmUp)
       .otherwise(decide);
     plan.next(afterPlan);
+    // First ready: the component exists → pin the layout. Ready again after pinning: every planned copy serves → plan.
     describe.next(
-      new sfn.Choice(this, 'EndpointInService?').when(sfn.Condition.booleanEquals('$.endpoint.ready', true), plan).otherwise(wait),
+      new sfn.Choice(this, 'EndpointInService?')
+        .when(sfn.Condition.and(sfn.Condition.booleanEquals('$.endpoint.ready', true), sfn.Condition.isPresent('$.scaling')), plan)
+        .when(sfn.Condition.booleanEquals('$.endpoint.ready', true), pin)
+        .otherwise(wait),
     );
+    pin.next(describe);
     wait.next(describe);
 
     const select = new sfn.Choice(this, 'SelectDeployment');

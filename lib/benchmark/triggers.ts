@@ -20,16 +20,27 @@ export function scheduleExpression(cron: string): string {
   return /^cron\(.*\)$/.test(trimmed) ? trimmed : `cron(${trimmed})`;
 }
 
+/** Where the launcher keeps the endpoint's version: its name and the endpoint configuration it runs. */
+const VERSION_PATH = '$.version';
+
 /**
  * What starts a sweep:
  * - an EventBridge rule on `SageMaker Endpoint State Change` → IN_SERVICE for the fleet's endpoints,
  *   targeting a small Express state machine that starts the sweep with an execution name hashed from
- *   the endpoint name and its LastModifiedTime. Step Functions refuses a second execution with the
- *   same name, so a duplicated event (EventBridge delivers at least once) starts nothing: one sweep
- *   per endpoint version. (EventBridge's Step Functions target cannot set the execution name.)
- *   Event shape (detail-type 'SageMaker Endpoint State Change', detail.EndpointName/EndpointStatus
- *   'IN_SERVICE'/LastModifiedTime; "SageMaker AI may send multiple events ... for each state change"):
+ *   the endpoint name and its endpoint configuration name. A deploy that changes the endpoint
+ *   (UpdateEndpoint) gives it a new configuration, hence a new sweep. Autoscaling's capacity changes
+ *   (UpdateEndpointWeightsAndCapacities: Updating, then InService again, with a new LastModifiedTime)
+ *   keep the configuration, so their IN_SERVICE events, like duplicated deliveries ("SageMaker AI may
+ *   send multiple events ... for each state change"), map to the same execution name, which Step
+ *   Functions refuses to start twice: at most one sweep per endpoint configuration, and none started
+ *   by the sweep's own load. (EventBridge's Step Functions target cannot set the execution name.)
+ *   The event's optional fields are never required: without `EndpointConfigName` the launcher asks
+ *   DescribeEndpoint for it; `LastModifiedTime` is not used.
+ *   Event shape (detail-type 'SageMaker Endpoint State Change', detail.EndpointName/EndpointConfigName/
+ *   EndpointStatus 'IN_SERVICE'/LastModifiedTime):
  *   https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html
+ *   UpdateEndpointWeightsAndCapacities (what Application Auto Scaling calls) changes capacity without a
+ *   new endpoint configuration: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html
  *   Execution names are unique per state machine (StartExecution → ExecutionAlreadyExists):
  *   https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  * - an EventBridge Scheduler schedule per deployment (cron + time zone) unless its schedule is off.
@@ -43,32 +54,48 @@ export class SweepTriggers extends Construct {
 
   constructor(scope: Construct, id: string, props: SweepTriggersProps) {
     super(scope, id);
+    const stack = Stack.of(this);
     const name = sfn.JsonPath.format(
       'in-service-{}',
       sfn.JsonPath.hash(
-        sfn.JsonPath.format(
-          '{}/{}',
-          sfn.JsonPath.stringAt('$.detail.EndpointName'),
-          sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.detail.LastModifiedTime')),
-        ),
+        sfn.JsonPath.format('{}/{}', sfn.JsonPath.stringAt(`${VERSION_PATH}.EndpointName`), sfn.JsonPath.stringAt(`${VERSION_PATH}.EndpointConfigName`)),
         'SHA-1',
       ),
     );
     const start = new tasks.StepFunctionsStartExecution(this, 'StartSweep', {
       stateMachine: props.sweep,
       name,
-      input: sfn.TaskInput.fromObject({ endpointName: sfn.JsonPath.stringAt('$.detail.EndpointName'), trigger: 'endpoint-in-service' }),
+      input: sfn.TaskInput.fromObject({ endpointName: sfn.JsonPath.stringAt(`${VERSION_PATH}.EndpointName`), trigger: 'endpoint-in-service' }),
       resultPath: sfn.JsonPath.DISCARD,
     });
     start.addCatch(new sfn.Succeed(this, 'DuplicateEventIgnored'), { errors: ['StepFunctions.ExecutionAlreadyExistsException'] });
+    const fromEvent = new sfn.Pass(this, 'VersionFromEvent', {
+      parameters: { 'EndpointName.$': '$.detail.EndpointName', 'EndpointConfigName.$': '$.detail.EndpointConfigName' },
+      resultPath: VERSION_PATH,
+    });
+    const describe = new tasks.CallAwsService(this, 'DescribeEndpoint', {
+      service: 'sagemaker',
+      action: 'describeEndpoint',
+      parameters: { 'EndpointName.$': '$.detail.EndpointName' },
+      iamResources: [...new Set(props.deployments.map((d) => stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: d.endpointName.toLowerCase() })))],
+      iamAction: 'sagemaker:DescribeEndpoint',
+      resultSelector: { 'EndpointName.$': '$.EndpointName', 'EndpointConfigName.$': '$.EndpointConfigName' },
+      resultPath: VERSION_PATH,
+    });
+    describe.addRetry({ errors: ['SageMaker.ThrottlingException'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 3 });
+    fromEvent.next(start);
+    describe.next(start);
+    const versionKnown = new sfn.Choice(this, 'EventNamesConfig?')
+      .when(sfn.Condition.isPresent('$.detail.EndpointConfigName'), fromEvent)
+      .otherwise(describe);
     const launcherLogs = new logs.LogGroup(this, 'LauncherLogs', { retention: logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY });
     this.launcher = new sfn.StateMachine(this, 'Launcher', {
       stateMachineType: sfn.StateMachineType.EXPRESS,
-      definitionBody: sfn.DefinitionBody.fromChainable(start),
+      definitionBody: sfn.DefinitionBody.fromChainable(versionKnown),
       timeout: Duration.minutes(1),
       tracingEnabled: true,
       logs: { destination: launcherLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      comment: 'Starts one benchmark sweep per endpoint version (idempotent on the execution name)',
+      comment: 'Starts one benchmark sweep per endpoint configuration (idempotent on the execution name)',
     });
 
     this.rule = new events.Rule(this, 'EndpointInService', {
@@ -83,7 +110,7 @@ export class SweepTriggers extends Construct {
 
     const scheduled = props.deployments.filter((d) => d.benchmark.schedule !== 'off');
     if (scheduled.length === 0) return;
-    const role = new iam.Role(this, 'SchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }) });
+    const role = new iam.Role(this, 'SchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }) });
     props.sweep.grantStartExecution(role);
     for (const deployment of scheduled) {
       const schedule = deployment.benchmark.schedule;

@@ -25,6 +25,8 @@ export interface PipelineDeployment {
   readonly hourlyUsd: number;
   /** Discount of the fleet's prices (the report step re-prices with it). */
   readonly price?: { readonly discount: number };
+  /** Set when Application Auto Scaling scales the deployment: the sweep pins the layout while it measures. */
+  readonly autoscaling?: { readonly kind: 'instances' | 'copies'; readonly scaleToZero?: boolean };
   readonly benchmark: PipelineBenchmarkSettings;
 }
 

@@ -8,8 +8,7 @@ import { Construct } from 'constructs';
  * Dimensions and predefined metrics: https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-add-code-define.html
  */
 
-export const VARIANT_INSTANCE_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
-export const COMPONENT_COPY_DIMENSION = 'sagemaker:inference-component:DesiredCopyCount';
+export { VARIANT_INSTANCE_DIMENSION, COMPONENT_COPY_DIMENSION } from './scalable-dimensions';
 
 /** Predefined metric types (aws-cdk-lib PredefinedMetric; Application Auto Scaling API). */
 export const PREDEFINED_METRIC = {

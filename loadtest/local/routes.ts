@@ -40,8 +40,11 @@ export function routeRequest(context: RouteContext, request: IncomingMessage, re
     if (endpointName !== context.deployment.endpointName) {
       return sendValidationError(response, `Endpoint ${endpointName} of account ${LOCAL_ACCOUNT_ID} not found.`);
     }
-    const backend = sagemakerBackend(context, headerValue(request, COMPONENT_HEADER));
+    const component = headerValue(request, COMPONENT_HEADER);
+    const backend = sagemakerBackend(context, component);
     if (typeof backend === 'string') return sendValidationError(response, backend);
+    const noCapacity = context.controlPlane.admitInvocation(backend.component === undefined ? undefined : component);
+    if (noCapacity !== undefined) return sendValidationError(response, noCapacity);
     const exchange = startExchange(context, request, response, backend);
     if (exchange === undefined) return;
     if (runtime[2] === 'invocations') return handleInvokeEndpoint({ ...exchange, deadlineVirtualMs: context.deployment.invocationTimeoutMs }, body, endpointName);

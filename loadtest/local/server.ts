@@ -7,7 +7,8 @@ import type { Backend } from './exchange';
 import { createFaultPicker, formatFaultSpec } from './faults';
 import { readBody, sendJson } from './http-io';
 import { createRealTimeDriver } from './real-time-driver';
-import { createControlPlane } from './sagemaker-control-plane';
+import { compressedClock } from './control-plane/timeline';
+import { createControlPlane, type ControlPlane, type ControlPlaneFacts } from './sagemaker-control-plane';
 import { countPromptTokens } from './tokens';
 import { routeRequest, type RouteContext } from './routes';
 
@@ -24,6 +25,8 @@ export interface LocalEndpointOptions extends LocalDeploymentOptions {
   readonly host?: '127.0.0.1';
   /** Builds the engine of each backend. @default createEndpointEngine (the planner's engine) */
   readonly engineFactory?: (config: EndpointEngineConfig) => ServingEngine;
+  /** Control-plane lifecycle (transition timings in virtual ms) and the scalable targets CloudFormation registers. @default instant, none */
+  readonly controlPlane?: Pick<ControlPlaneFacts, 'lifecycle' | 'scalableTargets' | 'variantName' | 'endpointConfigName' | 'clock'>;
 }
 
 export interface LocalEndpoint {
@@ -34,6 +37,8 @@ export interface LocalEndpoint {
   readonly speedup: number;
   readonly inferenceComponents: readonly string[];
   readonly deployment: LocalDeployment;
+  /** The SageMaker and Application Auto Scaling control plane (its resources' lifecycle in virtual time). */
+  readonly controlPlane: ControlPlane;
   /** Requests the engines hold now (accepted, not finished), summed over backends. */
   inFlight(): number;
   /** Stops listening, drops open connections (hung requests included) and stops the engines. */
@@ -68,20 +73,23 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
   deployment.inferenceComponents.forEach((name, i) => backends.set(name, makeBackend(name, i)));
   const variantBackend = deployment.inferenceComponents.length === 0 ? makeBackend(undefined, 0) : undefined;
 
+  const controlPlane = createControlPlane({
+    ...options.controlPlane,
+    clock: options.controlPlane?.clock ?? compressedClock(deployment.speedup),
+    endpointName: deployment.endpointName,
+    instanceType: deployment.instance.name,
+    instances: deployment.instances,
+    // SageMaker's CopyCount is endpoint-wide; the engine (and LocalDeployment) count copies per instance.
+    components: deployment.inferenceComponents.map((name) => ({ name, copies: deployment.copies * deployment.instances, gpus: deployment.tp })),
+    creatingDescribeCalls: deployment.creatingDescribeCalls,
+    settledStatus: deployment.settledStatus,
+  });
   const context: RouteContext = {
     deployment,
     backends,
     variantBackend,
     faults: createFaultPicker(deployment.faults),
-    controlPlane: createControlPlane({
-      endpointName: deployment.endpointName,
-      instanceType: deployment.instance.name,
-      instances: deployment.instances,
-      // SageMaker's CopyCount is endpoint-wide; the engine (and LocalDeployment) count copies per instance.
-      components: deployment.inferenceComponents.map((name) => ({ name, copies: deployment.copies * deployment.instances, gpus: deployment.tp })),
-      creatingDescribeCalls: deployment.creatingDescribeCalls,
-      settledStatus: deployment.settledStatus,
-    }),
+    controlPlane,
     info: () => infoBody(deployment),
   };
 
@@ -112,6 +120,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     speedup: deployment.speedup,
     inferenceComponents: deployment.inferenceComponents,
     deployment,
+    controlPlane,
     inFlight: () => engines.reduce((sum, engine) => sum + engine.inFlight(), 0),
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createDecideNextHandler } from '../handlers/decide-next';
@@ -10,6 +11,7 @@ import { createPlanLevelsHandler } from '../handlers/plan-levels';
 import { createReportHandler, type ReportEvent } from '../handlers/report';
 import { createPriceListClient } from '../../lib/catalog/price-list';
 import { createRunWorkerHandler } from '../handlers/run-worker';
+import { createScalingHandler, type ScalingEvent } from '../handlers/scaling';
 import type { ResultStore } from '../pipeline/result-store';
 import type { EndpointStatusResult, ExecutionState, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { StepHandler } from './bind-tasks';
@@ -41,7 +43,9 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
   // Workers of a level start together shortly after the decision (no cold starts locally).
   const planDeps = { ...common, startLeadMs: 200 };
   const sagemaker = new SageMakerClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const autoScaling = new ApplicationAutoScalingClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const describe = createDescribeEndpointHandler({ sagemaker, logger, maxAttempts: 50 });
+  const scaling = createScalingHandler({ sagemaker, autoScaling, logger });
   const decide = createDecideNextHandler(planDeps);
   const merge = createMergeLevelHandler(common);
   const emfLines: string[] = [];
@@ -52,11 +56,18 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
       try {
         return await describe(input as ExecutionState);
       } catch (error) {
-        const name = (error as { name?: string }).name ?? '';
-        const unsupported = /UnknownOperation|NotFound|InvalidAction|Unrecognized|404|SerializationException/i.test(`${name} ${(error as Error).message}`);
-        if (!opts.tolerateMissingControlPlane || !unsupported) throw error;
+        if (!opts.tolerateMissingControlPlane || !unsupportedCall(error)) throw error;
         const ready: EndpointStatusResult = { ready: true, status: 'InService (assumed: no control plane at the endpoint URL)', failed: false, attempts: 1 };
         return ready;
+      }
+    },
+    scaling: async (input) => {
+      try {
+        return await scaling(input as ScalingEvent);
+      } catch (error) {
+        // An external endpoint without a control plane: nothing to pin or restore.
+        if (!opts.tolerateMissingControlPlane || !unsupportedCall(error)) throw error;
+        return (input as ScalingEvent).action === 'pin' ? { targets: [], plannedCapacity: 0 } : { restored: 0 };
       }
     },
     'plan-levels': createPlanLevelsHandler(planDeps) as StepHandler,
@@ -80,4 +91,10 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
       return result;
     },
   };
+}
+
+/** The endpoint URL does not speak this control-plane call (an endpoint served by something else). */
+function unsupportedCall(error: unknown): boolean {
+  const name = (error as { name?: string }).name ?? '';
+  return /UnknownOperation|NotFound|InvalidAction|Unrecognized|404|SerializationException/i.test(`${name} ${(error as Error).message}`);
 }

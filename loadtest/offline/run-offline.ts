@@ -6,6 +6,8 @@ import { STEP_ENV } from '../../lib/benchmark/benchmark-functions';
 import { UserInputError } from '../../lib/errors';
 import type { ResolvedDeployment } from '../../lib/fleet/types';
 import { startLocalEndpoint, type LocalEndpoint } from '../local';
+import type { LifecyclePreset, LifecycleTimings } from '../local/control-plane/lifecycle-timings';
+import { scalableTargetsOf } from '../local/control-plane/scalable-targets';
 import type { MergedLevelSummary } from '../handlers/merge-level';
 import { REPORT_FILES, runIdProblem, runPrefix, type ReportFileKind } from '../pipeline/layout';
 import { LocalFolderStore } from '../pipeline/local-store';
@@ -60,6 +62,10 @@ export interface OfflineOptions {
   /** Called before each worker runs; throwing fails the worker (fault injection). */
   readonly beforeWorker?: (item: WorkerItem) => void | Promise<void>;
   readonly onProgress?: (event: OfflineProgress) => void;
+  /** Control-plane lifecycle of the local endpoint (virtual ms per transition, or a preset). @default 'quick' */
+  readonly lifecycle?: Partial<LifecycleTimings> | LifecyclePreset;
+  /** Called once the local endpoint listens (tests drive and inspect its control plane). */
+  readonly onLocalEndpoint?: (endpoint: LocalEndpoint) => void;
 }
 
 export interface OfflineResult {
@@ -149,8 +155,11 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
       endpointName: deployment.endpointName,
       ...(deployment.inferenceComponentName ? { inferenceComponents: [deployment.inferenceComponentName] } : {}),
       ...(opts.faults ? { faults: opts.faults } : {}),
-      creatingDescribeCalls: 1,
+      // The endpoint goes InService, then its component is created and its copies placed; the
+      // deployment's scalable target is registered once its resource exists, as CloudFormation does.
+      controlPlane: { lifecycle: opts.lifecycle ?? 'quick', scalableTargets: scalableTargetsOf(deployment) },
     });
+    opts.onLocalEndpoint?.(local);
   }
   const endpointUrl = local?.url ?? (opts.endpointUrl as string);
   progress({ kind: 'endpoint', url: endpointUrl, local: local !== undefined, speedup, deploymentId: deployment.id, endpointName: opts.endpointName ?? deployment.endpointName });

@@ -45,10 +45,10 @@ describe('BenchmarkPipeline', () => {
     });
   });
 
-  it('six Node.js 22 functions, one per step, traced, the worker sized for many streams', () => {
+  it('seven Node.js 22 functions, one per step, traced, the worker sized for many streams', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const steps = Object.values(functions).map((f) => (f as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment.Variables.LLM_BENCH_STEP);
-    expect(steps.sort()).toEqual(['decide-next', 'describe-endpoint', 'merge-level', 'plan-levels', 'report', 'run-worker']);
+    expect(steps.sort()).toEqual(['decide-next', 'describe-endpoint', 'merge-level', 'plan-levels', 'report', 'run-worker', 'scaling']);
     for (const f of Object.values(functions)) {
       expect((f as { Properties: { Runtime: string } }).Properties.Runtime).toBe('nodejs22.x');
       expect((f as { Properties: { TracingConfig: unknown } }).Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -73,10 +73,19 @@ describe('BenchmarkPipeline', () => {
     expect(states.RunLevel).toMatchObject({ Type: 'Map', ItemsPath: '$.sweep.workers', MaxConcurrencyPath: '$.sweep.workerCount', Next: 'MergeLevel' });
     expect(states['SweepDone?']).toMatchObject({ Type: 'Choice', Default: 'RunLevel' });
     expect(states['Use llama-2-7b-g5-2xlarge']).toMatchObject({ Type: 'Pass', ResultPath: '$.deployment', Result: { endpointName: 'llm-bench-llama-2-7b-g5-2xlarge' } });
-    for (const name of ['DescribeEndpoint', 'PlanLevels', 'WarmUp', 'DecideNext', 'MergeLevel', 'Report', 'RunLevel']) {
+    // Every failure (a task timeout, States.Timeout, is in States.ALL) restores scaling, then writes the partial report.
+    for (const name of ['DescribeEndpoint', 'PinLayout', 'PlanLevels', 'WarmUp', 'DecideNext', 'MergeLevel', 'RestoreScaling', 'Report', 'RunLevel']) {
       expect(states[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${name}Failed` }]);
-      expect(states[`${name}Failed`]).toMatchObject({ Type: 'Pass', Result: name, ResultPath: '$.failedStep', Next: 'PartialReport' });
+      expect(states[`${name}Failed`]).toMatchObject({ Type: 'Pass', Result: name, ResultPath: '$.failedStep', Next: 'RestoreScalingAfterFailure' });
     }
+    expect(states.RestoreScalingAfterFailure).toMatchObject({ Next: 'PartialReport', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.restoreError', Next: 'PartialReport' }] });
+    expect(states.RestoreScalingAfterFailure.Parameters).toEqual({ action: 'restore', 'state.$': '$' });
+    // Ready once → pin the layout; ready again after pinning → plan; done → restore scaling → report.
+    expect(states['EndpointInService?']).toMatchObject({ Default: 'WaitForEndpoint', Choices: [expect.objectContaining({ Next: 'PlanLevels' }), expect.objectContaining({ Next: 'PinLayout' })] });
+    expect(states.PinLayout).toMatchObject({ Next: 'DescribeEndpoint', ResultPath: '$.scaling' });
+    expect((states.PinLayout.Retry as { ErrorEquals: string[] }[]).flatMap((r) => r.ErrorEquals)).toEqual(expect.arrayContaining(['ScalableTargetNotRegistered', 'LayoutBusy']));
+    expect(states['SweepDone?']).toMatchObject({ Choices: [expect.objectContaining({ Next: 'RestoreScaling' })] });
+    expect(states.RestoreScaling).toMatchObject({ Next: 'Report' });
     for (const name of ['DescribeEndpoint', 'PlanLevels', 'WarmUp', 'DecideNext', 'MergeLevel', 'Report', 'PartialReport']) {
       const retry = states[name].Retry as { ErrorEquals: string[]; BackoffRate: number }[];
       expect(retry.flatMap((r) => r.ErrorEquals)).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']));
@@ -104,7 +113,9 @@ describe('BenchmarkPipeline', () => {
     const launcher = Object.values(template.findResources('AWS::StepFunctions::StateMachine', { Properties: { StateMachineType: 'EXPRESS' } }))[0];
     const text = JSON.stringify(launcher);
     expect(text).toContain('States.Hash(States.Format(');
-    expect(text).toContain('$.detail.LastModifiedTime');
+    // Named by endpoint configuration (stable across autoscaling updates); LastModifiedTime is optional and unused.
+    expect(text).toContain('$.detail.EndpointConfigName');
+    expect(text).not.toContain('LastModifiedTime');
     expect(text).toContain('StepFunctions.ExecutionAlreadyExistsException');
   });
 

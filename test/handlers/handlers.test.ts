@@ -76,7 +76,7 @@ describe('describe-endpoint (real SageMakerClient → local control plane)', () 
     const client = new SageMakerClient({ endpoint: fresh.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
     const slow = createDescribeEndpointHandler({ sagemaker: client, logger, maxAttempts: 3 });
     const dep = { ...DEPLOYMENT, endpointName: 'slow' };
-    await expect(slow(state(dep, { endpoint: { ready: false, status: 'Creating', failed: false, attempts: 2 } }))).rejects.toThrow('not InService after 3 polls');
+    await expect(slow(state(dep, { endpoint: { ready: false, status: 'Creating', failed: false, attempts: 2 } }))).rejects.toThrow('not ready after 3 polls');
     client.destroy();
     await fresh.close();
   });
