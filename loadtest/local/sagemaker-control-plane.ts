@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { ApplicationAutoScaling, type LocalScalableTarget, type ScalableTarget, type ScalingActivity } from './control-plane/application-auto-scaling';
 import { resolveTimings, type LifecyclePreset, type LifecycleTimings } from './control-plane/lifecycle-timings';
-import { SageMakerWorld, ServiceError, type ComponentView } from './control-plane/sagemaker-world';
+import type { ComponentView } from './control-plane/resources';
+import { SageMakerWorld, ServiceError } from './control-plane/sagemaker-world';
 import { Timeline, type VirtualClock } from './control-plane/timeline';
 import { asRecord, parseJson } from './http-io';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './sagemaker-runtime-protocol';

@@ -186,7 +186,7 @@ describe('BenchmarkPipeline', () => {
     expect(granted.flatMap(actionsOf)).toEqual(expect.arrayContaining(['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream', 'states:StartExecution', 's3:GetObject*']));
     expect(JSON.stringify(granted)).toContain(':endpoint/llm-bench-llama-2-7b-g5-2xlarge');
     expect(pipeline.resultsBucket.bucketName).toBeDefined();
-    expect(Object.keys(pipeline.functions).sort()).toEqual(['decide-next', 'describe-endpoint', 'merge-level', 'plan-levels', 'report', 'run-worker']);
+    expect(Object.keys(pipeline.functions).sort()).toEqual(['decide-next', 'describe-endpoint', 'merge-level', 'plan-levels', 'report', 'run-worker', 'scaling']);
   });
 
   it('uses a Distributed Map when a level has more workers than an inline Map runs', () => {

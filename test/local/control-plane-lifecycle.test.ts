@@ -8,7 +8,7 @@ import { DescribeEndpointCommand, DescribeInferenceComponentCommand, SageMakerCl
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { startLocalEndpoint, type LocalEndpoint } from '../../loadtest/local';
 import { AWS_LIKE_TIMINGS } from '../../loadtest/local/control-plane/lifecycle-timings';
-import { NO_CAPACITY_MESSAGE } from '../../loadtest/local/control-plane/sagemaker-world';
+import { NO_CAPACITY_MESSAGE } from '../../loadtest/local/control-plane/resources';
 import { manualClock, type ManualClock } from '../../loadtest/local/control-plane/timeline';
 import { COMPONENT_COPY_DIMENSION, VARIANT_INSTANCE_DIMENSION } from '../../lib/endpoint/scalable-dimensions';
 

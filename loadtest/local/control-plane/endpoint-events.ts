@@ -1,4 +1,4 @@
-import type { EndpointSpec, EndpointStatus } from './sagemaker-world';
+import type { EndpointSpec, EndpointStatus } from './resources';
 
 /**
  * "SageMaker Endpoint State Change" events as EventBridge delivers them. Shape of AWS's documented
