@@ -13,6 +13,7 @@ import { Command, CommanderError } from 'commander';
 import { isUserFacing, UserInputError } from '../lib/errors';
 import { formatStopReason } from '../lib/results/stop-reason';
 import { runIdProblem } from '../loadtest/pipeline/layout';
+import { describeOwner } from '../loadtest/pipeline/run-lock';
 import type { OfflineProgress } from '../loadtest/offline/run-offline';
 
 /** The run in progress, so an interruption can say where its merged levels are and how to resume. */
@@ -36,7 +37,11 @@ function printProgress(event: OfflineProgress): void {
       break;
     case 'run':
       currentRun = { runId: event.runId, outDir: event.outDir };
-      console.log(`run ${event.runId} → ${event.outDir}`);
+      if (event.movedAsideTo !== undefined) console.log(`--restart: moved the previous run aside to ${event.movedAsideTo}`);
+      console.log(`run ${event.runId} → ${event.outDir}${event.resumed ? ' (resuming: same run identity)' : ''}`);
+      break;
+    case 'took-over':
+      console.log(`took over a stale lock of ${describeOwner(event.owner)} (that process is gone)`);
       break;
     case 'level-start':
       process.stdout.write(`  level c=${String(event.concurrency).padEnd(4)} (${event.workers} worker${event.workers > 1 ? 's' : ''}) … `);
@@ -55,6 +60,13 @@ function printProgress(event: OfflineProgress): void {
   }
 }
 
+/** How a deployment's run was claimed, when it is worth a line: resumed, restarted, a stale lock taken over. */
+function printRunClaim(deploymentId: string, event: OfflineProgress): void {
+  if (event.kind === 'took-over') console.log(`  ${deploymentId}: took over a stale lock of ${describeOwner(event.owner)} (that process is gone)`);
+  if (event.kind === 'run' && event.movedAsideTo !== undefined) console.log(`  ${deploymentId}: --restart moved the previous run aside to ${event.movedAsideTo}`);
+  if (event.kind === 'run' && event.resumed) console.log(`  ${deploymentId}: resuming run ${event.runId} (same run identity)`);
+}
+
 interface StartOptions {
   readonly deployment?: string;
   readonly endpointUrl?: string;
@@ -63,6 +75,7 @@ interface StartOptions {
   readonly speedup?: string;
   readonly out: string;
   readonly runId?: string;
+  readonly restart?: boolean;
   readonly fleet: string;
   readonly debug?: boolean;
 }
@@ -118,7 +131,7 @@ function ensureWritableFolder(dir: string): void {
 }
 
 /** One deployment against `--endpoint-url` (any SageMaker-protocol endpoint): per-level lines, its own report. */
-async function runOne(opts: StartOptions, common: { speedup?: number; outDir: string; runId?: string; fleetPath: string }, started: number): Promise<void> {
+async function runOne(opts: StartOptions, common: { speedup?: number; outDir: string; runId?: string; restart: boolean; fleetPath: string }, started: number): Promise<void> {
   const { runOffline } = await import('../loadtest/offline/run-offline');
   const { formatSummaryTable } = await import('../loadtest/offline/summary-table');
   const result = await runOffline({
@@ -151,7 +164,8 @@ async function main(argv: readonly string[]): Promise<void> {
     .option('--inference-component <name>', 'inference component to address with --endpoint-name')
     .option('--speedup <x>', 'time compression of the local endpoint (default 30; 1 with --endpoint-url)')
     .option('--out <dir>', 'results folder', 'bench-results')
-    .option('--run-id <id>', 'run id (an existing one resumes)')
+    .option('--run-id <id>', 'run id (an existing one with the same settings resumes)')
+    .option('--restart', 'move an existing run of --run-id aside and start it afresh')
     .option('--fleet <path>', 'fleet file', 'fleets/published-study.yaml')
     .option('--debug', 'print stack traces')
     .exitOverride()
@@ -176,7 +190,7 @@ async function main(argv: readonly string[]): Promise<void> {
     const { speedup } = validateOptions(opts);
     process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
     // Loaded after validation: a bad option is refused in well under a second (CDK loads slowly).
-    const common = { speedup, outDir: opts.out, runId: opts.runId, fleetPath: opts.fleet };
+    const common = { speedup, outDir: opts.out, runId: opts.runId, restart: opts.restart === true, fleetPath: opts.fleet };
     if (opts.endpointUrl !== undefined) {
       await runOne(opts, common, started);
       return;
@@ -190,6 +204,7 @@ async function main(argv: readonly string[]): Promise<void> {
       ...(opts.deployment !== undefined ? { deployments: [opts.deployment] } : {}),
       onProgress: (event) => {
         if (event.kind === 'fleet') currentRun = { runId: event.runId, outDir: event.outDir };
+        if (event.kind === 'deployment') printRunClaim(event.deploymentId, event.event);
         view.onProgress(event);
       },
     });

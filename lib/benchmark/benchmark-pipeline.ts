@@ -230,17 +230,20 @@ export class BenchmarkPipeline extends Construct {
 
     const bucket = this.resultsBucket;
     // Who reads and who writes which prefix: workers only write their records, decide-next only reads.
-    const access: readonly { step: PipelineStep; read: string[]; write: string[] }[] = [
-      { step: 'plan-levels', read: ['runs/*'], write: ['runs/*'] },
+    // plan-levels claims a run's lock (runs/*/run.lock) and report releases it: both delete.
+    const access: readonly { step: PipelineStep; read: string[]; write: string[]; delete?: string[] }[] = [
+      { step: 'plan-levels', read: ['runs/*'], write: ['runs/*'], delete: ['runs/*'] },
       { step: 'run-worker', read: [], write: ['runs/*'] },
       { step: 'merge-level', read: ['runs/*'], write: ['runs/*'] },
       { step: 'decide-next', read: ['runs/*'], write: [] },
       // prices/: the report step's day-long cache of the Price List API read for the region.
-      { step: 'report', read: ['runs/*', 'latest/*', 'prices/*'], write: ['runs/*', 'latest/*', 'prices/*'] },
+      { step: 'report', read: ['runs/*', 'latest/*', 'prices/*'], write: ['runs/*', 'latest/*', 'prices/*'], delete: ['runs/*'] },
     ];
-    for (const { step, read, write } of access) {
+    for (const { step, read, write, delete: remove = [] } of access) {
       for (const prefix of read) bucket.grantRead(fns[step], prefix);
       for (const prefix of write) bucket.grantPut(fns[step], prefix);
+      // s3:DeleteObject alone (grantDelete would add the DeleteObject* group): a lock is one object.
+      for (const prefix of remove) fns[step].addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [bucket.arnForObjects(prefix)] }));
     }
     return scalingWildcards;
   }

@@ -180,8 +180,10 @@ export interface ReportResult {
   readonly levels: number;
   readonly stopReason?: StopReason;
   readonly failure?: { readonly step: string; readonly message: string };
-  /** Store keys of the report files. */
-  readonly files: Readonly<Record<'json' | 'markdown' | 'html' | 'svg' | 'csv', string>>;
+  /** Store keys of the report files (none when the run was refused). */
+  readonly files: Readonly<Partial<Record<'json' | 'markdown' | 'html' | 'svg' | 'csv', string>>>;
+  /** Why this execution did not run: the run id is held by another execution or defines another measurement. */
+  readonly refused?: string;
   readonly regression?: { readonly regressed: boolean; readonly detail: string };
   readonly maxThroughputTokensPerS?: number;
   readonly kneeConcurrency?: number;

@@ -127,9 +127,10 @@ export type StopRuleId = 'timeout' | 'error-rate' | 'latency-slo' | 'plateau';
 /**
  * How a sweep ended: a stop rule fired, the levels ran out (`completed`: every listed level, or the
  * highest allowed one, measured), a predicted sweep reached an infeasible level (`infeasible`), the
- * user interrupted it (`aborted`) or a step failed (`failed`, with the SweepResult's `failure`).
+ * user interrupted it (`aborted`), a step failed (`failed`, with the SweepResult's `failure`), or the
+ * run id belonged to another execution or measurement and this one measured nothing (`refused`).
  */
-export type SweepEnd = StopRuleId | 'completed' | 'infeasible' | 'aborted' | 'failed';
+export type SweepEnd = StopRuleId | 'completed' | 'infeasible' | 'aborted' | 'failed' | 'refused';
 
 /** Why a sweep ended, with the figures behind it in words (reports show both). */
 export interface StopReason {

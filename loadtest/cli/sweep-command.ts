@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { DEFAULT_PRICE_REGION, quotePrice } from '../../lib/catalog';
@@ -7,7 +8,8 @@ import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_M
 import { createPayloadSource } from '../payload';
 import { concurrencyListFlag, numberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
-import { writeReport } from '../report/write-report';
+import { REPORT_FILES } from '../report/names';
+import { describeOwner } from '../pipeline/run-lock';
 import { runSweep } from '../sweep/run-sweep';
 import type { StopRuleConfig } from '../sweep/stop-rules';
 import { createTarget, parseTargetSpec, type TargetSpec } from '../targets';
@@ -45,6 +47,7 @@ export interface SweepFlags {
   readonly speedup?: string;
   readonly model?: string;
   readonly gzip?: boolean;
+  readonly restart?: boolean;
 }
 
 /** Where progress and the summary go; tests pass their own. */
@@ -193,6 +196,12 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
       speedup,
       gzipRecords: flags.gzip === true,
       latencyBoundMsPerToken: flags.latencyBound !== undefined ? positiveNumberFlag('--latency-bound', flags.latencyBound) : undefined,
+      restart: flags.restart === true,
+      onOpen: (run) => {
+        if (run.movedAsideTo !== undefined) io.stderr.write(`--restart: moved the previous run aside to ${run.movedAsideTo}\n`);
+        if (run.tookOver !== undefined) io.stderr.write(`took over a stale lock of ${describeOwner(run.tookOver)} (that process is gone)\n`);
+        if (run.resumed) io.stderr.write(`resuming the run started ${run.manifest.startedAt} in ${flags.out} (same run identity ${run.manifest.identityHash.slice(0, 19)}…)\n`);
+      },
       signal: controller.signal,
       onLevelStart: (c) => progress.start(c),
       onRecord: (r) => progress.record(r),
@@ -203,9 +212,8 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
     process.removeListener('SIGINT', onSigint);
     await target.close();
   }
-  const files = await writeReport(flags.out, [sweep], { writeJson: false });
   if (flags.json === true) io.stdout.write(JSON.stringify(sweep, null, 2) + '\n');
-  else io.stdout.write(sweepSummary(sweep, files.html));
+  else io.stdout.write(sweepSummary(sweep, join(flags.out, REPORT_FILES.html)));
   return sweep;
 }
 
@@ -240,7 +248,7 @@ export function register(program: Command): void {
     .option('--instance <type>', 'instance type priced from the catalog (with --instances)')
     .option('--instances <n>', 'instance count behind the endpoint');
   addPriceOptions(command)
-    .requiredOption('--out <dir>', 'output folder (re-running into it resumes)')
+    .requiredOption('--out <dir>', 'output folder (re-running the same sweep into it resumes; one run at a time)')
     .option('--json', 'print sweep.json to stdout')
     .option('--max-concurrency <n>', 'highest level of an adaptive sweep', '256')
     .option('--max-error-rate <r>', 'highest tolerated error rate (timeouts excluded)', String(DEFAULT_MAX_ERROR_RATE))
@@ -252,6 +260,7 @@ export function register(program: Command): void {
     .option('--speedup <x>', 'time compression of a local endpoint (default: read from GET /info)')
     .option('--model <name>', "OpenAI 'model' field")
     .option('--gzip', 'write records as .jsonl.gz')
+    .option('--restart', 'move a different run already in --out aside (to OUT.replaced-TIME) and start afresh')
     .action(async (flags: SweepFlags) => {
       await runSweepCommand(flags);
     });

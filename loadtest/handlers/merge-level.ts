@@ -1,5 +1,5 @@
 import type { LevelResult } from '../../lib/results/records';
-import { mergeLevel } from '../pipeline/merge-level';
+import { mergeLevel } from '../pipeline/merge-worker-records';
 import type { ExecutionState } from '../../lib/benchmark/pipeline-state';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 

@@ -1,5 +1,6 @@
 import { decideNext } from '../pipeline/decide-next';
-import { ensureRunManifest, loadRunLevels } from '../pipeline/run-manifest';
+import { claimPipelineRun, executionOwner } from '../pipeline/run-claim';
+import { loadRunLevels } from '../pipeline/run-manifest';
 import type { ExecutionState, SweepState } from '../../lib/benchmark/pipeline-state';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 
@@ -15,17 +16,18 @@ export interface PlanLevelsEvent {
 }
 
 /**
- * Starts or resumes a run: writes its manifest once, then plans from the levels already measured
+ * Starts or resumes a run: claims its lock and manifest (a run id held by another execution or
+ * defining another measurement is refused), then plans from the levels already measured
  * under the same runId (a resumed run measures nothing twice), with the one-off warm-up.
  */
 export function createPlanLevelsHandler(deps: PlanLevelsDeps) {
   return async (event: PlanLevelsEvent): Promise<SweepState> => {
     const { deployment } = event.state;
     const runId = event.state.runId ?? event.executionName;
-    await ensureRunManifest(deps.store, deployment, runId, deps.speedup, deps.now());
+    const claim = await claimPipelineRun(deps.store, deployment, runId, executionOwner(event.executionName, deps.now()), deps.speedup, deps.now());
     const measured = await loadRunLevels(deps.store, deployment.id, runId);
     const sweep = decideNext({ deployment, runId, measured, nowEpochMs: deps.now().getTime(), startLeadMs: deps.startLeadMs, withWarmup: true });
-    deps.logger.info('planned', { deploymentId: deployment.id, runId, measured: sweep.measured, next: sweep.concurrency, done: sweep.done });
+    deps.logger.info('planned', { deploymentId: deployment.id, runId, resumed: claim.resumed, measured: sweep.measured, next: sweep.concurrency, done: sweep.done });
     return sweep;
   };
 }

@@ -3,7 +3,9 @@ import { DEFAULT_PRICE_REGION } from '../../lib/catalog';
 import { createPriceListClient } from '../../lib/catalog/price-list';
 import { buildReport } from '../pipeline/build-report';
 import { reportPriceQuote } from '../pipeline/report-prices';
-import { ensureRunManifest } from '../pipeline/run-manifest';
+import { claimPipelineRun, executionOwner, releasePipelineRun } from '../pipeline/run-claim';
+import { RunIdentityError } from '../pipeline/run-identity';
+import { RunLockedError } from '../pipeline/run-lock';
 import type { CaughtError, ExecutionState, ReportResult } from '../../lib/benchmark/pipeline-state';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 import { publishSweepMetrics, type EmfSink } from './metrics';
@@ -46,13 +48,28 @@ export function createReportHandler(deps: ReportDeps) {
     const { state } = event;
     const { deployment } = state;
     const runId = state.sweep?.runId ?? state.runId ?? event.executionName ?? `failed-${deps.now().getTime()}`;
-    // Reads the manifest, or writes one for a run that failed before planning.
-    const manifest = await ensureRunManifest(deps.store, deployment, runId, deps.speedup, deps.now());
+    const owner = executionOwner(event.executionName ?? runId, deps.now());
+    let claim;
+    try {
+      // Re-enters this execution's claim, or claims a run that failed before planning.
+      claim = await claimPipelineRun(deps.store, deployment, runId, owner, deps.speedup, deps.now());
+    } catch (error) {
+      if (!(error instanceof RunLockedError || error instanceof RunIdentityError)) throw error;
+      // The run id belongs to another execution or measurement: end without touching its files.
+      deps.logger.warn('run refused', { deploymentId: deployment.id, runId, reason: error.message });
+      return { deploymentId: deployment.id, runId, levels: 0, stopReason: { rule: 'refused', detail: error.message }, refused: error.message, files: {} };
+    }
     const failure = state.failedStep !== undefined ? { step: state.failedStep, message: messageOf(state.error) } : undefined;
     const stopReason = state.sweep?.stopReason ?? (failure ? { rule: 'failed' as const, detail: `${failure.step}: ${failure.message}` } : undefined);
-    const prices = deps.prices ?? { region: process.env.AWS_REGION ?? DEFAULT_PRICE_REGION };
-    const price = await reportPriceQuote({ ...prices, store: deps.store, now: deps.now }, deployment.instanceType, deployment.priceDiscount ?? 0);
-    const built = await buildReport(deps.store, { manifest, stopReason, failure, finishedAt: deps.now(), price });
+    let built;
+    let price;
+    try {
+      const prices = deps.prices ?? { region: process.env.AWS_REGION ?? DEFAULT_PRICE_REGION };
+      price = await reportPriceQuote({ ...prices, store: deps.store, now: deps.now }, deployment.instanceType, deployment.priceDiscount ?? 0);
+      built = await buildReport(deps.store, { manifest: claim.manifest, stopReason, failure, finishedAt: deps.now(), price });
+    } finally {
+      await releasePipelineRun(deps.store, deployment.id, runId, owner);
+    }
     publishSweepMetrics(built.sweep, built.regression, deployment.id, deps.emfSink);
     deps.logger.info('report written', { deploymentId: deployment.id, runId, files: built.files, regression: built.regression.detail, failure, price: { origin: price.origin, note: price.note } });
     return {

@@ -1,7 +1,7 @@
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createPayloadSource } from '../payload';
 import { recordsKey } from '../pipeline/layout';
-import { encodeRecords } from '../pipeline/records-codec';
+import { encodeJsonl } from '../records/jsonl';
 import { CONTENT_TYPES } from '../pipeline/result-store';
 import type { WorkerItem } from '../../lib/benchmark/pipeline-state';
 import { runLevel } from '../runner/run-level';
@@ -65,7 +65,7 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
       // Records carry the level's endpoint-wide concurrency and a worker index unique across Lambdas.
       const stamped = records.map((r) => ({ ...r, concurrency: item.concurrency, worker: item.worker * 100000 + r.worker }));
       const key = recordsKey(item.deploymentId, item.runId, item.concurrency, item.worker);
-      await deps.store.putBytes(key, encodeRecords(stamped), CONTENT_TYPES.jsonlGz);
+      await deps.store.putBytes(key, encodeJsonl(stamped, { gzip: true }), CONTENT_TYPES.jsonl);
       return { concurrency: item.concurrency, worker: item.worker, records: records.length, ok, recordsKey: key };
     } finally {
       await target.close();

@@ -1,4 +1,6 @@
 import './polyfill';
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { STATE_NAMES } from '../../lib/benchmark/sweep-state-machine';
@@ -9,7 +11,11 @@ import { startLocalEndpoint, type LocalEndpoint } from '../local';
 import type { LifecyclePreset, LifecycleTimings } from '../local/control-plane/lifecycle-timings';
 import { scalableTargetsOf } from '../local/control-plane/scalable-targets';
 import type { MergedLevelSummary } from '../handlers/merge-level';
-import { REPORT_FILES, runIdProblem, runPrefix, type ReportFileKind } from '../pipeline/layout';
+import { pipelineRunKeys, RUN_FILES, runIdProblem, runPrefix } from '../pipeline/layout';
+import { ensureRunManifest } from '../pipeline/run-manifest';
+import { acquireRunLock, processOwner, type HeldLock, type RunOwner } from '../pipeline/run-lock';
+import { checkOutputFolder } from '../report/output-folder';
+import { REPORT_FILE_KINDS, REPORT_FILES, type ReportFileKind } from '../report/names';
 import { LocalFolderStore } from '../pipeline/local-store';
 import type { BenchmarkInput, DeploymentInput, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { StopReason, SweepResult } from '../../lib/results/records';
@@ -22,7 +28,8 @@ import { synthesizeFleet, type SynthesizedFleet } from './synth';
 export type OfflineProgress =
   | { readonly kind: 'synthesized'; readonly fleet: string; readonly deployments: number; readonly durationMs: number }
   | { readonly kind: 'endpoint'; readonly url: string; readonly local: boolean; readonly speedup: number; readonly deploymentId: string; readonly endpointName: string }
-  | { readonly kind: 'run'; readonly runId: string; readonly outDir: string }
+  | { readonly kind: 'run'; readonly runId: string; readonly outDir: string; readonly resumed: boolean; readonly movedAsideTo?: string }
+  | { readonly kind: 'took-over'; readonly owner: RunOwner }
   | { readonly kind: 'level-start'; readonly concurrency: number; readonly workers: number }
   | { readonly kind: 'level'; readonly level: MergedLevelSummary }
   | { readonly kind: 'done'; readonly succeeded: boolean; readonly stopReason?: StopReason; readonly failure?: SweepResult['failure'] };
@@ -44,8 +51,10 @@ export interface OfflineOptions {
   readonly speedup?: number;
   /** Results folder (the S3 bucket's stand-in). @default ./bench-results */
   readonly outDir?: string;
-  /** Run id; an existing one resumes (levels already merged are not measured again). */
+  /** Run id; an existing one with the same identity resumes (levels already merged are not measured again). */
   readonly runId?: string;
+  /** Move an existing run of this run id aside (to `{runId}-replaced-{time}`) and start it afresh. */
+  readonly restart?: boolean;
   readonly fleetPath?: string;
   readonly region?: string;
   /** A fleet synthesized before (tests reuse one). */
@@ -112,6 +121,49 @@ function patchDeployment(definition: StatesDefinition, deploymentId: string, pat
   state.Result = patched as unknown as typeof state.Result;
 }
 
+/** The deployment as the state machine will carry it (its `Use {id}` Pass state, patched). */
+function deploymentInputOf(definition: StatesDefinition, deploymentId: string): DeploymentInput {
+  const state = definition.States[`Use ${deploymentId}`];
+  if (!state || state.Result === undefined) throw new Error(`definition has no 'Use ${deploymentId}' state`);
+  return state.Result as unknown as DeploymentInput;
+}
+
+const OFFLINE_REMEDIES = 'Give a new --run-id, or add --restart to move the old run aside and start afresh.';
+
+/**
+ * Claims the run for this process before anything starts: its lock (pid, host; a dead process's
+ * lock is taken over) and its manifest (same identity resumes, another is refused naming the
+ * differing fields). `restart` moves an existing run aside first.
+ */
+async function claimOfflineRun(
+  store: LocalFolderStore,
+  input: DeploymentInput,
+  runId: string,
+  execution: string,
+  speedup: number,
+  restart: boolean,
+): Promise<{ lock: HeldLock; resumed: boolean; movedAsideTo?: string }> {
+  const keys = pipelineRunKeys(input.id, runId);
+  const owner = processOwner('npm start', { execution });
+  const place = { field: '--run-id', location: `run ${runId} of ${input.id} in ${store.root}`, remedy: 'wait for it to end, or give another --run-id' };
+  let lock = await acquireRunLock(store, keys.lock, owner, place);
+  let movedAsideTo: string | undefined;
+  try {
+    if (restart && (await store.exists(keys.manifest))) {
+      const dir = store.locate(keys.prefix.replace(/\/$/, ''));
+      movedAsideTo = `${dir}-replaced-${new Date().toISOString().replace(/[-:.]/g, '')}`;
+      await fs.rename(dir, movedAsideTo);
+      await fs.rm(path.join(movedAsideTo, RUN_FILES.lock), { force: true });
+      lock = await acquireRunLock(store, keys.lock, owner, place);
+    }
+    const claim = await ensureRunManifest(store, input, runId, speedup, new Date(), { field: '--run-id', location: `run ${runId} of ${input.id} in ${store.root}`, remedies: OFFLINE_REMEDIES });
+    return { lock, resumed: claim.resumed, ...(movedAsideTo ? { movedAsideTo } : {}) };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
 export function defaultRunId(now: Date): string {
   return `offline-${now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}`;
 }
@@ -165,9 +217,22 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   progress({ kind: 'endpoint', url: endpointUrl, local: local !== undefined, speedup, deploymentId: deployment.id, endpointName: opts.endpointName ?? deployment.endpointName });
 
   const outDir = path.resolve(opts.outDir ?? 'bench-results');
+  checkOutputFolder(outDir);
   const store = new LocalFolderStore(outDir);
   const runId = opts.runId ?? defaultRunId(new Date());
-  progress({ kind: 'run', runId, outDir });
+  // This process owns the run while it runs (a killed one leaves a stale lock the next resume takes over).
+  // Its execution name is unique: the pipeline's steps re-enter the claim, another process is another owner.
+  const executionName = `${runId.slice(0, 60)}-${randomUUID().slice(0, 8)}`;
+  let claimed: { lock: HeldLock; resumed: boolean; movedAsideTo?: string };
+  try {
+    claimed = await claimOfflineRun(store, deploymentInputOf(definition, deployment.id), runId, executionName, speedup, opts.restart === true);
+  } catch (error) {
+    await local?.close();
+    throw error;
+  }
+  const { lock } = claimed;
+  if (lock.tookOver) progress({ kind: 'took-over', owner: lock.tookOver });
+  progress({ kind: 'run', runId, outDir, resumed: claimed.resumed, ...(claimed.movedAsideTo ? { movedAsideTo: claimed.movedAsideTo } : {}) });
   const runtimeClient = createSageMakerRuntimeClient({ maxSockets: 1024, endpointUrl, region: synth.region, retries: 2 });
   const handlers = localHandlers({
     store,
@@ -199,7 +264,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
           waitTimeOverrides: { [STATE_NAMES.waitForEndpoint]: Math.max(10, Math.round(30_000 / speedup)) },
           retryIntervalOverrides,
         },
-        context: { Execution: { Name: runId, Id: `arn:aws:states:${synth.region}:${synth.account}:execution:offline:${runId}` } },
+        context: { Execution: { Name: executionName, Id: `arn:aws:states:${synth.region}:${synth.account}:execution:offline:${executionName}` } },
       },
     );
     await execution.result;
@@ -208,11 +273,12 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   } finally {
     runtimeClient.destroy();
     await local?.close();
+    await lock.release();
   }
 
   const prefix = runPrefix(deployment.id, runId);
   const files = Object.fromEntries(
-    (Object.keys(REPORT_FILES) as ReportFileKind[]).map((kind) => [kind, store.locate(`${prefix}${REPORT_FILES[kind]}`)]),
+    REPORT_FILE_KINDS.map((kind) => [kind, store.locate(`${prefix}${REPORT_FILES[kind]}`)]),
   ) as Record<ReportFileKind, string>;
   const sweep = await store.getJson<SweepResult>(`${prefix}${REPORT_FILES.json}`);
   progress({ kind: 'done', succeeded: error === undefined, stopReason: sweep?.stopReason, failure: sweep?.failure });

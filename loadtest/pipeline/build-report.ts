@@ -1,15 +1,15 @@
 import type { PriceQuote } from '../../lib/catalog';
 import { summarizeSweep } from '../../lib/results/summarize-sweep';
 import type { StopReason, SweepResult } from '../../lib/results/records';
-import { renderCsv, renderHtml, renderMarkdown, renderSvg } from '../report';
-import { escapeHtml } from '../report/html';
-import { latestPrefix, REPORT_FILES, runPrefix, type ReportFileKind } from './layout';
+import { REPORT_CONTENT_TYPES, REPORT_FILE_KINDS, REPORT_FILES, type ReportFileKind } from '../report/names';
+import { renderReportFiles } from '../report/report-files';
+import { latestPrefix, runPrefix } from './layout';
 import { checkRegression, type RegressionCheck } from './regression';
-import { CONTENT_TYPES, type ResultStore } from './result-store';
-import { loadRunLevels, type RunManifest } from './run-manifest';
+import type { ResultStore } from './result-store';
+import { loadRunLevels, type PipelineRunManifest } from './run-manifest';
 
 export interface BuildReportInput {
-  readonly manifest: RunManifest;
+  readonly manifest: PipelineRunManifest;
   readonly stopReason?: StopReason;
   /** Set on the failure path: the report is partial and says which step failed. */
   readonly failure?: { readonly step: string; readonly message: string };
@@ -22,23 +22,6 @@ export interface BuiltReport {
   readonly sweep: SweepResult;
   readonly files: Readonly<Record<ReportFileKind, string>>;
   readonly regression: RegressionCheck;
-}
-
-/** Every report format of one sweep; a chart that cannot render (e.g. no level) degrades to a note. */
-async function renderAll(sweep: SweepResult): Promise<Record<ReportFileKind, string>> {
-  const sweeps = [sweep];
-  const markdown = renderMarkdown(sweeps);
-  let svg: string;
-  let html: string;
-  try {
-    svg = await renderSvg(sweeps);
-    html = await renderHtml(sweeps, { svg });
-  } catch (error) {
-    const note = `chart unavailable: ${error instanceof Error ? error.message : String(error)}`;
-    svg = `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="40"><text x="10" y="25">${escapeHtml(note)}</text></svg>`;
-    html = `<!doctype html><html><body><h1>${escapeHtml(sweep.label)}</h1><p>${escapeHtml(note)}</p><pre>${escapeHtml(markdown)}</pre></body></html>`;
-  }
-  return { json: `${JSON.stringify(sweep, null, 2)}\n`, markdown, html, svg, csv: renderCsv(sweeps) };
 }
 
 /**
@@ -82,18 +65,18 @@ export async function buildReport(store: ResultStore, input: BuildReportInput): 
       ? checkRegression(sweep, comparable, deployment.benchmark.regressionThresholdPct)
       : { regressed: false, regressionPct: 0, detail: `not compared: the run failed at ${input.failure.step}` };
 
-  const rendered = await renderAll(sweep);
+  const rendered = await renderReportFiles([sweep]);
   const prefix = runPrefix(deployment.id, manifest.runId);
   const files = {} as Record<ReportFileKind, string>;
-  for (const kind of Object.keys(REPORT_FILES) as ReportFileKind[]) {
+  for (const kind of REPORT_FILE_KINDS) {
     const key = `${prefix}${REPORT_FILES[kind]}`;
-    await store.putText(key, rendered[kind], CONTENT_TYPES[kind]);
+    await store.putText(key, rendered[kind], REPORT_CONTENT_TYPES[kind]);
     files[kind] = key;
   }
   // latest/ only moves forward on complete runs, so a failed run never hides the last good one.
   if (input.failure === undefined) {
-    for (const kind of Object.keys(REPORT_FILES) as ReportFileKind[]) {
-      await store.putText(`${latest}${REPORT_FILES[kind]}`, rendered[kind], CONTENT_TYPES[kind]);
+    for (const kind of REPORT_FILE_KINDS) {
+      await store.putText(`${latest}${REPORT_FILES[kind]}`, rendered[kind], REPORT_CONTENT_TYPES[kind]);
     }
   }
   return { sweep, files, regression };

@@ -2,7 +2,8 @@ import { posix } from 'node:path';
 import { summarizeFleet, fleetSweeps, type FleetDeploymentInput, type FleetReport } from '../../lib/results/fleet-summary';
 import type { SweepResult } from '../../lib/results/records';
 import { FLEET_REPORT_FILES, renderFleetReportFiles } from '../report/fleet-report';
-import { fleetReportPrefix, latestPrefix, REPORT_FILES, runPrefix } from './layout';
+import { REPORT_FILES } from '../report/names';
+import { fleetReportPrefix, latestPrefix, runPrefix } from './layout';
 import { CONTENT_TYPES, type ResultStore } from './result-store';
 
 /** A deployment of the fleet and the run of it to show (absent: its newest run, under latest/). */

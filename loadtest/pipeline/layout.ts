@@ -1,11 +1,20 @@
 /**
- * Key layout of the results store:
- *   runs/{deployment}/{runId}/run.json                 the run's settings and start time
- *   runs/{deployment}/{runId}/levels/c-{N}.json         LevelResult of a merged level
- *   runs/{deployment}/{runId}/records/c-{N}-w{W}.jsonl.gz  raw RequestRecords of worker W
- *   runs/{deployment}/{runId}/{sweep.json,report.md,report.html,curve.svg,sweep.csv}
- *   latest/{deployment}/...                             copy of the newest run's report files
+ * Key layout of a run, the same in a CLI sweep folder (`--out`, run prefix '') and in the
+ * pipeline's results store (run prefix `runs/{deployment}/{runId}/`):
+ *   {run}run.json                        the run's manifest: identity (hashed) and start time
+ *   {run}run.lock                        owner of the run while it runs (pid, host or execution)
+ *   {run}levels/c-{N}.json               LevelResult of a measured (merged) level
+ *   {run}records/c-{N}-w{W}.jsonl[.gz]   raw RequestRecords of worker W (the CLI is worker 0)
+ *   {run}records/c-{N}-w{W}.interrupted-{ms}.jsonl[.gz]  records of a level cut short (not kept)
+ *   {run}{sweep.json,report.md,report.html,curve.svg,sweep.csv}  (report/names.ts)
+ *   latest/{deployment}/...              pipeline: copy of the newest complete run's report files
  */
+
+/** Files of a run besides its levels, records and report. */
+export const RUN_FILES = {
+  manifest: 'run.json',
+  lock: 'run.lock',
+} as const;
 
 /**
  * A run id is one key segment: the characters of a Step Functions execution name that are safe in
@@ -19,6 +28,7 @@ export function runIdProblem(runId: string): string | undefined {
   return RUN_ID_PATTERN.test(runId) ? undefined : `'${runId}' is not a valid run id: use 1-80 letters, digits, '-' or '_', starting with a letter or digit`;
 }
 
+/** Prefix of a pipeline run in the results store. */
 export function runPrefix(deploymentId: string, runId: string): string {
   // Every key of a run goes through here: an unsafe id could otherwise write outside runs/.
   const problem = runIdProblem(runId);
@@ -26,44 +36,72 @@ export function runPrefix(deploymentId: string, runId: string): string {
   return `runs/${deploymentId}/${runId}/`;
 }
 
+/** Keys of one run under its prefix ('' for a CLI sweep folder). */
+export interface RunKeys {
+  readonly prefix: string;
+  readonly manifest: string;
+  readonly lock: string;
+  readonly levelsPrefix: string;
+  readonly recordsPrefix: string;
+  level(concurrency: number): string;
+  records(concurrency: number, worker: number, gzip: boolean): string;
+  /** Records of a level cut short: kept for inspection, never read as the level's records. */
+  interruptedRecords(concurrency: number, worker: number, gzip: boolean, atEpochMs: number): string;
+  /** Prefix of every worker's records of one level (`c-4-` does not match `c-48-`). */
+  levelRecordsPrefix(concurrency: number): string;
+  /** Key of a file at the run's top level (report files). */
+  file(name: string): string;
+}
+
+export function runKeys(prefix: string): RunKeys {
+  return {
+    prefix,
+    manifest: `${prefix}${RUN_FILES.manifest}`,
+    lock: `${prefix}${RUN_FILES.lock}`,
+    levelsPrefix: `${prefix}levels/`,
+    recordsPrefix: `${prefix}records/`,
+    level: (concurrency) => `${prefix}levels/c-${concurrency}.json`,
+    records: (concurrency, worker, gzip) => `${prefix}records/c-${concurrency}-w${worker}.jsonl${gzip ? '.gz' : ''}`,
+    interruptedRecords: (concurrency, worker, gzip, atEpochMs) =>
+      `${prefix}records/c-${concurrency}-w${worker}.interrupted-${atEpochMs}.jsonl${gzip ? '.gz' : ''}`,
+    levelRecordsPrefix: (concurrency) => `${prefix}records/c-${concurrency}-w`,
+    file: (name) => `${prefix}${name}`,
+  };
+}
+
+/** Keys of a pipeline run. */
+export function pipelineRunKeys(deploymentId: string, runId: string): RunKeys {
+  return runKeys(runPrefix(deploymentId, runId));
+}
+
 export function runManifestKey(deploymentId: string, runId: string): string {
-  return `${runPrefix(deploymentId, runId)}run.json`;
+  return pipelineRunKeys(deploymentId, runId).manifest;
 }
 
 export function levelKey(deploymentId: string, runId: string, concurrency: number): string {
-  return `${runPrefix(deploymentId, runId)}levels/c-${concurrency}.json`;
+  return pipelineRunKeys(deploymentId, runId).level(concurrency);
 }
 
 export function levelsPrefix(deploymentId: string, runId: string): string {
-  return `${runPrefix(deploymentId, runId)}levels/`;
+  return pipelineRunKeys(deploymentId, runId).levelsPrefix;
 }
 
+/** Raw records of pipeline worker W (always gzip: they travel through S3). */
 export function recordsKey(deploymentId: string, runId: string, concurrency: number, worker: number): string {
-  return `${runPrefix(deploymentId, runId)}records/c-${concurrency}-w${worker}.jsonl.gz`;
+  return pipelineRunKeys(deploymentId, runId).records(concurrency, worker, true);
 }
 
-/** Prefix of every worker's records of one level (`c-4-` does not match `c-48-`). */
 export function levelRecordsPrefix(deploymentId: string, runId: string, concurrency: number): string {
-  return `${runPrefix(deploymentId, runId)}records/c-${concurrency}-w`;
+  return pipelineRunKeys(deploymentId, runId).levelRecordsPrefix(concurrency);
 }
 
 export function latestPrefix(deploymentId: string): string {
   return `latest/${deploymentId}/`;
 }
 
-export const REPORT_FILES = {
-  json: 'sweep.json',
-  markdown: 'report.md',
-  html: 'report.html',
-  svg: 'curve.svg',
-  csv: 'sweep.csv',
-} as const;
-
-export type ReportFileKind = keyof typeof REPORT_FILES;
-
 /** Concurrency of a level file key, or undefined for other keys. */
 export function concurrencyOfLevelKey(key: string): number | undefined {
-  const match = /\/levels\/c-(\d+)\.json$/.exec(key);
+  const match = /(?:^|\/)levels\/c-(\d+)\.json$/.exec(key);
   return match ? Number(match[1]) : undefined;
 }
 
@@ -73,4 +111,10 @@ export function fleetReportPrefix(fleet: string, runId?: string): string {
   const problem = runIdProblem(runId);
   if (problem) throw new Error(`runId: ${problem}`);
   return `fleets/${fleet}/${runId}/`;
+}
+
+/** Level and worker of a kept records key, or undefined for other keys (interrupted records included). */
+export function parseRecordsKey(key: string): { readonly concurrency: number; readonly worker: number } | undefined {
+  const match = /(?:^|\/)records\/c-(\d+)-w(\d+)\.jsonl(?:\.gz)?$/.exec(key);
+  return match ? { concurrency: Number(match[1]), worker: Number(match[2]) } : undefined;
 }

@@ -2,7 +2,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { ResultStore } from './result-store';
 
-/** A results store in a local folder: the offline harness and tests use it in place of S3. */
+/**
+ * A results store in a local folder: the CLI sweep writes its `--out` folder through it, and the
+ * offline harness and tests use it in place of S3. Every write goes to a temporary file first and is
+ * renamed into place, so a crash or a full disk never leaves half a file under a key.
+ */
 export class LocalFolderStore implements ResultStore {
   public readonly root: string;
 
@@ -38,11 +42,65 @@ export class LocalFolderStore implements ResultStore {
 
   public async putBytes(key: string, bytes: Uint8Array): Promise<void> {
     const file = this.locate(key);
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    // Write then rename so a reader (or a crash) never sees half a file.
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await fs.writeFile(tmp, bytes);
+    const tmp = await this.writeTemp(file, bytes);
     await fs.rename(tmp, file);
+  }
+
+  /** Mirrors S3's `If-None-Match: *`: link(2) of a complete temporary file fails with EEXIST when the key exists. */
+  public async createIfAbsent(key: string, text: string): Promise<boolean> {
+    const file = this.locate(key);
+    const tmp = await this.writeTemp(file, Buffer.from(text, 'utf8'));
+    try {
+      await fs.link(tmp, file);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  public async delete(key: string): Promise<void> {
+    await fs.rm(this.locate(key), { force: true });
+  }
+
+  /** rename(2) moves the stale file away atomically: a second caller finds nothing to move. */
+  public async takeOverStale(key: string, expected: unknown): Promise<boolean> {
+    const file = this.locate(key);
+    const moved = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.stale.tmp`;
+    try {
+      await fs.rename(file, moved);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+    const text = await fs.readFile(moved, 'utf8');
+    let same: boolean;
+    try {
+      same = JSON.stringify(JSON.parse(text)) === JSON.stringify(expected);
+    } catch {
+      same = false;
+    }
+    if (!same) {
+      // Another run claimed it meanwhile: put its lock back unless yet another one is in place.
+      await fs.link(moved, file).catch(() => undefined);
+    }
+    await fs.rm(moved, { force: true });
+    return same;
+  }
+
+  /** Writes `bytes` to a temporary file beside `file` and returns its path (removed again when the write fails). */
+  private async writeTemp(file: string, bytes: Uint8Array): Promise<string> {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+    try {
+      await fs.writeFile(tmp, bytes);
+    } catch (error) {
+      await fs.rm(tmp, { force: true });
+      throw error;
+    }
+    return tmp;
   }
 
   public async list(prefix: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -48,6 +49,51 @@ export class S3Store implements ResultStore {
     await this.client.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: bytes, ContentType: contentType }),
     );
+  }
+
+  /**
+   * PutObject with `If-None-Match: *`: S3 answers 412 Precondition Failed when the key exists, and
+   * 409 ConditionalRequestConflict to the loser of two concurrent conditional writes.
+   * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+   */
+  public async createIfAbsent(key: string, text: string, contentType?: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: Buffer.from(text, 'utf8'), ContentType: contentType, IfNoneMatch: '*' }),
+      );
+      return true;
+    } catch (error) {
+      const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      const status = $metadata?.httpStatusCode;
+      if (name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || status === 412 || status === 409) return false;
+      throw error;
+    }
+  }
+
+  public async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+  }
+
+  /** Deletes the object only while its ETag is the one read with the stale content (`If-Match` on DeleteObject). */
+  public async takeOverStale(key: string, expected: unknown): Promise<boolean> {
+    let etag: string | undefined;
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      const text = out.Body ? await out.Body.transformToString() : '';
+      if (JSON.stringify(JSON.parse(text)) !== JSON.stringify(expected)) return false;
+      etag = out.ETag;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey') return false;
+      throw error;
+    }
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, ...(etag ? { IfMatch: etag } : {}) }));
+      return true;
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412 || status === 404) return false;
+      throw error;
+    }
   }
 
   public async list(prefix: string): Promise<string[]> {

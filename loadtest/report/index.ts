@@ -6,3 +6,5 @@ export { curveChartSpec, curvePoints, type CurvePoint } from './chart-spec';
 export { buildReportModel, type ReportModel, type ReportOptions, type ReportTable } from './report-model';
 export { writeReport, type ReportFiles, type WriteReportOptions } from './write-report';
 export { loadSweeps, SWEEP_FILE_NAME } from './load-sweeps';
+export { renderReportFiles, sweepJson, type RenderedReport } from './report-files';
+export { REPORT_FILES, REPORT_FILE_KINDS, REPORT_CONTENT_TYPES, type ReportFileKind } from './names';

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { UserInputError } from '../../lib/errors';
 import type { SweepResult } from '../../lib/results/records';
 import { READABLE_SWEEP_VERSIONS, upgradeSweepResult, type StoredSweepResult } from '../../lib/results/stop-reason';
+import { REPORT_FILES } from './names';
 
-export const SWEEP_FILE_NAME = 'sweep.json';
+/** Name of a stored sweep (see REPORT_FILES). */
+export const SWEEP_FILE_NAME = REPORT_FILES.json;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,21 +1,12 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { SweepResult } from '../../lib/results/records';
-import { renderCsv } from './csv';
-import { renderHtml } from './html';
-import { SWEEP_FILE_NAME } from './load-sweeps';
-import { renderMarkdown } from './markdown';
+import { LocalFolderStore } from '../pipeline/local-store';
 import { makeOutputFolder } from './output-folder';
+import { REPORT_FILE_KINDS, REPORT_FILES, type ReportFileKind } from './names';
+import { renderReportFiles } from './report-files';
 import type { ReportOptions } from './report-model';
-import { renderSvg } from './svg';
 
-export interface ReportFiles {
-  readonly markdown: string;
-  readonly csv: string;
-  readonly svg: string;
-  readonly html: string;
-  readonly json: string;
-}
+/** Paths of the report files written, by kind. */
+export type ReportFiles = Readonly<Record<ReportFileKind, string>>;
 
 export interface WriteReportOptions extends ReportOptions {
   /**
@@ -26,24 +17,19 @@ export interface WriteReportOptions extends ReportOptions {
   readonly writeJson?: boolean;
 }
 
-/** Writes report.md, sweep.csv, curve.svg, report.html and sweep.json into `dir` (created if needed). */
+/**
+ * Writes the report files (renderReportFiles) into `dir`, created if needed. Each file is written
+ * to a temporary name and renamed, so an interrupted write never replaces a good file.
+ */
 export async function writeReport(dir: string, sweeps: readonly SweepResult[], opts: WriteReportOptions = {}): Promise<ReportFiles> {
   makeOutputFolder(dir);
-  const files: ReportFiles = {
-    markdown: join(dir, 'report.md'),
-    csv: join(dir, 'sweep.csv'),
-    svg: join(dir, 'curve.svg'),
-    html: join(dir, 'report.html'),
-    json: join(dir, SWEEP_FILE_NAME),
-  };
-  const svg = await renderSvg(sweeps);
-  const html = await renderHtml(sweeps, { ...opts, svg });
-  await writeFile(files.markdown, renderMarkdown(sweeps, opts));
-  await writeFile(files.csv, renderCsv(sweeps));
-  await writeFile(files.svg, svg);
-  await writeFile(files.html, html);
-  if (opts.writeJson !== false) {
-    await writeFile(files.json, `${JSON.stringify(sweeps.length === 1 ? sweeps[0] : sweeps, null, 2)}\n`);
+  const store = new LocalFolderStore(dir);
+  const rendered = await renderReportFiles(sweeps, opts);
+  const files = {} as Record<ReportFileKind, string>;
+  for (const kind of REPORT_FILE_KINDS) {
+    files[kind] = store.locate(REPORT_FILES[kind]);
+    if (kind === 'json' && opts.writeJson === false) continue;
+    await store.putText(REPORT_FILES[kind], rendered[kind]);
   }
   return files;
 }

@@ -1,12 +1,12 @@
 import { UserInputError } from '../../lib/errors';
 import { summarizeSweep } from '../../lib/results';
 import type { PayloadSource } from '../payload';
-import { createJsonlWriter } from '../records/jsonl';
+import { openRunFolder, type OpenRunFolder } from '../pipeline/run-folder';
 import type { DeploymentDescription, LevelResult, RequestRecord, StopReason, SweepResult } from '../../lib/results/records';
 import { runLevel } from '../runner/run-level';
 import type { Target } from '../targets/types';
-import { LevelStore } from './level-store';
 import { nextStep, type LevelPlan, type NextStep } from './next-step';
+import { sweepIdentity } from './sweep-identity';
 import { byConcurrency, type StopRuleConfig } from './stop-rules';
 
 export interface RunSweepOptions {
@@ -31,6 +31,10 @@ export interface RunSweepOptions {
   readonly gzipRecords?: boolean;
   /** Knee latency bound passed to summarizeSweep. @default 100 */
   readonly latencyBoundMsPerToken?: number;
+  /** Move a run already in `outDir` aside (to `{outDir}.replaced-{time}`) instead of resuming it. */
+  readonly restart?: boolean;
+  /** Once the folder is claimed, before anything is measured: whether it continues a run, a stale lock taken over. */
+  readonly onOpen?: (run: Pick<OpenRunFolder, 'resumed' | 'tookOver' | 'movedAsideTo' | 'manifest'>) => void;
   readonly signal?: AbortSignal;
   readonly onLevelStart?: (concurrency: number) => void;
   /** After each level; `resumed` when it was read back from an earlier run. */
@@ -47,16 +51,37 @@ function validateLevels(levels: readonly number[] | 'auto'): void {
 }
 
 /**
- * A sweep over concurrency levels. Each finished level is written to `levels/c-N.json` (records to
- * `records/c-N.jsonl` as they complete) and `sweep.json` is rewritten after every level, so a crash
- * loses nothing already measured; re-running into the same folder skips measured levels.
+ * A sweep over concurrency levels into the run folder `outDir` (pipeline/layout.ts). The folder is
+ * claimed first (lock and run identity, see openRunFolder); each finished level's records go to
+ * `records/c-N-w0.jsonl[.gz]`, then the level to `levels/c-N.json`, and `sweep.json` is rewritten
+ * after every level, each file replaced atomically, so a crash loses nothing already measured;
+ * re-running the same sweep into the folder skips measured levels. The report files are written
+ * at the end, still under the lock.
  */
 export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   validateLevels(opts.levels);
-  const store = new LevelStore(opts.outDir, opts.gzipRecords);
-  const startedAt = store.previousStartedAt() ?? new Date().toISOString();
+  const targetDescription = { ...opts.target.description, ...(opts.speedup !== undefined && opts.speedup !== 1 ? { speedup: opts.speedup } : {}) };
+  const run = await openRunFolder({
+    outDir: opts.outDir,
+    restart: opts.restart,
+    identity: sweepIdentity({ ...opts, target: targetDescription, payload: opts.payload.describe() }),
+    target: targetDescription,
+    payload: opts.payload.describe(),
+  });
+  try {
+    opts.onOpen?.(run);
+    return await sweepInto(run, opts, targetDescription);
+  } finally {
+    await run.close();
+  }
+}
+
+async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescription: SweepResult['target']): Promise<SweepResult> {
+  const store = run.files;
+  const gzip = opts.gzipRecords === true;
+  const startedAt = run.manifest.startedAt;
   const measured = new Map<number, LevelResult>();
-  for (const level of store.measuredLevels()) {
+  for (const level of await store.measuredLevels()) {
     measured.set(level.concurrency, level);
     opts.onLevel?.(level, true);
   }
@@ -64,7 +89,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   const summarize = (extra: { finishedAt?: string; stopReason?: StopReason; failure?: { step: string; message: string } }): SweepResult =>
     summarizeSweep({
       label: opts.label,
-      target: { ...opts.target.description, ...(opts.speedup !== undefined && opts.speedup !== 1 ? { speedup: opts.speedup } : {}) },
+      target: targetDescription,
       payload: opts.payload.describe(),
       deployment: opts.deployment,
       levels: byConcurrency([...measured.values()]),
@@ -77,8 +102,10 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
 
   async function measure(concurrency: number): Promise<LevelResult> {
     opts.onLevelStart?.(concurrency);
-    store.setAsideInterrupted(concurrency);
-    const writer = createJsonlWriter(store.recordsPath(concurrency));
+    // Records are kept in memory and written whole once the level ends: a level cut short leaves
+    // no records file under the level's name (a crash: none; an interruption or error: an .interrupted- one).
+    const records: RequestRecord[] = [];
+    let complete = false;
     try {
       const { level } = await runLevel({
         target: opts.target,
@@ -90,13 +117,15 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
         speedup: opts.speedup,
         signal: opts.signal,
         onRecord: (record) => {
-          writer.write(record);
+          records.push(record);
           opts.onRecord?.(record);
         },
       });
+      complete = opts.signal?.aborted !== true;
       return level;
     } finally {
-      await writer.close();
+      if (complete) await store.putRecords(concurrency, 0, records, gzip);
+      else if (records.length > 0) await store.putInterruptedRecords(concurrency, 0, records, gzip, Date.now());
     }
   }
 
@@ -119,17 +148,17 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
         break; // a level cut short is kept on disk as records but not as a measured level
       }
       measured.set(level.concurrency, level);
-      store.saveLevel(level);
-      store.saveSweep(summarize({}));
+      await store.putLevel(level);
+      await store.putSweep([summarize({})]);
       opts.onLevel?.(level, false);
     }
   } catch (error) {
     const failure = { step: 'measure', message: error instanceof Error ? error.message : String(error) };
-    store.saveSweep(summarize({ finishedAt: new Date().toISOString(), stopReason: { rule: 'failed', detail: failure.message }, failure }));
+    await store.putSweep([summarize({ finishedAt: new Date().toISOString(), stopReason: { rule: 'failed', detail: failure.message }, failure })]);
     throw error;
   }
   const sweep = summarize({ finishedAt: new Date().toISOString(), stopReason });
-  store.saveSweep(sweep);
+  await store.putReport([sweep], opts.latencyBoundMsPerToken !== undefined ? { latencyBoundMsPerToken: opts.latencyBoundMsPerToken } : {});
   return sweep;
 }
 

@@ -47,7 +47,7 @@ const CASES: readonly (readonly [string, readonly string[], RegExp])[] = [
   ['report of an empty array', ['report', emptyArray], /empty-array.json: holds an empty array; expected a SweepResult/],
   ['report of several sweeps without --out', ['report', notJson, emptyArray], /^--out: is required when comparing several sweeps/],
   ['report with a bad latency bound', ['report', notJson, '--latency-bound', '-1'], /^--latency-bound: '-1' is not a positive number/],
-  ['reproduce into a file', ['reproduce', '--out', join(aFile, 'x')], /^--out: cannot create folder '.*a-file\/x' \(a file is in the way\)/],
+  ['reproduce into a file', ['reproduce', '--out', join(aFile, 'x')], /^--out: cannot create folder '.*a-file\/x' \(not a directory: a file is in the way\)/],
   ['serve-local of a model that does not fit', ['serve-local', '--model', 'llama-2-70b', '--instance', 'ml.g5.2xlarge', '--port', '0'], /^--instance: llama-2-70b does not fit ml.g5.2xlarge at TP 1: weights/],
   ['serve-local port out of range', [...SERVE, '--port', '99999'], /^--port: 99999 is not a port \(0..65535/],
   ['serve-local speedup zero', [...SERVE, '--speedup', '0'], /^--speedup: '0' is not a positive number$/],

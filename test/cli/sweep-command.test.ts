@@ -45,7 +45,7 @@ describe('llm-bench sweep', () => {
     expect(printed.payload).toMatchObject({ inputTokens: 64, outputTokens: 16 });
     expect(printed.levels[0].ttftMs).toBeDefined();
     expect(printed.deployment?.hourlyUsd).toBeGreaterThan(0);
-    for (const file of ['sweep.json', 'report.md', 'report.html', 'curve.svg', 'sweep.csv', 'levels/c-2.json', 'records/c-2.jsonl']) {
+    for (const file of ['sweep.json', 'report.md', 'report.html', 'curve.svg', 'sweep.csv', 'levels/c-2.json', 'records/c-2-w0.jsonl', 'run.json']) {
       expect(existsSync(join(out, file))).toBe(true);
     }
     expect(JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'))).toEqual(printed);

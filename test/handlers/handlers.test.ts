@@ -12,7 +12,8 @@ import { createRunWorkerHandler } from '../../loadtest/handlers/run-worker';
 import { startLocalEndpoint, type LocalEndpoint } from '../../loadtest/local';
 import { levelKey, recordsKey, runManifestKey } from '../../loadtest/pipeline/layout';
 import { LocalFolderStore } from '../../loadtest/pipeline/local-store';
-import { decodeRecords, encodeRecords } from '../../loadtest/pipeline/records-codec';
+import { ensureRunManifest } from '../../loadtest/pipeline/run-manifest';
+import { decodeJsonl, encodeJsonl } from '../../loadtest/records/jsonl';
 import type { DeploymentInput, ExecutionState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { SweepResult } from '../../lib/results/records';
 import { createSageMakerRuntimeClient } from '../../loadtest/targets/sagemaker';
@@ -108,7 +109,7 @@ describe('merge-level', () => {
   it('merges every worker of the level in the state and returns its summary', async () => {
     const deps = common(tmpStore(), 10);
     for (const w of [0, 1]) {
-      await deps.store.putBytes(recordsKey('d', 'r', 2, w), encodeRecords([requestRecord({ concurrency: 2, worker: w, sentMs: 0, e2eMs: 400, tokens: 100 })]));
+      await deps.store.putBytes(recordsKey('d', 'r', 2, w), encodeJsonl([requestRecord({ concurrency: 2, worker: w, sentMs: 0, e2eMs: 400, tokens: 100 })], { gzip: true }));
     }
     const sweep = { deploymentId: 'd', runId: 'r', done: false, measured: [], concurrency: 2, workers: [{}, {}] as WorkerItem[], workerCount: 2 };
     const summary = await createMergeLevelHandler(deps)(state(DEPLOYMENT, { sweep }));
@@ -129,7 +130,7 @@ describe('run-worker (real runtime client → local endpoint)', () => {
     try {
       const result = await createRunWorkerHandler(deps)(item);
       expect(result.recordsKey).toBe(recordsKey('d', 'r', 8, 1));
-      const records = decodeRecords((await deps.store.getBytes(result.recordsKey as string)) as Uint8Array);
+      const records = decodeJsonl((await deps.store.getBytes(result.recordsKey as string)) as Uint8Array);
       expect(records).toHaveLength(result.records);
       expect(result.ok).toBe(result.records);
       expect(new Set(records.map((r) => r.concurrency))).toEqual(new Set([8]));
@@ -147,10 +148,7 @@ describe('run-worker (real runtime client → local endpoint)', () => {
 describe('report', () => {
   async function seeded(): Promise<ReturnType<typeof common>> {
     const deps = common();
-    await deps.store.putJson(runManifestKey(DEPLOYMENT.id, 'r'), {
-      schemaVersion: 1, runId: 'r', startedAt: '2026-11-27T03:00:00.000Z', deployment: DEPLOYMENT,
-      target: { kind: 'sagemaker', address: DEPLOYMENT.endpointName }, payload: { inputTokens: 256, outputTokens: 256 },
-    });
+    await ensureRunManifest(deps.store, DEPLOYMENT, 'r', 1, new Date('2026-11-27T03:00:00.000Z'));
     for (const [c, ms] of [[1, 33], [2, 34], [4, 36]]) await deps.store.putJson(levelKey(DEPLOYMENT.id, 'r', c), level(c, ms));
     return deps;
   }
@@ -178,7 +176,7 @@ describe('report', () => {
       state: state(DEPLOYMENT, { runId: 'r', failedStep: 'RunLevel', error: { Error: 'Error', Cause: JSON.stringify({ errorType: 'Error', errorMessage: 'worker 3 crashed' }) } }),
     });
     expect(result.failure).toEqual({ step: 'RunLevel', message: 'Error: worker 3 crashed' });
-    const sweep = await deps.store.getJson<SweepResult>(result.files.json);
+    const sweep = await deps.store.getJson<SweepResult>(result.files.json as string);
     expect(sweep?.failure).toEqual({ step: 'RunLevel', message: 'Error: worker 3 crashed' });
     expect(sweep?.levels).toHaveLength(3);
     expect(await deps.store.exists(`latest/${DEPLOYMENT.id}/sweep.json`)).toBe(false);

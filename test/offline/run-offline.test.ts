@@ -143,6 +143,24 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
     expect(second.sweep?.startedAt).toBe(first.sweep?.startedAt);
   });
 
+  it('a reused run id with other settings is refused naming the fields; --restart moves the old run aside', async () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), 'llm-bench-identity-'));
+    const first = await runOffline(options({ outDir, runId: 'reused', benchmark: { ...FAST, concurrency: [1] } }));
+    expect(first.succeeded).toBe(true);
+    const other = options({ outDir, runId: 'reused', benchmark: { ...FAST, concurrency: [1, 2] } });
+    await expect(runOffline(other)).rejects.toThrow(/^--run-id: run reused of .* holds a different run; it is not resumed\. Differing fields \(stored → requested\):\n {2}levels\.concurrency: \[1\] → \[1,2\]\n.*--restart/s);
+    const dir = runDir(outDir, first.deploymentId, 'reused');
+    expect(files(dir, 'levels')).toEqual(['c-1.json']);
+    expect(existsSync(path.join(dir, 'run.lock'))).toBe(false);
+
+    const restarted = await runOffline({ ...other, restart: true });
+    expect(restarted.sweep?.levels.map((l) => l.concurrency)).toEqual([1, 2]);
+    const aside = readdirSync(path.dirname(dir)).filter((name) => name.startsWith('reused-replaced-'));
+    expect(aside).toHaveLength(1);
+    expect(files(path.join(path.dirname(dir), aside[0]), 'levels')).toEqual(['c-1.json']);
+    expect(existsSync(path.join(dir, 'run.lock'))).toBe(false);
+  });
+
   it('--endpoint-url + --endpoint-name: drives an endpoint already running under another name', async () => {
     const endpoint = await startLocalEndpoint({ model: 'llama-2-7b', instance: 'ml.g5.2xlarge', endpointName: 'served-elsewhere', speedup: 60 });
     try {

@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { summarizeLevel } from '../../lib/results/summarize-level';
 import { levelKey, recordsKey } from '../../loadtest/pipeline/layout';
 import { LocalFolderStore } from '../../loadtest/pipeline/local-store';
-import { mergeLevel } from '../../loadtest/pipeline/merge-level';
-import { decodeRecords, encodeRecords } from '../../loadtest/pipeline/records-codec';
+import { mergeLevel } from '../../loadtest/pipeline/merge-worker-records';
+import { decodeJsonl, encodeJsonl } from '../../loadtest/records/jsonl';
 import { checkRegression } from '../../loadtest/pipeline/regression';
 import type { SweepResult } from '../../lib/results/records';
 import { level, requestRecord } from './records-fixture';
@@ -20,7 +20,7 @@ describe('LocalFolderStore', () => {
     await store.putJson('runs/d/r/levels/c-4.json', { a: 1 });
     await store.putJson('runs/d/r/levels/c-48.json', { a: 2 });
     await store.putText('runs/d/r/report.md', '# hi');
-    await store.putBytes('runs/d/r/records/c-4-w0.jsonl.gz', encodeRecords([]));
+    await store.putBytes('runs/d/r/records/c-4-w0.jsonl.gz', encodeJsonl([], { gzip: true }));
     expect(await store.getJson('runs/d/r/levels/c-4.json')).toEqual({ a: 1 });
     expect(await store.getJson('runs/d/r/missing.json')).toBeUndefined();
     expect(await store.exists('runs/d/r/report.md')).toBe(true);
@@ -32,11 +32,12 @@ describe('LocalFolderStore', () => {
   });
 });
 
-describe('records codec', () => {
-  it('round-trips records through gzip JSON lines', () => {
+describe('JSONL codec', () => {
+  it('round-trips records through plain and gzip JSON lines', () => {
     const records = [requestRecord({ concurrency: 2, sentMs: 0, e2eMs: 100 }), requestRecord({ concurrency: 2, sentMs: 5, e2eMs: 50, error: 'overloaded' })];
-    expect(decodeRecords(encodeRecords(records))).toEqual(records);
-    expect(decodeRecords(encodeRecords([]))).toEqual([]);
+    expect(decodeJsonl(encodeJsonl(records, { gzip: true }))).toEqual(records);
+    expect(decodeJsonl(encodeJsonl(records))).toEqual(records);
+    expect(decodeJsonl(encodeJsonl([], { gzip: true }))).toEqual([]);
   });
 });
 
@@ -46,8 +47,8 @@ describe('mergeLevel', () => {
     // Worker 0: 3 fast requests (10 ms/token); worker 1: 1 slow request (50 ms/token).
     const w0 = [0, 1, 2].map((i) => requestRecord({ concurrency: 4, worker: 0, seq: i, sentMs: i * 1000, e2eMs: 1000 }));
     const w1 = [requestRecord({ concurrency: 4, worker: 1, seq: 0, sentMs: 0, e2eMs: 5000 })];
-    await store.putBytes(recordsKey('d', 'r', 4, 0), encodeRecords(w0));
-    await store.putBytes(recordsKey('d', 'r', 4, 1), encodeRecords(w1));
+    await store.putBytes(recordsKey('d', 'r', 4, 0), encodeJsonl(w0, { gzip: true }));
+    await store.putBytes(recordsKey('d', 'r', 4, 1), encodeJsonl(w1, { gzip: true }));
     const merged = await mergeLevel(store, { deploymentId: 'd', runId: 'r', concurrency: 4, workers: 2, speedup: 1 });
     expect(merged).toEqual(summarizeLevel([...w0, ...w1], { concurrency: 4 }));
     expect(merged.requests).toBe(4);
@@ -59,14 +60,14 @@ describe('mergeLevel', () => {
 
   it('scales durations back by the speedup of a time-compressed endpoint', async () => {
     const store = tmpStore();
-    await store.putBytes(recordsKey('d', 'r', 1, 0), encodeRecords([requestRecord({ concurrency: 1, sentMs: 0, e2eMs: 100, tokens: 100 })]));
+    await store.putBytes(recordsKey('d', 'r', 1, 0), encodeJsonl([requestRecord({ concurrency: 1, sentMs: 0, e2eMs: 100, tokens: 100 })], { gzip: true }));
     const merged = await mergeLevel(store, { deploymentId: 'd', runId: 'r', concurrency: 1, workers: 1, speedup: 30 });
     expect(merged.latencyMsPerToken.p50).toBeCloseTo(30);
   });
 
   it('fails naming the workers whose records are missing', async () => {
     const store = tmpStore();
-    await store.putBytes(recordsKey('d', 'r', 8, 0), encodeRecords([requestRecord({ concurrency: 8, sentMs: 0, e2eMs: 10 })]));
+    await store.putBytes(recordsKey('d', 'r', 8, 0), encodeJsonl([requestRecord({ concurrency: 8, sentMs: 0, e2eMs: 10 })], { gzip: true }));
     await expect(mergeLevel(store, { deploymentId: 'd', runId: 'r', concurrency: 8, workers: 3, speedup: 1 })).rejects.toThrow('worker(s) 1, 2 of 3');
   });
 });

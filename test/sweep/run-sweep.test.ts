@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createPayloadSource } from '../../loadtest/payload';
 import { readJsonl } from '../../loadtest/records/jsonl';
 import type { SweepResult } from '../../lib/results/records';
@@ -23,40 +23,49 @@ describe('runSweep', () => {
     rmSync(outDir, { recursive: true, force: true });
   });
 
-  it('writes every level, its records and sweep.json; a re-run skips measured levels', async () => {
+  it('writes every level, its records and sweep.json; the same sweep re-run skips measured levels; another is refused', async () => {
     const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 4 });
+    const sweep = (levels: number[], extra: Partial<Parameters<typeof runSweep>[0]> = {}): ReturnType<typeof runSweep> =>
+      runSweep({ target, payload, levels, outDir, requests: 6, warmupRequests: 1, stopRules, label: 'fault-server', ...extra });
     try {
-      const first = await runSweep({ target, payload, levels: [1, 2], outDir, requests: 6, warmupRequests: 1, stopRules, label: 'fault-server' });
+      const first = await sweep([1, 2]);
       expect(first.levels.map((l) => l.concurrency)).toEqual([1, 2]);
       expect(server.received['/generate']).toBe(14);
-      expect(readJsonl(join(outDir, 'records', 'c-2.jsonl'))).toHaveLength(7);
+      expect(readJsonl(join(outDir, 'records', 'c-2-w0.jsonl'))).toHaveLength(7);
       expect(existsSync(join(outDir, 'levels', 'c-1.json'))).toBe(true);
+      expect(existsSync(join(outDir, 'run.lock'))).toBe(false);
 
       const seen: [number, boolean][] = [];
-      const second = await runSweep({
-        target,
-        payload,
-        levels: [1, 2, 4],
-        outDir,
-        requests: 6,
-        stopRules,
-        label: 'fault-server',
-        onLevel: (l, resumed) => seen.push([l.concurrency, resumed]),
-      });
+      const opened: boolean[] = [];
+      const second = await sweep([1, 2], { onLevel: (l, resumed) => seen.push([l.concurrency, resumed]), onOpen: (run) => opened.push(run.resumed) });
+      expect(opened).toEqual([true]);
       expect(seen).toEqual([
         [1, true],
         [2, true],
-        [4, false],
       ]);
-      expect(server.received['/generate']).toBe(14 + 6);
+      expect(server.received['/generate']).toBe(14);
       expect(second.startedAt).toBe(first.startedAt);
       expect(second.stopReason?.rule).toBe('completed');
+
+      // Another level list is another run: refused before anything is sent, naming the field.
+      await expect(sweep([1, 2, 4])).rejects.toThrow(/--out: folder '.*' holds a different run[\s\S]*levels\.levels: \[1,2\] → \[1,2,4\][\s\S]*--restart/);
+      expect(server.received['/generate']).toBe(14);
+
+      const third = await sweep([1, 2, 4], { restart: true, onOpen: (run) => opened.push(run.resumed) });
+      expect(opened).toEqual([true, false]);
+      expect(third.startedAt).not.toBe(first.startedAt);
+      expect(server.received['/generate']).toBe(14 + 7 + 7 + 7);
       const onDisk = JSON.parse(readFileSync(join(outDir, 'sweep.json'), 'utf8')) as SweepResult;
       expect(onDisk.levels.map((l) => [l.concurrency, l.requests])).toEqual([
         [1, 6],
         [2, 6],
         [4, 6],
       ]);
+      const aside = readdirSync(dirname(outDir)).filter((name) => name.startsWith(`${basename(outDir)}.replaced-`));
+      expect(aside).toHaveLength(1);
+      const old = JSON.parse(readFileSync(join(dirname(outDir), aside[0], 'sweep.json'), 'utf8')) as SweepResult;
+      expect(old.levels.map((l) => l.concurrency)).toEqual([1, 2]);
+      rmSync(join(dirname(outDir), aside[0]), { recursive: true, force: true });
     } finally {
       await target.close();
     }

@@ -1,0 +1,80 @@
+import { LEVEL_RESULT_VERSION, type LevelResult, type RequestRecord, type SweepResult } from '../../lib/results/records';
+import { decodeJsonl, encodeJsonl } from '../records/jsonl';
+import { REPORT_CONTENT_TYPES, REPORT_FILE_KINDS, REPORT_FILES, type ReportFileKind } from '../report/names';
+import { renderReportFiles, sweepJson } from '../report/report-files';
+import type { ReportOptions } from '../report/report-model';
+import { concurrencyOfLevelKey, parseRecordsKey, type RunKeys } from './layout';
+import { CONTENT_TYPES, type ResultStore } from './result-store';
+
+/**
+ * The files of one run in a results store (layout.ts): the CLI sweep's `--out` folder and a
+ * pipeline run read and write their levels, records and report through here.
+ */
+export class RunFiles {
+  constructor(
+    public readonly store: ResultStore,
+    public readonly keys: RunKeys,
+  ) {}
+
+  /** Levels measured so far, ascending; a level file that is not a LevelResult of its concurrency is an error naming it. */
+  public async measuredLevels(): Promise<LevelResult[]> {
+    const levels: LevelResult[] = [];
+    for (const key of await this.store.list(this.keys.levelsPrefix)) {
+      const concurrency = concurrencyOfLevelKey(key);
+      if (concurrency === undefined) continue;
+      const level = await this.store.getJson<LevelResult>(key);
+      if (level === undefined) continue;
+      if (level.schemaVersion !== LEVEL_RESULT_VERSION || level.concurrency !== concurrency) {
+        throw new Error(`${this.store.locate(key)}: not a LevelResult v${LEVEL_RESULT_VERSION} for c=${concurrency}; remove it to re-measure`);
+      }
+      levels.push(level);
+    }
+    return levels.sort((a, b) => a.concurrency - b.concurrency);
+  }
+
+  public async putLevel(level: LevelResult): Promise<void> {
+    await this.store.putJson(this.keys.level(level.concurrency), level);
+  }
+
+  /** Raw records of one worker of a level (replaces records a run killed before the level was saved left behind). */
+  public async putRecords(concurrency: number, worker: number, records: readonly RequestRecord[], gzip: boolean): Promise<string> {
+    const key = this.keys.records(concurrency, worker, gzip);
+    await this.store.putBytes(key, encodeJsonl(records, { gzip }), CONTENT_TYPES.jsonl);
+    return key;
+  }
+
+  /** Records of a level cut short: kept beside the level's records under a name no reader takes for them. */
+  public async putInterruptedRecords(concurrency: number, worker: number, records: readonly RequestRecord[], gzip: boolean, atEpochMs: number): Promise<string> {
+    const key = this.keys.interruptedRecords(concurrency, worker, gzip, atEpochMs);
+    await this.store.putBytes(key, encodeJsonl(records, { gzip }), CONTENT_TYPES.jsonl);
+    return key;
+  }
+
+  /** Every kept records file of a level by worker (interrupted records excluded). */
+  public async levelRecords(concurrency: number): Promise<Map<number, RequestRecord[]>> {
+    const byWorker = new Map<number, RequestRecord[]>();
+    for (const key of await this.store.list(this.keys.levelRecordsPrefix(concurrency))) {
+      const parsed = parseRecordsKey(key);
+      if (parsed === undefined || parsed.concurrency !== concurrency) continue;
+      const bytes = await this.store.getBytes(key);
+      if (bytes !== undefined) byWorker.set(parsed.worker, [...(byWorker.get(parsed.worker) ?? []), ...decodeJsonl(bytes, this.store.locate(key))]);
+    }
+    return byWorker;
+  }
+
+  public async putSweep(sweeps: readonly SweepResult[]): Promise<void> {
+    await this.store.putText(this.keys.file(REPORT_FILES.json), sweepJson(sweeps), REPORT_CONTENT_TYPES.json);
+  }
+
+  /** Renders and writes every report file of `sweeps`; returns their locations by kind. */
+  public async putReport(sweeps: readonly SweepResult[], opts: ReportOptions = {}): Promise<Record<ReportFileKind, string>> {
+    const rendered = await renderReportFiles(sweeps, opts);
+    const files = {} as Record<ReportFileKind, string>;
+    for (const kind of REPORT_FILE_KINDS) {
+      const key = this.keys.file(REPORT_FILES[kind]);
+      await this.store.putText(key, rendered[kind], REPORT_CONTENT_TYPES[kind]);
+      files[kind] = this.store.locate(key);
+    }
+    return files;
+  }
+}
