@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { BENCHMARK_NAMESPACE } from './metric-contract';
 
 /** The pipeline's steps; each is one Lambda bundled from loadtest/handlers/{step}.ts. */
-export const PIPELINE_STEPS = ['describe-endpoint', 'scaling', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report'] as const;
+export const PIPELINE_STEPS = ['describe-endpoint', 'scaling', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report', 'fleet-report'] as const;
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
 
 /** Environment variable naming the step a function runs (the offline harness binds tasks by it). */
@@ -54,6 +54,7 @@ export class BenchmarkFunctions extends Construct {
       'merge-level': { memoryMb: 1769, timeoutS: 300 },
       'decide-next': { memoryMb: 512, timeoutS: 60 },
       report: { memoryMb: 1769, timeoutS: 300 },
+      'fleet-report': { memoryMb: 1769, timeoutS: 300 },
     };
     const functions = {} as Record<PipelineStep, nodejs.NodejsFunction>;
     for (const step of PIPELINE_STEPS) {

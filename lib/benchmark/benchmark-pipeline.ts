@@ -73,7 +73,7 @@ export class BenchmarkPipeline extends Construct {
       workerMemoryMb: props.workerMemoryMb,
     });
     this.functions = steps.byStep;
-    const scalingWildcards = this.grantLeastPrivilege(deployments);
+    const scalingWildcards = this.grantLeastPrivilege(deployments, props.fleet.name);
 
     if (props.notifications === true) this.topic = new sns.Topic(this, 'RunResults', { enforceSSL: true, displayName: `llm-bench ${props.fleet.name} run results` });
     const topic = this.topic;
@@ -83,13 +83,14 @@ export class BenchmarkPipeline extends Construct {
     this.sweep = new SweepStateMachine(this, 'Sweep', {
       // LlmBench-{fleet}-sweep: the ARN `aws stepfunctions start-execution` needs is known up front.
       stateMachineName: `LlmBench-${props.fleet.name}-sweep`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80),
+      fleetName: props.fleet.name,
       deployments,
       functions: this.functions,
       pollIntervalS: props.pollIntervalS,
       notify,
     });
     this.triggers = new SweepTriggers(this, 'Triggers', { deployments, sweep: this.sweep.stateMachine });
-    this.dashboard = new BenchmarkDashboard(this, 'Dashboard', { fleetName: props.fleet.name, deployments });
+    this.dashboard = new BenchmarkDashboard(this, 'Dashboard', { fleetName: props.fleet.name, deployments, resultsBucketName: this.resultsBucket.bucketName });
 
     for (const d of deployments) {
       const alarm = new cloudwatch.Alarm(this, `Regression-${d.id}`, {
@@ -106,7 +107,7 @@ export class BenchmarkPipeline extends Construct {
 
     new CfnOutput(this, 'StateMachineArn', { value: this.sweep.stateMachine.stateMachineArn, description: 'start-execution --input {"deploymentId": "..."}' });
     new CfnOutput(this, 'ResultsBucketName', { value: this.resultsBucket.bucketName });
-    suppressPipelineFindings({ pipeline: this, bucket: this.resultsBucket, functions: Object.values(this.functions), scalingWildcards });
+    suppressPipelineFindings({ pipeline: this, bucket: this.resultsBucket, functions: Object.values(this.functions), scalingWildcards, fleetName: props.fleet.name });
   }
 
   /** Allows starting a sweep (`states:StartExecution` on the sweep state machine). */
@@ -208,7 +209,7 @@ export class BenchmarkPipeline extends Construct {
    * ARN and, for an inference-component endpoint, the component ARN that IAM also checks when the
    * request names an `InferenceComponentName` (see INVOKE_ACTIONS in lib/endpoint/endpoint-base.ts).
    */
-  private grantLeastPrivilege(deployments: PipelineFleet['deployments']): { arn: string; reason: string }[] {
+  private grantLeastPrivilege(deployments: PipelineFleet['deployments'], fleetName: string): { arn: string; reason: string }[] {
     const fns = this.functions;
     const endpoints = importedEndpoints(this, deployments);
     const endpointArns = endpoints.map((e) => e.endpointArn);
@@ -238,6 +239,7 @@ export class BenchmarkPipeline extends Construct {
       { step: 'decide-next', read: ['runs/*'], write: [] },
       // prices/: the report step's day-long cache of the Price List API read for the region.
       { step: 'report', read: ['runs/*', 'latest/*', 'prices/*'], write: ['runs/*', 'latest/*', 'prices/*'], delete: ['runs/*'] },
+      { step: 'fleet-report', read: ['runs/*', 'latest/*'], write: [`latest/${fleetName}/*`] },
     ];
     for (const { step, read, write, delete: remove = [] } of access) {
       for (const prefix of read) bucket.grantRead(fns[step], prefix);

@@ -11,6 +11,8 @@ export interface BenchmarkDashboardProps {
   readonly fleetName: string;
   /** Deployments drawn, one row of bar charts each. */
   readonly deployments: readonly PipelineDeployment[];
+  /** Results bucket: the dashboard links the fleet report in `latest/{fleetName}/`. */
+  readonly resultsBucketName: string;
   /**
    * Window each bar aggregates: the newest run's figures.
    * @default Duration.days(7)
@@ -33,7 +35,15 @@ export class BenchmarkDashboard extends Construct {
       defaultInterval: Duration.days(7),
     });
     this.dashboard.addWidgets(
-      new cloudwatch.TextWidget({ markdown: `# Benchmarks of fleet ${props.fleetName}\nBars: newest figures per concurrency level (c). Lines: max throughput per run.`, width: 24, height: 2 }),
+      new cloudwatch.TextWidget({
+        markdown: [
+          `# Benchmarks of fleet ${props.fleetName}`,
+          'Bars: newest figures per concurrency level (c). Lines: max throughput per run.',
+          `Fleet report (every deployment side by side, rebuilt after each run): [latest/${props.fleetName}/fleet-report.html](https://console.aws.amazon.com/s3/object/${props.resultsBucketName}?prefix=latest/${props.fleetName}/fleet-report.html)`,
+        ].join('\n\n'),
+        width: 24,
+        height: 3,
+      }),
       new cloudwatch.GraphWidget({
         title: 'Max throughput per run (tokens/s)',
         left: props.deployments.map((d) => runMetric('maxThroughput', d.id, { period: Duration.hours(1), label: d.id })),

@@ -34,6 +34,8 @@ export interface PipelineNagTargets {
   readonly functions: readonly IConstruct[];
   /** Wildcard ARNs of the scaling step (scalable targets, endpoint configurations), with why each is a pattern. */
   readonly scalingWildcards?: readonly { readonly arn: string; readonly reason: string }[];
+  /** The fleet whose report the fleet-report step writes into latest/{fleet}/. */
+  readonly fleetName: string;
 }
 
 /**
@@ -63,6 +65,10 @@ export function suppressPipelineFindings(targets: PipelineNagTargets): void {
   const bucket = arnRef(targets.bucket);
   ack(awsSolutions('IAM5', `Resource::${bucket}/runs/*`), 'Run files are keyed by deployment and run id, known only at run time; access stays under runs/.');
   ack(awsSolutions('IAM5', `Resource::${bucket}/latest/*`), 'The report step refreshes latest/{deployment}/ for every deployment of the fleet; access stays under latest/.');
+  ack(
+    awsSolutions('IAM5', `Resource::${bucket}/latest/${targets.fleetName}/*`),
+    "The fleet-report step writes the fleet report's files (fleet-report.html/.md/.json, fleet-curve.svg) under latest/{fleet}/ only.",
+  );
   ack(awsSolutions('IAM5', `Resource::${bucket}/prices/*`), 'The report step caches the Price List read of its region as prices/{region}.json; access stays under prices/.');
   for (const { arn, reason } of targets.scalingWildcards ?? []) ack(awsSolutions('IAM5', `Resource::${nagArn(targets.pipeline, arn)}`), reason);
   for (const fn of targets.functions) {

@@ -190,3 +190,21 @@ export interface ReportResult {
   /** The price the report used: where from (Price List API or shipped table) and why. */
   readonly price?: { readonly origin: string; readonly region: string; readonly hourlyUsd: number; readonly asOf?: string; readonly note?: string };
 }
+
+/** Input of the fleet-report step: the fleet's deployments (from the template) and this run's report. */
+export interface FleetReportEvent {
+  readonly fleet: string;
+  readonly deployments: readonly string[];
+  /** Latency bound of the fleet's recommendations, p50 ms/token. */
+  readonly latencyBoundMsPerToken: number;
+  /** The report step's result of this execution (absent when the report step itself failed). */
+  readonly report?: ReportResult;
+}
+
+/** What the fleet-report step returns. */
+export interface FleetReportResult {
+  readonly fleet: string;
+  /** Store keys of the fleet report's files (latest/{fleet}/...). */
+  readonly files: Readonly<Record<string, string>>;
+  readonly deployments: readonly { readonly id: string; readonly status: string; readonly reason?: string }[];
+}

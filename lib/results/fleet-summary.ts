@@ -125,3 +125,8 @@ export function summarizeFleet(inputs: readonly FleetDeploymentInput[], opts: Su
 export function fleetSweeps(inputs: readonly FleetDeploymentInput[]): SweepResult[] {
   return inputs.flatMap((i) => (i.sweep && i.sweep.levels.length > 0 ? [{ ...i.sweep, label: i.id }] : []));
 }
+
+/** The one latency bound of a fleet's recommendations: the strictest any deployment asks for. */
+export function fleetLatencyBound(deployments: readonly { readonly benchmark: { readonly latencyBoundMsPerToken: number } }[]): number {
+  return Math.min(...deployments.map((d) => d.benchmark.latencyBoundMsPerToken));
+}

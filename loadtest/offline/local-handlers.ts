@@ -6,6 +6,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createDecideNextHandler } from '../handlers/decide-next';
 import { createDescribeEndpointHandler } from '../handlers/describe-endpoint';
+import { createFleetReportHandler } from '../handlers/fleet-report';
 import { createMergeLevelHandler, type MergedLevelSummary } from '../handlers/merge-level';
 import { createPlanLevelsHandler } from '../handlers/plan-levels';
 import { createReportHandler, type ReportEvent } from '../handlers/report';
@@ -71,6 +72,7 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
       }
     },
     'plan-levels': createPlanLevelsHandler(planDeps) as StepHandler,
+    'fleet-report': createFleetReportHandler(common) as StepHandler,
     'decide-next': async (input) => {
       const sweep = await decide(input as ExecutionState);
       opts.onDecision?.(sweep);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { UserInputError } from '../../lib/errors';
 import type { ResolvedFleet } from '../../lib/fleet/types';
-import type { FleetReport } from '../../lib/results/fleet-summary';
+import { fleetLatencyBound, type FleetReport } from '../../lib/results/fleet-summary';
 import { buildFleetReport } from '../pipeline/fleet-report';
 import { runIdProblem } from '../pipeline/layout';
 import { LocalFolderStore } from '../pipeline/local-store';
@@ -94,7 +94,6 @@ export async function runFleetOffline(opts: FleetOfflineOptions = {}): Promise<F
   const outcomes = await inParallel(tasks, opts.parallel ?? ids.length);
 
   const store = new LocalFolderStore(outDir);
-  const bounds = fleet.deployments.filter((d) => ids.includes(d.id)).map((d) => d.benchmark.latencyBoundMsPerToken);
   const built = await buildFleetReport(store, {
     fleet: fleet.name,
     runId,
@@ -102,8 +101,7 @@ export async function runFleetOffline(opts: FleetOfflineOptions = {}): Promise<F
       id: o.deploymentId,
       ...('succeeded' in o ? (o.succeeded ? {} : { error: o.error ?? 'the run failed' }) : { error: o.error }),
     })),
-    // One bound for the fleet's recommendations: the strictest any deployment asks for.
-    latencyBoundMsPerToken: Math.min(...bounds),
+    latencyBoundMsPerToken: fleetLatencyBound(fleet.deployments.filter((d) => ids.includes(d.id))),
     generatedAt: new Date().toISOString(),
   });
   const files = Object.fromEntries(Object.entries(built.keys).map(([kind, key]) => [kind, store.locate(key)]));

@@ -3,7 +3,7 @@ import { summarizeSweep } from '../../lib/results/summarize-sweep';
 import type { StopReason, SweepResult } from '../../lib/results/records';
 import { REPORT_CONTENT_TYPES, REPORT_FILE_KINDS, REPORT_FILES, type ReportFileKind } from '../report/names';
 import { renderReportFiles } from '../report/report-files';
-import { latestPrefix, runPrefix } from './layout';
+import { LAST_RUN_VERSION, lastRunKey, latestPrefix, runPrefix, type LastRunPointer } from './layout';
 import { checkRegression, type RegressionCheck } from './regression';
 import type { ResultStore } from './result-store';
 import { loadRunLevels, type PipelineRunManifest } from './run-manifest';
@@ -79,5 +79,9 @@ export async function buildReport(store: ResultStore, input: BuildReportInput): 
       await store.putText(`${latest}${REPORT_FILES[kind]}`, rendered[kind], REPORT_CONTENT_TYPES[kind]);
     }
   }
+  // Every run, failed ones too, says where it is: the fleet report shows a deployment whose newest
+  // run failed as failed, with its reason, not as its last good run.
+  const pointer: LastRunPointer = { schemaVersion: LAST_RUN_VERSION, runId: manifest.runId, finishedAt: sweep.finishedAt ?? input.finishedAt.toISOString(), failed: input.failure !== undefined };
+  await store.putJson(lastRunKey(deployment.id), pointer);
   return { sweep, files, regression };
 }

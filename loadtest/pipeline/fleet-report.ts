@@ -3,7 +3,7 @@ import { summarizeFleet, fleetSweeps, type FleetDeploymentInput, type FleetRepor
 import type { SweepResult } from '../../lib/results/records';
 import { FLEET_REPORT_FILES, renderFleetReportFiles } from '../report/fleet-report';
 import { REPORT_FILES } from '../report/names';
-import { fleetReportPrefix, latestPrefix, runPrefix } from './layout';
+import { fleetReportPrefix, lastRunKey, latestPrefix, runPrefix, type LastRunPointer } from './layout';
 import { CONTENT_TYPES, type ResultStore } from './result-store';
 
 /** A deployment of the fleet and the run of it to show (absent: its newest run, under latest/). */
@@ -45,7 +45,9 @@ export async function buildFleetReport(store: ResultStore, input: BuildFleetRepo
   const outPrefix = fleetReportPrefix(input.fleet, input.runId);
   const inputs: FleetDeploymentInput[] = [];
   for (const d of input.deployments) {
-    const runId = d.runId ?? input.runId;
+    // A deployment whose newest run failed is shown from that run, with its failure.
+    const last = d.runId === undefined && input.runId === undefined ? await store.getJson<LastRunPointer>(lastRunKey(d.id)) : undefined;
+    const runId = d.runId ?? input.runId ?? (last?.failed ? last.runId : undefined);
     const prefix = runId === undefined ? latestPrefix(d.id) : runPrefix(d.id, runId);
     const sweep = await store.getJson<SweepResult>(`${prefix}${REPORT_FILES.json}`);
     inputs.push({

@@ -105,6 +105,21 @@ export function concurrencyOfLevelKey(key: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+export const LAST_RUN_VERSION = 1 as const;
+
+/** Where a deployment's newest run is, complete or failed (latest/{deployment}/last-run.json). */
+export interface LastRunPointer {
+  readonly schemaVersion: typeof LAST_RUN_VERSION;
+  readonly runId: string;
+  readonly finishedAt: string;
+  /** True when the run ended on a failure (latest/{deployment}/ then still holds the last good run). */
+  readonly failed: boolean;
+}
+
+export function lastRunKey(deploymentId: string): string {
+  return `${latestPrefix(deploymentId)}last-run.json`;
+}
+
 /** Folder of a fleet report: one offline run of the whole fleet, or the fleet's newest runs in AWS. */
 export function fleetReportPrefix(fleet: string, runId?: string): string {
   if (runId === undefined) return `latest/${fleet}/`;

@@ -48,7 +48,7 @@ describe('BenchmarkPipeline', () => {
   it('seven Node.js 22 functions, one per step, traced, the worker sized for many streams', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     const steps = Object.values(functions).map((f) => (f as { Properties: { Environment: { Variables: Record<string, string> } } }).Properties.Environment.Variables.LLM_BENCH_STEP);
-    expect(steps.sort()).toEqual(['decide-next', 'describe-endpoint', 'merge-level', 'plan-levels', 'report', 'run-worker', 'scaling']);
+    expect(steps.sort()).toEqual(['decide-next', 'describe-endpoint', 'fleet-report', 'merge-level', 'plan-levels', 'report', 'run-worker', 'scaling']);
     for (const f of Object.values(functions)) {
       expect((f as { Properties: { Runtime: string } }).Properties.Runtime).toBe('nodejs22.x');
       expect((f as { Properties: { TracingConfig: unknown } }).Properties.TracingConfig).toEqual({ Mode: 'Active' });
@@ -92,7 +92,14 @@ describe('BenchmarkPipeline', () => {
       expect(retry.every((r) => r.BackoffRate === 2)).toBe(true);
       expect(states[name].TimeoutSeconds).toBe(960);
     }
-    expect(states.PartialReport.Next).toBe('NotifyFailure');
+    // After either report the fleet report is rebuilt, best effort: its failure still ends the sweep as it would.
+    expect(states.PartialReport.Next).toBe('FleetReportAfterFailure');
+    expect(states.FleetReportAfterFailure.Next).toBe('NotifyFailure');
+    expect(states.Report.Next).toBe('FleetReport');
+    expect(states.FleetReport.Next).toBe('NotifySuccess');
+    for (const [name, then] of [['FleetReport', 'NotifySuccess'], ['FleetReportAfterFailure', 'NotifyFailure']]) {
+      expect(states[name].Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.fleetReportError', Next: then }]);
+    }
     expect(states.NotifyFailure.Next).toBe('SweepFailed');
     // Notifications are best effort: retried, and a failed publish still ends the sweep as it would.
     for (const [name, end] of [['NotifyFailure', 'SweepFailed'], ['NotifySuccess', 'SweepSucceeded']]) {
@@ -149,7 +156,7 @@ describe('BenchmarkPipeline', () => {
     expect(JSON.stringify(describeIc?.Resource)).toContain(':inference-component/llama-2-7b-p4d-ic-tp1');
     for (const s of all) {
       if (actionsOf(s).some((a) => a.startsWith('sagemaker:'))) expect(s.Resource).not.toBe('*');
-      if (actionsOf(s).some((a) => a === 's3:PutObject')) expect(JSON.stringify(s.Resource)).toMatch(/\/(runs|latest|prices)\/\*/);
+      if (actionsOf(s).some((a) => a === 's3:PutObject')) expect(JSON.stringify(s.Resource)).toMatch(/\/(runs|latest|prices)\/([A-Za-z0-9-]+\/)?\*/);
     }
     // The Price List API has no resource-level permissions; only the report step's role may call it.
     const pricing = all.filter((s) => actionsOf(s).some((a) => a.startsWith('pricing:')));
@@ -186,7 +193,7 @@ describe('BenchmarkPipeline', () => {
     expect(granted.flatMap(actionsOf)).toEqual(expect.arrayContaining(['sagemaker:InvokeEndpoint', 'sagemaker:InvokeEndpointWithResponseStream', 'states:StartExecution', 's3:GetObject*']));
     expect(JSON.stringify(granted)).toContain(':endpoint/llm-bench-llama-2-7b-g5-2xlarge');
     expect(pipeline.resultsBucket.bucketName).toBeDefined();
-    expect(Object.keys(pipeline.functions).sort()).toEqual(['decide-next', 'describe-endpoint', 'merge-level', 'plan-levels', 'report', 'run-worker', 'scaling']);
+    expect(Object.keys(pipeline.functions).sort()).toEqual(['decide-next', 'describe-endpoint', 'fleet-report', 'merge-level', 'plan-levels', 'report', 'run-worker', 'scaling']);
   });
 
   it('uses a Distributed Map when a level has more workers than an inline Map runs', () => {

@@ -90,8 +90,10 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
     expect(sweep.failure?.message).toContain('injected worker crash');
     expect(sweep.levels.map((l) => l.concurrency)).toEqual([1, 2]);
     expect(readFileSync(result.files.markdown, 'utf8').length).toBeGreaterThan(0);
-    // A failed run never replaces latest/.
-    expect(existsSync(path.join(path.dirname(path.dirname(path.dirname(result.files.json))), '..', 'latest'))).toBe(false);
+    // A failed run never replaces latest/{deployment}/'s report files; its last-run pointer says it failed.
+    const latest = path.join(path.dirname(path.dirname(path.dirname(result.files.json))), '..', 'latest', result.deploymentId);
+    expect(existsSync(path.join(latest, 'sweep.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(path.join(latest, 'last-run.json'), 'utf8'))).toMatchObject({ runId: 'worker-throws', failed: true });
   });
 
   it('a level whose requests time out ends the sweep with stopReason timeout', async () => {
