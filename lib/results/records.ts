@@ -73,6 +73,11 @@ export interface RequestRecord {
   readonly retries?: number;
   /** True for requests of the warm-up phase (excluded from statistics). */
   readonly warmup?: boolean;
+  /**
+   * True when the server generated fewer tokens than asked (EOS or a stop sequence): servers that
+   * cannot force the length (TGI) are measured on the tokens they actually produced. Absent otherwise.
+   */
+  readonly shortOutput?: true;
 }
 
 /** Percentile summary of one measure. */
@@ -138,6 +143,12 @@ export interface StopReason {
   readonly detail: string;
 }
 
+/** Request body family: TGI `inputs`, OpenAI `prompt` (completions) or OpenAI `messages` (chat). */
+export type RequestApi = 'generate' | 'completions' | 'chat';
+
+/** The serving container behind a SageMaker endpoint: Hugging Face TGI or LMI (djl-inference, vLLM). */
+export type ServingContainer = 'tgi' | 'lmi';
+
 /** What was benchmarked. */
 export interface TargetDescription {
   readonly kind: 'sagemaker' | 'sagemaker-stream' | 'tgi' | 'tgi-stream' | 'openai' | 'openai-stream' | 'predicted';
@@ -146,13 +157,20 @@ export interface TargetDescription {
   readonly inferenceComponent?: string;
   /** Time compression of a local endpoint (1 = real time); figures are scaled back by it. */
   readonly speedup?: number;
+  /** Request API used; absent in older sweeps (TGI generate, or OpenAI completions). */
+  readonly api?: RequestApi;
+  /** Container of a SageMaker endpoint (it decides the stream framing); absent for TGI or older sweeps. */
+  readonly container?: ServingContainer;
 }
 
 export interface PayloadDescription {
+  /** Input tokens per request; for chat, counted after the chat template (`chatTemplate`). */
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly dataset?: string;
   readonly seed?: number;
+  /** Chat template whose tokens `inputTokens` includes (chat API, or `messages` rows sent as prompts). */
+  readonly chatTemplate?: string;
 }
 
 /** Deployment facts a report needs for cost figures. */

@@ -22,6 +22,8 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   instance: '--instance',
   priceOverrides: '--price',
   faults: '--faults',
+  api: '--api',
+  container: '--container',
 };
 
 /**

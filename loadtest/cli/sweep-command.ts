@@ -12,7 +12,7 @@ import { REPORT_FILES } from '../report/names';
 import { describeOwner } from '../pipeline/run-lock';
 import { runSweep } from '../sweep/run-sweep';
 import type { StopRuleConfig } from '../sweep/stop-rules';
-import { createTarget, parseTargetSpec, type TargetSpec } from '../targets';
+import { createTarget, defaultApi, parseRequestApi, parseServingContainer, parseTargetSpec, type TargetSpec } from '../targets';
 import { addPriceOptions, pricingFromFlags } from './pricing-flags';
 
 /** Flags of `llm-bench sweep` as commander hands them over (strings until parsed here). */
@@ -48,6 +48,8 @@ export interface SweepFlags {
   readonly model?: string;
   readonly gzip?: boolean;
   readonly restart?: boolean;
+  readonly api?: string;
+  readonly container?: string;
 }
 
 /** Where progress and the summary go; tests pass their own. */
@@ -156,7 +158,11 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
     plateauGain: flags.plateauGain !== undefined ? numberFlag('--plateau-gain', flags.plateauGain, { min: -1 }) : levels === 'auto' ? DEFAULT_PLATEAU_GAIN : -Infinity,
     ...(flags.latencySlo !== undefined ? { latencySloMsPerToken: positiveNumberFlag('--latency-slo', flags.latencySlo) } : {}),
   };
+  const api = flags.api !== undefined ? parseRequestApi(flags.api, '--api') : defaultApi(spec);
+  const container = flags.container !== undefined ? parseServingContainer(flags.container, '--container') : undefined;
+  if (container !== undefined && spec.kind !== 'sagemaker') throw new UserInputError('--container', 'applies to sagemaker: targets only (it decides their stream framing)');
   const payload = createPayloadSource({
+    api,
     inputTokens: wholeNumberFlag('--input-tokens', flags.inputTokens),
     outputTokens: wholeNumberFlag('--output-tokens', flags.outputTokens),
     seed: flags.seed !== undefined ? wholeNumberFlag('--seed', flags.seed, { min: 0 }) : undefined,
@@ -174,7 +180,9 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
     region: flags.region,
     endpointUrl: flags.endpointUrl,
     model: flags.model,
-  });
+    api,
+    container,
+  }, '--api');
   const progress = createProgress(io, { durationS, requests, speedup });
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
@@ -241,6 +249,8 @@ export function register(program: Command): void {
     .option('--timeout <s>', `client deadline per request, s (SageMaker real-time: ${SAGEMAKER_INVOCATION_TIMEOUT_S})`, String(SAGEMAKER_INVOCATION_TIMEOUT_S))
     .option('--retries <n>', 'SDK retries per request (SageMaker, standard mode)', '2')
     .option('--stream', 'use the streaming API (TTFT and inter-token latency)')
+    .option('--api <api>', "request body: generate (TGI inputs) | completions (prompt) | chat (messages); default generate, completions for openai:")
+    .option('--container <kind>', 'container behind a sagemaker: endpoint: tgi (SSE streams, the default) | lmi (JSON-lines streams)')
     .option('--region <region>', 'AWS region (SageMaker)')
     .option('--endpoint-url <url>', 'SageMaker runtime URL override, e.g. a local endpoint')
     .option('--label <text>', 'configuration label in reports')
@@ -255,7 +265,7 @@ export function register(program: Command): void {
     .option('--plateau-gain <r>', `stop when throughput gains less than this per doubling (auto default ${DEFAULT_PLATEAU_GAIN}; lists: off)`)
     .option('--latency-slo <ms>', 'stop when mean ms/token exceeds this')
     .option('--latency-bound <ms>', `knee latency bound, ms/token (default ${DEFAULT_LATENCY_BOUND_MS_PER_TOKEN})`)
-    .option('--dataset <path>', 'JSONL file of {"prompt": ...} lines instead of built prompts')
+    .option('--dataset <path>', 'JSONL file of {"prompt": ...} or {"messages": [...]} lines instead of built prompts')
     .option('--seed <n>', 'seed of the prompt builder / dataset order')
     .option('--speedup <x>', 'time compression of a local endpoint (default: read from GET /info)')
     .option('--model <name>', "OpenAI 'model' field")

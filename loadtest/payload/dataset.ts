@@ -1,35 +1,55 @@
 import { readFileSync } from 'node:fs';
 import { UserInputError } from '../../lib/errors';
-import { countTokens } from './tokenizer';
+import { CHAT_ROLES, chatProblem, type ChatMessage } from './chat-template';
 
-export interface DatasetPrompt {
-  readonly prompt: string;
-  readonly inputTokens: number;
+/** One dataset line: a prompt, or a conversation (OpenAI `messages`). */
+export type DatasetRow = { readonly prompt: string; readonly messages?: undefined } | { readonly prompt?: undefined; readonly messages: readonly ChatMessage[] };
+
+const EXPECTED = 'expected {"prompt": "..."} or {"messages": [{"role": "user", "content": "..."}]} per line';
+
+function parseMessages(value: unknown, where: string, field: string): ChatMessage[] {
+  if (!Array.isArray(value)) throw new UserInputError(field, `${where}: "messages" must be a list; ${EXPECTED}`);
+  const messages = value.map((item: unknown, i) => {
+    const { role, content } = (typeof item === 'object' && item !== null ? item : {}) as { role?: unknown; content?: unknown };
+    if (typeof role !== 'string' || !(CHAT_ROLES as readonly string[]).includes(role)) {
+      throw new UserInputError(field, `${where}: messages[${i}].role must be one of ${CHAT_ROLES.join(', ')}`);
+    }
+    if (typeof content !== 'string' || content.length === 0) throw new UserInputError(field, `${where}: messages[${i}].content must be a non-empty string`);
+    return { role: role as ChatMessage['role'], content };
+  });
+  const problem = chatProblem(messages);
+  if (problem !== undefined) throw new UserInputError(field, `${where}: messages ${problem}`);
+  return messages;
 }
 
-/** Reads a JSONL dataset of `{"prompt": "..."}` lines and counts each prompt's tokens once. */
-export function loadDataset(path: string, field = 'datasetPath'): DatasetPrompt[] {
+/** Reads a JSONL dataset of `{"prompt": "..."}` or `{"messages": [...]}` lines. */
+export function loadDataset(path: string, field = 'datasetPath'): DatasetRow[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     throw new UserInputError(field, `cannot read '${path}': ${(error as Error).message}`);
   }
-  const prompts: DatasetPrompt[] = [];
+  const rows: DatasetRow[] = [];
   text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
+    const where = `${path}:${index + 1}`;
     let row: unknown;
     try {
       row = JSON.parse(line);
     } catch {
-      throw new UserInputError(field, `${path}:${index + 1} is not JSON; expected {"prompt": "..."} per line`);
+      throw new UserInputError(field, `${where} is not JSON; ${EXPECTED}`);
     }
-    const prompt = (row as { prompt?: unknown } | null)?.prompt;
+    const { prompt, messages } = (typeof row === 'object' && row !== null ? row : {}) as { prompt?: unknown; messages?: unknown };
+    if (messages !== undefined) {
+      rows.push({ messages: parseMessages(messages, where, field) });
+      return;
+    }
     if (typeof prompt !== 'string' || prompt.length === 0) {
-      throw new UserInputError(field, `${path}:${index + 1} has no non-empty string "prompt"`);
+      throw new UserInputError(field, `${where} has no non-empty string "prompt" (nor "messages"); ${EXPECTED}`);
     }
-    prompts.push({ prompt, inputTokens: countTokens(prompt) });
+    rows.push({ prompt });
   });
-  if (prompts.length === 0) throw new UserInputError(field, `'${path}' holds no prompts`);
-  return prompts;
+  if (rows.length === 0) throw new UserInputError(field, `'${path}' holds no prompts`);
+  return rows;
 }

@@ -24,17 +24,22 @@ const MAX_ADJUSTMENTS = 64;
 
 /**
  * Builds a prompt of exactly `tokens` Llama tokens (BOS included) from seeded word picks, and
- * verifies it with the tokenizer. Throws if no such prompt could be built (never silently off by one).
+ * verifies it with the tokenizer. With `frame`, the count is that of `frame(prompt)` (a chat
+ * template around the text): the returned text is what goes inside it. Throws if no such prompt
+ * could be built (never silently off by one).
  */
-export function buildPrompt(tokens: number, seed: number, field = 'inputTokens'): string {
-  if (!Number.isInteger(tokens) || tokens < 2) throw new UserInputError(field, `${tokens} must be an integer ≥ 2 (BOS + at least one token)`);
+export function buildPrompt(tokens: number, seed: number, field = 'inputTokens', frame: (text: string) => string = (text) => text): string {
+  const overhead = countTokens(frame(vocabulary()[0] as string)) - 1;
+  if (!Number.isInteger(tokens) || tokens < overhead + 1) {
+    throw new UserInputError(field, `${tokens} must be an integer ≥ ${overhead + 1} (BOS${overhead > 1 ? ', the chat template' : ''} and at least one token)`);
+  }
   const words = vocabulary();
   const random = createPrng(seed);
   const picked: string[] = [];
-  for (let i = 0; i < tokens - 1; i++) picked.push(words[Math.floor(random() * words.length)]);
+  for (let i = 0; i < tokens - overhead; i++) picked.push(words[Math.floor(random() * words.length)]);
   for (let attempt = 0; attempt < MAX_ADJUSTMENTS; attempt++) {
     const prompt = picked.join(' ');
-    const count = countTokens(prompt);
+    const count = countTokens(frame(prompt));
     if (count === tokens) return prompt;
     // A word pair merged (or split): add or drop words until the count is exact.
     if (count < tokens) picked.push(words[Math.floor(random() * words.length)]);

@@ -88,6 +88,7 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
       const next = payload.next();
       const request: GenerationRequest = {
         prompt: next.prompt,
+        messages: next.messages,
         inputTokens: next.inputTokens,
         maxNewTokens: next.maxNewTokens,
         concurrency,

@@ -2,10 +2,11 @@ import type { RequestRecord, TargetDescription } from '../../lib/results/records
 import { type Fault, faultFromException, faultFromHttpStatus } from './error-kinds';
 import { ExchangeClient, type ChunkSink } from './http-exchange';
 import { createHttpConnections, type HttpClientKind } from './http-pool';
+import { BodyCache } from './bodies';
 import { toRecord } from './record';
 import type { GenerationRequest, Target } from './types';
 
-/** Reads a streamed 200 answer (TGI SSE, OpenAI SSE). */
+/** Reads a streamed 200 answer (TGI SSE, OpenAI SSE, LMI JSON lines). */
 export interface StreamReader extends ChunkSink {
   readonly firstTokenMs: number | undefined;
   readonly outputTokens: number | undefined;
@@ -25,8 +26,8 @@ export interface HttpProtocol {
   readonly timeoutMs: number;
   /** @default 'lean' for http:// (undici for https://) */
   readonly httpClient?: HttpClientKind;
-  /** JSON body bytes for a prompt; called again only when the prompt or max tokens change. */
-  buildBody(prompt: string, maxNewTokens: number): string;
+  /** JSON body for a request; called again only when the prompt, messages or max tokens change. */
+  buildBody(request: GenerationRequest): string;
   /** Non-streamed 200 body → tokens, or a fault. */
   parseBody(body: string): { outputTokens: number; serverInputTokens?: number } | Fault;
   /** Streamed protocols: a fresh reader per request. */
@@ -41,24 +42,13 @@ export function createHttpTarget(protocol: HttpProtocol): Target {
   const client = new ExchangeClient(connections, protocol.timeoutMs);
   const path = basePath + protocol.path;
   const timeoutMs = protocol.timeoutMs;
-  let lastPrompt: string | undefined;
-  let lastMaxNewTokens = -1;
-  let lastBody = Buffer.alloc(0);
-
   // One body buffer reused while the prompt repeats. A Buffer, not a string: undici writes a string
   // body apart from the headers, which costs a delayed-ACK wait per request.
-  function bodyFor(request: GenerationRequest): Buffer {
-    if (request.prompt !== lastPrompt || request.maxNewTokens !== lastMaxNewTokens) {
-      lastBody = Buffer.from(protocol.buildBody(request.prompt, request.maxNewTokens));
-      lastPrompt = request.prompt;
-      lastMaxNewTokens = request.maxNewTokens;
-    }
-    return lastBody;
-  }
+  const bodies = new BodyCache((request) => protocol.buildBody(request));
 
   async function generate(request: GenerationRequest, signal: AbortSignal): Promise<RequestRecord> {
     const reader = protocol.createReader?.();
-    const body = bodyFor(request);
+    const body = bodies.get(request);
     const sentMs = performance.now();
     const outcome = await client.send({ worker: request.worker, path, headers: protocol.headers, body, sink: reader }, signal);
     const { status, endMs } = outcome;

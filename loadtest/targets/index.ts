@@ -2,9 +2,11 @@ import { UserInputError } from '../../lib/errors';
 import { createOpenAiTarget } from './openai';
 import { createSageMakerTarget } from './sagemaker';
 import { createTgiTarget } from './tgi';
+import type { RequestApi } from './api';
 import type { Target, TargetOptions, TargetSpec } from './types';
 
 export type { GenerationRequest, Target, TargetOptions, TargetSpec } from './types';
+export { REQUEST_APIS, SERVING_CONTAINERS, parseRequestApi, parseServingContainer, type RequestApi, type ServingContainer } from './api';
 export { DEFAULT_TIMEOUT_MS } from './types';
 
 const ENDPOINT_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
@@ -29,16 +31,23 @@ export function parseTargetSpec(spec: string, field = 'target'): TargetSpec {
   throw new UserInputError(field, `'${spec}' has an unknown target kind '${scheme}'; ${allowed}`);
 }
 
+/** The API a target speaks unless told: TGI's generate for TGI and SageMaker, completions for OpenAI-compatible servers. */
+export function defaultApi(spec: TargetSpec): RequestApi {
+  return spec.kind === 'openai' ? 'completions' : 'generate';
+}
+
 /** Creates the target client for a spec. */
-export function createTarget(spec: TargetSpec, opts: TargetOptions): Target {
+export function createTarget(spec: TargetSpec, opts: TargetOptions, field = 'api'): Target {
   const stream = opts.stream ?? false;
+  const api = opts.api ?? defaultApi(spec);
   const common = { stream, maxSockets: opts.maxSockets, timeoutMs: opts.timeoutMs, recordChunkGaps: opts.recordChunkGaps };
   const http = { ...common, httpClient: opts.httpClient };
   switch (spec.kind) {
     case 'tgi':
-      return createTgiTarget({ url: spec.url, ...http });
+      return createTgiTarget({ url: spec.url, api, model: opts.model, ...http });
     case 'openai':
-      return createOpenAiTarget({ url: spec.url, model: opts.model, ...http });
+      if (api === 'generate') throw new UserInputError(field, "an OpenAI-compatible server has no generate API; use 'completions' or 'chat' (or a tgi: target for TGI's /generate)");
+      return createOpenAiTarget({ url: spec.url, model: opts.model, api, ...http });
     case 'sagemaker':
       return createSageMakerTarget({
         endpointName: spec.endpointName,
@@ -47,6 +56,8 @@ export function createTarget(spec: TargetSpec, opts: TargetOptions): Target {
         endpointUrl: opts.endpointUrl,
         region: opts.region,
         retries: opts.retries,
+        api,
+        container: opts.container,
         ...common,
       });
   }

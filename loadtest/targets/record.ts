@@ -23,6 +23,7 @@ const CLOCK_ORIGIN_MS = performance.timeOrigin;
  */
 export function toRecord(request: GenerationRequest, m: Measurement): RequestRecord {
   const fault = m.fault;
+  const outputTokens = fault === undefined ? (m.outputTokens ?? 0) : 0;
   const gaps = m.interChunkGapsMs;
   return {
     schemaVersion: REQUEST_RECORD_VERSION,
@@ -36,12 +37,14 @@ export function toRecord(request: GenerationRequest, m: Measurement): RequestRec
     endMs: m.endMs,
     inputTokens: request.inputTokens,
     serverInputTokens: m.serverInputTokens,
-    outputTokens: fault === undefined ? (m.outputTokens ?? 0) : 0,
+    outputTokens,
     interChunkGapsMs: gaps !== undefined && gaps.length > 0 ? gaps : undefined,
     status: fault?.status ?? m.status,
     error: fault?.error,
     errorMessage: fault?.errorMessage,
     retries: m.retries,
     warmup: request.warmup === true ? true : undefined,
+    // The server stopped before max_new_tokens (EOS, stop sequence): measured on what it generated.
+    shortOutput: fault === undefined && outputTokens < request.maxNewTokens ? true : undefined,
   };
 }

@@ -10,8 +10,11 @@ import type { RequestRecord } from '../../lib/results/records';
 import { DeadlineTracker, type RequestDeadline } from './deadline';
 import type { Fault } from './error-kinds';
 import { faultFromSageMakerError, retriesOf } from './sagemaker-faults';
+import type { RequestApi, ServingContainer } from './api';
+import { BodyCache, requestBody } from './bodies';
+import { OpenAiStreamReader, parseCompletionBody } from './openai-stream';
 import { toRecord } from './record';
-import { tgiRequestBody } from './tgi';
+import type { FramedStreamReader } from './stream-reader';
 import { parseTgiGenerateBody, TgiStreamReader } from './tgi-stream';
 import { DEFAULT_TIMEOUT_MS, type GenerationRequest, type Target } from './types';
 
@@ -28,8 +31,24 @@ export interface SageMakerTargetOptions {
   /** SDK retries (maxAttempts = retries + 1, standard mode). @default 2 */
   readonly retries?: number;
   readonly recordChunkGaps?: boolean;
+  /** Body family. @default 'generate' (TGI-style `inputs`) */
+  readonly api?: RequestApi;
+  /** The container behind the endpoint: TGI streams SSE, LMI JSON lines. @default 'tgi' */
+  readonly container?: ServingContainer;
 }
 
+/**
+ * What each container streams for each body (InvokeEndpointWithResponseStream relays the container's
+ * bytes in PayloadPart frames):
+ * - TGI ≥ 2.4.0 takes all three bodies on /invocations (router/src/sagemaker.rs@v2.4.0,
+ *   `SagemakerRequest` = Generate | Chat | Completion); 1.4–2.3 route /invocations to chat completions
+ *   only with MESSAGES_API_ENABLED=true, else to generate (router/src/server.rs@v2.3.1,
+ *   `aws_sagemaker_route`). It streams SSE: TGI events for `inputs`, OpenAI chunks then `data: [DONE]`.
+ * - LMI routes by body: `prompt` → completions, `inputs` → TGI-style, `messages` → chat completions
+ *   (deepjavalibrary/djl-serving engines/python/setup/djl_python/lmi_vllm/vllm_async_service.py@v0.36.0,
+ *   `preprocess_request`) and streams `application/jsonlines` (see json-lines.ts, openai-stream.ts).
+ */
+const ACCEPT: Readonly<Record<ServingContainer, string>> = { tgi: 'text/event-stream', lmi: 'application/jsonlines' };
 const DEFAULT_RETRIES = 2;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -62,26 +81,20 @@ export function createSageMakerRuntimeClient(opts: {
   });
 }
 
-/** A SageMaker real-time endpoint serving TGI: InvokeEndpoint, or InvokeEndpointWithResponseStream. */
+/** A SageMaker real-time endpoint serving TGI or LMI: InvokeEndpoint, or InvokeEndpointWithResponseStream. */
 export function createSageMakerTarget(opts: SageMakerTargetOptions): Target {
   const ownsClient = opts.client === undefined;
   const client = opts.client ?? createSageMakerRuntimeClient(opts);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const recordGaps = opts.recordChunkGaps ?? true;
-  let lastPrompt: string | undefined;
-  let lastMaxNewTokens = -1;
-  let lastBody = new Uint8Array(0);
-  // The JumpStart TGI container takes TGI's body; built once while the prompt repeats.
-  const bodies = {
-    get(prompt: string, maxNewTokens: number): Uint8Array {
-      if (prompt !== lastPrompt || maxNewTokens !== lastMaxNewTokens) {
-        lastBody = Buffer.from(tgiRequestBody(prompt, maxNewTokens));
-        lastPrompt = prompt;
-        lastMaxNewTokens = maxNewTokens;
-      }
-      return lastBody;
-    },
-  };
+  const api = opts.api ?? 'generate';
+  const container = opts.container ?? 'tgi';
+  const framing = container === 'lmi' ? 'jsonlines' : 'sse';
+  // vLLM behind LMI honours ignore_eos; TGI cannot force the length (bodies.ts).
+  const bodyOptions = { stream: opts.stream, exactLength: container === 'lmi', streamFlagInGenerate: true };
+  const bodies = new BodyCache((request) => requestBody(api, request, bodyOptions));
+  const parseBody = api === 'generate' ? parseTgiGenerateBody : parseCompletionBody;
+  const createReader = (): FramedStreamReader => (api === 'generate' ? new TgiStreamReader(recordGaps, framing) : new OpenAiStreamReader(recordGaps, framing));
   const decoder = new TextDecoder();
   const deadlines = new DeadlineTracker(timeoutMs);
   const base = {
@@ -91,24 +104,24 @@ export function createSageMakerTarget(opts: SageMakerTargetOptions): Target {
   };
 
   async function invoke(request: GenerationRequest, deadline: RequestDeadline, sentMs: number): Promise<RequestRecord> {
-    const out = await client.send(new InvokeEndpointCommand({ ...base, Accept: 'application/json', Body: bodies.get(request.prompt, request.maxNewTokens) }), {
+    const out = await client.send(new InvokeEndpointCommand({ ...base, Accept: 'application/json', Body: bodies.get(request) }), {
       abortSignal: deadline.signal,
     });
     const text = out.Body === undefined ? '' : decoder.decode(out.Body);
     const endMs = performance.now();
     const retries = retriesOf(out);
-    const parsed = parseTgiGenerateBody(text);
+    const parsed = parseBody(text);
     if ('error' in parsed) return toRecord(request, { sentMs, endMs, status: 200, retries, fault: parsed });
     return toRecord(request, { sentMs, endMs, status: 200, retries, ...parsed });
   }
 
   async function invokeStream(request: GenerationRequest, deadline: RequestDeadline, sentMs: number): Promise<RequestRecord> {
     const out = await client.send(
-      new InvokeEndpointWithResponseStreamCommand({ ...base, Accept: 'text/event-stream', Body: bodies.get(request.prompt, request.maxNewTokens) }),
+      new InvokeEndpointWithResponseStreamCommand({ ...base, Accept: ACCEPT[container], Body: bodies.get(request) }),
       { abortSignal: deadline.signal },
     );
     const retries = retriesOf(out);
-    const reader = new TgiStreamReader(recordGaps);
+    const reader = createReader();
     let fault: Fault | undefined;
     if (out.Body !== undefined) {
       for await (const event of out.Body) {
@@ -153,6 +166,8 @@ export function createSageMakerTarget(opts: SageMakerTargetOptions): Target {
       kind: opts.stream ? 'sagemaker-stream' : 'sagemaker',
       address: opts.endpointUrl !== undefined ? `${opts.endpointName} @ ${opts.endpointUrl}` : opts.endpointName,
       ...(opts.inferenceComponent !== undefined ? { inferenceComponent: opts.inferenceComponent } : {}),
+      api,
+      container,
     },
     generate,
     close: async () => {

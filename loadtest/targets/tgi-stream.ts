@@ -1,21 +1,26 @@
 import type { Fault } from './error-kinds';
 import { faultFromStreamError, truncateMessage } from './error-kinds';
-import { SseStreamReader } from './sse-stream-reader';
+import { FramedStreamReader } from './stream-reader';
 
 interface TgiStreamEvent {
   token?: { special?: boolean };
   generated_text?: string | null;
-  details?: { generated_tokens?: number; prefill?: readonly unknown[] } | null;
-  error?: string;
+  details?: { generated_tokens?: number; prefill?: readonly unknown[]; input_length?: number } | null;
+  /** TGI: a string with `error_type`; LMI relays vLLM's `{"error": {"message", "type", "code"}}`. */
+  error?: string | { message?: string; type?: string; code?: number };
   error_type?: string;
 }
 
 /**
- * Reads a TGI `/generate_stream` answer (plain SSE, or SSE carried in SageMaker PayloadPart
- * frames). First token time = first token event; output tokens = the final event's
- * `details.generated_tokens` (from the server, never counted from chunks).
+ * Reads a TGI-style token stream: TGI's `/generate_stream` (SSE, plain or in SageMaker PayloadPart
+ * frames), or LMI's answer to a TGI-style body (JSON lines, framing 'jsonlines'): each line
+ * `{"index", "token", "generated_text": null, "details": null}`, the last with `generated_text` and
+ * `details` {`generated_tokens`, `input_length`} (deepjavalibrary/djl-serving
+ * engines/python/setup/djl_python/lmi_vllm/request_response_utils.py@v0.36.0,
+ * `convert_completion_chunk_response_to_lmi_schema`). First token time = first token event; output
+ * tokens = the final event's `details.generated_tokens` (from the server, never counted from chunks).
  */
-export class TgiStreamReader extends SseStreamReader {
+export class TgiStreamReader extends FramedStreamReader {
   /** True once the final event (with details) or an error event arrived. */
   get done(): boolean {
     return this.outputTokens !== undefined || this.fault !== undefined;
@@ -29,7 +34,8 @@ export class TgiStreamReader extends SseStreamReader {
   protected readonly onData = (data: string): void => {
     if (this.done) return;
     // Token events are by far the most frequent: recognise them without parsing JSON.
-    if (this.firstTokenMs !== undefined && data.includes('"details":null') && !data.includes('"error"')) return;
+    // (TGI writes `"details":null`; LMI's Python json.dumps `"details": null`.)
+    if (this.firstTokenMs !== undefined && (data.includes('"details":null') || data.includes('"details": null')) && !data.includes('"error"')) return;
     let event: TgiStreamEvent;
     try {
       event = JSON.parse(data) as TgiStreamEvent;
@@ -41,6 +47,10 @@ export class TgiStreamReader extends SseStreamReader {
       this.fault = faultFromStreamError(event.error, event.error_type);
       return;
     }
+    if (typeof event.error === 'object' && event.error !== null) {
+      this.fault = faultFromStreamError(event.error.message ?? 'error event', event.error.type, event.error.code);
+      return;
+    }
     if (event.token !== undefined && this.firstTokenMs === undefined) this.firstTokenMs = this.nowMs;
     const details = event.details;
     if (details !== null && details !== undefined) {
@@ -50,6 +60,7 @@ export class TgiStreamReader extends SseStreamReader {
       }
       this.outputTokens = details.generated_tokens;
       if (Array.isArray(details.prefill) && details.prefill.length > 0) this.serverInputTokens = details.prefill.length;
+      else if (typeof details.input_length === 'number') this.serverInputTokens = details.input_length;
     }
   };
 }

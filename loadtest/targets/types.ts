@@ -1,11 +1,14 @@
 import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../../lib/results/defaults';
-import type { RequestRecord, TargetDescription } from '../../lib/results/records';
+import type { RequestApi, RequestRecord, ServingContainer, TargetDescription } from '../../lib/results/records';
+import type { ChatMessage } from '../payload/chat-template';
 
 /** One generation to send: the prompt, its exact token count and where it sits in the closed loop. */
 export interface GenerationRequest {
   readonly prompt: string;
-  /** Exact input tokens of `prompt` (Llama tokenizer, BOS included). */
+  /** Exact input tokens of `prompt` (Llama tokenizer, BOS included; the chat template's for chat). */
   readonly inputTokens: number;
+  /** What a chat request sends; without it, a chat target sends `prompt` as one user message. */
+  readonly messages?: readonly ChatMessage[];
   /** `max_new_tokens`; TGI may stop earlier on EOS unless told otherwise. */
   readonly maxNewTokens: number;
   readonly concurrency: number;
@@ -54,6 +57,10 @@ export interface TargetOptions {
   readonly recordChunkGaps?: boolean;
   /** HTTP client of the TGI and OpenAI targets. @default 'lean' (undici for https://) */
   readonly httpClient?: 'lean' | 'undici';
+  /** Request API. @default 'generate' for tgi and sagemaker targets, 'completions' for openai */
+  readonly api?: RequestApi;
+  /** Container behind a SageMaker endpoint: decides the stream framing. @default 'tgi' */
+  readonly container?: ServingContainer;
 }
 
 /** The SageMaker real-time invocation timeout, the default client deadline. */

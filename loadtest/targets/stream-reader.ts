@@ -1,15 +1,22 @@
 import type { Fault } from './error-kinds';
 import type { StreamReader } from './http-target';
+import { JsonLines } from './json-lines';
 import { SseDataLines } from './sse-lines';
 
 /**
- * What the SSE stream readers share: splitting chunks into `data:` payloads, chunk timing
+ * How a stream's bytes are cut into events: server-sent events (`data:` lines; TGI, OpenAI-compatible
+ * servers, TGI on SageMaker) or JSON lines (LMI on SageMaker, `application/jsonlines`).
+ */
+export type StreamFraming = 'sse' | 'jsonlines';
+
+/**
+ * What the stream readers share: splitting chunks into event payloads per framing, chunk timing
  * (inter-chunk gaps, the arrival time first-token detection reads) and the fields a request
  * record takes. A subclass parses each payload (`onData`) and says what a stream that ended
  * without a fault still lacks (`finish`).
  */
-export abstract class SseStreamReader implements StreamReader {
-  private readonly lines = new SseDataLines();
+export abstract class FramedStreamReader implements StreamReader {
+  private readonly lines: SseDataLines | JsonLines;
   private lastChunkMs = -1;
   /** Arrival time of the chunk whose payloads are being parsed, ms. */
   protected nowMs = 0;
@@ -19,7 +26,12 @@ export abstract class SseStreamReader implements StreamReader {
   public readonly interChunkGapsMs: number[] = [];
   public fault: Fault | undefined;
 
-  constructor(private readonly recordGaps: boolean) {}
+  constructor(
+    private readonly recordGaps: boolean,
+    protected readonly framing: StreamFraming = 'sse',
+  ) {
+    this.lines = framing === 'sse' ? new SseDataLines() : new JsonLines();
+  }
 
   push(chunk: Uint8Array, nowMs: number): void {
     if (this.recordGaps && this.lastChunkMs >= 0) this.interChunkGapsMs.push(nowMs - this.lastChunkMs);
@@ -35,7 +47,7 @@ export abstract class SseStreamReader implements StreamReader {
     return this.fault;
   }
 
-  /** Parses one `data:` payload (an arrow-function property: it is passed on unbound). */
+  /** Parses one event payload (an arrow-function property: it is passed on unbound). */
   protected abstract readonly onData: (data: string) => void;
 
   /** Called by `end()` when no fault arrived: completes the counts, or returns the fault of a truncated stream. */
