@@ -3,7 +3,10 @@ import type { LocalDeployment } from './deployment';
 import type { Backend, Exchange } from './exchange';
 import type { FaultPicker } from './faults';
 import { sendJson } from './http-io';
-import { handleOpenAiCompletions } from './openai-protocol';
+import { parseInvocation } from './invocation-body';
+import { handleHttpInvocation, type ContainerContext } from './invocations';
+import { handleOpenAi } from './openai-protocol';
+import type { ServingContainer } from '../../lib/results/records';
 import type { ControlPlane } from './sagemaker-control-plane';
 import { LOCAL_ACCOUNT_ID, handleInvokeEndpoint, handleInvokeEndpointWithResponseStream, sendValidationError } from './sagemaker-runtime-protocol';
 import { handleTgiGenerate, handleTgiGenerateStream } from './tgi-protocol';
@@ -18,6 +21,8 @@ export interface RouteContext {
   readonly variantBackend: Backend | undefined;
   readonly faults: FaultPicker;
   readonly controlPlane: ControlPlane;
+  /** The container the endpoint imitates: TGI or LMI (body routing and stream framing of /invocations). */
+  readonly container: ServingContainer;
   info(): Record<string, unknown>;
 }
 
@@ -47,20 +52,33 @@ export function routeRequest(context: RouteContext, request: IncomingMessage, re
     if (noCapacity !== undefined) return sendValidationError(response, noCapacity);
     const exchange = startExchange(context, request, response, backend);
     if (exchange === undefined) return;
-    if (runtime[2] === 'invocations') return handleInvokeEndpoint({ ...exchange, deadlineVirtualMs: context.deployment.invocationTimeoutMs }, body, endpointName);
-    return handleInvokeEndpointWithResponseStream(exchange, body, endpointName);
+    const container = containerContext(context);
+    if (runtime[2] === 'invocations') return handleInvokeEndpoint({ ...exchange, deadlineVirtualMs: context.deployment.invocationTimeoutMs }, body, endpointName, container);
+    return handleInvokeEndpointWithResponseStream(exchange, body, endpointName, container);
   }
 
-  if (path === '/generate' || path === '/generate_stream' || path === '/v1/completions') {
+  if (DIRECT_ROUTES.has(path)) {
     const backend = directBackend(context, headerValue(request, COMPONENT_HEADER));
     if (typeof backend === 'string') return sendJson(response, 422, { error: backend, error_type: 'validation' });
     const exchange = startExchange(context, request, response, backend);
     if (exchange === undefined) return;
     if (path === '/generate') return handleTgiGenerate(exchange, body);
     if (path === '/generate_stream') return handleTgiGenerateStream(exchange, body);
-    return handleOpenAiCompletions(exchange, body, context.deployment.model.huggingFaceId);
+    if (path === '/invocations') {
+      const parsed = parseInvocation(body, { container: context.container });
+      if (!parsed.ok) return sendJson(response, parsed.error.status, { error: parsed.error.message, error_type: parsed.error.errorType });
+      return handleHttpInvocation(exchange, parsed.invocation, containerContext(context));
+    }
+    return handleOpenAi(exchange, body, path === '/v1/chat/completions' ? 'chat' : 'completions', context.deployment.model.huggingFaceId);
   }
   notFound(response, method, path);
+}
+
+/** Routes on the container itself: TGI's, OpenAI-compatible, and the container's own /invocations. */
+const DIRECT_ROUTES = new Set(['/generate', '/generate_stream', '/v1/completions', '/v1/chat/completions', '/invocations']);
+
+function containerContext(context: RouteContext): ContainerContext {
+  return { container: context.container, modelId: context.deployment.model.huggingFaceId };
 }
 
 /**
@@ -104,7 +122,7 @@ function headerValue(request: IncomingMessage, name: string): string | undefined
 
 function notFound(response: ServerResponse, method: string, path: string): void {
   sendJson(response, 404, {
-    error: `no route for ${method} ${path}; routes: GET /health /info, POST /generate /generate_stream /v1/completions ` +
+    error: `no route for ${method} ${path}; routes: GET /health /info, POST /generate /generate_stream /v1/completions /v1/chat/completions /invocations ` +
       `/endpoints/{name}/invocations /endpoints/{name}/invocations-response-stream, POST / (X-Amz-Target SageMaker.Describe*)`,
     error_type: 'not_found',
   });

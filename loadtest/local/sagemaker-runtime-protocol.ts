@@ -4,18 +4,24 @@ import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { runOnce, runStream, type Exchange, type Refusal } from './exchange';
 import type { GenerationError } from './generation';
 import { sendJson } from './http-io';
-import { TGI_GARBAGE_EVENT, parseTgiBody, tgiErrorBody, tgiFinalEvent, tgiGenerateObject, tgiTokenEvent } from './tgi-protocol';
+import { parseInvocation } from './invocation-body';
+import { invocationStream, renderInvocation, type ContainerContext } from './invocations';
+import { framedEmitter } from './stream-events';
+import { tgiErrorBody } from './tgi-protocol';
 
 /**
  * The SageMaker runtime API (awsRestJson1, as @aws-sdk/client-sagemaker-runtime speaks it):
- * POST /endpoints/{EndpointName}/invocations answers a JumpStart TGI container's body, a JSON list
- * `[{generated_text, details}]`; /invocations-response-stream answers application/vnd.amazon.eventstream
- * frames, each a PayloadPart whose bytes are TGI server-sent events. Container errors come back as
+ * POST /endpoints/{EndpointName}/invocations answers the container's body (JumpStart TGI's JSON list
+ * `[{generated_text, details}]`, LMI's object, or an OpenAI object for `prompt`/`messages` bodies; see
+ * invocations.ts); /invocations-response-stream answers application/vnd.amazon.eventstream frames, each a
+ * PayloadPart whose bytes are one event of the container's stream (TGI SSE, LMI JSON lines). Container errors come back as
  * ModelError (424) carrying the container's status and body; a failure after the stream began is a
  * ModelStreamError exception frame. API reference:
  * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html and
  * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpointWithResponseStream.html
  */
+
+const TGI_CONTAINER: ContainerContext = { container: 'tgi', modelId: 'tgi' };
 
 /** Account id the twin reports in ARNs and messages. */
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -90,39 +96,52 @@ function sendRuntimeRefusal(response: ServerResponse, endpointName: string, refu
   sendModelError(response, endpointName, error.status, JSON.stringify(tgiErrorBody(error)));
 }
 
-export function handleInvokeEndpoint(exchange: Exchange, body: Buffer, endpointName: string): void {
+export function handleInvokeEndpoint(exchange: Exchange, body: Buffer, endpointName: string, context: ContainerContext = TGI_CONTAINER): void {
   const { response } = exchange;
-  const parsed = parseTgiBody(body);
+  const parsed = parseInvocation(body, { container: context.container });
   if (!parsed.ok) return sendRuntimeRefusal(response, endpointName, { kind: 'error', error: parsed.error });
-  const { details } = parsed.request;
-  runOnce(exchange, parsed.request, {
+  const { invocation } = parsed;
+  runOnce(exchange, invocation.request, {
     contentType: 'application/json',
     refuse: (refusal) => sendRuntimeRefusal(response, endpointName, refusal),
-    // JumpStart's TGI container answers SageMaker with a one-element list.
-    render: (result) => JSON.stringify([tgiGenerateObject(result, details)]),
+    render: (result) => renderInvocation(context, invocation, result),
     headers: () => ({ 'x-Amzn-Invoked-Production-Variant': VARIANT_NAME }),
   });
 }
 
-export function handleInvokeEndpointWithResponseStream(exchange: Exchange, body: Buffer, endpointName: string): void {
+/**
+ * InvokeEndpointWithResponseStream: the container's stream (TGI SSE or LMI JSON lines), one
+ * PayloadPart per event. The twin streams whatever the body's `stream` flag says (real containers
+ * answer a body without it in one part); a TGI failure after the stream began is a ModelStreamError
+ * frame, LMI's is vLLM's error line.
+ */
+export function handleInvokeEndpointWithResponseStream(exchange: Exchange, body: Buffer, endpointName: string, context: ContainerContext = TGI_CONTAINER): void {
   const { response } = exchange;
-  const parsed = parseTgiBody(body);
+  const parsed = parseInvocation(body, { container: context.container });
   if (!parsed.ok) return sendRuntimeRefusal(response, endpointName, { kind: 'error', error: parsed.error });
-  const part = (sse: string) => response.write(payloadPartFrame(sse));
-  runStream(exchange, parsed.request, {
-    refuse: (refusal) => sendRuntimeRefusal(response, endpointName, refusal),
-    open: () => {
-      response.writeHead(200, {
-        'Content-Type': 'application/vnd.amazon.eventstream',
-        'X-Amzn-SageMaker-Content-Type': 'text/event-stream',
-        'x-Amzn-Invoked-Production-Variant': VARIANT_NAME,
-      });
-      response.flushHeaders();
-    },
-    token: (token, index) => part(tgiTokenEvent(token, index)),
-    finish: (last, index, result) => response.end(payloadPartFrame(tgiFinalEvent(last, index, result))),
-    failMidStream: (error) =>
-      response.end(modelStreamErrorFrame(`Received error from primary during streaming: ${JSON.stringify(tgiErrorBody(error))}`, 'ModelStreamError')),
-    garbage: () => response.end(payloadPartFrame(TGI_GARBAGE_EVENT)),
-  });
+  const { invocation } = parsed;
+  const { events, framing, contentType } = invocationStream(context, invocation);
+  runStream(
+    exchange,
+    invocation.request,
+    framedEmitter(events, framing, {
+      refuse: (refusal) => sendRuntimeRefusal(response, endpointName, refusal),
+      open: () => {
+        response.writeHead(200, {
+          'Content-Type': 'application/vnd.amazon.eventstream',
+          'X-Amzn-SageMaker-Content-Type': contentType,
+          'x-Amzn-Invoked-Production-Variant': VARIANT_NAME,
+        });
+        response.flushHeaders();
+      },
+      write: (bytes) => response.write(payloadPartFrame(bytes)),
+      end: (bytes) => response.end(bytes === '' ? undefined : payloadPartFrame(bytes)),
+      ...(context.container === 'tgi'
+        ? {
+            failMidStream: (error: GenerationError) =>
+              response.end(modelStreamErrorFrame(`Received error from primary during streaming: ${JSON.stringify(tgiErrorBody(error))}`, 'ModelStreamError')),
+          }
+        : {}),
+    }),
+  );
 }

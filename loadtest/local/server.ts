@@ -11,6 +11,8 @@ import { compressedClock } from './control-plane/timeline';
 import { createControlPlane, type ControlPlane, type ControlPlaneFacts } from './sagemaker-control-plane';
 import { countPromptTokens } from './tokens';
 import { routeRequest, type RouteContext } from './routes';
+import type { ServingContainer } from '../../lib/results/records';
+import { parseServingContainer } from '../targets/api';
 
 /**
  * The local endpoint: a loopback HTTP twin of a TGI endpoint on SageMaker, served by the planner's
@@ -23,6 +25,12 @@ export interface LocalEndpointOptions extends LocalDeploymentOptions {
   readonly port?: number;
   /** Loopback only. @default '127.0.0.1' */
   readonly host?: '127.0.0.1';
+  /**
+   * The container to imitate on /invocations (plain and SageMaker): 'tgi' (TGI ≥ 2.4.0: all three
+   * bodies, SSE streams) or 'lmi' (djl-inference: routing by body, JSON-lines streams, 30-token default
+   * for TGI-style bodies). The serving engine behind both is the planner's. @default 'tgi'
+   */
+  readonly container?: ServingContainer;
   /** Builds the engine of each backend. @default createEndpointEngine (the planner's engine) */
   readonly engineFactory?: (config: EndpointEngineConfig) => ServingEngine;
   /** Control-plane lifecycle (transition timings in virtual ms) and the scalable targets CloudFormation registers. @default instant, none */
@@ -39,6 +47,7 @@ export interface LocalEndpoint {
   readonly deployment: LocalDeployment;
   /** The SageMaker and Application Auto Scaling control plane (its resources' lifecycle in virtual time). */
   readonly controlPlane: ControlPlane;
+  readonly container: ServingContainer;
   /** Requests the engines hold now (accepted, not finished), summed over backends. */
   inFlight(): number;
   /** Stops listening, drops open connections (hung requests included) and stops the engines. */
@@ -47,6 +56,7 @@ export interface LocalEndpoint {
 
 export async function startLocalEndpoint(options: LocalEndpointOptions): Promise<LocalEndpoint> {
   const deployment = resolveLocalDeployment(options);
+  const container = parseServingContainer(options.container ?? 'tgi', 'container');
   // Load the tokenizer's vocabulary now (≈ 200 ms once) rather than inside the first request.
   countPromptTokens('warm-up');
   const port = options.port ?? 0;
@@ -89,8 +99,9 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     backends,
     variantBackend,
     faults: createFaultPicker(deployment.faults),
+    container,
     controlPlane,
-    info: () => infoBody(deployment),
+    info: () => ({ ...infoBody(deployment), container }),
   };
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -121,6 +132,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     inferenceComponents: deployment.inferenceComponents,
     deployment,
     controlPlane,
+    container,
     inFlight: () => engines.reduce((sum, engine) => sum + engine.inFlight(), 0),
     close: () =>
       new Promise<void>((resolve) => {

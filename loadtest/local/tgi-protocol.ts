@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { runOnce, runStream, type Exchange, type Refusal } from './exchange';
 import { validationError, type GenerationError, type GenerationRequest, type GenerationResult } from './generation';
 import { asRecord, parseJson, sendJson, sseEvent, startSse } from './http-io';
+import type { StreamEvents } from './stream-events';
 import type { OutputToken } from './tokens';
 
 /**
@@ -79,6 +80,23 @@ export function tgiFinalEvent(token: OutputToken, index: number, result: Generat
     generated_text: result.generatedText,
     details: { finish_reason: result.finishReason, generated_tokens: result.generatedTokens, seed: null },
   });
+}
+
+/** TGI's token events as payloads, for framing elsewhere (SageMaker PayloadParts). */
+export function tgiStreamEvents(): StreamEvents {
+  const event = (token: OutputToken, index: number, result: GenerationResult | undefined): string =>
+    JSON.stringify({
+      index: index + 1,
+      token: { id: token.id, text: token.text, logprob: LOGPROB, special: false },
+      generated_text: result?.generatedText ?? null,
+      details: result === undefined ? null : { finish_reason: result.finishReason, generated_tokens: result.generatedTokens, seed: null },
+    });
+  return {
+    token: (token, index) => event(token, index, undefined),
+    finish: (last, index, result) => [event(last, index, result)],
+    failure: (error) => JSON.stringify(tgiErrorBody(error)),
+    garbage: '{"token":{"id":278,"text":" the",\u0000garbage',
+  };
 }
 
 /** A stream event whose data is not valid JSON. */

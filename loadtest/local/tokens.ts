@@ -1,4 +1,4 @@
-import llamaTokenizer from 'llama-tokenizer-js';
+import { countTokens } from '../payload/tokenizer';
 
 /**
  * Token accounting of the local endpoint: exact prompt lengths with the Llama tokenizer (what TGI
@@ -48,12 +48,15 @@ export function outputText(count: number): string {
 const CACHE_ENTRIES = 512;
 const cache = new Map<string, number>();
 
-/** Prompt tokens as TGI counts them for Llama models: the tokenizer's ids, BOS included. */
+/**
+ * Prompt tokens as TGI counts them for Llama models: the tokenizer's ids, BOS included (a rendered
+ * chat template's later `<s>`/`</s>` count as the special tokens they are).
+ */
 export function countPromptTokens(prompt: string): number {
   if (prompt === '') return 0;
   const cached = cache.get(prompt);
   if (cached !== undefined) return cached;
-  const count = llamaTokenizer.encode(prompt).length;
+  const count = countTokens(prompt);
   if (cache.size >= CACHE_ENTRIES) {
     const oldest = cache.keys().next().value;
     if (oldest !== undefined) cache.delete(oldest);
