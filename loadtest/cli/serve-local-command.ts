@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UserInputError } from '../../lib/errors';
+import type { ServingContainer } from '../../lib/results/records';
 import { formatFaultSpec } from '../local/faults';
 import { startLocalEndpoint, type LocalEndpoint } from '../local/server';
 import { addTgiOptions, optionalWholeNumberFlag, positiveNumberFlag, tgiOverridesOf, wholeNumberFlag, type TgiFlags } from './flag-values';
@@ -21,6 +22,17 @@ export interface ServeLocalFlags extends TgiFlags {
   readonly endpointName?: string;
   readonly component?: readonly string[];
   readonly creatingDescribeCalls?: string;
+  readonly engine?: string;
+}
+
+const ENGINES = { tgi: 'tgi', lmi: 'lmi' } as const;
+
+/** `--engine`: the container whose protocol the endpoint speaks (the serving model behind both is the planner's). */
+function containerOf(engine: string | undefined): ServingContainer {
+  if (engine === undefined) return 'tgi';
+  const container = (ENGINES as Record<string, ServingContainer | undefined>)[engine];
+  if (container === undefined) throw new UserInputError('--engine', `'${engine}' is not an engine; allowed: ${Object.keys(ENGINES).join(', ')}`);
+  return container;
 }
 
 /** Sanity ceiling (not an AWS limit): every replica is simulated in this process. */
@@ -44,6 +56,7 @@ export async function startFromFlags(flags: ServeLocalFlags): Promise<LocalEndpo
       endpointName: flags.endpointName,
       inferenceComponents: flags.component ?? [],
       creatingDescribeCalls: optionalWholeNumberFlag('--creating-describe-calls', flags.creatingDescribeCalls, { min: 0 }),
+      container: containerOf(flags.engine),
     });
   } catch (error) {
     if ((error as { code?: unknown }).code === 'EADDRINUSE') {
@@ -60,17 +73,21 @@ export function describeEndpoint(endpoint: LocalEndpoint): string {
   const components = endpoint.inferenceComponents;
   const component = components[0];
   const body = JSON.stringify({ inputs: 'What is Deep Learning?', parameters: { max_new_tokens: 20, details: true } });
+  const chat = JSON.stringify({ messages: [{ role: 'user', content: 'What is Deep Learning?' }], max_tokens: 20, stream: true });
   const lines = [
-    `local endpoint: ${deployment.model.id} on ${deployment.instances} × ${deployment.instance.name} (TP ${deployment.tp}, ${copies}` +
+    `local ${endpoint.container.toUpperCase()} endpoint: ${deployment.model.id} on ${deployment.instances} × ${deployment.instance.name} (TP ${deployment.tp}, ${copies}` +
       `${components.length > 0 ? ` per component: ${components.join(', ')}` : ''}), speedup ${deployment.speedup}×, faults ${formatFaultSpec(deployment.faults)}`,
     `  url        ${url}   (GET /info, /health)`,
     `  TGI        curl -s ${url}/generate -H 'Content-Type: application/json' -d '${body}'`,
     `  stream     curl -sN ${url}/generate_stream -H 'Content-Type: application/json' -d '${body}'`,
     `  OpenAI     curl -s ${url}/v1/completions -H 'Content-Type: application/json' -d '{"prompt":"Hi","max_tokens":20}'`,
+    `  chat       curl -sN ${url}/v1/chat/completions -H 'Content-Type: application/json' -d '${chat}'`,
+    `  container  curl -sN ${url}/invocations -H 'Content-Type: application/json' -d '${chat}'   (${endpoint.container === 'lmi' ? 'LMI: JSON lines' : 'TGI: SSE'})`,
     `  SageMaker  new SageMakerRuntimeClient({ endpoint: '${url}', region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } })`,
     `             InvokeEndpoint{,WithResponseStream} EndpointName '${endpoint.endpointName}'` +
       (component !== undefined ? `, InferenceComponentName one of ${components.map((c) => `'${c}'`).join(', ')}` : ''),
-    `  targets    tgi:${url}   sagemaker:${endpoint.endpointName}${component !== undefined ? `:${component}` : ''} (with the endpoint URL ${url})`,
+    `  targets    tgi:${url}   openai:${url}   sagemaker:${endpoint.endpointName}${component !== undefined ? `:${component}` : ''} (with --endpoint-url ${url}` +
+      `${endpoint.container === 'lmi' ? ' --container lmi' : ''}); --api generate|completions|chat`,
     'press Ctrl-C to stop',
   ];
   return `${lines.join('\n')}\n`;
@@ -102,7 +119,8 @@ export function register(program: Command): void {
     .option('--speedup <x>', 'run virtual time this many times faster than the wall clock (advertised in /info)', '1')
     .option('--faults <spec>', 'inject faults, e.g. overload=0.1,5xx=0.05,hang=0.02,reset=0.02,garbage=0.02,truncate=0.02,throttle=0.01,seed=7')
     .option('--endpoint-name <name>', 'SageMaker endpoint name the runtime routes answer to', 'local-endpoint')
-    .option('--component <name...>', 'inference component names (requests must name one of them)');
+    .option('--component <name...>', 'inference component names (requests must name one of them)')
+    .option('--engine <engine>', "container protocol of /invocations: tgi (SSE) | lmi (djl-inference: body routing, JSON-lines streams)", 'tgi');
   addTgiOptions(command)
     .option('--creating-describe-calls <n>', 'SageMaker DescribeEndpoint/DescribeInferenceComponent answer Creating this many times first', '0')
     .action(async (flags: ServeLocalFlags) => {

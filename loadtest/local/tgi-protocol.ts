@@ -78,7 +78,8 @@ export function tgiFinalEvent(token: OutputToken, index: number, result: Generat
     index: index + 1,
     token: { id: token.id, text: token.text, logprob: LOGPROB, special: false },
     generated_text: result.generatedText,
-    details: { finish_reason: result.finishReason, generated_tokens: result.generatedTokens, seed: null },
+    // StreamDetails carries input_length (router/src/lib.rs@v2.3.1 and @v3.3.7).
+    details: { finish_reason: result.finishReason, generated_tokens: result.generatedTokens, seed: null, input_length: result.inputTokens },
   });
 }
 
@@ -89,7 +90,8 @@ export function tgiStreamEvents(): StreamEvents {
       index: index + 1,
       token: { id: token.id, text: token.text, logprob: LOGPROB, special: false },
       generated_text: result?.generatedText ?? null,
-      details: result === undefined ? null : { finish_reason: result.finishReason, generated_tokens: result.generatedTokens, seed: null },
+      details:
+        result === undefined ? null : { finish_reason: result.finishReason, generated_tokens: result.generatedTokens, seed: null, input_length: result.inputTokens },
     });
   return {
     token: (token, index) => event(token, index, undefined),
