@@ -10,8 +10,9 @@ export const CHAT_ROLES: readonly ChatMessage['role'][] = ['system', 'user', 'as
 
 /**
  * The chat template this load generator assumes when it counts a chat request's input tokens:
- * Llama 2 chat's, the one the shipped (Llama 2 SentencePiece) tokenizer belongs to. From the
- * `chat_template` of meta-llama/Llama-2-7b-chat-hf's tokenizer_config.json:
+ * Llama 2 chat's, the one the shipped (Llama 2 SentencePiece) tokenizer belongs to: the `chat_template`
+ * of meta-llama/Llama-2-7b-chat-hf's tokenizer_config.json, as TGI's own test renders it
+ * (huggingface/text-generation-inference router/src/infer/chat_template.rs@v3.3.7, test item "llama"):
  *   - an optional first `system` message goes inside the first user turn as
  *     `<<SYS>>\n{system}\n<</SYS>>\n\n{user}`;
  *   - each user turn renders `<s>[INST] {content.strip()} [/INST]`, each assistant turn
@@ -19,7 +20,9 @@ export const CHAT_ROLES: readonly ChatMessage['role'][] = ['system', 'user', 'as
  * The server applies it and tokenizes the result without adding special tokens of its own: TGI
  * builds the chat's generate request with `add_special_tokens: false`
  * (huggingface/text-generation-inference router/src/lib.rs@v3.3.7, ChatRequest::try_into_generate),
- * vLLM's chat request defaults `add_special_tokens` to false for the same reason. So the input tokens
+ * vLLM's chat request defaults `add_special_tokens` to false "for most models, the chat template takes
+ * care of adding the special tokens" (vllm-project/vllm vllm/entrypoints/openai/protocol.py,
+ * ChatCompletionRequest.add_special_tokens). So the input tokens
  * are BOS + the tokens of `[INST] … [/INST]`, which is what `countTokens` counts for one turn.
  *
  * Other families (Llama 3's `<|start_header_id|>` template, Mistral's `[INST]` without `<<SYS>>`)

@@ -113,6 +113,7 @@ describe('--api on loopback: serve-local --engine tgi', () => {
     await expect(sweep({ target: `openai:${endpoint.url}`, api: 'generate' })).rejects.toThrow(/--api: an OpenAI-compatible server has no generate API/);
     await expect(sweep({ target: `tgi:${endpoint.url}`, container: 'lmi' })).rejects.toThrow(UserInputError);
     await expect(sweep({ target: `tgi:${endpoint.url}`, api: 'messages' })).rejects.toThrow(/--api: 'messages' is not an API; allowed: generate, completions, chat/);
+    await expect(startFromFlags(serveFlags('vllm'))).rejects.toThrow("--engine: 'vllm' is not an engine; allowed: tgi, lmi");
   });
 });
 

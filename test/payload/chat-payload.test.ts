@@ -12,6 +12,19 @@ describe('chat prompts of an exact token count (Llama 2 chat template)', () => {
     expect(chatPromptTokens([{ role: 'user', content: ' hello ' }])).toBe(9);
   });
 
+  it("renders TGI's own Llama 2 test conversation (router/src/infer/chat_template.rs@v3.3.7, item \"llama\")", () => {
+    const rendered = renderChatPrompt([
+      { role: 'system', content: 'You are a friendly chatbot who always responds in the style of a pirate' },
+      { role: 'user', content: 'Hello, how are you?' },
+      { role: 'assistant', content: "I'm doing great. How can I help you today?" },
+      { role: 'user', content: "I'd like to show off how chat templating works!" },
+    ]);
+    // TGI's target begins with `<s>`: the BOS the tokenizer adds (and counts) here.
+    expect(`<s>${rendered}`).toBe(
+      "<s>[INST] <<SYS>>\nYou are a friendly chatbot who always responds in the style of a pirate\n<</SYS>>\n\nHello, how are you? [/INST] I'm doing great. How can I help you today? </s><s>[INST] I'd like to show off how chat templating works! [/INST]",
+    );
+  });
+
   it.each([12, 64, 256, 1000])('builds messages whose templated prompt is exactly %i tokens', (tokens) => {
     const payload = createPayloadSource({ inputTokens: tokens, outputTokens: 32, api: 'chat' }).next();
     expect(payload.messages).toHaveLength(1);
