@@ -44,7 +44,8 @@ describe('local endpoint: TGI and OpenAI protocols', () => {
       details: null,
     });
     const last = events[5] as { generated_text: string; details: { generated_tokens: number; finish_reason: string } };
-    expect(last.details).toEqual({ finish_reason: 'length', generated_tokens: 6, seed: null });
+    // TGI's StreamDetails carries input_length (router/src/lib.rs@v3.3.7).
+    expect(last.details).toEqual({ finish_reason: 'length', generated_tokens: 6, seed: null, input_length: 11 });
     expect(last.generated_text).toBe(' the model is a token of');
   });
 
