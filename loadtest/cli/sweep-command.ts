@@ -198,7 +198,8 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
       requests,
       warmupRequests: flags.warmup !== undefined ? wholeNumberFlag('--warmup', flags.warmup, { min: 0 }) : (c) => c,
       stopRules,
-      label: flags.label ?? `${spec.kind === 'sagemaker' ? spec.endpointName : spec.url} ${flags.inputTokens}/${flags.outputTokens}`,
+      // An explicit --api names itself in the default label (rows of an API comparison).
+      label: flags.label ?? `${spec.kind === 'sagemaker' ? spec.endpointName : spec.url} ${flags.inputTokens}/${flags.outputTokens}${flags.api !== undefined ? ` ${api}` : ''}`,
       deployment,
       maxConcurrency,
       speedup,

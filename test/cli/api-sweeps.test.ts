@@ -71,6 +71,7 @@ describe('--api on loopback: serve-local --engine lmi', () => {
     const result = await sweep({ target: `sagemaker:${endpoint.endpointName}`, endpointUrl: endpoint.url, api: 'chat', container: 'lmi', stream: true, speedup: String(SPEEDUP) });
     expectMeasured(result, 64);
     expect(result.target).toMatchObject({ kind: 'sagemaker-stream', api: 'chat', container: 'lmi' });
+    expect(result.label).toBe(`${endpoint.endpointName} 64/${OUTPUT_TOKENS} chat`);
     expect(result.payload.chatTemplate).toBe('llama-2');
     expect(lastStderr).not.toContain('warning');
   });
