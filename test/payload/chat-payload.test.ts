@@ -40,7 +40,7 @@ describe('chat prompts of an exact token count (Llama 2 chat template)', () => {
     expect(createPayloadSource({ inputTokens: 64, outputTokens: 8, api: 'chat' }).describe()).toEqual({ inputTokens: 64, outputTokens: 8, seed: 42, chatTemplate: 'llama-2' });
     expect(createPayloadSource({ inputTokens: 64, outputTokens: 8, api: 'completions' }).describe().chatTemplate).toBeUndefined();
     expect(() => createPayloadSource({ inputTokens: 5, outputTokens: 8, api: 'chat' })).toThrow(UserInputError);
-    expect(() => createPayloadSource({ inputTokens: 5, outputTokens: 8, api: 'chat' })).toThrow(/--input-tokens: 5 must be an integer ≥ 9 \(BOS, the chat template and at least one token\)/);
+    expect(() => createPayloadSource({ inputTokens: 5, outputTokens: 8, api: 'chat' })).toThrow(/inputTokens: 5 must be an integer ≥ 9 \(BOS, the chat template and at least one token\)/);
   });
 });
 

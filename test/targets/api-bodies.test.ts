@@ -40,10 +40,10 @@ describe('request bodies per API', () => {
     expect(JSON.parse(requestBody('chat', { ...request, messages }, { stream: false, exactLength: false })).messages).toEqual(messages);
   });
 
-  it('names the flag and the allowed values of bad --api and --container', () => {
+  it('names the field and the allowed values of a bad api or container (the CLI maps them to --api, --container)', () => {
     expect(() => parseRequestApi('chat-completions')).toThrow(UserInputError);
-    expect(() => parseRequestApi('chat-completions')).toThrow("--api: 'chat-completions' is not an API; allowed: generate, completions, chat");
-    expect(() => parseServingContainer('vllm')).toThrow("--container: 'vllm' is not a container; allowed: tgi, lmi");
+    expect(() => parseRequestApi('chat-completions')).toThrow("api: 'chat-completions' is not an API; allowed: generate, completions, chat");
+    expect(() => parseServingContainer('vllm')).toThrow("container: 'vllm' is not a container; allowed: tgi, lmi");
   });
 });
 
