@@ -55,7 +55,7 @@ function artifact(prefix: JumpStartArtifact['bucketPrefix'], framework: string, 
 /** A row of the table below: the architecture fields of ModelSpec as written, plus how to package it. */
 type ModelRow = Pick<
   ModelSpec,
-  'id' | 'jumpStartId' | 'huggingFaceId' | 'family' | 'parameters' | 'layers' | 'hiddenSize' | 'attentionHeads' | 'kvHeads' | 'headDim' | 'contextTokens' | 'dtype' | 'gated'
+  'id' | 'jumpStartId' | 'huggingFaceId' | 'family' | 'parameters' | 'experts' | 'layers' | 'hiddenSize' | 'attentionHeads' | 'kvHeads' | 'headDim' | 'contextTokens' | 'dtype' | 'gated'
 > & {
   /** Defaults to `parameters` (dense models). */
   readonly activeParameters?: number;
@@ -83,6 +83,8 @@ const LLAMA2_70B = { parameters: 68_976_648_192, layers: 80, hiddenSize: 8192, a
 
 const hfLlm = { gated: false, framework: 'huggingface-llm' } as const;
 const MISTRAL_7B = { parameters: 7_241_732_096, layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8, headDim: 128, contextTokens: 32768, dtype: 'bfloat16', family: 'mistral' } as const;
+/** Mixtral config.json: num_local_experts 8, num_experts_per_tok 2. */
+const MIXTRAL_EXPERTS = { count: 8, perToken: 2 } as const;
 const falconBase = { ...hfLlm, dtype: 'bfloat16', contextTokens: 2048, headDim: 64, family: 'falcon' } as const;
 const FALCON_7B = { ...falconBase, parameters: 6_921_720_704, layers: 32, hiddenSize: 4544, attentionHeads: 71, kvHeads: 1 } as const;
 const FALCON_40B = { ...falconBase, parameters: 41_303_293_952, layers: 60, hiddenSize: 8192, attentionHeads: 128, kvHeads: 8 } as const;
@@ -100,11 +102,11 @@ const ROWS: readonly ModelRow[] = [
   { ...hfLlm, ...MISTRAL_7B, id: 'mistral-7b-instruct', jumpStartId: 'huggingface-llm-mistral-7b-instruct', huggingFaceId: 'mistralai/Mistral-7B-Instruct-v0.1' },
   {
     ...hfLlm, ...MISTRAL_7B, family: 'mixtral', id: 'mixtral-8x7b', jumpStartId: 'huggingface-llm-mixtral-8x7b', huggingFaceId: 'mistralai/Mixtral-8x7B-v0.1',
-    parameters: 46_702_792_704, activeParameters: 12_879_925_248,
+    parameters: 46_702_792_704, activeParameters: 12_879_925_248, experts: MIXTRAL_EXPERTS,
   },
   {
     ...hfLlm, ...MISTRAL_7B, family: 'mixtral', id: 'mixtral-8x7b-instruct', jumpStartId: 'huggingface-llm-mixtral-8x7b-instruct', huggingFaceId: 'mistralai/Mixtral-8x7B-Instruct-v0.1',
-    parameters: 46_702_792_704, activeParameters: 12_879_925_248,
+    parameters: 46_702_792_704, activeParameters: 12_879_925_248, experts: MIXTRAL_EXPERTS,
   },
   { ...FALCON_7B, id: 'falcon-7b', jumpStartId: 'huggingface-llm-falcon-7b-bf16', huggingFaceId: 'tiiuae/falcon-7b' },
   { ...FALCON_7B, id: 'falcon-7b-instruct', jumpStartId: 'huggingface-llm-falcon-7b-instruct-bf16', huggingFaceId: 'tiiuae/falcon-7b-instruct' },
@@ -132,6 +134,7 @@ function toSpec(row: ModelRow): ModelSpec {
     family: row.family,
     parameters: row.parameters,
     activeParameters: row.activeParameters ?? row.parameters,
+    ...(row.experts !== undefined ? { experts: row.experts } : {}),
     layers: row.layers,
     hiddenSize: row.hiddenSize,
     attentionHeads: row.attentionHeads,

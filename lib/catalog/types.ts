@@ -96,6 +96,11 @@ export interface ModelSpec {
   readonly parameters: number;
   /** Parameters active per token (differs from `parameters` for mixture-of-experts). */
   readonly activeParameters: number;
+  /**
+   * Mixture-of-experts routing (config.json `num_local_experts`, `num_experts_per_tok`): each token's
+   * MLP runs `perToken` of `count` experts per layer. Absent for dense models.
+   */
+  readonly experts?: { readonly count: number; readonly perToken: number };
   readonly layers: number;
   readonly hiddenSize: number;
   readonly attentionHeads: number;

@@ -38,11 +38,41 @@ export function criticalBatch(accelerator: AcceleratorSpec): number {
 }
 
 /**
- * Memory-bound decode step: (weights + KV cache read) / (TP × bandwidth), ms. `kvTokensInBatch` is the
- * total context (input + generated so far) of all sequences in the batch.
+ * Experts of one mixture-of-experts layer that a pass over `tokens` tokens touches, in expectation:
+ * each token routes to k of E experts, so an expert is missed by one token with probability
+ * (E − k) / E and by all of them with ((E − k) / E)^tokens (routing treated as independent per
+ * token): E × (1 − ((E − k) / E)^tokens). One token touches k; a few dozen touch nearly all E.
+ * E for a dense model (one "expert", always read).
  */
-export function decodeStepMsMemoryBound(model: ModelSpec, accelerator: AcceleratorSpec, tp: number, kvTokensInBatch: number): number {
-  const bytesRead = weightsBytes(model) + kvBytesPerToken(model) * kvTokensInBatch;
+export function expectedExpertsTouched(model: ModelSpec, tokens: number): number {
+  const experts = model.experts;
+  if (experts === undefined) return 1;
+  const { count, perToken } = experts;
+  return count * (1 - Math.pow((count - perToken) / count, Math.max(1, tokens)));
+}
+
+/**
+ * Weight bytes a pass over `tokens` tokens reads: everything for a dense model; for a
+ * mixture-of-experts model the shared part (attention, embeddings, router) plus the experts the
+ * tokens touch. The expert parameters follow from total and active counts:
+ * total − active = expert params × (E − k) / E.
+ */
+export function weightBytesRead(model: ModelSpec, tokens: number): number {
+  const experts = model.experts;
+  if (experts === undefined) return weightsBytes(model);
+  const { count, perToken } = experts;
+  const expertParameters = ((model.parameters - model.activeParameters) * count) / (count - perToken);
+  const sharedParameters = model.parameters - expertParameters;
+  const touched = expectedExpertsTouched(model, tokens);
+  return (sharedParameters + (expertParameters * touched) / count) * bytesPerParameter(model);
+}
+
+/**
+ * Memory-bound decode step: (weights touched by the batch + KV cache read) / (TP × bandwidth), ms.
+ * `kvTokensInBatch` is the total context (input + generated so far) of all sequences in the batch.
+ */
+export function decodeStepMsMemoryBound(model: ModelSpec, accelerator: AcceleratorSpec, tp: number, kvTokensInBatch: number, batch = 1): number {
+  const bytesRead = weightBytesRead(model, batch) + kvBytesPerToken(model) * kvTokensInBatch;
   return (bytesRead / (tp * memoryBandwidthBytesPerS(accelerator))) * MS_PER_S;
 }
 
@@ -60,7 +90,7 @@ export function prefillMs(model: ModelSpec, accelerator: AcceleratorSpec, tp: nu
   const linearFlops = 2 * model.activeParameters * tokens;
   const attentionFlops = 2 * model.layers * tokens * tokens * model.attentionHeads * model.headDim;
   const computeMs = ((linearFlops + attentionFlops) / (tp * peakFlopsPerS(accelerator))) * MS_PER_S;
-  const memoryMs = (weightsBytes(model) / (tp * memoryBandwidthBytesPerS(accelerator))) * MS_PER_S;
+  const memoryMs = (weightBytesRead(model, tokens) / (tp * memoryBandwidthBytesPerS(accelerator))) * MS_PER_S;
   return Math.max(computeMs, memoryMs);
 }
 
@@ -77,10 +107,22 @@ export interface AllReduceOptions {
 }
 
 /**
+ * Bytes one GPU's link carries per token of an all-reduce of hidden-size values. A ring all-reduce
+ * moves 2 (TP − 1) / TP of the message over each GPU's own link; NVLink/NVSwitch gives every GPU its
+ * link. On PCIe instances (g5, g6, g6e) the GPUs reach each other through the host's PCIe fabric,
+ * which all TP ring flows share, so that fabric carries TP times as much: 2 (TP − 1) messages.
+ */
+export function allReduceLinkBytesPerToken(model: ModelSpec, instance: InstanceTypeSpec, tp: number): number {
+  if (tp <= 1) return 0;
+  const message = model.hiddenSize * bytesPerParameter(model);
+  const ring = (2 * (tp - 1)) / tp;
+  return instance.interconnect.kind === 'PCIe' ? ring * tp * message : ring * message;
+}
+
+/**
  * Tensor-parallel communication of one forward step, ms: two all-reduces per layer (after attention
- * and after the MLP) of `tokensInStep` × hidden size activations. A ring all-reduce moves
- * 2 (TP − 1) / TP of the message over each GPU's link, plus a fixed latency per collective.
- * 0 for TP 1.
+ * and after the MLP) of `tokensInStep` × hidden size activations (see allReduceLinkBytesPerToken),
+ * plus a fixed latency per collective. 0 for TP 1.
  */
 export function allReduceMsPerStep(
   model: ModelSpec,
@@ -94,9 +136,8 @@ export function allReduceMsPerStep(
   if (!(linkBytesPerS > 0)) {
     throw new RangeError(`${instance.name} has no interconnect bandwidth; TP ${tp} needs one`);
   }
-  const messageBytes = tokensInStep * model.hiddenSize * bytesPerParameter(model);
   const latencyS = (options.latencyUsPerCollective ?? ALL_REDUCE_LATENCY_US[instance.interconnect.kind]) / 1e6;
-  const perCollectiveS = ((2 * (tp - 1)) / tp) * (messageBytes / linkBytesPerS) + latencyS;
+  const perCollectiveS = (tokensInStep * allReduceLinkBytesPerToken(model, instance, tp)) / linkBytesPerS + latencyS;
   return 2 * model.layers * perCollectiveS * MS_PER_S;
 }
 
@@ -105,7 +146,7 @@ export function allReduceMsPerStep(
  * `batch` sequences holding `kvTokensInBatch` tokens of context in total.
  */
 export function decodeStepMsRoofline(model: ModelSpec, instance: InstanceTypeSpec, tp: number, batch: number, kvTokensInBatch: number): number {
-  const memoryMs = decodeStepMsMemoryBound(model, instance.accelerator, tp, kvTokensInBatch);
+  const memoryMs = decodeStepMsMemoryBound(model, instance.accelerator, tp, kvTokensInBatch, batch);
   const computeMs = decodeStepMsComputeBound(model, instance.accelerator, tp, batch);
   return Math.max(memoryMs, computeMs) + allReduceMsPerStep(model, instance, tp, batch);
 }

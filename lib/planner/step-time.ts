@@ -1,14 +1,20 @@
 import type { InstanceTypeSpec, ModelSpec } from '../catalog/types';
 import { defaultStepTimeParams, type StepTimeParams } from './calibration/params';
-import { bytesPerParameter, kvBytesPerTokenPerShard, weightsBytes } from './memory';
-import { decodeStepMsComputeBound, memoryBandwidthBytesPerS, peakFlopsPerS } from './roofline';
+import { kvBytesPerTokenPerShard } from './memory';
+import { allReduceLinkBytesPerToken, decodeStepMsComputeBound, memoryBandwidthBytesPerS, peakFlopsPerS, weightBytesRead } from './roofline';
 
 /**
- * Time of one forward pass of a TGI shard group, from the roofline: a decode step reads the weights
- * and the batch's KV cache once (memory-bound) or does 2 × active parameters FLOPs per sequence
- * (compute-bound), whichever is slower; TP > 1 adds two all-reduces per layer over the interconnect;
- * a fixed per-pass cost and host work per sequence come on top. Efficiencies are the fitted
- * calibration parameters (lib/planner/calibration/params.json).
+ * Time of one forward pass of a TGI shard group, from the roofline. Every term has a physical
+ * meaning and a fitted efficiency (lib/planner/calibration/params.json), never a per-model factor:
+ * - a decode step streams the weights it touches (a mixture-of-experts model only the experts its
+ *   batch routes to) at `memoryEfficiency` × peak bandwidth, and reads the batch's KV cache (KV heads,
+ *   not attention heads) at `kvEfficiency` × peak; or, when the batch is large, does 2 FLOPs per active
+ *   parameter per sequence at `computeEfficiency` × peak FLOPS, whichever is slower;
+ * - a prefill pass does the linear and causal-attention FLOPs of its prompts at `prefillEfficiency`;
+ * - TP > 1 adds two all-reduces per layer of the pass's tokens × hidden size over the interconnect
+ *   (`commEfficiency`, `collectiveLatencyMs` per log2(TP) hop);
+ * - a fixed host/launch cost per pass (`stepOverheadMs`) and host work per running sequence
+ *   (`perSequenceStepMs`) come on top.
  */
 
 /** One model copy: a model sharded over `tp` accelerators of an instance type. */
@@ -21,20 +27,15 @@ export interface ShardLayout {
 const BYTES_PER_MS_PER_GBS = 1e6;
 const MS_PER_S = 1000;
 
-/**
- * Two all-reduces per layer (after attention and after the MLP) of `tokens` × hidden values. Each
- * shard exchanges its partial sums with its tp − 1 peers over its link at the calibrated efficiency
- * (the published g5 sweeps slow down with TP in proportion to peers, not as an ideal ring's
- * 2(tp−1)/tp would), plus a latency per log2(tp) hop.
- */
+/** Two all-reduces per layer (after attention and after the MLP) of `tokens` × hidden values, ms. */
 export function allReduceMs(layout: ShardLayout, tokens: number, params: StepTimeParams = defaultStepTimeParams()): number {
   return createStepTimer(layout, params).allReduceMs(tokens);
 }
 
 /**
  * The step-time model of one layout with its constants computed once: every term is linear in the
- * batch, the KV tokens read, the prompt tokens or their squares, so the engine pays a few
- * multiplications per pass.
+ * batch, the KV tokens read, the prompt tokens or their squares (plus the expected experts a batch
+ * touches), so the engine pays a few operations per pass.
  */
 export interface StepTimer {
   /** One decode step of `batch` sequences holding `kvTokensInBatch` tokens of KV cache, ms. */
@@ -48,39 +49,40 @@ export function createStepTimer(layout: ShardLayout, params: StepTimeParams = de
   const { model, instance, tp } = layout;
   const { accelerator } = instance;
   const family = params.families[accelerator.family];
-  const msPerByteRead = MS_PER_S / memoryBandwidthBytesPerS(accelerator) / family.memoryEfficiency;
-  const weightsReadMs = (weightsBytes(model) / tp) * msPerByteRead;
+  const bandwidth = memoryBandwidthBytesPerS(accelerator);
+  const msPerWeightByte = MS_PER_S / bandwidth / family.memoryEfficiency;
+  const weightsReadMs = (tokens: number): number => (weightBytesRead(model, tokens) / tp) * msPerWeightByte;
   // Per shard (not KV / tp): a multi-query model replicates its KV head on every shard.
-  const kvReadMsPerToken = kvBytesPerTokenPerShard(model, tp) * msPerByteRead;
+  const kvReadMsPerToken = (kvBytesPerTokenPerShard(model, tp) * MS_PER_S) / bandwidth / family.kvEfficiency;
   const decodeComputeMsPerSequence = decodeStepMsComputeBound(model, accelerator, tp, 1) / family.computeEfficiency;
   const prefillMsPerFlop = MS_PER_S / (tp * peakFlopsPerS(accelerator)) / family.prefillEfficiency;
   const linearFlopsPerToken = 2 * model.activeParameters;
   const attentionFlopsPerSquaredToken = 2 * model.layers * model.attentionHeads * model.headDim;
-  const linkBytesPerMs = instance.interconnect.bandwidthGBs * BYTES_PER_MS_PER_GBS * params.general.commEfficiency;
-  const messageBytesPerToken = model.hiddenSize * bytesPerParameter(model);
+  const linkBytesPerMs = instance.interconnect.bandwidthGBs * BYTES_PER_MS_PER_GBS * family.commEfficiency;
   const sharded = tp > 1;
-  const allReduceMsPerToken = sharded && linkBytesPerMs > 0 ? (2 * model.layers * (tp - 1) * messageBytesPerToken) / linkBytesPerMs : 0;
-  const allReduceLatencyMs = sharded ? 2 * model.layers * params.general.collectiveLatencyMs * Math.log2(tp) : 0;
+  const allReduceMsPerToken = sharded && linkBytesPerMs > 0 ? (2 * model.layers * allReduceLinkBytesPerToken(model, instance, tp)) / linkBytesPerMs : 0;
+  const allReduceLatencyMs = sharded ? 2 * model.layers * family.collectiveLatencyMs * Math.log2(tp) : 0;
   const allReduce = (tokens: number): number => (sharded ? allReduceLatencyMs + tokens * allReduceMsPerToken : 0);
+  const perSequenceMs = family.perSequenceStepMs;
   return {
     allReduceMs: allReduce,
     decodeStepMs(batch, kvTokensInBatch) {
-      const memoryMs = weightsReadMs + kvTokensInBatch * kvReadMsPerToken;
+      const memoryMs = weightsReadMs(batch) + kvTokensInBatch * kvReadMsPerToken;
       const computeMs = batch * decodeComputeMsPerSequence;
-      return Math.max(memoryMs, computeMs) + allReduce(batch) + family.stepOverheadMs + params.general.perSequenceStepMs * batch;
+      return Math.max(memoryMs, computeMs) + allReduce(batch) + family.stepOverheadMs + perSequenceMs * batch;
     },
     prefillPassMs(tokens, sumOfSquaredPromptTokens) {
       const computeMs = (tokens * linearFlopsPerToken + sumOfSquaredPromptTokens * attentionFlopsPerSquaredToken) * prefillMsPerFlop;
-      // Never faster than reading the weights once.
-      return Math.max(computeMs, weightsReadMs) + allReduce(tokens) + family.stepOverheadMs;
+      // Never faster than reading the weights the pass touches once.
+      return Math.max(computeMs, weightsReadMs(tokens)) + allReduce(tokens) + family.stepOverheadMs;
     },
   };
 }
 
 /**
  * One decode step of `batch` sequences holding `kvTokensInBatch` tokens of KV cache in total, ms:
- * max(memory-bound read of weights + KV, compute-bound 2 × active params × batch) + all-reduces +
- * fixed per-pass cost + host work per sequence. Each sequence gets one new token.
+ * max(memory-bound read of the touched weights + KV, compute-bound 2 × active params × batch) +
+ * all-reduces + fixed per-pass cost + host work per sequence. Each sequence gets one new token.
  */
 export function decodeStepMs(
   layout: ShardLayout,

@@ -80,11 +80,16 @@ describe('allReduceMsPerStep', () => {
     expect(allReduceMsPerStep(llama7b, g5x2, 1, 64)).toBe(0);
   });
 
-  it('is 2 ring all-reduces per layer over PCIe on g5.12xlarge', () => {
-    // 2 × 32 layers × (2·3/4 × 1 token × 4096 × 2 B / 32 GB/s + 30 µs)
-    const expectedMs = 2 * 32 * ((1.5 * 4096 * 2) / 32e9 + 30e-6) * 1000;
+  it('is 2 ring all-reduces per layer over PCIe on g5.12xlarge, the 4 ring flows sharing the host fabric', () => {
+    // 2 × 32 layers × (4 GPUs × 2·3/4 × 1 token × 4096 × 2 B / 32 GB/s + 30 µs)
+    const expectedMs = 2 * 32 * ((4 * 1.5 * 4096 * 2) / 32e9 + 30e-6) * 1000;
     expect(allReduceMsPerStep(llama7b, g5x12, 4, 1)).toBeCloseTo(expectedMs, 9);
-    expect(allReduceMsPerStep(llama7b, g5x12, 4, 1, { latencyUsPerCollective: 0 })).toBeCloseTo(2 * 32 * ((1.5 * 8192) / 32e9) * 1000, 9);
+    expect(allReduceMsPerStep(llama7b, g5x12, 4, 1, { latencyUsPerCollective: 0 })).toBeCloseTo(2 * 32 * ((4 * 1.5 * 8192) / 32e9) * 1000, 9);
+  });
+
+  it('over NVLink each GPU has its own link: 2·(TP − 1)/TP of the message per GPU', () => {
+    const expectedMs = 2 * 32 * ((1.75 * 64 * 8192) / 300e9) * 1000;
+    expect(allReduceMsPerStep(llama7b, p4d, 8, 64, { latencyUsPerCollective: 0 })).toBeCloseTo(expectedMs, 9);
   });
 
   it('costs less over NVLink (p4d) than over PCIe (g5.48xlarge) at the same TP', () => {

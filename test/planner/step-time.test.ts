@@ -28,8 +28,8 @@ describe('decodeStepMs', () => {
   it('grows with the KV cache read', () => {
     const layout = { model: llama7b, instance: g5, tp: 1 };
     const kvPerTokenMs = (decodeStepMs(layout, 4, 10_000) - decodeStepMs(layout, 4, 0)) / 10_000;
-    // 0.5 MiB per token over 600 GB/s × memory efficiency.
-    expect(kvPerTokenMs).toBeCloseTo(524_288 / (600e6 * params.families.A10G.memoryEfficiency), 9);
+    // 0.5 MiB per token over 600 GB/s × the attention kernel's KV bandwidth efficiency.
+    expect(kvPerTokenMs).toBeCloseTo(524_288 / (600e6 * params.families.A10G.kvEfficiency), 9);
   });
 
   it('becomes compute-bound at large batches (linear in batch)', () => {
@@ -63,7 +63,7 @@ describe('prefillMs', () => {
 
   it('never beats reading the weights once (one token costs about a decode step)', () => {
     const layout = { model: llama7b, instance: g5, tp: 1 };
-    expect(prefillMs(layout, 1)).toBeGreaterThan(0.9 * decodeStepMs(layout, 1, 0) - params.general.perSequenceStepMs);
+    expect(prefillMs(layout, 1)).toBeGreaterThan(0.9 * decodeStepMs(layout, 1, 0) - params.families.A10G.perSequenceStepMs);
   });
 
   it('batched prompts cost less attention than one prompt of the same total length', () => {
