@@ -5,12 +5,13 @@ import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../results/defaults';
 import { isFeasible, summarizeSweep } from '../results/summarize-sweep';
 import { REQUEST_RECORD_VERSION, type ErrorKind, type Knee, type LevelResult, type RequestRecord, type StopReason, type SweepResult } from '../results/records';
 import { summarizeLevel } from '../results/summarize-level';
-import type { StepTimeParams } from './calibration/params';
+import { defaultStepTimeParams, type StepTimeParams } from './calibration/params';
 import { deploymentPrice } from './cost';
 import { simulateClosedLoop, type SimulatedRequest } from './engine/closed-loop';
 import { createEndpointEngine } from './engine/endpoint';
 import type { RouterPolicy } from './engine/types';
 import { kneeBound, resolveTgiSettings } from './deployment-shape';
+import { createStepTimer } from './step-time';
 
 /**
  * The latency-throughput curve of a configuration before deploying it: a closed-loop client of
@@ -53,7 +54,10 @@ export interface PredictedLevel {
   /** Mean over successful requests of e2e time / generated tokens. */
   readonly latencyMsPerToken: number;
   readonly e2eMsP50: number;
+  /** Median time to first token (first token − send), ms. */
   readonly ttftMsP50: number;
+  /** Median inter-token latency, (e2e − TTFT) / (tokens − 1) per request, ms. */
+  readonly itlMsP50: number;
   /** No timeout, error rate ≤ 1 %. */
   readonly feasible: boolean;
   readonly timeouts: number;
@@ -99,7 +103,21 @@ export function simulatedRecords(concurrency: number, inputTokens: number, reque
   });
 }
 
-/** Simulates one concurrency level: warm-up of c completions, then a window of max(3c, 16) completions. */
+/** Service time of one request alone on a replica (its prefill, then one decode step per further token), ms. */
+export function loneRequestMs(opts: PredictOptions): number {
+  const timer = createStepTimer({ model: opts.model, instance: opts.instance, tp: opts.tp }, opts.stepTimeParams ?? defaultStepTimeParams());
+  const meanContext = opts.inputTokens + opts.outputTokens / 2;
+  return timer.prefillPassMs(opts.inputTokens, opts.inputTokens ** 2) + (opts.outputTokens - 1) * timer.decodeStepMs(1, meanContext);
+}
+
+/**
+ * Completions per worker in the measured window. The window opens and closes at completion instants;
+ * at levels where requests queue, completions come in bursts and a window of a few cycles misjudges
+ * throughput by up to ~10 %; ten cycles bring that under ~1 %.
+ */
+const MEASURED_CYCLES = 10;
+
+/** Simulates one concurrency level: workers started staggered, warm-up of c completions, then a window of max(10c, 40) completions. */
 export function predictLevel(opts: PredictOptions, concurrency: number): LevelResult {
   // A sweep that stops at the first infeasible level needs only to know that it is infeasible.
   const stopWhenInfeasible = opts.stopAtFirstInfeasible === true;
@@ -124,9 +142,10 @@ export function predictLevel(opts: PredictOptions, concurrency: number): LevelRe
     concurrency,
     inputTokens: opts.inputTokens,
     outputTokens: opts.outputTokens,
+    startSpreadMs: loneRequestMs(opts),
     invocationTimeoutMs: opts.invocationTimeoutMs,
     warmupCompletions: concurrency,
-    measuredCompletions: Math.max(3 * concurrency, 16),
+    measuredCompletions: Math.max(MEASURED_CYCLES * concurrency, 40),
     stopWhenInfeasible,
   });
   // The simulated client measures a window of completions, not from first send to last end.
@@ -143,6 +162,7 @@ function toPredictedLevel(level: LevelResult): PredictedLevel {
     latencyMsPerToken: level.latencyMsPerToken.mean,
     e2eMsP50: level.e2eMs.p50,
     ttftMsP50: level.ttftMs?.p50 ?? 0,
+    itlMsP50: level.itlMs?.p50 ?? 0,
     feasible: isFeasible(level),
     timeouts: level.timeouts,
     overloaded: level.errors.overloaded ?? 0,

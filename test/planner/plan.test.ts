@@ -127,7 +127,7 @@ describe('renderPlanTable', () => {
 
   it('shows a dash, not 0 ms, for the latency of a level where no request completed', () => {
     const plan = planConfiguration({ ...base, model: 'llama-2-7b', instance: 'ml.g5.2xlarge' });
-    const level = { throughputTokensPerS: 0, latencyMsPerToken: 0, e2eMsP50: 0, ttftMsP50: 0, feasible: false, timeouts: 3, overloaded: 500 };
+    const level = { throughputTokensPerS: 0, latencyMsPerToken: 0, e2eMsP50: 0, ttftMsP50: 0, itlMsP50: 0, feasible: false, timeouts: 3, overloaded: 500 };
     const text = renderPlanTable({ ...plan, curve: [{ ...level, concurrency: 512 }] });
     expect(text).toMatch(/^\s+512\s+0\s+—\s+—\s+—\s+no\s+3\s+500$/m);
   });

@@ -6,6 +6,13 @@ import type { ServingEngine } from './types';
  * as the last one returns (after `overloadBackoffMs` when it was refused), with the invocation
  * deadline cutting slow requests (counted as timeouts, cancelled in the engine). After `warmupCompletions`
  * completions (ok or timed out) the measured window opens; it closes at the `measuredCompletions`-th next one.
+ *
+ * Workers start `startSpreadMs / concurrency` apart. In a real closed loop the workers' phases
+ * spread over a request's lifetime (send times, network delays and the server's own scheduling
+ * differ per request); with identical requests all sent at t = 0, a simulation in exact virtual
+ * time would instead keep them in lockstep forever: one prefill of all c prompts, c first tokens at
+ * once, c completions at once. Spreading the first sends over one request's service time starts
+ * the simulation in the staggered steady state, which the warm-up then settles.
  */
 
 export interface ClosedLoopOptions {
@@ -18,6 +25,8 @@ export interface ClosedLoopOptions {
   readonly measuredCompletions: number;
   /** Wait of a worker after an immediate refusal (429) before it sends again. @default 1000 */
   readonly overloadBackoffMs?: number;
+  /** The workers' first sends are spread evenly over this many ms (worker w at w / c of it). @default 0 (all at t = 0) */
+  readonly startSpreadMs?: number;
   /** Virtual time after which the simulation stops even if the window is not complete. @default 3,600,000 (1 h) */
   readonly maxVirtualMs?: number;
   /**
@@ -101,7 +110,10 @@ export function simulateClosedLoop(engine: ServingEngine, opts: ClosedLoopOption
     }
   };
 
-  for (let w = 0; w < opts.concurrency; w += 1) send(w, 0);
+  const spreadMs = opts.startSpreadMs ?? 0;
+  const startAt = (w: number): number => (spreadMs * w) / opts.concurrency;
+  let nextStart = 0;
+  while (nextStart < opts.concurrency && startAt(nextStart) === 0) send(nextStart++, 0);
   let nowMs = 0;
   let tooLong = false;
   const infeasible = (): boolean => opts.stopWhenInfeasible === true && (windowTimeouts > 0 || windowRefusals > refusalAllowance);
@@ -111,6 +123,7 @@ export function simulateClosedLoop(engine: ServingEngine, opts: ClosedLoopOption
       engine.nextEventMs() ?? Infinity,
       deadlineHead < deadlines.length ? inFlight.get(deadlines[deadlineHead])!.deadlineMs : Infinity,
       retryHead < retries.length ? retries[retryHead].atMs : Infinity,
+      nextStart < opts.concurrency ? startAt(nextStart) : Infinity,
     ];
     nowMs = Math.min(...candidates);
     if (!Number.isFinite(nowMs) || nowMs > maxVirtualMs) break;
@@ -141,6 +154,7 @@ export function simulateClosedLoop(engine: ServingEngine, opts: ClosedLoopOption
       resend.push(flight.worker);
     }
     while (retryHead < retries.length && retries[retryHead].atMs <= nowMs) resend.push(retries[retryHead++].worker);
+    while (nextStart < opts.concurrency && startAt(nextStart) <= nowMs) resend.push(nextStart++);
     if (completions >= target || infeasible()) break;
     for (const worker of resend) send(worker, nowMs);
   }

@@ -10,7 +10,20 @@ import type { EngineEvent, EngineRequest } from './types';
  * (up to MAX_BATCH_PREFILL_TOKENS per pass; the pass pauses decoding and yields each one's first
  * token); then decode steps give every running request one token per step until it is done.
  * One pass runs at a time; passes never overlap.
+ *
+ * While a batch is running, TGI's router does not prefill every new arrival at once: it adds a new
+ * batch only when at least floor(running × waiting_served_ratio) queued requests fit it, or when
+ * max_waiting_tokens decode steps have passed since the last prefill (router/src/infer.rs,
+ * `batching_task`, TGI v1.x–v2.x). With an empty batch it prefills whatever is queued.
  */
+
+/**
+ * TGI router scheduling defaults of the TGI versions JumpStart served the study's models with
+ * (huggingface/text-generation-inference docs/source/basic_tutorials/launcher.md, v1.x:
+ * `--waiting-served-ratio` default 1.2, `--max-waiting-tokens` default 20). Later versions lowered
+ * the ratio to 0.3; JumpStart does not set either.
+ */
+export const TGI_ROUTER_DEFAULTS = { waitingServedRatio: 1.2, maxWaitingTokens: 20 } as const;
 
 type SequenceState = 'arriving' | 'queued' | 'prefill' | 'running' | 'gone';
 
@@ -40,6 +53,10 @@ export interface ReplicaOptions {
   readonly batchTokenBudget: number;
   readonly stepTimeParams: StepTimeParams;
   readonly emitTokenEvents: boolean;
+  /** TGI `--waiting-served-ratio`. @default TGI_ROUTER_DEFAULTS.waitingServedRatio */
+  readonly waitingServedRatio?: number;
+  /** TGI `--max-waiting-tokens`. @default TGI_ROUTER_DEFAULTS.maxWaitingTokens */
+  readonly maxWaitingTokens?: number;
 }
 
 export class Replica {
@@ -55,6 +72,8 @@ export class Replica {
   private accepted = 0;
   private readonly byId = new Map<string, Sequence>();
   private readonly stepTimer: StepTimer;
+  /** Decode steps since the last prefill (TGI's `waiting_tokens`, reset to 1 by a prefill). */
+  private waitingTokens = 0;
 
   constructor(private readonly options: ReplicaOptions) {
     this.stepTimer = createStepTimer(options.layout, options.stepTimeParams);
@@ -215,6 +234,33 @@ export class Replica {
     const admitted: Sequence[] = [];
     let promptTokens = 0;
     let squaredPromptTokens = 0;
+    const running = this.running.length;
+    const maxWaitingTokens = this.options.maxWaitingTokens ?? TGI_ROUTER_DEFAULTS.maxWaitingTokens;
+    // With a running batch, a new batch must reach min_size requests unless the wait is exceeded.
+    const minSize =
+      running === 0 || this.waitingTokens >= maxWaitingTokens
+        ? 1
+        : Math.max(1, Math.floor(running * (this.options.waitingServedRatio ?? TGI_ROUTER_DEFAULTS.waitingServedRatio)));
+    if (minSize > 1 && this.queuedCount() < minSize) {
+      this.startDecode(atMs);
+      return;
+    }
+    let budget = this.reservedTokens;
+    let candidates = 0;
+    let candidateTokens = 0;
+    for (let i = this.queueHead; i < this.queue.length && candidates < minSize; i += 1) {
+      const next = this.queue[i];
+      if (next.state !== 'queued') continue;
+      if (budget + next.reservedTokens > batchTokenBudget) break;
+      if (candidates > 0 && candidateTokens + next.inputTokens > tgi.maxBatchPrefillTokens) break;
+      budget += next.reservedTokens;
+      candidateTokens += next.inputTokens;
+      candidates += 1;
+    }
+    if (candidates < minSize) {
+      this.startDecode(atMs);
+      return;
+    }
     while (this.queueHead < this.queue.length) {
       const next = this.queue[this.queueHead];
       if (next.state !== 'queued') {
@@ -234,10 +280,24 @@ export class Replica {
     if (admitted.length > 0) {
       const durationMs = this.stepTimer.prefillPassMs(promptTokens, squaredPromptTokens);
       this.pass = { kind: 'prefill', endMs: atMs + durationMs, sequences: admitted };
-    } else if (this.running.length > 0) {
-      const durationMs = this.stepTimer.decodeStepMs(this.running.length, this.kvTokens);
-      this.pass = { kind: 'decode', endMs: atMs + durationMs, sequences: [] };
+      this.waitingTokens = 1;
+    } else {
+      this.startDecode(atMs);
     }
+  }
+
+  private startDecode(atMs: number): void {
+    if (this.running.length === 0) return;
+    const durationMs = this.stepTimer.decodeStepMs(this.running.length, this.kvTokens);
+    this.pass = { kind: 'decode', endMs: atMs + durationMs, sequences: [] };
+    this.waitingTokens += 1;
+  }
+
+  /** Requests waiting in the queue (not yet admitted to a prefill). */
+  private queuedCount(): number {
+    let count = 0;
+    for (let i = this.queueHead; i < this.queue.length; i += 1) if (this.queue[i].state === 'queued') count += 1;
+    return count;
   }
 
   private skipGoneArrivals(): void {
