@@ -5,12 +5,15 @@
 import { getInstanceType, getModel } from '../catalog';
 import type { Knee } from '../results/records';
 import { costPerMillionTokensUsd } from '../results/cost';
+import type { StepTimeParams } from './calibration/params';
 import { planConfiguration, type PlanRequest, type PlanView } from './plan';
 import { predictCurve, type PredictedLevel } from './predict';
 
 export interface PlanWithCurveRequest extends PlanRequest {
   /** Concurrency levels to predict; none → no curve. */
   readonly concurrency?: readonly number[];
+  /** Step-time parameters (`--params FILE`). @default the shipped calibration */
+  readonly stepTimeParams?: StepTimeParams;
 }
 
 export interface PlanWithCurve extends PlanView {
@@ -47,6 +50,7 @@ export function planWithCurve(request: PlanWithCurveRequest): PlanWithCurve {
     outputTokens: view.outputTokens,
     tgi: request.tgi,
     concurrency: levels,
+    ...(request.stepTimeParams !== undefined ? { stepTimeParams: request.stepTimeParams } : {}),
   });
   return {
     ...view,

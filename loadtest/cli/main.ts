@@ -8,6 +8,7 @@ import { register as registerServeLocal } from './serve-local-command';
 import { register as registerValidate } from './validate-command';
 import { register as registerReproduce } from './reproduce-command';
 import { register as registerPrices } from './prices-command';
+import { register as registerCalibrate } from './calibrate-command';
 
 /**
  * The `llm-bench` command: one entry point, one module per subcommand.
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerReproduce(program);
   registerPrices(program);
+  registerCalibrate(program);
   return program;
 }
 

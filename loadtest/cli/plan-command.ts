@@ -3,6 +3,7 @@ import { DEFAULT_PRICE_REGION } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { planWithCurve } from '../../lib/planner/plan-curve';
 import { renderPlanTable } from '../../lib/planner/plan-table';
+import { optionalParamsFlag } from './params-flag';
 import { addTgiOptions, concurrencyListFlag, optionalWholeNumberFlag, tgiOverridesOf, wholeNumberFlag, type TgiFlags } from './flag-values';
 import { addPriceOptions, pricingFromFlags, type PriceFlags } from './pricing-flags';
 
@@ -14,6 +15,7 @@ import { addPriceOptions, pricingFromFlags, type PriceFlags } from './pricing-fl
  */
 
 interface PlanFlags extends TgiFlags, PriceFlags {
+  readonly params?: string;
   readonly model: string;
   readonly instance: string;
   readonly tp?: string;
@@ -59,6 +61,7 @@ function runPlan(flags: PlanFlags): void {
     tgi: tgiOverridesOf(flags),
     pricing: pricingFromFlags(flags, flags.region ?? process.env.AWS_REGION ?? DEFAULT_PRICE_REGION),
     concurrency: flags.concurrency !== undefined ? concurrencyLevels(flags.concurrency) : undefined,
+    stepTimeParams: optionalParamsFlag(flags.params),
   });
   // Settings TGI would refuse, or a payload every request of which it would refuse, are bad input.
   if (plan.problems.length > 0) throw new UserInputError('TGI settings', plan.problems.join('; '));
@@ -78,6 +81,7 @@ export function register(program: Command): void {
     .option('--instances <n>', `instances behind the endpoint (1 to ${PLAN_LIMITS.instances})`, '1')
     .option('--concurrency <list>', `predict the curve at these concurrency levels (1 to ${PLAN_LIMITS.concurrency}), e.g. 1,2,4,8,16,32,64,128`);
   addPriceOptions(addTgiOptions(command))
+    .option('--params <file>', 'step-time parameters written by llm-bench calibrate (default: the shipped calibration)')
     .option('--region <region>', `region of the prices (default: AWS_REGION, else ${DEFAULT_PRICE_REGION})`)
     .option('--json', 'print JSON instead of a table')
     .action((flags: PlanFlags) => runPlan(flags));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { makeOutputFolder } from '../report/output-folder';
 import { reproduceStudy, writeReproduction } from '../reproduce';
+import { optionalParamsFlag } from './params-flag';
 
 /**
  * `llm-bench reproduce`: predicts every configuration of the published study with the calibrated
@@ -10,11 +11,12 @@ import { reproduceStudy, writeReproduction } from '../reproduce';
 interface ReproduceFlags {
   readonly out: string;
   readonly json?: boolean;
+  readonly params?: string;
 }
 
 function runReproduce(flags: ReproduceFlags): void {
   makeOutputFolder(flags.out); // fail on an unwritable --out before seconds of prediction
-  const study = reproduceStudy();
+  const study = reproduceStudy(new Date(), optionalParamsFlag(flags.params));
   const paths = writeReproduction(flags.out, study);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(study, null, 2)}\n`);
@@ -32,6 +34,7 @@ export function register(program: Command): void {
     .command('reproduce')
     .description('predict every configuration of the published SageMaker/TGI study and write its tables, published figures beside predicted ones')
     .option('--out <dir>', 'output folder for reproduce.md and reproduce.json', 'bench-results/reproduce')
+    .option('--params <file>', 'step-time parameters written by llm-bench calibrate (default: the shipped calibration)')
     .option('--json', 'also print the predictions as JSON on stdout')
     .action((flags: ReproduceFlags) => runReproduce(flags));
 }

@@ -3,6 +3,7 @@ import { UserInputError } from '../../lib/errors';
 import type { ServingContainer } from '../../lib/results/records';
 import { formatFaultSpec } from '../local/faults';
 import { startLocalEndpoint, type LocalEndpoint } from '../local/server';
+import { optionalParamsFlag } from './params-flag';
 import { addTgiOptions, optionalWholeNumberFlag, positiveNumberFlag, tgiOverridesOf, wholeNumberFlag, type TgiFlags } from './flag-values';
 
 /**
@@ -22,6 +23,7 @@ export interface ServeLocalFlags extends TgiFlags {
   readonly endpointName?: string;
   readonly component?: readonly string[];
   readonly creatingDescribeCalls?: string;
+  readonly params?: string;
   readonly engine?: string;
 }
 
@@ -57,6 +59,7 @@ export async function startFromFlags(flags: ServeLocalFlags): Promise<LocalEndpo
       inferenceComponents: flags.component ?? [],
       creatingDescribeCalls: optionalWholeNumberFlag('--creating-describe-calls', flags.creatingDescribeCalls, { min: 0 }),
       container: containerOf(flags.engine),
+      stepTimeParams: optionalParamsFlag(flags.params),
     });
   } catch (error) {
     if ((error as { code?: unknown }).code === 'EADDRINUSE') {
@@ -116,6 +119,7 @@ export function register(program: Command): void {
     .option('--copies <n>', 'model copies per instance (per inference component)', '1')
     .option('--instances <n>', `instances behind the endpoint (1 to ${MAX_INSTANCES})`, '1')
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', '8080')
+    .option('--params <file>', 'step-time parameters written by llm-bench calibrate (default: the shipped calibration)')
     .option('--speedup <x>', 'run virtual time this many times faster than the wall clock (advertised in /info)', '1')
     .option('--faults <spec>', 'inject faults, e.g. overload=0.1,5xx=0.05,hang=0.02,reset=0.02,garbage=0.02,truncate=0.02,throttle=0.01,seed=7')
     .option('--endpoint-name <name>', 'SageMaker endpoint name the runtime routes answer to', 'local-endpoint')

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { StepTimeParams } from '../../lib/planner/calibration/params';
 import { createEndpointEngine } from '../../lib/planner/engine';
 import type { EndpointEngineConfig, ServingEngine } from '../../lib/planner/engine/types';
 import { resolveLocalDeployment, type LocalDeployment, type LocalDeploymentOptions } from './deployment';
@@ -31,6 +32,8 @@ export interface LocalEndpointOptions extends LocalDeploymentOptions {
    * for TGI-style bodies). The serving engine behind both is the planner's. @default 'tgi'
    */
   readonly container?: ServingContainer;
+  /** Step-time parameters of the engine (`--params FILE`). @default the shipped calibration */
+  readonly stepTimeParams?: StepTimeParams;
   /** Builds the engine of each backend. @default createEndpointEngine (the planner's engine) */
   readonly engineFactory?: (config: EndpointEngineConfig) => ServingEngine;
   /** Control-plane lifecycle (transition timings in virtual ms) and the scalable targets CloudFormation registers. @default instant, none */
@@ -74,6 +77,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       seed: deployment.seed + index,
       invocationTimeoutMs: deployment.invocationTimeoutMs,
       emitTokenEvents: true,
+      ...(options.stepTimeParams !== undefined ? { stepTimeParams: options.stepTimeParams } : {}),
     });
     engines.push(engine);
     const driver = createRealTimeDriver(engine, { speedup: deployment.speedup, idPrefix: `b${index}-` });
