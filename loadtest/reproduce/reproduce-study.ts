@@ -1,18 +1,17 @@
-import { getInstanceType, getModel } from '../../lib/catalog';
-import { calibrationProvenance, type CalibrationProvenance } from '../../lib/planner/calibration/params';
+import { calibrationProvenance, type CalibrationProvenance, type StepTimeParams } from '../../lib/planner/calibration/params';
 import { PUBLISHED_STUDY } from '../../lib/planner/calibration/published';
-import { checkFit } from '../../lib/planner/deployment-shape';
-import { predictCurve, type PredictedCurve } from '../../lib/planner/predict';
+import { planWithCurve } from '../../lib/planner/plan-curve';
+import type { PredictedCurve } from '../../lib/planner/predict';
 import { studyConfigurations, type StudyConfiguration } from './study-configurations';
 
 /** Predictions of every configuration of the published study, as written to reproduce.json. */
 
 export interface ReproducedConfiguration extends StudyConfiguration {
   readonly label: string;
-  /** False when the weights (plus one sequence of KV cache) do not fit; then nothing is predicted. */
+  /** False when `plan` predicts no curve (the deployment does not fit, or its settings are refused); then fitReason says why. */
   readonly fits: boolean;
   readonly fitReason?: string;
-  /** Levels up to the first infeasible one (the sweep stops there, as the study's did). */
+  /** The curve `llm-bench plan` predicts for the same deployment (the same code path). */
   readonly prediction?: PredictedCurve;
 }
 
@@ -28,8 +27,9 @@ export interface ReproducedStudy {
 export const REPRODUCE_ASSUMPTIONS: readonly string[] = [
   'Payload 512 = 256 input + 256 output tokens (calibration file); payload 4,096 = 3,840 input + 256 output tokens (the study states the total only).',
   'TGI settings from the catalog (containerDefaults: JumpStart spec values, derived ones marked); ml.p4d.24xlarge endpoints admit 512 concurrent requests (JumpStart sets it for Llama 2; for the other models it is derived from the published p4d sweep), and so (assumed) do ml.p4de.24xlarge ones.',
-  'Each sweep stops at its first infeasible level (a request over the 60 s invocation limit, or > 1 % errors); later levels are shown as —.',
-  'Closed-loop client in virtual time: warm-up of c completions, then a window of max(3c, 16) completions.',
+  'Each configuration is predicted by the same code path as `llm-bench plan --concurrency …` for that deployment.',
+  'Infeasible levels (a request over the 60 s invocation limit, or > 1 % errors) are shown as —.',
+  'Closed-loop client in virtual time: workers start staggered over one request time, warm-up of c completions, then a window of max(3c, 16) completions.',
 ];
 
 export function configurationLabel(config: StudyConfiguration): string {
@@ -37,34 +37,39 @@ export function configurationLabel(config: StudyConfiguration): string {
   return `${config.model} · ${config.instance}${instances} · TP ${config.tp}`;
 }
 
-export function reproduceConfiguration(config: StudyConfiguration, concurrency: readonly number[]): ReproducedConfiguration {
-  const model = getModel(config.model);
-  const instance = getInstanceType(config.instance);
+export function reproduceConfiguration(config: StudyConfiguration, concurrency: readonly number[], stepTimeParams?: StepTimeParams): ReproducedConfiguration {
   const label = configurationLabel(config);
-  const fit = checkFit(model, instance, config.tp, { tokensPerSequence: config.payload.totalTokens });
-  if (!fit.fits) return { ...config, label, fits: false, fitReason: fit.reason ?? 'does not fit' };
-  const prediction = predictCurve({
-    model,
-    instance,
+  const plan = planWithCurve({
+    model: config.model,
+    instance: config.instance,
     tp: config.tp,
     instances: config.instances,
     inputTokens: config.payload.inputTokens,
     outputTokens: config.payload.outputTokens,
     concurrency,
-    stopAtFirstInfeasible: true,
+    ...(stepTimeParams !== undefined ? { stepTimeParams } : {}),
   });
+  if (plan.curveSkippedReason !== undefined || plan.curve === undefined) {
+    return { ...config, label, fits: false, fitReason: plan.curveSkippedReason ?? plan.reason ?? 'does not fit' };
+  }
+  const prediction: PredictedCurve = {
+    curve: [...plan.curve],
+    ...(plan.maxFeasibleConcurrency !== undefined ? { maxFeasibleConcurrency: plan.maxFeasibleConcurrency } : {}),
+    ...(plan.maxThroughput !== undefined ? { maxThroughput: plan.maxThroughput } : {}),
+    ...(plan.knee !== undefined ? { knee: plan.knee } : {}),
+  };
   return { ...config, label, fits: true, prediction };
 }
 
 /** Predicts every configuration of the study. */
-export function reproduceStudy(now: Date = new Date()): ReproducedStudy {
+export function reproduceStudy(now: Date = new Date(), stepTimeParams?: StepTimeParams): ReproducedStudy {
   const concurrency = PUBLISHED_STUDY.concurrency;
   return {
     schemaVersion: 1,
     generatedAt: now.toISOString(),
     concurrency,
-    calibration: calibrationProvenance(),
+    calibration: stepTimeParams === undefined ? calibrationProvenance() : { ...calibrationProvenance(), procedure: 'parameters from --params', fittedAt: 'see --params file' },
     assumptions: REPRODUCE_ASSUMPTIONS,
-    configurations: studyConfigurations().map((config) => reproduceConfiguration(config, concurrency)),
+    configurations: studyConfigurations().map((config) => reproduceConfiguration(config, concurrency, stepTimeParams)),
   };
 }
