@@ -14,7 +14,9 @@ import {
   FIT_START,
   fitParameters,
   freeParametersFor,
+  PRIOR_WEIGHT,
   publishedCalibrationSweeps,
+  ROBUST_SCALE,
   withBorrowedFamilies,
   type FitReport,
 } from '../lib/planner/calibration/fit';
@@ -49,11 +51,11 @@ function main(argv: readonly string[]): void {
   const file = toCalibrationFile(fitted, {
     fittedAt: new Date().toISOString().slice(0, 10),
     procedure:
-      `npm run calibrate: coordinate descent in log space (steps ×1.4 halving to ×1.02, weak pull towards FIT_START) over ${freeParametersFor(sweeps).length} parameters ` +
+      `npm run calibrate: Levenberg–Marquardt in log space (pseudo-Huber log errors, scale ${ROBUST_SCALE}; pull towards FIT_START, weight ${PRIOR_WEIGHT}) over ${freeParametersFor(sweeps).length} parameters ` +
       '(per accelerator family: weight and KV bandwidth, decode and prefill compute efficiencies, step overhead, interconnect efficiency and latency; general: host work per sequence), ' +
       'closed-loop simulation of each published level (staggered start, warm-up c, window max(3c, 16) completions); L4/L40S borrow A10G, H100 borrows A100',
     dataFile: 'lib/planner/calibration/llama-2-7b-published.json',
-    objective: 'mean over published figures of |log(predicted / published)|, throughput and ms/token',
+    objective: 'least squares of pseudo-Huber log errors over published figures (throughput and ms/token); medians below are of |predicted − published| / published',
     medianAbsErrorPct: round2(report.medianAbsErrorPct),
     ...(cv !== undefined ? { crossValidatedMedianAbsErrorPct: round2(cv.medianAbsErrorPct) } : {}),
   });

@@ -12,7 +12,7 @@ import { allReduceLinkBytesPerToken, decodeStepMsComputeBound, memoryBandwidthBy
  *   parameter per sequence at `computeEfficiency` × peak FLOPS, whichever is slower;
  * - a prefill pass does the linear and causal-attention FLOPs of its prompts at `prefillEfficiency`;
  * - TP > 1 adds two all-reduces per layer of the pass's tokens × hidden size over the interconnect
- *   (`commEfficiency`, `collectiveLatencyMs` per log2(TP) hop);
+ *   (`commEfficiency`; `collectiveLatencyMs` per ring step, 2 (TP − 1) steps per all-reduce);
  * - a fixed host/launch cost per pass (`stepOverheadMs`) and host work per running sequence
  *   (`perSequenceStepMs`) come on top.
  */
@@ -61,7 +61,8 @@ export function createStepTimer(layout: ShardLayout, params: StepTimeParams = de
   const linkBytesPerMs = instance.interconnect.bandwidthGBs * BYTES_PER_MS_PER_GBS * family.commEfficiency;
   const sharded = tp > 1;
   const allReduceMsPerToken = sharded && linkBytesPerMs > 0 ? (2 * model.layers * allReduceLinkBytesPerToken(model, instance, tp)) / linkBytesPerMs : 0;
-  const allReduceLatencyMs = sharded ? 2 * model.layers * family.collectiveLatencyMs * Math.log2(tp) : 0;
+  // NCCL runs intra-node all-reduces as a ring: 2 (TP − 1) steps (reduce-scatter, then all-gather), each paying the step latency.
+  const allReduceLatencyMs = sharded ? 2 * model.layers * family.collectiveLatencyMs * 2 * (tp - 1) : 0;
   const allReduce = (tokens: number): number => (sharded ? allReduceLatencyMs + tokens * allReduceMsPerToken : 0);
   const perSequenceMs = family.perSequenceStepMs;
   return {

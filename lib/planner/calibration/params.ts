@@ -23,7 +23,10 @@ export interface FamilyCalibration {
   readonly stepOverheadMs: number;
   /** Achieved / peak interconnect bandwidth in all-reduces between this family's GPUs (PCIe on A10G/L4/L40S instances, NVLink on A100/H100). */
   readonly commEfficiency: number;
-  /** Latency of one all-reduce per log2(TP) hop on this family's interconnect, ms (NCCL launch and shard synchronisation). */
+  /**
+   * Latency of one step of a ring all-reduce on this family's interconnect, ms (NCCL's small-message
+   * latency and the shards' synchronisation); an all-reduce over TP GPUs takes 2 (TP − 1) steps.
+   */
   readonly collectiveLatencyMs: number;
   /**
    * Host work per running sequence per decode step on this family's instances (TGI's per-request
