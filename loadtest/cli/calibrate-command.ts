@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getInstanceType, getModel } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
-import { crossValidate, evaluateFit, fitParameters, freeParametersFor, type CalibrationSweep, type FitReport } from '../../lib/planner/calibration/fit';
+import { crossValidate, evaluateFit, fitParameters, freeParametersFor, type CalibrationSweep, type FitOptions, type FitReport, USER_PRIOR_WEIGHT } from '../../lib/planner/calibration/fit';
 import { defaultStepTimeParams, type CalibrationFile, type StepTimeParams } from '../../lib/planner/calibration/params';
 import { roundParameter, toCalibrationFile } from '../../lib/planner/calibration/params-file';
 import { isFeasible } from '../../lib/results/summarize-sweep';
@@ -23,6 +23,7 @@ export interface CalibrateFlags {
   readonly out: string;
   readonly start?: string;
   readonly cv?: boolean;
+  readonly priorWeight?: string;
 }
 
 /** The calibration data of one measured sweep: its feasible levels, with the deployment it names. */
@@ -56,14 +57,19 @@ export interface CalibrationRun {
 }
 
 /** Fits the parameters to the sweeps at `from` starting from `start`; pure apart from reading the sweeps. */
-export function calibrateFrom(from: readonly string[], start: StepTimeParams = defaultStepTimeParams(), opts: { crossValidate?: boolean; now?: Date } = {}): CalibrationRun {
+export function calibrateFrom(
+  from: readonly string[],
+  start: StepTimeParams = defaultStepTimeParams(),
+  opts: { crossValidate?: boolean; now?: Date; fit?: FitOptions } = {},
+): CalibrationRun {
   if (from.length === 0) throw new UserInputError('--from', 'give at least one sweep folder (or sweep.json) measured against a known deployment');
   const sweeps = from.flatMap((path) => loadSweeps([path]).map((sweep) => calibrationSweepOf(sweep, path)));
   const measured = sweeps.filter((s) => s.levels.length > 0);
   if (measured.length === 0) throw new UserInputError('--from', 'the sweeps have no feasible level to fit to');
-  const fitted = fitParameters(start, measured);
+  const fit: FitOptions = { priorWeight: USER_PRIOR_WEIGHT, ...opts.fit };
+  const fitted = fitParameters(start, measured, fit);
   const report = evaluateFit(fitted, measured);
-  const crossValidated = opts.crossValidate === true && measured.length > 1 ? crossValidate(start, measured) : undefined;
+  const crossValidated = opts.crossValidate === true && measured.length > 1 ? crossValidate(start, measured, fit) : undefined;
   const pct = (m: { throughput: number; latency: number }): { throughput: number; latency: number } => ({
     throughput: roundParameter(m.throughput),
     latency: roundParameter(m.latency),
@@ -71,7 +77,7 @@ export function calibrateFrom(from: readonly string[], start: StepTimeParams = d
   const families = [...new Set(freeParametersFor(measured).map((p) => p.family).filter((f) => f !== undefined))];
   const file = toCalibrationFile(fitted, {
     fittedAt: (opts.now ?? new Date()).toISOString().slice(0, 10),
-    procedure: `llm-bench calibrate: coordinate descent in log space over ${freeParametersFor(measured).length} parameters of ${families.join(', ')}; other families keep the starting parameters`,
+    procedure: `llm-bench calibrate: Levenberg–Marquardt in log space (robust log errors, prior weight ${fit.priorWeight ?? USER_PRIOR_WEIGHT}) over ${freeParametersFor(measured).length} parameters of ${families.join(', ')}; other families keep the starting parameters`,
     dataFile: from.join(', '),
     objective: 'mean over measured feasible levels of |log(predicted / measured)|, throughput and ms/token',
     medianAbsErrorPct: pct(report.medianAbsErrorPct),
@@ -82,7 +88,9 @@ export function calibrateFrom(from: readonly string[], start: StepTimeParams = d
 
 function runCalibrate(flags: CalibrateFlags): void {
   const start = flags.start !== undefined ? readParamsFlag(flags.start, '--start') : defaultStepTimeParams();
-  const run = calibrateFrom(flags.from, start, { crossValidate: flags.cv === true });
+  const priorWeight = flags.priorWeight === undefined ? USER_PRIOR_WEIGHT : Number(flags.priorWeight);
+  if (!(priorWeight >= 0) || !Number.isFinite(priorWeight)) throw new UserInputError('--prior-weight', `'${flags.priorWeight}' is not a number ≥ 0`);
+  const run = calibrateFrom(flags.from, start, { crossValidate: flags.cv === true, fit: { priorWeight } });
   process.stdout.write(`${formatFitReport(run.report)}\n`);
   if (run.crossValidated !== undefined) process.stdout.write(`\nleave-one-sweep-out cross-validated:\n${formatMedians(run.crossValidated)}\n`);
   writeFileSync(flags.out, `${JSON.stringify(run.file, null, 2)}\n`);
@@ -96,6 +104,7 @@ export function register(program: Command): void {
     .requiredOption('--from <dirs...>', 'sweep folders (or sweep.json files) measured against known deployments')
     .option('--out <file>', 'params file to write', 'params.json')
     .option('--start <file>', 'params file to start from (default: the shipped parameters)')
+    .option('--prior-weight <w>', `pull towards the starting parameters per squared log deviation (default ${USER_PRIOR_WEIGHT}; raise it when the sweeps cover one TP degree or payload)`)
     .option('--cv', 'also print leave-one-sweep-out cross-validated errors (one refit per sweep)')
     .action((flags: CalibrateFlags) => runCalibrate(flags));
 }
