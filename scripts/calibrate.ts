@@ -53,7 +53,7 @@ function main(argv: readonly string[]): void {
     procedure:
       `npm run calibrate: Levenberg–Marquardt in log space (pseudo-Huber log errors, scale ${ROBUST_SCALE}; pull towards FIT_START, weight ${PRIOR_WEIGHT}) over ${freeParametersFor(sweeps).length} parameters ` +
       '(per accelerator family: weight and KV bandwidth, decode and prefill compute efficiencies, step overhead, interconnect efficiency and ring-step latency, host work per sequence), ' +
-      'closed-loop simulation of each published level (staggered start, warm-up c, window max(10c, 40) completions); L4/L40S borrow A10G, H100 borrows A100',
+      'closed-loop simulation of each published level (staggered start, warm-up c, window max(3c, 40) completions, throughput by Little\'s law where every request succeeds); L4/L40S borrow A10G, H100 borrows A100',
     dataFile: 'lib/planner/calibration/llama-2-7b-published.json',
     objective: 'least squares of pseudo-Huber log errors over published figures (throughput and ms/token); medians below are of |predicted − published| / published',
     medianAbsErrorPct: round2(report.medianAbsErrorPct),

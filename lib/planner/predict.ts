@@ -111,13 +111,29 @@ export function loneRequestMs(opts: PredictOptions): number {
 }
 
 /**
- * Completions per worker in the measured window. The window opens and closes at completion instants;
- * at levels where requests queue, completions come in bursts and a window of a few cycles misjudges
- * throughput by up to ~10 %; ten cycles bring that under ~1 %.
+ * Completions per worker in the measured window. Throughput of an error-free level comes from
+ * Little's law (stable within ~1 % after two or three cycles); counting tokens over a window that
+ * opens and closes at completion instants would misjudge it by up to ~10 % at this length where
+ * requests queue (completions come in bursts).
  */
-const MEASURED_CYCLES = 10;
+const MEASURED_CYCLES = 3;
 
-/** Simulates one concurrency level: workers started staggered, warm-up of c completions, then a window of max(10c, 40) completions. */
+/**
+ * A closed loop whose requests all succeed obeys Little's law: c requests in flight, each for its
+ * e2e time, so requests/s = c / mean e2e. That estimates the same long-run rate the load generator
+ * reports (tokens over the window) without the window's edge effect. Levels with errors keep the
+ * window count.
+ */
+function withLittlesLawRate(level: LevelResult): LevelResult {
+  if (level.ok === 0 || level.ok !== level.requests || !(level.e2eMs.mean > 0)) return level;
+  const requestsPerS = level.concurrency / (level.e2eMs.mean / 1000);
+  return { ...level, requestsPerS, throughputTokensPerS: (requestsPerS * level.outputTokens) / level.ok };
+}
+
+/**
+ * Simulates one concurrency level: workers started staggered, warm-up of c completions, then a window
+ * of max(3c, 40) completions; an error-free level's rate by Little's law.
+ */
 export function predictLevel(opts: PredictOptions, concurrency: number): LevelResult {
   // A sweep that stops at the first infeasible level needs only to know that it is infeasible.
   const stopWhenInfeasible = opts.stopAtFirstInfeasible === true;
@@ -149,10 +165,11 @@ export function predictLevel(opts: PredictOptions, concurrency: number): LevelRe
     stopWhenInfeasible,
   });
   // The simulated client measures a window of completions, not from first send to last end.
-  return summarizeLevel(simulatedRecords(concurrency, opts.inputTokens, result.requests), {
+  const level = summarizeLevel(simulatedRecords(concurrency, opts.inputTokens, result.requests), {
     concurrency,
     windowMs: result.windowEndMs - result.windowStartMs,
   });
+  return withLittlesLawRate(level);
 }
 
 function toPredictedLevel(level: LevelResult): PredictedLevel {
