@@ -29,7 +29,7 @@ export const REPRODUCE_ASSUMPTIONS: readonly string[] = [
   'TGI settings from the catalog (containerDefaults: JumpStart spec values, derived ones marked); ml.p4d.24xlarge endpoints admit 512 concurrent requests (JumpStart sets it for Llama 2; for the other models it is derived from the published p4d sweep), and so (assumed) do ml.p4de.24xlarge ones.',
   'Each configuration is predicted by the same code path as `llm-bench plan --concurrency …` for that deployment.',
   'Infeasible levels (a request over the 60 s invocation limit, or > 1 % errors) are shown as —.',
-  'Closed-loop client in virtual time: workers start staggered over one request time, warm-up of c completions, then a window of max(3c, 16) completions.',
+  'Closed-loop client in virtual time: workers start staggered over one request time, warm-up of c completions, then a window of max(3c, 40) completions; the throughput of an error-free level by Little\'s law (c / mean e2e).',
 ];
 
 export function configurationLabel(config: StudyConfiguration): string {
