@@ -46,8 +46,10 @@ describe('published findings, predicted without further fitting', () => {
     expect(perGpu(4)).toBeLessThan(perGpu(2));
     expect(perGpu(8)).toBeLessThan(perGpu(4));
     if (modelId === 'llama-2-7b') expect(perGpu(2)).toBeLessThan(perGpu(1));
-    // TP 8 is not much better than TP 4, or worse (published for 7B: 3,004 vs 3,752 tokens/s).
-    expect(byTp.get(8) ?? 0).toBeLessThan(1.15 * (byTp.get(4) ?? 0));
+    // TP 8 is not much better than TP 4, or worse (published for 7B: 3,004 vs 3,752 tokens/s). Not
+    // asserted for 13B: at TP 4 its KV cache holds ~310 sequences of 512 tokens, so c = 512 queues
+    // there and not at TP 8; the study publishes the comparison for 7B only.
+    if (modelId === 'llama-2-7b') expect(byTp.get(8) ?? 0).toBeLessThan(1.15 * (byTp.get(4) ?? 0));
   });
 
   it('more ml.g5.2xlarge instances move the max feasible concurrency right and scale max throughput ~linearly (published 492/949/1400)', () => {
