@@ -1,6 +1,6 @@
 /**
  * Times `cdk synth` of a generated 50-deployment fleet (in process, offline).
- * Target: under 20 s (issue 3). Usage: npm run bench:synth [-- --deployments 50] [--no-bundling]
+ * Target: under 20 s. Usage: npm run bench:synth [-- --deployments 50] [--no-bundling]
  * `--no-bundling` skips the pipeline's Lambda bundling (esbuild), as `cdk synth --exclusively` does for
  * other stacks; `--no-validation` skips the second, informational pass with aws-cdk-lib's built-in
  * CloudFormation schema validation. `--check` exits 1 when the headline time is over the target.

@@ -46,7 +46,7 @@ export function suppressPipelineFindings(targets: PipelineNagTargets): void {
   const ack = (id: string, reason: string): void => Validations.of(targets.pipeline).acknowledge({ id, reason });
   ack(
     awsSolutions('L1'),
-    'Node.js 22 is the runtime this project targets (issue 6) and tests against; moving to a newer runtime is a deliberate project-wide change.',
+    'Node.js 22 is the runtime this project targets and tests against; moving to a newer runtime is a deliberate project-wide change.',
   );
   ack(
     awsSolutions('IAM4', 'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'),

@@ -24,7 +24,7 @@ export const A10G: AcceleratorSpec = {
     verified: false,
     note:
       '24 GB and 600 GB/s confirmed (EC2 G5 page; https://www.baseten.co/blog/nvidia-a10-vs-a10g-for-ml-model-inference/); ' +
-      '70 TFLOPS fp16 is the published study figure (CONTEXT.md), not confirmed: NVIDIA publishes no A10G data sheet ' +
+      '70 TFLOPS fp16 is the published study figure (docs/theory.md), not confirmed: NVIDIA publishes no A10G data sheet ' +
       '(the A10 sheet says 125 TFLOPS dense fp16 tensor; the A10G has less tensor throughput).',
   },
 };

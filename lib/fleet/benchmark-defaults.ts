@@ -10,7 +10,7 @@ import type { BenchmarkSettings } from './types';
 
 /**
  * Defaults of the benchmark settings. Payload 256 + 256 tokens and the doubling concurrency levels
- * follow the published Llama 2 study (/work/shared/calibration/llama-2-7b-published.json);
+ * follow the published Llama 2 study (lib/planner/calibration/llama-2-7b-published.json);
  * the timeout, error allowance, plateau gain and latency bound are the measurement defaults of
  * lib/results/defaults (the timeout is SageMaker's real-time invocation limit).
  */

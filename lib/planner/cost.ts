@@ -1,5 +1,5 @@
 /**
- * Cost figures (CONTEXT.md "Measures"): price per hour of a deployment, cost per 1M generated
+ * Cost figures (docs/theory.md "Measures"): price per hour of a deployment, cost per 1M generated
  * tokens at a throughput, and the ranking of instance types by price per GB/s of memory bandwidth,
  * the figure that decides memory-bound decode.
  */
@@ -43,7 +43,7 @@ export interface RankOptions {
 }
 
 /**
- * Instance types from cheapest to dearest per GB/s of aggregate memory bandwidth (CONTEXT.md's
+ * Instance types from cheapest to dearest per GB/s of aggregate memory bandwidth (docs/theory.md's
  * recipe: find the fewest accelerators for weights + KV of B*, then rank by cost per GB/s, then
  * benchmark). With a model, instances that can hold B* sequences come first.
  */

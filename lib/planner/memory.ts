@@ -1,5 +1,5 @@
 /**
- * Device memory theory (../shared/CONTEXT.md "Why the curve bends"): what the weights take,
+ * Device memory theory (docs/theory.md "Why the curve bends"): what the weights take,
  * what one token of KV cache takes, and how many tokens of KV cache fit beside the weights.
  * Pure functions of catalog specs; sizes in bytes, "GB" means 10^9 bytes as vendors quote memory.
  */
@@ -15,7 +15,7 @@ export const BYTES_PER_ELEMENT: Readonly<Record<ModelDtype, number>> = { float16
  * the CUDA context with cuBLAS / NCCL workspaces (a fixed part) plus the activations of the warm-up
  * prefill pass and allocator fragmentation (a part proportional to the device).
  *
- * The figures are chosen so that the published worked example holds (CONTEXT.md, *published*):
+ * The figures are chosen so that the published worked example holds (docs/theory.md, *published*):
  * Llama 2 7B (13.5 GB of weights) on one A10G (24 GB) leaves ≈10 GB for KV cache, a batch of about 4
  * sequences of 4,096 tokens. With 0.5 GB + 2 % the A10G keeps 0.98 GB, leaving 9.54 GB of KV cache
  * (4.4 sequences of 2 GiB). A larger allowance (e.g. 1.5 GB + 2 %) would leave ≈9 GB, still 4

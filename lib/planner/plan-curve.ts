@@ -1,6 +1,6 @@
 /**
- * `llm-bench plan --concurrency ...`: the planner's view plus the engine's predicted curve
- * (issue 5, item 2), in the shapes the load generator reports.
+ * `llm-bench plan --concurrency ...`: the planner's view plus the engine's predicted curve,
+ * in the shapes the load generator reports.
  */
 import { getInstanceType, getModel } from '../catalog';
 import type { Knee } from '../results/records';

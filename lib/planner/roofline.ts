@@ -1,5 +1,5 @@
 /**
- * Roofline theory of one decode or prefill step (../shared/CONTEXT.md): a step reads the weights and
+ * Roofline theory of one decode or prefill step (docs/theory.md): a step reads the weights and
  * the KV cache of the batch from device memory and does 2 FLOPs per active parameter per token; it
  * takes the longer of the memory time and the compute time, plus two all-reduces per layer over the
  * interconnect when the model is sharded. Ideal peak figures, no efficiency factors: the engine's

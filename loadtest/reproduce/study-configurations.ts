@@ -3,7 +3,7 @@ import { jumpStartTp } from '../../lib/planner/deployment-shape';
 import { PUBLISHED_STUDY, type PublishedSweep } from '../../lib/planner/calibration/published';
 
 /**
- * Every configuration of the published study (../shared/CONTEXT.md): the four calibration sweeps,
+ * Every configuration of the published study (docs/theory.md): the four calibration sweeps,
  * the study's models at their JumpStart default TP on the study's instance types, TP 1/2/4/8 on
  * ml.p4d.24xlarge for Llama 2 7B and 13B, and 1/2/3 instances of ml.g5.2xlarge, each at both
  * payloads (512 and 4,096 total tokens).
@@ -50,12 +50,12 @@ export interface StudyConfiguration {
   readonly payload: StudyPayload;
   /** Published per-level figures (calibration file), when the study has them. */
   readonly published?: PublishedSweep;
-  /** A published max throughput quoted in CONTEXT.md (tokens/s), when there is one. */
+  /** A published max throughput quoted in docs/theory.md (tokens/s), when there is one. */
   readonly publishedMaxThroughput?: number;
 }
 
 /**
- * Max throughputs the study quotes without per-level data (../shared/CONTEXT.md, *published*):
+ * Max throughputs the study quotes without per-level data (docs/theory.md, *published*):
  * Llama 2 7B on ml.p4d.24xlarge at TP 4 and TP 8; 1/2/3 instances of ml.g5.2xlarge. Payload 512.
  */
 const PUBLISHED_MAX_THROUGHPUT: Readonly<Record<string, number>> = {

@@ -49,7 +49,7 @@ describe('models', () => {
 
   it('pins published architecture figures', () => {
     const llama = getModel('llama-2-7b');
-    // 0.5 MiB KV per token (CONTEXT.md): 2 × layers × kv heads × head dim × 2 bytes.
+    // 0.5 MiB KV per token (docs/theory.md): 2 × layers × kv heads × head dim × 2 bytes.
     expect(2 * llama.layers * llama.kvHeads * llama.headDim * 2).toBe(512 * 1024);
     expect((llama.parameters * 2) / 1e9).toBeCloseTo(13.5, 1);
     expect(llama.gated).toBe(true);

@@ -99,7 +99,7 @@ describe('continuous batching', () => {
       engine.advanceTo(next);
       maxBatch = Math.max(maxBatch, engine.runningBatchByReplica()[0]);
     }
-    // ≈ 10 GB of KV at 0.5 MiB per token holds 4 sequences of 4,096 tokens (CONTEXT.md, published).
+    // ≈ 10 GB of KV at 0.5 MiB per token holds 4 sequences of 4,096 tokens (docs/theory.md, published).
     expect(maxBatch).toBe(4);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The published study's qualitative findings (../shared/CONTEXT.md), predicted with the calibrated
+ * The published study's qualitative findings (docs/theory.md), predicted with the calibrated
  * parameters and no further fitting.
  */
 import { getInstanceType, getModel } from '../../lib/catalog';

@@ -1,7 +1,7 @@
 import publishedData from './llama-2-7b-published.json';
 
 /**
- * The published Llama 2 7B sweeps (copied from ../shared/calibration so the repository is
+ * The published Llama 2 7B sweeps (copied verbatim into this folder so the repository is
  * self-contained): the only data the step-time parameters are fitted on.
  */
 

@@ -79,7 +79,7 @@ export interface AcceleratorsNeeded {
 }
 
 /**
- * CONTEXT.md's recipe for comparing accelerators: B* sequences at `tokensPerSequence`, their KV
+ * docs/theory.md's recipe for comparing accelerators: B* sequences at `tokensPerSequence`, their KV
  * cache plus the weights, divided by what one accelerator holds beside its runtime allowance.
  * (A count, not a TP degree: round up to a valid TP before deploying.)
  */
