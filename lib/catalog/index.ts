@@ -29,8 +29,6 @@ export {
   STALE_AFTER_DAYS,
 } from './prices';
 export type { PriceOverrides, Pricing, PriceQuote, PriceOrigin, PriceRow } from './prices';
-export { readPriceFile, writePriceFile, priceFilePath, PRICE_FILE_ENV, DEFAULT_PRICE_FILE } from './price-file';
-export type { PriceFile } from './price-file';
 export { listUnverifiedFigures } from './unverified';
 export { containerDefaults, type ContainerDefaults, type DefaultOrigin } from './container-defaults';
 export { JUMPSTART_CONTAINER_SPECS, jumpStartContainerSpec, type ContainerDefaultName, type JumpStartContainerSpec } from './jumpstart-specs';

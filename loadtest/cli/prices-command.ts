@@ -4,16 +4,14 @@ import {
   isStale,
   listInstanceTypes,
   priceAgeDays,
-  priceFilePath,
   quotePrice,
-  readPriceFile,
   shippedPriceRows,
   STALE_AFTER_DAYS,
-  writePriceFile,
   type PriceQuote,
 } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
-import { createPriceListClient, fetchHostingPrices } from '../../lib/catalog/price-list';
+import { priceFilePath, readPriceFile, writePriceFile } from '../pricing/price-file';
+import { createPriceListClient, fetchHostingPrices } from '../pricing/price-list';
 
 /**
  * `llm-bench prices`: the hourly price of every catalog instance type in a region, as every command

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { parseDiscount, parsePriceOverrides, priceFilePath, readPriceFile, type Pricing } from '../../lib/catalog';
+import { parseDiscount, parsePriceOverrides, type Pricing } from '../../lib/catalog';
+import { priceFilePath, readPriceFile } from '../pricing/price-file';
 
 /**
  * The price flags every command that shows cost takes (`--price`, `--discount`), and the pricing

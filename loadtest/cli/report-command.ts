@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseDiscount, parsePriceOverrides, priceFilePath, readPriceFile } from '../../lib/catalog';
+import { parseDiscount, parsePriceOverrides } from '../../lib/catalog';
+import { priceFilePath, readPriceFile } from '../pricing/price-file';
 import { UserInputError } from '../../lib/errors';
 import { withLatencyBound } from '../../lib/results/with-latency-bound';
 import { withPrices } from '../../lib/results/with-prices';

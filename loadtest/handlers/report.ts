@@ -1,6 +1,6 @@
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import { DEFAULT_PRICE_REGION } from '../../lib/catalog';
-import { createPriceListClient } from '../../lib/catalog/price-list';
+import { createPriceListClient } from '../pricing/price-list';
 import { buildReport } from '../pipeline/build-report';
 import { reportPriceQuote } from '../pipeline/report-prices';
 import { claimPipelineRun, executionOwner, releasePipelineRun } from '../pipeline/run-claim';

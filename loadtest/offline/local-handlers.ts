@@ -10,7 +10,7 @@ import { createFleetReportHandler } from '../handlers/fleet-report';
 import { createMergeLevelHandler, type MergedLevelSummary } from '../handlers/merge-level';
 import { createPlanLevelsHandler } from '../handlers/plan-levels';
 import { createReportHandler, type ReportEvent } from '../handlers/report';
-import { createPriceListClient } from '../../lib/catalog/price-list';
+import { createPriceListClient } from '../pricing/price-list';
 import { createRunWorkerHandler } from '../handlers/run-worker';
 import { createScalingHandler, type ScalingEvent } from '../handlers/scaling';
 import type { ResultStore } from '../pipeline/result-store';

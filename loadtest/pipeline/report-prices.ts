@@ -5,7 +5,7 @@
  */
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import { quotePrice, type PriceQuote, type PriceRow } from '../../lib/catalog';
-import { fetchHostingPrices } from '../../lib/catalog/price-list';
+import { fetchHostingPrices } from '../pricing/price-list';
 import type { ResultStore } from './result-store';
 
 /** A cached read is reused for this long. */

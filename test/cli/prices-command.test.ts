@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PRICE_FILE_ENV } from '../../lib/catalog';
+import { PRICE_FILE_ENV } from '../../loadtest/pricing/price-file';
 import { startPriceListServer, type PriceListServer } from '../../loadtest/local/pricing';
 import { runCli, runMain } from '../support/cli';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createPriceListClient } from '../../lib/catalog/price-list';
+import { createPriceListClient } from '../../loadtest/pricing/price-list';
 import { startPriceListServer, type PriceListServer } from '../../loadtest/local/pricing';
 import { LocalFolderStore } from '../../loadtest/pipeline/local-store';
 import { PRICE_CACHE_TTL_MS, priceCacheKey, reportPriceQuote } from '../../loadtest/pipeline/report-prices';

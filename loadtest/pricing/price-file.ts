@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
-import { UserInputError } from '../errors';
-import type { PriceRow } from './price-table';
+import { UserInputError } from '../../lib/errors';
+import type { PriceRow } from '../../lib/catalog/price-table';
 
 export const PRICE_FILE_ENV = 'LLM_BENCH_PRICES_FILE';
 export const DEFAULT_PRICE_FILE = path.join('~', '.llm-bench', 'prices.json');

@@ -15,9 +15,9 @@
  *   https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_pricing_GetProducts.html
  */
 import { GetProductsCommand, PricingClient, type Filter } from '@aws-sdk/client-pricing';
-import { UserInputError } from '../errors';
-import { listInstanceTypes } from './lookup';
-import type { PriceRow } from './price-table';
+import { UserInputError } from '../../lib/errors';
+import { listInstanceTypes } from '../../lib/catalog/lookup';
+import type { PriceRow } from '../../lib/catalog/price-table';
 
 /** Region of the Price List Query API endpoint the client calls. */
 export const PRICE_LIST_API_REGION = 'us-east-1';
