@@ -4,11 +4,12 @@ import { createTarget, parseTargetSpec, type TargetOptions } from '../../loadtes
 import { startChunkedStreamServer, type ChunkedStreamServer } from '../support/chunked-stream-server';
 
 /**
- * Chat streams whose chunks carry 3 tokens each, paced 40 ms apart: output tokens come from the
+ * Chat streams whose chunks carry 3 tokens each, paced 100 ms apart: output tokens come from the
  * server's usage (12, not the 4 content chunks), so TPOT/ITL = (e2e − TTFT) / (tokens − 1) spreads
- * the 3 gaps over 11 token intervals: ≈ 3 × 40 / 11 ≈ 11 ms, where counting chunks would give 40 ms.
+ * the 3 gaps over 11 token intervals: ≈ 3 × 100 / 11 ≈ 27 ms, where counting chunks would give 100 ms.
  */
-const OPTIONS = { tokensPerChunk: 3, chunks: 4, gapMs: 40, promptTokens: 57 };
+// Gaps long enough that a loaded machine's scheduling delay (tens of ms) stays small beside them.
+const OPTIONS = { tokensPerChunk: 3, chunks: 4, gapMs: 100, promptTokens: 57 };
 const TOKENS = OPTIONS.tokensPerChunk * OPTIONS.chunks;
 
 describe.each<[string, (server: ChunkedStreamServer) => [string, TargetOptions]]>([
