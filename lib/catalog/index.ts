@@ -11,6 +11,11 @@ export {
   listInstanceTypes,
   getTgiImage,
   listTgiImageRegions,
+  getLmiImage,
+  listLmiImageRegions,
+  listLmiVersions,
+  TGI_IMAGE_VERSIONS,
+  type TgiImageVersion,
   jumpStartModelDataS3Uri,
   normalizeInstanceName,
   closeMatches,
@@ -32,3 +37,6 @@ export type { PriceOverrides, Pricing, PriceQuote, PriceOrigin, PriceRow } from 
 export { listUnverifiedFigures } from './unverified';
 export { containerDefaults, type ContainerDefaults, type DefaultOrigin } from './container-defaults';
 export { JUMPSTART_CONTAINER_SPECS, jumpStartContainerSpec, type ContainerDefaultName, type JumpStartContainerSpec } from './jumpstart-specs';
+export { lmiContainerDefaults, LMI_CONTAINER_DEFAULTS, type LmiContainerDefaults, type LmiDefaultName } from './lmi-defaults';
+export { JUMPSTART_LMI_SPECS, jumpStartEngine, jumpStartLmiSpec, type JumpStartLmiSpec } from './jumpstart-lmi-specs';
+export { LMI_RELEASES, LMI_DEFAULT_RELEASE, type LmiRelease } from './lmi-images';

@@ -5,8 +5,19 @@
 import { UnknownNameError, UserInputError } from '../errors';
 import { INSTANCE_TYPES } from './instance-types';
 import { MODELS } from './models';
-import { TGI_ACCOUNT_BY_REGION, TGI_ACCOUNT_SOURCE, TGI_REPOSITORY, TGI_TAG, TGI_TAG_SOURCE } from './tgi-images';
-import type { InstanceTypeSpec, ModelSpec, TgiImage } from './types';
+import { LMI_ACCOUNT_BY_REGION, LMI_ACCOUNT_SOURCE, LMI_DEFAULT_RELEASE, LMI_RELEASES, LMI_REPOSITORY } from './lmi-images';
+import {
+  TGI_ACCOUNT_BY_REGION,
+  TGI_ACCOUNT_SOURCE,
+  TGI_LATEST_TAG,
+  TGI_LATEST_TAG_SOURCE,
+  TGI_LATEST_TGI_VERSION,
+  TGI_REPOSITORY,
+  TGI_STUDY_TGI_VERSION,
+  TGI_TAG,
+  TGI_TAG_SOURCE,
+} from './tgi-images';
+import type { ContainerImage, InstanceTypeSpec, ModelSpec, TgiImage } from './types';
 
 const MAX_SUGGESTIONS = 5;
 
@@ -78,7 +89,12 @@ export function listTgiImageRegions(): readonly string[] {
   return Object.keys(TGI_ACCOUNT_BY_REGION).sort();
 }
 
-export function getTgiImage(region: string, field = 'region'): TgiImage {
+/** TGI versions the catalog has an image for: the pinned study-era one (default) and the newest DLC. */
+export const TGI_IMAGE_VERSIONS = [TGI_STUDY_TGI_VERSION, TGI_LATEST_TGI_VERSION] as const;
+export type TgiImageVersion = (typeof TGI_IMAGE_VERSIONS)[number];
+
+/** The TGI image of a region: the pinned study-era TGI 2.3.1 unless `tgiVersion` asks for the newest DLC (3.3.6). */
+export function getTgiImage(region: string, field = 'region', tgiVersion: TgiImageVersion = TGI_STUDY_TGI_VERSION): TgiImage {
   const wanted = region.trim().toLowerCase();
   const accountId = TGI_ACCOUNT_BY_REGION[wanted];
   if (accountId === undefined) {
@@ -87,13 +103,44 @@ export function getTgiImage(region: string, field = 'region'): TgiImage {
       `no TGI (Hugging Face LLM DLC) image known for region '${region}'; regions with an image: ${listTgiImageRegions().join(', ')}`,
     );
   }
+  const latest = tgiVersion === TGI_LATEST_TGI_VERSION;
+  const tag = latest ? TGI_LATEST_TAG : TGI_TAG;
+  const tagSource = latest ? TGI_LATEST_TAG_SOURCE : TGI_TAG_SOURCE;
   return {
     region: wanted,
     accountId,
     repository: TGI_REPOSITORY,
-    tag: TGI_TAG,
-    uri: `${accountId}.dkr.ecr.${wanted}.amazonaws.com/${TGI_REPOSITORY}:${TGI_TAG}`,
-    source: { ...TGI_ACCOUNT_SOURCE, note: `account: ${TGI_ACCOUNT_SOURCE.url}; tag: ${TGI_TAG_SOURCE.url}` },
+    tag,
+    uri: `${accountId}.dkr.ecr.${wanted}.amazonaws.com/${TGI_REPOSITORY}:${tag}`,
+    source: { ...TGI_ACCOUNT_SOURCE, note: `account: ${TGI_ACCOUNT_SOURCE.url}; tag: ${tagSource.url}` },
+  };
+}
+
+export function listLmiImageRegions(): readonly string[] {
+  return Object.keys(LMI_ACCOUNT_BY_REGION).sort();
+}
+
+/** LMI versions the catalog has a tag for (`27.0.0`, ...), newest first. */
+export function listLmiVersions(): readonly string[] {
+  return LMI_RELEASES.map((r) => r.lmiVersion);
+}
+
+/** The LMI (`djl-inference`) image of a region: the newest release unless `lmiVersion` names another. */
+export function getLmiImage(region: string, field = 'region', lmiVersion: string = LMI_DEFAULT_RELEASE.lmiVersion): ContainerImage {
+  const wanted = region.trim().toLowerCase();
+  const accountId = LMI_ACCOUNT_BY_REGION[wanted];
+  if (accountId === undefined) {
+    throw new UserInputError(field, `no LMI (djl-inference) image known for region '${region}'; regions with an image: ${listLmiImageRegions().join(', ')}`);
+  }
+  const release = LMI_RELEASES.find((r) => r.lmiVersion === lmiVersion);
+  if (release === undefined) throw new UserInputError('lmiVersion', `no LMI release '${lmiVersion}' in the catalog; known: ${listLmiVersions().join(', ')}`);
+  return {
+    region: wanted,
+    accountId,
+    repository: LMI_REPOSITORY,
+    tag: release.tag,
+    uri: `${accountId}.dkr.ecr.${wanted}.amazonaws.com/${LMI_REPOSITORY}:${release.tag}`,
+    source: { ...LMI_ACCOUNT_SOURCE, note: `account: ${LMI_ACCOUNT_SOURCE.url}; tag: ${release.source.url}` },
   };
 }
 

@@ -133,8 +133,8 @@ export interface JumpStartArtifact {
   readonly source: Source;
 }
 
-/** A TGI (Hugging Face LLM DLC) image in one region. */
-export interface TgiImage {
+/** A serving container image (TGI DLC or LMI `djl-inference`) in one region. */
+export interface ContainerImage {
   readonly region: string;
   readonly accountId: string;
   readonly repository: string;
@@ -142,4 +142,38 @@ export interface TgiImage {
   /** Full URI: `{accountId}.dkr.ecr.{region}.{domain}/{repository}:{tag}`. */
   readonly uri: string;
   readonly source: Source;
+}
+
+/** A TGI (Hugging Face LLM DLC) image in one region. */
+export type TgiImage = ContainerImage;
+
+/** The serving container of a deployment: Hugging Face TGI or LMI (`djl-inference`, vLLM backend). */
+export type ServingEngine = 'tgi' | 'lmi';
+
+/** `OPTION_ROLLING_BATCH`: `auto` runs the vLLM async engine in the LMI image since LMI v17. */
+export type LmiRollingBatch = 'auto' | 'vllm' | 'disable';
+
+/**
+ * LMI settings of one deployment (container environment: `option.x` is `OPTION_X`). Unset optional
+ * values are left to the container (vLLM's defaults of the bundled release).
+ */
+export interface LmiSettings {
+  /** `OPTION_ROLLING_BATCH`. */
+  readonly rollingBatch: LmiRollingBatch;
+  /** `OPTION_MAX_ROLLING_BATCH_SIZE`: vLLM `max_num_seqs`, the running requests of one copy. Always set explicitly. */
+  readonly maxRollingBatchSize: number;
+  /** `OPTION_MAX_MODEL_LEN`: prompt + output tokens of one request. */
+  readonly maxModelLen: number;
+  /** `MAX_CONCURRENT_REQUESTS`: requests the model server admits (its job queue), LMI default 1000. */
+  readonly maxConcurrentRequests: number;
+  /** `OPTION_MAX_NUM_BATCHED_TOKENS`: tokens of one scheduler step (decode tokens + prefill chunks). */
+  readonly maxNumBatchedTokens?: number;
+  /** `OPTION_GPU_MEMORY_UTILIZATION`: fraction of GPU memory vLLM plans weights and KV cache in. */
+  readonly gpuMemoryUtilization?: number;
+  /** `OPTION_ENABLE_CHUNKED_PREFILL`. */
+  readonly enableChunkedPrefill?: boolean;
+  /** `OPTION_ENABLE_PREFIX_CACHING`. */
+  readonly enablePrefixCaching?: boolean;
+  /** `SERVING_JOB_QUEUE_SIZE`: wins over MAX_CONCURRENT_REQUESTS when both are set. */
+  readonly jobQueueSize?: number;
 }

@@ -7,7 +7,7 @@ import { DEFAULT_VARIANT_NAME, LlmEndpointBase, type RoutingStrategy } from './e
 import type { InstanceType } from './instance-type';
 import { endpointPhysicalName, retainScaledVariantProperties } from './update-safety';
 import { LlmInferenceComponent, type CopyAutoscalingProps } from './inference-component';
-import { resolvedRegion, type TgiModel } from './tgi-model';
+import { resolvedRegion, type ServingModel } from './serving-model';
 import { assertDeploymentValid } from './validation';
 
 /** One inference component of the endpoint. */
@@ -20,7 +20,7 @@ export interface InferenceComponentProps {
    */
   readonly name: string;
   /** The model; its `settings.tp` is the accelerators per copy. */
-  readonly model: TgiModel;
+  readonly model: ServingModel;
   /** Copies across the endpoint at creation (`RuntimeConfig.CopyCount`). */
   readonly copies: number;
   /**
@@ -179,8 +179,7 @@ export class InferenceComponentEndpoint extends LlmEndpointBase {
         tp: c.model.settings.tp,
         copies: c.copies,
         instances: instanceCount,
-        tgi: c.model.settings,
-        extraEnv: c.model.settings.extraEnv,
+        ...c.model.deploymentCheck(),
         autoscaling: {
           minInstances: bounds.minInstances,
           maxInstances: bounds.maxInstances,

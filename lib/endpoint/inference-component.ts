@@ -7,7 +7,7 @@ import type { InstanceTypeSpec } from '../catalog/types';
 import type { InstanceType } from './instance-type';
 import { namedSageMakerMetric, sageMakerMetric } from './metrics';
 import { addStepScaleOut, addTargetTrackingScaling, COMPONENT_COPY_DIMENSION, PREDEFINED_METRIC, type CooldownProps } from './scaling';
-import type { TgiModel } from './tgi-model';
+import type { ServingModel } from './serving-model';
 
 /** Copy-count autoscaling of one inference component. */
 export interface CopyAutoscalingProps extends CooldownProps {
@@ -40,7 +40,7 @@ export interface LlmInferenceComponentProps {
   /** Variant of the endpoint hosting the component. */
   readonly variantName: string;
   /** The model each copy runs; its `settings.tp` is the accelerators per copy. */
-  readonly model: TgiModel;
+  readonly model: ServingModel;
   /** Instance type of the endpoint (sizes the CPU and memory reserved per copy). */
   readonly instanceType: InstanceType;
   /** Copies across the endpoint (`RuntimeConfig.CopyCount`). */

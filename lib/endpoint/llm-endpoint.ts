@@ -7,7 +7,7 @@ import type { InstanceType } from './instance-type';
 import { endpointPhysicalName, retainScaledVariantProperties } from './update-safety';
 import { namedSageMakerMetric } from './metrics';
 import { addTargetTrackingScaling, PREDEFINED_METRIC, VARIANT_INSTANCE_DIMENSION, type CooldownProps } from './scaling';
-import { resolvedRegion, type TgiModel } from './tgi-model';
+import { resolvedRegion, type ServingModel } from './serving-model';
 import { assertDeploymentValid } from './validation';
 
 /** Instance-count autoscaling of the variant. */
@@ -27,8 +27,8 @@ export interface InstanceAutoscalingProps extends CooldownProps {
 }
 
 export interface LlmEndpointProps {
-  /** The TGI model the variant serves; its `settings.tp` GPUs serve one copy. */
-  readonly model: TgiModel;
+  /** The model the variant serves (TGI or LMI); its `settings.tp` GPUs serve one copy. */
+  readonly model: ServingModel;
   /** Instance type of the variant, e.g. `InstanceType.G5_2XLARGE` or `InstanceType.of('ml.g5.2xlarge')`. */
   readonly instanceType: InstanceType;
   /**
@@ -64,7 +64,7 @@ export interface LlmEndpointProps {
 }
 
 /**
- * An endpoint with one TGI model on one production variant (JumpStart's default layout).
+ * An endpoint with one model (TGI or LMI) on one production variant (JumpStart's default layout).
  * ProductionVariant: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-endpointconfig-productionvariant.html
  */
 export class LlmEndpoint extends LlmEndpointBase {
@@ -93,8 +93,7 @@ export class LlmEndpoint extends LlmEndpointBase {
       tp: props.model.settings.tp,
       copies: 1,
       instances: this.instanceCount,
-      tgi: props.model.settings,
-      extraEnv: props.model.settings.extraEnv,
+      ...props.model.deploymentCheck(),
       autoscaling: props.autoscaling,
     });
     const timeoutS = props.startupTimeoutS ?? props.model.startupTimeoutS;

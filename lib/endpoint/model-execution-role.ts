@@ -9,6 +9,8 @@ export interface ModelExecutionRoleProps {
   readonly imageUri: string;
   /** Model artifacts read at startup. @default - none (weights from the Hugging Face Hub) */
   readonly modelData?: S3Location;
+  /** Serving container named in the role's description. @default 'TGI' */
+  readonly engineLabel?: string;
 }
 
 /**
@@ -20,7 +22,7 @@ export function createModelExecutionRole(scope: Construct, id: string, props: Mo
   const stack = Stack.of(scope);
   const role = new iam.Role(scope, id, {
     assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
-    description: 'Execution role of a TGI model: artifact read, image pull, logs and metrics',
+    description: `Execution role of a ${props.engineLabel ?? 'TGI'} model: artifact read, image pull, logs and metrics`,
   });
   if (props.modelData) {
     const { bucket, prefix } = props.modelData;

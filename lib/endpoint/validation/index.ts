@@ -3,6 +3,7 @@ import { autoscalingBounds } from './autoscaling-bounds';
 import { copiesFitAccelerators } from './copies-fit-accelerators';
 import { fitsMemory } from './fits-memory';
 import { instanceSupported } from './instance-supported';
+import { lmiContainerStarts } from './lmi-container-starts';
 import { regionHasImage } from './region-has-image';
 import { constructPropPath } from '../../planner/deployment-shape';
 import { payloadFitsLimits } from './payload-fits-limits';
@@ -21,6 +22,7 @@ export const DEPLOYMENT_RULES: readonly DeploymentRule[] = [
   fitsMemory,
   copiesFitAccelerators,
   tgiContainerStarts,
+  lmiContainerStarts,
   payloadFitsLimits,
   regionHasImage,
   autoscalingBounds,

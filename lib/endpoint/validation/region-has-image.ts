@@ -1,15 +1,16 @@
-import { getTgiImage } from '../../catalog';
+import { getLmiImage, getTgiImage } from '../../catalog';
 import { UserInputError } from '../../errors';
 import { problem, type DeploymentRule } from './types';
 
-/** The TGI image (Hugging Face LLM DLC) is published per region. */
+/** The engine's image (Hugging Face LLM DLC for TGI, djl-inference for LMI) is published per region. */
 export const regionHasImage: DeploymentRule = {
   id: 'region-has-image',
-  description: 'the region has a TGI image',
+  description: "the region has the engine's image",
   impossibleCombination: false,
-  check: ({ region }) => {
+  check: ({ region, lmi }) => {
     try {
-      getTgiImage(region);
+      if (lmi !== undefined) getLmiImage(region);
+      else getTgiImage(region);
       return [];
     } catch (error) {
       if (!(error instanceof UserInputError)) throw error;

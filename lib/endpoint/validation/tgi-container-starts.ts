@@ -11,6 +11,7 @@ export const tgiContainerStarts: DeploymentRule = {
   description: "the container environment passes TGI's launcher and warm-up rules",
   impossibleCombination: false,
   check: (d) => {
+    if (d.lmi !== undefined) return [];
     // A variant's container sees every GPU of the instance; an inference component's, its accelerators.
     const gpus = d.layout === 'variant' ? d.instance.acceleratorCount : d.tp;
     // KV capacity is judged only where one request fits (otherwise `fits-memory` already reports it).

@@ -1,4 +1,4 @@
-import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../../catalog/types';
+import type { InstanceTypeSpec, LmiSettings, ModelSpec, TgiSettings } from '../../catalog/types';
 import type { Rule } from '../../results/rule';
 
 /** Autoscaling bounds of a deployment, as the rules see them. */
@@ -21,7 +21,12 @@ export interface DeploymentUnderCheck {
   readonly copies: number;
   /** Instances behind the endpoint at creation. */
   readonly instances: number;
+  /** TGI settings; for an LMI deployment, the request limits of its settings (`lmiRequestLimits`). */
   readonly tgi: TgiSettings;
+  /** Set for an LMI (`djl-inference`) deployment: its settings, judged by LMI's and vLLM's start rules. */
+  readonly lmi?: LmiSettings;
+  /** Compute dtype the container is told (`DTYPE` for TGI, `OPTION_DTYPE` for LMI). */
+  readonly dtype?: string;
   /** Extra container environment over the typed settings (escape hatch), as the container will see it. */
   readonly extraEnv?: Readonly<Record<string, string>>;
   readonly autoscaling?: ScalingBounds;

@@ -40,12 +40,14 @@ export function fleetPath(field: TgiField): string {
 /**
  * Fleet-relative path of a deployment field → the construct prop that holds it:
  * `tp` → `model.settings.tp`, `tgi.maxInputTokens` → `model.settings.maxInputTokens`,
- * `tgi.env.X` → `model.settings.extraEnv.X`, `instances` → `instanceCount`; others unchanged.
+ * `tgi.env.X` → `model.settings.extraEnv.X` (the same for `lmi.`), `instances` → `instanceCount`; others unchanged.
  */
 export function constructPropPath(fleetField: string): string {
   if (fleetField === 'tp') return 'model.settings.tp';
   if (fleetField.startsWith('tgi.env.')) return `model.settings.extraEnv.${fleetField.slice('tgi.env.'.length)}`;
   if (fleetField.startsWith('tgi.')) return `model.settings.${fleetField.slice('tgi.'.length)}`;
+  if (fleetField.startsWith('lmi.env.')) return `model.settings.extraEnv.${fleetField.slice('lmi.env.'.length)}`;
+  if (fleetField.startsWith('lmi.')) return `model.settings.${fleetField.slice('lmi.'.length)}`;
   if (fleetField === 'instances') return 'instanceCount';
   return fleetField;
 }

@@ -11,3 +11,14 @@ export { effectiveBatchTotalTokens, resolveTgiSettings, validateTgiSettings, typ
 export { checkContainerStart, effectiveEnv, TGI_START_RULES, type ContainerStart, type TgiProblem, type TgiRule } from './tgi-rules';
 export { LEGACY_INPUT_NAME, tgiEnv } from './container-env';
 export { constructPropPath, envLabel, flagLabel, fleetPath, propLabel, TGI_ENV_NAMES, type FieldLabel, type TgiField } from './field-names';
+export { LMI_ENV_NAMES, lmiEnv, VLLM_PASSTHROUGH_NAMES, type LmiField } from './lmi-env';
+export {
+  checkLmiContainerStart,
+  lmiEffectiveEnv,
+  LMI_START_RULES,
+  type LmiContainerStart,
+  type LmiFieldLabel,
+  type LmiProblem,
+  type LmiRule,
+} from './lmi-rules';
+export { lmiFleetPath, lmiPropLabel, lmiRequestLimits, resolveLmiSettings } from './lmi-settings';
