@@ -2,7 +2,9 @@ import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { InferenceComponentEndpoint } from '../endpoint/inference-component-endpoint';
 import { InstanceType } from '../endpoint/instance-type';
+import { JumpStartLmiModel } from '../endpoint/jump-start-lmi-model';
 import { JumpStartTgiModel } from '../endpoint/jump-start-tgi-model';
+import type { ServingModel } from '../endpoint/serving-model';
 import { LlmEndpoint } from '../endpoint/llm-endpoint';
 import type { LlmEndpointBase } from '../endpoint/endpoint-base';
 import { acknowledgeWildcardFindings } from './nag-acknowledgements';
@@ -16,12 +18,12 @@ export interface DeploymentStackProps extends StackProps {
 }
 
 /**
- * One deployment of a fleet: a TGI model and its endpoint (variant or inference components).
+ * One deployment of a fleet: a TGI or LMI model and its endpoint (variant or inference components).
  * One stack per deployment so each can be deployed and destroyed alone.
  */
 export class DeploymentStack extends Stack {
   public readonly deployment: ResolvedDeployment;
-  public readonly model: JumpStartTgiModel;
+  public readonly model: ServingModel;
   public readonly endpoint: LlmEndpointBase;
   private readonly instanceType: InstanceType;
 
@@ -29,23 +31,34 @@ export class DeploymentStack extends Stack {
     const d = props.deployment;
     super(scope, id, {
       stackName: d.stackName,
-      description: `llm-bench ${props.fleetName}/${d.id}: ${d.model.id} on ${d.instances} × ${d.instanceType.name}, ${d.layout}, tp ${d.tp}, copies ${d.copies}`,
+      description: `llm-bench ${props.fleetName}/${d.id}: ${d.model.id}${d.engine === 'lmi' ? ' (LMI)' : ''} on ${d.instances} × ${d.instanceType.name}, ${d.layout}, tp ${d.tp}, copies ${d.copies}`,
       ...props,
     });
     this.deployment = d;
     this.instanceType = InstanceType.fromSpec(d.instanceType);
     Tags.of(this).add('llm-bench:fleet', props.fleetName);
     Tags.of(this).add('llm-bench:deployment', d.id);
-    this.model = new JumpStartTgiModel(this, 'Model', {
-      modelId: d.model.id,
-      instanceType: this.instanceType,
-      tp: d.tp,
-      tgi: d.tgi,
-      quantize: d.quantize,
-      dtype: d.dtype,
-      extraEnv: d.extraEnv,
-      acceptEula: d.acceptEula,
-    });
+    this.model =
+      d.engine === 'lmi'
+        ? new JumpStartLmiModel(this, 'Model', {
+            modelId: d.model.id,
+            instanceType: this.instanceType,
+            tp: d.tp,
+            lmi: d.lmi,
+            dtype: d.dtype,
+            extraEnv: d.extraEnv,
+            acceptEula: d.acceptEula,
+          })
+        : new JumpStartTgiModel(this, 'Model', {
+            modelId: d.model.id,
+            instanceType: this.instanceType,
+            tp: d.tp,
+            tgi: d.tgi,
+            quantize: d.quantize,
+            dtype: d.dtype,
+            extraEnv: d.extraEnv,
+            acceptEula: d.acceptEula,
+          });
     this.endpoint = d.layout === 'variant' ? this.variantEndpoint(d) : this.componentEndpoint(d);
     new CfnOutput(this, 'EndpointName', { value: d.endpointName });
     if (d.inferenceComponentName) new CfnOutput(this, 'InferenceComponentName', { value: d.inferenceComponentName });

@@ -14,9 +14,12 @@ export function sageMakerName(name: string): string {
 
 export { instanceSlug };
 
-/** Default deployment id: `{model}-{instance}-tp{tp}` (+ `-ic{copies}` for inference components). */
-export function defaultDeploymentId(modelId: string, instanceName: string, tp: number, copies?: number): string {
-  return `${modelId}-${instanceSlug(instanceName)}-tp${tp}${copies !== undefined ? `-ic${copies}` : ''}`;
+/**
+ * Default deployment id: `{model}-{instance}-tp{tp}` (+ `-ic{copies}` for inference components, +
+ * `-{engine}` when given: a matrix comparing engines names each combination's engine).
+ */
+export function defaultDeploymentId(modelId: string, instanceName: string, tp: number, copies?: number, engine?: string): string {
+  return `${modelId}-${instanceSlug(instanceName)}-tp${tp}${copies !== undefined ? `-ic${copies}` : ''}${engine !== undefined ? `-${engine}` : ''}`;
 }
 
 export function stackName(fleetName: string, id: string): string {

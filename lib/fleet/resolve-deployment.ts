@@ -1,13 +1,13 @@
-import type { Pricing } from '../catalog';
-import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
+import { jumpStartEngine, type Pricing } from '../catalog';
+import type { InstanceTypeSpec, LmiSettings, ModelSpec, ServingEngine, TgiSettings } from '../catalog/types';
 import { checkDeployment, DEPLOYMENT_RULES, type DeploymentUnderCheck } from '../endpoint/validation';
 import { deploymentPrice } from '../planner/cost';
-import { chooseTp, resolveTgiSettings, TpChoiceError } from '../planner/deployment-shape';
+import { chooseTp, lmiRequestLimits, resolveLmiSettings, resolveTgiSettings, TpChoiceError } from '../planner/deployment-shape';
 import { mergeBenchmark } from './benchmark-defaults';
 import type { FleetIssue } from './errors';
 import { defaultDeploymentId, endpointName, inferenceComponentName, stackName } from './names';
 import { resolveAutoscaling } from './resolve-autoscaling';
-import type { AutoscalingConfig, BenchmarkConfig, FleetConfig, TgiOverrides } from './schema';
+import type { AutoscalingConfig, BenchmarkConfig, FleetConfig, LmiOverrides, TgiOverrides } from './schema';
 import type { ResolvedDeployment } from './types';
 
 /** One deployment to resolve, from `deployments[i]` or one matrix combination. */
@@ -23,7 +23,11 @@ export interface DeploymentInput {
   readonly layout?: 'variant' | 'inference-components';
   readonly acceptEula?: boolean;
   readonly routing?: 'least-outstanding-requests' | 'random';
+  readonly engine?: ServingEngine;
+  /** Append the engine to the default id (a matrix comparing engines). */
+  readonly engineInId?: boolean;
   readonly tgi?: TgiOverrides;
+  readonly lmi?: LmiOverrides;
   readonly autoscaling?: AutoscalingConfig;
   readonly benchmark?: BenchmarkConfig;
 }
@@ -65,6 +69,32 @@ function numericTgi(t: TgiOverrides): Partial<TgiSettings> {
   };
 }
 
+function typedLmi(l: LmiOverrides): Partial<LmiSettings> {
+  const { env: _env, dtype: _dtype, ...typed } = l;
+  return typed;
+}
+
+/** The engine's settings: TGI's, or LMI's with their request limits in TGI's terms. */
+function engineSettings(
+  engine: ServingEngine,
+  input: DeploymentInput,
+  defaults: NonNullable<FleetConfig['defaults']>,
+  path: string,
+  issues: FleetIssue[],
+): { tgi: TgiSettings; lmi?: LmiSettings; dtype?: 'float16' | 'bfloat16'; extraEnv?: Readonly<Record<string, string>>; quantize?: TgiOverrides['quantize'] } {
+  const other = engine === 'lmi' ? 'tgi' : 'lmi';
+  if (input[other] !== undefined) {
+    issues.push({ path: `${path}.${other}`, message: `${other} settings do not apply: this deployment runs engine ${engine}; allowed: ${engine}: { ... } or engine: ${other}` });
+  }
+  if (engine === 'lmi') {
+    const overrides: LmiOverrides = { ...(defaults.lmi ?? {}), ...(input.lmi ?? {}) };
+    const lmi = resolveLmiSettings(input.model, input.instance, typedLmi(overrides));
+    return { tgi: lmiRequestLimits(lmi), lmi, dtype: overrides.dtype, extraEnv: overrides.env };
+  }
+  const overrides: TgiOverrides = { ...(defaults.tgi ?? {}), ...(input.tgi ?? {}) };
+  return { tgi: resolveTgiSettings(input.model, input.instance, input.tp ?? 1, numericTgi(overrides)), dtype: overrides.dtype, extraEnv: overrides.env, quantize: overrides.quantize };
+}
+
 /** Instances the deployment may run at most: the autoscaling maximum, else the initial count. */
 function maxInstancesOf(autoscaling: ResolvedDeployment['autoscaling'], instances: number): number {
   return Math.max(instances, autoscaling?.maxInstances ?? instances);
@@ -81,11 +111,12 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
   if (layout === 'variant' && input.copies !== undefined && input.copies > 1) {
     issues.push({ path: `${path}.copies`, message: `copies ${input.copies} needs layout: inference-components; a variant holds one model per instance` });
   }
-  const tgiOverrides: TgiOverrides = { ...(defaults.tgi ?? {}), ...(input.tgi ?? {}) };
-  const tgi = resolveTgiSettings(input.model, input.instance, input.tp ?? 1, numericTgi(tgiOverrides));
+  const engine = input.engine ?? defaults.engine ?? jumpStartEngine(input.model.jumpStartId);
+  const settings = engineSettings(engine, input, defaults, path, issues);
+  const tgi = settings.tgi;
   const tp = input.tp ?? defaultTp(input, layout, instances, tgi.maxTotalTokens);
   const copies = layout === 'variant' ? 1 : (input.copies ?? Math.max(1, Math.floor((input.instance.acceleratorCount * instances) / tp)));
-  const id = input.id ?? defaultDeploymentId(input.model.id, input.instance.name, tp, layout === 'inference-components' ? copies : undefined);
+  const id = input.id ?? defaultDeploymentId(input.model.id, input.instance.name, tp, layout === 'inference-components' ? copies : undefined, input.engineInId ? engine : undefined);
   const benchmark = mergeBenchmark(defaults.benchmark, input.benchmark);
   const autoscaling = resolveAutoscaling(defaults.autoscaling, input.autoscaling, { path, layout, instance: input.instance, tp, copies, instances }, issues);
   const underCheck: DeploymentUnderCheck = {
@@ -97,7 +128,9 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
     copies,
     instances,
     tgi,
-    extraEnv: tgiOverrides.env,
+    ...(settings.lmi !== undefined ? { lmi: settings.lmi } : {}),
+    dtype: settings.dtype,
+    extraEnv: settings.extraEnv,
     autoscaling,
     payload: { inputTokens: benchmark.inputTokens, outputTokens: benchmark.outputTokens },
   };
@@ -126,10 +159,12 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
     tp,
     copies,
     instances,
+    engine,
     tgi,
-    quantize: tgiOverrides.quantize,
-    dtype: tgiOverrides.dtype,
-    extraEnv: tgiOverrides.env,
+    ...(settings.lmi !== undefined ? { lmi: settings.lmi } : {}),
+    quantize: settings.quantize,
+    dtype: settings.dtype,
+    extraEnv: settings.extraEnv,
     acceptEula,
     routing: input.routing === undefined ? undefined : input.routing === 'random' ? 'RANDOM' : 'LEAST_OUTSTANDING_REQUESTS',
     inferenceComponentName: layout === 'inference-components' ? inferenceComponentName(endpoint) : undefined,

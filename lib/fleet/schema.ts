@@ -26,6 +26,25 @@ export const TgiOverridesSchema = z
   })
   .describe('TGI settings over JumpStart defaults');
 
+export const LmiOverridesSchema = z
+  .strictObject({
+    rollingBatch: z.enum(['auto', 'vllm', 'disable']).optional().describe("OPTION_ROLLING_BATCH; default auto (vLLM async engine since LMI v17)"),
+    maxRollingBatchSize: wholeAtLeast1.optional().describe('OPTION_MAX_ROLLING_BATCH_SIZE (vLLM max_num_seqs); always rendered; default 32, what LMI runs with rolling_batch=auto'),
+    maxModelLen: wholeAtLeast1.optional().describe("OPTION_MAX_MODEL_LEN; default: the catalog's request budget (TGI MAX_TOTAL_TOKENS)"),
+    maxConcurrentRequests: wholeAtLeast1.optional().describe('MAX_CONCURRENT_REQUESTS (job queue); default 1000'),
+    maxNumBatchedTokens: wholeAtLeast1.optional().describe("OPTION_MAX_NUM_BATCHED_TOKENS; unset: vLLM's default"),
+    gpuMemoryUtilization: z.number().gt(0).max(1).optional().describe("OPTION_GPU_MEMORY_UTILIZATION; unset: vLLM's default"),
+    enableChunkedPrefill: z.boolean().optional().describe("OPTION_ENABLE_CHUNKED_PREFILL; unset: vLLM's default (on)"),
+    enablePrefixCaching: z.boolean().optional().describe("OPTION_ENABLE_PREFIX_CACHING; unset: vLLM's default (on)"),
+    jobQueueSize: wholeAtLeast1.optional().describe('SERVING_JOB_QUEUE_SIZE (wins over MAX_CONCURRENT_REQUESTS)'),
+    dtype: z.enum(['float16', 'bfloat16']).optional().describe('OPTION_DTYPE'),
+    env: z.record(z.string(), z.string()).optional().describe('extra container environment (escape hatch)'),
+  })
+  .describe('LMI (djl-inference, vLLM) settings over the catalog defaults; used when engine is lmi');
+
+export const ENGINES = ['tgi', 'lmi'] as const;
+const engine = z.enum(ENGINES, { error: "expected 'tgi' or 'lmi'" });
+
 export const AutoscalingSchema = z
   .strictObject({
     enabled: z.boolean().optional().describe('default: true when the deployment has an autoscaling block'),
@@ -104,7 +123,9 @@ export const DeploymentSchema = z.strictObject({
   layout: layout.optional().describe('default: inference-components when copies is set, else variant'),
   acceptEula: z.boolean().optional(),
   routing: z.enum(['least-outstanding-requests', 'random']).optional(),
+  engine: engine.optional().describe("serving container; default: tgi for the study's models, JumpStart's own engine (lmi) for newer ones"),
   tgi: TgiOverridesSchema.optional(),
+  lmi: LmiOverridesSchema.optional(),
   autoscaling: AutoscalingSchema.optional(),
   benchmark: BenchmarkSchema.optional(),
 });
@@ -117,7 +138,12 @@ export const MatrixSchema = z.strictObject({
   copies: wholeAtLeast1.optional(),
   instances: wholeAtLeast1.optional(),
   acceptEula: z.boolean().optional(),
+  engine: z
+    .union([engine, z.array(engine).min(1)], { error: "expected 'tgi', 'lmi' or a list of them" })
+    .optional()
+    .describe('one engine or a list to compare; default: each model\'s own (see deployments)'),
   tgi: TgiOverridesSchema.optional(),
+  lmi: LmiOverridesSchema.optional(),
   autoscaling: AutoscalingSchema.optional(),
   benchmark: BenchmarkSchema.optional(),
 });
@@ -144,7 +170,9 @@ export const FleetConfigSchema = z
     defaults: z
       .strictObject({
         acceptEula: z.boolean().optional(),
+        engine: engine.optional(),
         tgi: TgiOverridesSchema.optional(),
+        lmi: LmiOverridesSchema.optional(),
         benchmark: BenchmarkSchema.optional(),
         autoscaling: AutoscalingSchema.optional(),
       })
@@ -161,6 +189,7 @@ export type FleetConfig = z.infer<typeof FleetConfigSchema>;
 export type DeploymentConfig = z.infer<typeof DeploymentSchema>;
 export type MatrixConfig = z.infer<typeof MatrixSchema>;
 export type TgiOverrides = z.infer<typeof TgiOverridesSchema>;
+export type LmiOverrides = z.infer<typeof LmiOverridesSchema>;
 export type AutoscalingConfig = z.infer<typeof AutoscalingSchema>;
 export type BenchmarkConfig = z.infer<typeof BenchmarkSchema>;
 

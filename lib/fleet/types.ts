@@ -1,5 +1,5 @@
 import type { PriceQuote } from '../catalog';
-import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
+import type { InstanceTypeSpec, LmiSettings, ModelSpec, ServingEngine, TgiSettings } from '../catalog/types';
 import type { BenchmarkInput } from '../benchmark/pipeline-state';
 import type { TgiQuantize } from '../endpoint/tgi-settings-env';
 
@@ -49,7 +49,15 @@ export interface ResolvedDeployment {
   readonly copies: number;
   /** Instances at creation. */
   readonly instances: number;
+  /** Serving container: TGI, or LMI (djl-inference, vLLM). */
+  readonly engine: ServingEngine;
+  /**
+   * TGI settings; for an LMI deployment the request limits of its LMI settings (`lmiRequestLimits`),
+   * what the local twin and the planner serve it with.
+   */
   readonly tgi: TgiSettings;
+  /** LMI settings of an LMI deployment (rendered as OPTION_* variables). */
+  readonly lmi?: LmiSettings;
   readonly quantize?: TgiQuantize;
   readonly dtype?: 'float16' | 'bfloat16';
   readonly extraEnv?: Readonly<Record<string, string>>;

@@ -28,11 +28,12 @@ export interface ValidateIo {
 
 /** Summary table of a valid fleet: one row per deployment and a total. */
 export function renderFleetTable(fleet: ResolvedFleet): string {
-  const header = ['deployment', 'model', 'instance', 'layout', 'tp×copies', 'instances', 'accelerators', '$/h'];
+  const header = ['deployment', 'model', 'instance', 'engine', 'layout', 'tp×copies', 'instances', 'accelerators', '$/h'];
   const rows = fleet.deployments.map((d) => [
     d.id,
     d.model.id,
     d.instanceType.name,
+    d.engine,
     d.layout,
     `${d.tp}×${d.copies}`,
     String(d.instances),
@@ -40,9 +41,9 @@ export function renderFleetTable(fleet: ResolvedFleet): string {
     d.hourlyUsd.toFixed(2),
   ]);
   const accelerators = fleet.deployments.reduce((s, d) => s + d.instanceType.acceleratorCount * d.instances, 0);
-  rows.push(['total', '', '', '', '', String(fleet.deployments.reduce((s, d) => s + d.instances, 0)), String(accelerators), fleet.hourlyUsd.toFixed(2)]);
+  rows.push(['total', '', '', '', '', '', String(fleet.deployments.reduce((s, d) => s + d.instances, 0)), String(accelerators), fleet.hourlyUsd.toFixed(2)]);
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, c) => (c >= 5 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string => cells.map((cell, c) => (c >= 6 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

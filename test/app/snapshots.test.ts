@@ -9,7 +9,7 @@ function withoutPipeline(template: Template): Template {
 }
 
 /** One snapshot per example fleet, asset hashes normalized, for review of the synthesized templates. */
-describe.each(['fleets/published-study.yaml', 'fleets/examples/llama-3-1-8b-g6e.yaml', 'fleets/examples/matrix.yaml', 'fleets/examples/scale-to-zero-ic.yaml'])(
+describe.each(['fleets/published-study.yaml', 'fleets/examples/llama-3-1-8b-g6e.yaml', 'fleets/examples/matrix.yaml', 'fleets/examples/scale-to-zero-ic.yaml', 'fleets/examples/engines-llama-3-1-8b.yaml'])(
   '%s',
   (path) => {
     it('synthesizes the same templates', () => {

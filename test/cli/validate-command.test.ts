@@ -19,7 +19,7 @@ describe('llm-bench validate', () => {
     expect(code).toBe(0);
     expect(err).toBe('');
     const lines = out.trim().split('\n');
-    expect(lines[0]).toMatch(/^deployment\s+model\s+instance\s+layout\s+tp×copies\s+instances\s+accelerators\s+\$\/h$/);
+    expect(lines[0]).toMatch(/^deployment\s+model\s+instance\s+engine\s+layout\s+tp×copies\s+instances\s+accelerators\s+\$\/h$/);
     expect(lines[2]).toMatch(/^llama-2-7b-g5-2xlarge\s+llama-2-7b\s+ml\.g5\.2xlarge\s+variant\s+1×1\s+1\s+1\s+\d+\.\d\d$/);
     expect(out).toMatch(/llama-2-7b-p4d-ic-8x-tp1\s+llama-2-7b\s+ml\.p4d\.24xlarge\s+inference-components\s+1×8\s+1\s+8/);
     expect(out).toMatch(/^total\s+5\s+29\s+\d+\.\d\d$/m);
