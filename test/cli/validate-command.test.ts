@@ -20,8 +20,8 @@ describe('llm-bench validate', () => {
     expect(err).toBe('');
     const lines = out.trim().split('\n');
     expect(lines[0]).toMatch(/^deployment\s+model\s+instance\s+engine\s+layout\s+tp×copies\s+instances\s+accelerators\s+\$\/h$/);
-    expect(lines[2]).toMatch(/^llama-2-7b-g5-2xlarge\s+llama-2-7b\s+ml\.g5\.2xlarge\s+variant\s+1×1\s+1\s+1\s+\d+\.\d\d$/);
-    expect(out).toMatch(/llama-2-7b-p4d-ic-8x-tp1\s+llama-2-7b\s+ml\.p4d\.24xlarge\s+inference-components\s+1×8\s+1\s+8/);
+    expect(lines[2]).toMatch(/^llama-2-7b-g5-2xlarge\s+llama-2-7b\s+ml\.g5\.2xlarge\s+tgi\s+variant\s+1×1\s+1\s+1\s+\d+\.\d\d$/);
+    expect(out).toMatch(/llama-2-7b-p4d-ic-8x-tp1\s+llama-2-7b\s+ml\.p4d\.24xlarge\s+tgi\s+inference-components\s+1×8\s+1\s+8/);
     expect(out).toMatch(/^total\s+5\s+29\s+\d+\.\d\d$/m);
     expect(lines[lines.length - 1]).toMatch(
       /^fleets\/published-study\.yaml: valid; 5 deployments in us-east-1, \$\d+\.\d\d\/h on demand, \$\d+\.\d\d\/h at the autoscaling maximum \(maxHourlyUsd 150\)$/,
