@@ -38,6 +38,7 @@ export function benchmarkInputOf(b: BenchmarkInput): BenchmarkInput {
     timeoutS: b.timeoutS,
     plateauGain: b.plateauGain,
     regressionThresholdPct: b.regressionThresholdPct,
+    ...(b.container !== undefined ? { container: b.container } : {}),
   };
 }
 

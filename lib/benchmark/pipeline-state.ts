@@ -3,7 +3,7 @@
  * and writes these plain objects; the state machine only routes them (Choice on `sweep.done`).
  * Kept small: Step Functions limits a state's payload to 256 KB.
  */
-import type { StopReason } from '../results/records';
+import type { ServingContainer, StopReason } from '../results/records';
 
 /** Benchmark settings of one deployment as the state machine carries them (from the fleet file). */
 export interface BenchmarkInput {
@@ -27,6 +27,8 @@ export interface BenchmarkInput {
   readonly plateauGain: number;
   /** Max-throughput or ms/token change (in %) versus the previous run that counts as a regression. */
   readonly regressionThresholdPct: number;
+  /** The container behind the endpoint when it is not TGI: LMI streams JSON lines, not SSE. @default 'tgi' */
+  readonly container?: ServingContainer;
 }
 
 /** One deployment of the fleet as the state machine knows it (resolved at synth). */
@@ -76,6 +78,8 @@ export interface WorkerItem {
   readonly stream: boolean;
   readonly timeoutS: number;
   readonly seed: number;
+  /** The container behind the endpoint (how its streams are framed). @default 'tgi' */
+  readonly container?: ServingContainer;
 }
 
 /** Where the sweep stands, returned by plan-levels and decide-next. */

@@ -117,7 +117,9 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
   const tp = input.tp ?? defaultTp(input, layout, instances, tgi.maxTotalTokens);
   const copies = layout === 'variant' ? 1 : (input.copies ?? Math.max(1, Math.floor((input.instance.acceleratorCount * instances) / tp)));
   const id = input.id ?? defaultDeploymentId(input.model.id, input.instance.name, tp, layout === 'inference-components' ? copies : undefined, input.engineInId ? engine : undefined);
-  const benchmark = mergeBenchmark(defaults.benchmark, input.benchmark);
+  const merged = mergeBenchmark(defaults.benchmark, input.benchmark);
+  // The workers frame the endpoint's streams by its container: LMI streams JSON lines.
+  const benchmark = engine === 'lmi' ? { ...merged, container: 'lmi' as const } : merged;
   const autoscaling = resolveAutoscaling(defaults.autoscaling, input.autoscaling, { path, layout, instance: input.instance, tp, copies, instances }, issues);
   const underCheck: DeploymentUnderCheck = {
     model: input.model,

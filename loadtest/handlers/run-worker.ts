@@ -38,6 +38,7 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
       endpointName: item.endpointName,
       ...(item.inferenceComponentName !== undefined ? { inferenceComponent: item.inferenceComponentName } : {}),
       stream: item.stream,
+      ...(item.container !== undefined ? { container: item.container } : {}),
       ...(deps.runtimeClient ? { client: deps.runtimeClient } : {}),
       ...(deps.endpointUrl ? { endpointUrl: deps.endpointUrl } : {}),
       ...(deps.region ? { region: deps.region } : {}),

@@ -203,6 +203,8 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
       copies: Math.max(1, Math.ceil(deployment.copies / deployment.instances)),
       instances: deployment.instances,
       tgi: deployment.tgi,
+      // An LMI deployment is served behind LMI's protocol (JSON-lines streams) by the planner's engine, with its request limits.
+      container: deployment.engine,
       speedup,
       endpointName: deployment.endpointName,
       ...(deployment.inferenceComponentName ? { inferenceComponents: [deployment.inferenceComponentName] } : {}),

@@ -60,6 +60,7 @@ export function workerItems(input: WorkerItemsInput): WorkerItem[] {
     timeoutS: input.settings.timeoutS,
     // One seed per level: workers in one process share the built prompt (the payload source caches it).
     seed: 1000 + input.concurrency,
+    ...(input.settings.container !== undefined ? { container: input.settings.container } : {}),
   }));
 }
 
@@ -83,5 +84,6 @@ export function warmupItem(input: Omit<WorkerItemsInput, 'concurrency'>): Worker
     stream: input.settings.stream,
     timeoutS: input.settings.timeoutS,
     seed: 7,
+    ...(input.settings.container !== undefined ? { container: input.settings.container } : {}),
   };
 }

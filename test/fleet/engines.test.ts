@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { FleetValidationError } from '../../lib/fleet/errors';
 import { loadFleetFile, parseFleetYaml } from '../../lib/fleet/load';
 import { resolveFleet } from '../../lib/fleet/resolve';
+import { deploymentInputOf } from '../../lib/benchmark/deployment-input';
 import { runValidate } from '../../loadtest/cli/validate-command';
+import { warmupItem, workerItems } from '../../loadtest/pipeline/plan-levels';
 
 const resolve = (yaml: string) => resolveFleet(parseFleetYaml(yaml), { region: 'us-east-1' });
 
@@ -41,6 +43,17 @@ describe('engine dimension', () => {
     ]);
     expect(fleet.deployments[0].lmi).toMatchObject({ maxRollingBatchSize: 128, maxModelLen: 4096, maxNumBatchedTokens: 4096 });
     expect(fleet.deployments[1].tgi).toMatchObject({ maxTotalTokens: 4096, maxConcurrentRequests: 128 });
+  });
+
+  it("carries the LMI container to the sweep's workers (JSON-lines streams), TGI deployments unchanged", () => {
+    const fleet = resolveFleet(loadFleetFile('fleets/examples/engines-llama-3-1-8b.yaml'), { region: 'us-east-1' });
+    const [lmi, tgi] = fleet.deployments.map(deploymentInputOf);
+    expect(lmi.benchmark.container).toBe('lmi');
+    expect('container' in tgi.benchmark).toBe(false);
+    const common = { deploymentId: lmi.id, runId: 'r', endpointName: lmi.endpointName, settings: lmi.benchmark, startAtEpochMs: 0 };
+    expect(workerItems({ ...common, concurrency: 8 }).map((w) => w.container)).toEqual(['lmi']);
+    expect(warmupItem(common)?.container).toBe('lmi');
+    expect(workerItems({ ...common, settings: tgi.benchmark, concurrency: 8 })[0].container).toBeUndefined();
   });
 
   it('compares engines in a matrix, each combination named by its engine', () => {
