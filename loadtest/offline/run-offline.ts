@@ -9,6 +9,7 @@ import { UserInputError } from '../../lib/errors';
 import type { ResolvedDeployment } from '../../lib/fleet/types';
 import { startLocalEndpoint, type LocalEndpoint } from '../local';
 import type { LifecyclePreset, LifecycleTimings } from '../local/control-plane/lifecycle-timings';
+import { deferredCompressedClock } from '../local/control-plane/timeline';
 import { scalableTargetsOf } from '../local/control-plane/scalable-targets';
 import type { MergedLevelSummary } from '../handlers/merge-level';
 import { pipelineRunKeys, RUN_FILES, runIdProblem, runPrefix } from '../pipeline/layout';
@@ -194,6 +195,8 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   const runIdError = opts.runId === undefined ? undefined : runIdProblem(opts.runId);
   if (runIdError) throw new UserInputError('--run-id', runIdError);
   let local: LocalEndpoint | undefined;
+  // The deployment's lifecycle starts with the execution (see deferredCompressedClock).
+  const controlPlaneClock = deferredCompressedClock(speedup);
   if (opts.endpointUrl === undefined) {
     local = await startLocalEndpoint({
       model: deployment.model,
@@ -211,7 +214,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
       ...(opts.faults ? { faults: opts.faults } : {}),
       // The endpoint goes InService, then its component is created and its copies placed; the
       // deployment's scalable target is registered once its resource exists, as CloudFormation does.
-      controlPlane: { lifecycle: opts.lifecycle ?? 'quick', scalableTargets: scalableTargetsOf(deployment) },
+      controlPlane: { lifecycle: opts.lifecycle ?? 'quick', scalableTargets: scalableTargetsOf(deployment), clock: controlPlaneClock.now },
     });
     opts.onLocalEndpoint?.(local);
   }
@@ -258,6 +261,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   const retryIntervalOverrides = Object.fromEntries(taskStateNames(definition).map((name) => [name, 10]));
   let error: string | undefined;
   try {
+    controlPlaneClock.start();
     const execution = stateMachine.run(
       { deploymentId: deployment.id, runId, trigger: 'offline' },
       {

@@ -36,7 +36,8 @@ describe('runFleetOffline', () => {
       synthesized,
       outDir,
       runId: 'fleet-run',
-      speedup: 60,
+      // 20×: a request's 60 s deadline is 3 s of wall time, far from a loaded machine's scheduling delays.
+      speedup: 20,
       benchmark: FAST,
       onProgress: (e) => events.push(e),
       beforeWorker: (item: WorkerItem) => {
@@ -59,7 +60,8 @@ describe('runFleetOffline', () => {
     const failed = report.deployments.find((d) => d.id === broken);
     // Short windows on a loaded machine may end the healthy sweep by a stop rule; it never fails.
     expect(['completed', 'stopped-early']).toContain(ok?.status);
-    expect(ok?.levels).toBe(3);
+    // Completed: all three levels; stopped early: at least the first.
+    expect(ok?.status === 'completed' ? [3] : [1, 2, 3]).toContain(ok?.levels);
     expect(ok?.maxThroughput?.tokensPerS).toBeGreaterThan(0);
     expect(ok?.usdPerMillionTokens).toBeGreaterThan(0);
     expect(failed?.status).toBe('failed');

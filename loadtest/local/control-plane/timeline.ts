@@ -13,6 +13,28 @@ export function compressedClock(speedup: number, wallNow: () => number = Date.no
   return () => origin + (wallNow() - origin) * speedup;
 }
 
+/** A compressed clock that stands still at its origin until `start()`, then runs `speedup` times faster than the wall clock. */
+export interface DeferredClock {
+  readonly now: VirtualClock;
+  start(): void;
+}
+
+/**
+ * The offline harness's control-plane clock: the deployment's lifecycle begins when the pipeline
+ * starts, not when the local endpoint was built, so how long the harness took to get there (slow on
+ * a loaded machine) never moves the lifecycle relative to the pipeline's first look.
+ */
+export function deferredCompressedClock(speedup: number, wallNow: () => number = Date.now): DeferredClock {
+  const origin = wallNow();
+  let startedAt: number | undefined;
+  return {
+    now: () => (startedAt === undefined ? origin : origin + (wallNow() - startedAt) * speedup),
+    start: () => {
+      startedAt ??= wallNow();
+    },
+  };
+}
+
 /** A clock the caller moves by hand (tests). */
 export interface ManualClock {
   readonly now: VirtualClock;
