@@ -1,5 +1,7 @@
 export { distributionOf, nearestRank, EMPTY_DISTRIBUTION } from './distribution';
-export { summarizeLevel, errorRate, type SummarizeLevelOptions } from './summarize-level';
+export { summarizeLevel, errorRate, measuredWindow, type SummarizeLevelOptions } from './summarize-level';
+export { joinServerTelemetry, SERVER_TELEMETRY_VERSION, type ServerTelemetry, type MetricSeries, type MetricPoint, type JoinOptions } from './server-telemetry';
+export * from './server-metrics';
 export { summarizeSweep, isFeasible, candidateLevels, type SummarizeSweepInput, type FeasibilityOptions } from './summarize-sweep';
 export { costPerMillionTokensUsd } from './cost';
 export { KNEE_RULES, DEFAULT_KNEE_PARAMS, findKnees, type KneeParams, type KneeRuleDefinition } from './knee';

@@ -5,6 +5,7 @@
  */
 
 import type { PriceQuote } from '../catalog/prices';
+import type { ServerTelemetry } from './server-telemetry';
 
 export const REQUEST_RECORD_VERSION = 1 as const;
 export const LEVEL_RESULT_VERSION = 1 as const;
@@ -115,6 +116,11 @@ export interface LevelResult {
   readonly clientQueueMs?: Distribution;
   /** Requests that hit the invocation/client deadline. */
   readonly timeouts: number;
+  /**
+   * The endpoint's own view of the level's window (CloudWatch), versioned by its own schemaVersion.
+   * Absent when telemetry was off or the target is not a SageMaker endpoint.
+   */
+  readonly server?: ServerTelemetry;
 }
 
 export type KneeRule = 'latency-bound' | 'marginal-gain' | 'half-latency' | 'predicted';

@@ -17,16 +17,24 @@ export interface SummarizeLevelOptions {
   readonly windowMs?: number;
 }
 
-/** Earliest send and latest end of the records, epoch ms, merged across processes on clockOriginMs + t. */
-function measuredWindowMs(records: readonly RequestRecord[]): number {
-  if (records.length === 0) return 0;
+/**
+ * Earliest send and latest end of the measured (non-warm-up) records, epoch ms of the client's clock,
+ * merged across processes on clockOriginMs + t; undefined without measured records.
+ */
+export function measuredWindow(records: readonly RequestRecord[]): { readonly startMs: number; readonly endMs: number } | undefined {
   let start = Infinity;
   let end = -Infinity;
   for (const r of records) {
+    if (r.warmup === true) continue;
     start = Math.min(start, r.clockOriginMs + r.sentMs);
     end = Math.max(end, r.clockOriginMs + r.endMs);
   }
-  return Math.max(0, end - start);
+  return start <= end ? { startMs: start, endMs: end } : undefined;
+}
+
+function measuredWindowMs(records: readonly RequestRecord[]): number {
+  const window = measuredWindow(records);
+  return window === undefined ? 0 : Math.max(0, window.endMs - window.startMs);
 }
 
 function countErrors(records: readonly RequestRecord[]): Partial<Record<ErrorKind, number>> {

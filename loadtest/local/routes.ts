@@ -7,6 +7,7 @@ import { parseInvocation } from './invocation-body';
 import { handleHttpInvocation, type ContainerContext } from './invocations';
 import { handleOpenAi } from './openai-protocol';
 import type { ServingContainer } from '../../lib/results/records';
+import type { TwinTelemetry } from './cloudwatch';
 import type { ControlPlane } from './sagemaker-control-plane';
 import { LOCAL_ACCOUNT_ID, handleInvokeEndpoint, handleInvokeEndpointWithResponseStream, sendValidationError } from './sagemaker-runtime-protocol';
 import { handleTgiGenerate, handleTgiGenerateStream } from './tgi-protocol';
@@ -23,6 +24,8 @@ export interface RouteContext {
   readonly controlPlane: ControlPlane;
   /** The container the endpoint imitates: TGI or LMI (body routing and stream framing of /invocations). */
   readonly container: ServingContainer;
+  /** CloudWatch GetMetricData, and the record of invocations it answers from. */
+  readonly telemetry: TwinTelemetry;
   info(): Record<string, unknown>;
 }
 
@@ -37,7 +40,7 @@ export function routeRequest(context: RouteContext, request: IncomingMessage, re
   if (method !== 'POST') return notFound(response, method, path);
 
   const target = request.headers['x-amz-target'];
-  if (path === '/' && typeof target === 'string' && context.controlPlane.handle(target, body, response)) return;
+  if (path === '/' && typeof target === 'string' && (context.controlPlane.handle(target, body, response) || context.telemetry.cloudWatch.handle(target, body, response))) return;
 
   const runtime = RUNTIME_PATH.exec(path);
   if (runtime !== null) {
@@ -52,6 +55,8 @@ export function routeRequest(context: RouteContext, request: IncomingMessage, re
     if (noCapacity !== undefined) return sendValidationError(response, noCapacity);
     const exchange = startExchange(context, request, response, backend);
     if (exchange === undefined) return;
+    // From here the model container answers: SageMaker's invocation metrics count it.
+    context.telemetry.recordInvocation(backend.component, response);
     const container = containerContext(context);
     if (runtime[2] === 'invocations') return handleInvokeEndpoint({ ...exchange, deadlineVirtualMs: context.deployment.invocationTimeoutMs }, body, endpointName, container);
     return handleInvokeEndpointWithResponseStream(exchange, body, endpointName, container);

@@ -9,6 +9,7 @@ import { createFaultPicker, formatFaultSpec } from './faults';
 import { readBody, sendJson } from './http-io';
 import { createRealTimeDriver } from './real-time-driver';
 import { compressedClock } from './control-plane/timeline';
+import { createTwinTelemetry, type TwinTelemetry } from './cloudwatch';
 import { createControlPlane, type ControlPlane, type ControlPlaneFacts } from './sagemaker-control-plane';
 import { countPromptTokens } from './tokens';
 import { routeRequest, type RouteContext } from './routes';
@@ -51,6 +52,13 @@ export interface LocalEndpoint {
   /** The SageMaker and Application Auto Scaling control plane (its resources' lifecycle in virtual time). */
   readonly controlPlane: ControlPlane;
   readonly container: ServingContainer;
+  /** What the engines and containers did, and the CloudWatch GetMetricData that reports it (on the control plane's clock). */
+  readonly telemetry: TwinTelemetry;
+  /**
+   * The control plane's clock (CloudWatch timestamps, lifecycle times): epoch ms = originMs + (wall − originMs) × speedup.
+   * Absent when a clock was injected (`controlPlane.clock`).
+   */
+  readonly clockOriginMs?: number;
   /** Requests the engines hold now (accepted, not finished), summed over backends. */
   inFlight(): number;
   /** Stops listening, drops open connections (hung requests included) and stops the engines. */
@@ -66,6 +74,9 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be 0..65535, got ${port}`);
   const engineFactory = options.engineFactory ?? createEndpointEngine;
   const engines: ServingEngine[] = [];
+  const clockOriginMs = options.controlPlane?.clock === undefined ? Date.now() : undefined;
+  const clock = options.controlPlane?.clock ?? compressedClock(deployment.speedup, Date.now, clockOriginMs);
+  const telemetry = createTwinTelemetry(deployment, clock, options.controlPlane?.variantName ?? 'AllTraffic');
   const makeBackend = (component: string | undefined, index: number): Backend => {
     const engine = engineFactory({
       model: deployment.model,
@@ -80,7 +91,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       ...(options.stepTimeParams !== undefined ? { stepTimeParams: options.stepTimeParams } : {}),
     });
     engines.push(engine);
-    const driver = createRealTimeDriver(engine, { speedup: deployment.speedup, idPrefix: `b${index}-` });
+    const driver = createRealTimeDriver(telemetry.instrument(engine, component), { speedup: deployment.speedup, idPrefix: `b${index}-` });
     return { driver, tgi: deployment.tgi, component };
   };
   const backends = new Map<string, Backend>();
@@ -89,7 +100,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
 
   const controlPlane = createControlPlane({
     ...options.controlPlane,
-    clock: options.controlPlane?.clock ?? compressedClock(deployment.speedup),
+    clock,
     endpointName: deployment.endpointName,
     instanceType: deployment.instance.name,
     instances: deployment.instances,
@@ -105,7 +116,8 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     faults: createFaultPicker(deployment.faults),
     container,
     controlPlane,
-    info: () => ({ ...infoBody(deployment), container }),
+    telemetry,
+    info: () => ({ ...infoBody(deployment, clockOriginMs), container }),
   };
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -137,6 +149,8 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     deployment,
     controlPlane,
     container,
+    telemetry,
+    ...(clockOriginMs !== undefined ? { clockOriginMs } : {}),
     inFlight: () => engines.reduce((sum, engine) => sum + engine.inFlight(), 0),
     close: () =>
       new Promise<void>((resolve) => {
@@ -148,7 +162,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
 }
 
 /** TGI's GET /info, plus what a report needs to scale a time-compressed run back. */
-function infoBody(deployment: LocalDeployment): Record<string, unknown> {
+function infoBody(deployment: LocalDeployment, clockOriginMs: number | undefined): Record<string, unknown> {
   const { model, tgi } = deployment;
   return {
     model_id: model.huggingFaceId,
@@ -184,6 +198,8 @@ function infoBody(deployment: LocalDeployment): Record<string, unknown> {
       inference_components: deployment.inferenceComponents,
       faults: formatFaultSpec(deployment.faults),
       invocation_timeout_ms: deployment.invocationTimeoutMs,
+      // CloudWatch and control-plane times: origin + (wall − origin) × speedup.
+      ...(clockOriginMs !== undefined ? { clock_origin_ms: clockOriginMs } : {}),
     },
   };
 }

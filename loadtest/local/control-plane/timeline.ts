@@ -7,9 +7,9 @@
 /** Current virtual time, epoch ms. */
 export type VirtualClock = () => number;
 
-/** A clock that runs `speedup` times faster than the wall clock, starting at the wall clock's now. */
-export function compressedClock(speedup: number, wallNow: () => number = Date.now): VirtualClock {
-  const origin = wallNow();
+/** A clock that runs `speedup` times faster than the wall clock, from `originMs` (default: the wall clock's now). */
+export function compressedClock(speedup: number, wallNow: () => number = Date.now, originMs?: number): VirtualClock {
+  const origin = originMs ?? wallNow();
   return () => origin + (wallNow() - origin) * speedup;
 }
 

@@ -1,0 +1,4 @@
+export { planQueries, type QueryPlan, type QueryOptions, type TelemetryTarget } from './queries';
+export { readServerTelemetry, type ReadOptions } from './read-server-telemetry';
+export { clockFromInfo, discoverTargetClock, REAL_TIME, toTargetWindow, type TargetClock } from './target-clock';
+export { levelTelemetry, type LevelTelemetryOptions } from './level-telemetry';

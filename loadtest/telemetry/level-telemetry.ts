@@ -1,0 +1,34 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { LevelResult, RequestRecord } from '../../lib/results/records';
+import { SERVER_TELEMETRY_VERSION, type ServerTelemetry } from '../../lib/results/server-telemetry';
+import { measuredWindow } from '../../lib/results/summarize-level';
+import type { TelemetryTarget } from './queries';
+import { readServerTelemetry, type ReadOptions } from './read-server-telemetry';
+import { toTargetWindow, type TargetClock } from './target-clock';
+
+export interface LevelTelemetryOptions {
+  readonly client: CloudWatchClient;
+  readonly target: TelemetryTarget;
+  /** The endpoint's clock (a time-compressed local endpoint's; REAL_TIME in AWS). */
+  readonly clock: TargetClock;
+  readonly read?: ReadOptions;
+}
+
+/**
+ * The level with its `server` block: the CloudWatch metrics of its measured window (earliest send to
+ * latest end of its non-warm-up records, on the endpoint's clock). Telemetry never fails a level: a
+ * GetMetricData error becomes the block's note.
+ */
+export async function levelTelemetry(level: LevelResult, records: readonly RequestRecord[], opts: LevelTelemetryOptions): Promise<LevelResult> {
+  const wall = measuredWindow(records);
+  if (wall === undefined) return level;
+  const window = toTargetWindow(wall, opts.clock);
+  let server: ServerTelemetry;
+  try {
+    server = await readServerTelemetry(opts.client, opts.target, window, opts.read);
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    server = { schemaVersion: SERVER_TELEMETRY_VERSION, source: 'cloudwatch', window, periodS: opts.read?.periodS ?? 60, metrics: [], notes: [`GetMetricData failed: ${message}`] };
+  }
+  return { ...level, server };
+}

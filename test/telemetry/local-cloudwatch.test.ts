@@ -1,0 +1,118 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { createLocalCloudWatch } from '../../loadtest/local/cloudwatch/cloudwatch-api';
+import { ReplicaRecord, ServingRecord } from '../../loadtest/local/cloudwatch/serving-record';
+import { OVERHEAD_LATENCY_MS } from '../../loadtest/local/cloudwatch';
+import { readServerTelemetry } from '../../loadtest/telemetry';
+
+/**
+ * The local CloudWatch answers GetMetricData, as the real @aws-sdk/client-cloudwatch sends it, from a
+ * serving record built by hand: every figure below follows from the record's intervals.
+ */
+
+const T0 = Date.UTC(2026, 10, 30, 6, 0, 0); // a whole minute
+const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
+
+async function serve(record: ServingRecord, nowMs: number, instances = 1): Promise<{ server: Server; client: CloudWatchClient }> {
+  const cloudWatch = createLocalCloudWatch(record, { endpointName: 'ep', variantName: 'AllTraffic', instances }, () => nowMs);
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      if (!cloudWatch.handle(String(request.headers['x-amz-target']), Buffer.concat(chunks), response)) response.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = new CloudWatchClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials, maxAttempts: 1 });
+  return { server, client };
+}
+
+/** Two copies of TP 2 on one 4-GPU instance: copy 0 busy 0–30 s (2 requests 0–10 s, 1 until 30 s), copy 1 idle. */
+function twoCopies(component: string | undefined): ServingRecord {
+  const record = new ServingRecord();
+  const busy = new ReplicaRecord({ instance: 0, gpus: 2 });
+  busy.observe(T0, 2);
+  busy.observe(T0 + 10_000, 1);
+  busy.observe(T0 + 30_000, 0);
+  const idle = new ReplicaRecord({ instance: 0, gpus: 2 });
+  idle.observe(T0, 0);
+  record.addBackend({ component, replicas: [busy, idle], gpuMemoryFraction: 0.9 });
+  // Three answered invocations: 2 s, 4 s (both 200) and a 429 of the container after 1 ms.
+  record.addInvocation({ component, startMs: T0 + 1_000, endMs: T0 + 3_000, status: 200 });
+  record.addInvocation({ component, startMs: T0 + 1_000, endMs: T0 + 5_000, status: 200 });
+  record.addInvocation({ component, startMs: T0 + 6_000, endMs: T0 + 6_001, status: 429 });
+  return record;
+}
+
+describe('local CloudWatch GetMetricData (real client)', () => {
+  let server: Server | undefined;
+  let client: CloudWatchClient | undefined;
+  afterEach(async () => {
+    client?.destroy();
+    if (server) await new Promise((resolve) => server?.close(resolve));
+    server = undefined;
+  });
+
+  test('variant endpoint: utilization from busy time, latency from invocations, concurrency at 10 s', async () => {
+    ({ server, client } = await serve(twoCopies(undefined), T0 + 120_000));
+    const server60 = await readServerTelemetry(client, { endpointName: 'ep', gpusPerInstance: 4 }, { startMs: T0, endMs: T0 + 60_000 });
+    // Copy 0 (2 GPUs) busy 30 of 60 s → 2 × 100 × 0.5 = 100 % summed over GPUs → 25 % per GPU of 4.
+    expect(server60.metrics.find((m) => m.metricName === 'GPUUtilization')?.value).toBeCloseTo(100, 6);
+    expect(server60.gpuUtilizationPct).toBeCloseTo(25, 6);
+    // Memory: both copies hold 90 % of their 2 GPUs → 360 % summed → 90 % per GPU.
+    expect(server60.gpuMemoryUtilizationPct).toBeCloseTo(90, 6);
+    // One core per busy copy: 100 × 0.5.
+    expect(server60.cpuUtilizationPct).toBeCloseTo(50, 6);
+    // ModelLatency: (2000 + 4000 + 1) / 3 ms; max 4 s. OverheadLatency: the twin's constant.
+    expect(server60.modelLatencyMs?.mean).toBeCloseTo(6001 / 3, 6);
+    expect(server60.modelLatencyMs?.max).toBeCloseTo(4000, 6);
+    expect(server60.overheadLatencyMs).toEqual({ mean: OVERHEAD_LATENCY_MS, max: OVERHEAD_LATENCY_MS });
+    expect(server60).toMatchObject({ invocations: 3, invocation4xxErrors: 1, invocation5xxErrors: 0, invocationModelErrors: 1 });
+    // Highest 10 s mean of requests in flight of any copy: 2 in the first 10 s.
+    expect(server60.concurrentRequestsMax).toBeCloseTo(2, 6);
+    expect(server60.metrics.find((m) => m.metricName === 'ConcurrentRequestsPerModel')).toMatchObject({ periodS: 10, periods: 6 });
+    expect(server60.notes).toEqual(['concurrent requests at 10 s resolution (high-resolution metric)']);
+  });
+
+  test('inference component: normalized per-copy utilization and per-copy concurrency', async () => {
+    ({ server, client } = await serve(twoCopies('ic-a'), T0 + 120_000));
+    const telemetry = await readServerTelemetry(client, { endpointName: 'ep', inferenceComponent: 'ic-a' }, { startMs: T0, endMs: T0 + 60_000 });
+    // Each copy publishes its own busy share: (50 + 0) / 2.
+    expect(telemetry.gpuUtilizationPct).toBeCloseTo(25, 6);
+    expect(telemetry.gpuMemoryUtilizationPct).toBeCloseTo(90, 6);
+    expect(telemetry.concurrentRequestsMax).toBeCloseTo(2, 6);
+    expect(telemetry.invocations).toBe(3);
+    expect(telemetry.metrics.map((m) => m.namespace)).toEqual(expect.arrayContaining(['/aws/sagemaker/InferenceComponents', 'AWS/SageMaker', '/aws/sagemaker/Endpoints']));
+  });
+
+  test('a window shorter than the period says so; pagination follows NextToken', async () => {
+    ({ server, client } = await serve(twoCopies(undefined), T0 + 120_000));
+    const short = await readServerTelemetry(client, { endpointName: 'ep', gpusPerInstance: 4 }, { startMs: T0 + 20_000, endMs: T0 + 40_000 }, { maxDatapoints: 2 });
+    // The 60 s datapoint of 0–60 s is the only one: same values as the whole minute, with a note.
+    expect(short.gpuUtilizationPct).toBeCloseTo(25, 6);
+    expect(short.notes).toContain('window 20 s is shorter than the 60 s period: per-period values include time outside the level');
+    // 10 s concurrency slots overlapping 20–40 s: copy 0 holds 1 request all along.
+    expect(short.concurrentRequestsMax).toBeCloseTo(1, 6);
+  });
+
+  test('refuses what it does not implement with CloudWatch errors', async () => {
+    ({ server, client } = await serve(twoCopies(undefined), T0 + 120_000));
+    const send = (period: number, expression = false): Promise<unknown> =>
+      (client as CloudWatchClient).send(
+        new GetMetricDataCommand({
+          StartTime: new Date(T0),
+          EndTime: new Date(T0 + 60_000),
+          MetricDataQueries: [
+            expression
+              ? { Id: 'e1', Expression: 'SUM(METRICS())' }
+              : { Id: 'm1', MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: 'ModelLatency', Dimensions: [{ Name: 'EndpointName', Value: 'ep' }, { Name: 'VariantName', Value: 'AllTraffic' }] }, Period: period, Stat: 'Average' } },
+          ],
+        }),
+      );
+    await expect(send(45)).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringContaining('Period must be 1, 5, 10, 20, 30 or a multiple of 60') });
+    await expect(send(60, true)).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringContaining('MetricStat queries only') });
+    const ok = (await send(60)) as { MetricDataResults: { Values: number[]; Timestamps: Date[] }[] };
+    expect(ok.MetricDataResults[0]).toMatchObject({ Values: [(2000 + 4000 + 1) / 3 * 1000], Timestamps: [new Date(T0)] });
+  });
+});
