@@ -228,6 +228,10 @@ export class BenchmarkPipeline extends Construct {
     // The report step reads current prices of the region from the Price List API; GetProducts has no
     // resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awspricelist.html).
     fns.report.addToRolePolicy(new iam.PolicyStatement({ actions: ['pricing:GetProducts'], resources: ['*'] }));
+    // merge-level joins each level's SageMaker CloudWatch metrics (GetMetricData). Its only resource type
+    // (`dataset`, OTLP metrics) is optional; classic metrics have none, so Resource "*"
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+    fns['merge-level'].addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
 
     const bucket = this.resultsBucket;
     // Who reads and who writes which prefix: workers only write their records, decide-next only reads.

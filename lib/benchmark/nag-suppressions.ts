@@ -54,7 +54,7 @@ export function suppressPipelineFindings(targets: PipelineNagTargets): void {
   );
   ack(
     awsSolutions('IAM5', 'Resource::*'),
-    'X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery (logs:*LogDelivery*, DescribeResourcePolicies) and the Price List API (pricing:GetProducts, report step only) do not support resource-level permissions.',
+    'X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery (logs:*LogDelivery*, DescribeResourcePolicies) the Price List API (pricing:GetProducts, report step only) and CloudWatch GetMetricData of classic metrics (merge-level step only) do not support resource-level permissions.',
   );
   for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*']) {
     ack(

@@ -75,14 +75,23 @@ export interface JoinOptions {
 
 interface Overlapping {
   readonly points: readonly { readonly value: number; readonly overlapMs: number }[];
+  /** True when only periods straddling the window's edges were found (no whole period inside it). */
+  readonly straddling: boolean;
 }
 
+/**
+ * The datapoints of `series` for the window: the periods wholly inside it when there are any (they
+ * hold nothing of the neighbouring levels), else every period overlapping it.
+ */
 function overlapping(series: MetricSeries | undefined, window: JoinOptions['window']): Overlapping {
-  if (series === undefined) return { points: [] };
-  const points = series.points
-    .map((p) => ({ value: p.value, overlapMs: Math.min(window.endMs, p.timestampMs + series.periodS * 1000) - Math.max(window.startMs, p.timestampMs) }))
-    .filter((p) => p.overlapMs > 0 && Number.isFinite(p.value));
-  return { points };
+  if (series === undefined) return { points: [], straddling: false };
+  const periodMs = series.periodS * 1000;
+  const all = series.points
+    .filter((p) => Number.isFinite(p.value))
+    .map((p) => ({ value: p.value, inside: p.timestampMs >= window.startMs && p.timestampMs + periodMs <= window.endMs, overlapMs: Math.min(window.endMs, p.timestampMs + periodMs) - Math.max(window.startMs, p.timestampMs) }))
+    .filter((p) => p.overlapMs > 0);
+  const inside = all.filter((p) => p.inside);
+  return inside.length > 0 ? { points: inside, straddling: false } : { points: all, straddling: all.length > 0 };
 }
 
 /** Overlap-weighted mean of Average datapoints; sum of Sum/SampleCount; max of Maximum. */
@@ -104,10 +113,10 @@ function combine(statistic: MetricStatistic, points: Overlapping['points']): num
 }
 
 /**
- * Joins the datapoints of a level's window into its `server` block. A datapoint counts when its
- * period overlaps the window; Averages are weighted by the overlap, Sums and counts add whole periods.
- * A window shorter than the period (or periods straddling its edges) is said in `notes`: the values
- * then include time outside the level.
+ * Joins the datapoints of a level's window into its `server` block. The periods wholly inside the
+ * window are used when there are any; otherwise (a window shorter than about two periods) the periods
+ * overlapping it, Averages weighted by the overlap, Sums and counts adding whole periods, and `notes`
+ * says that those values include time outside the level.
  */
 export function joinServerTelemetry(series: readonly MetricSeries[], opts: JoinOptions): ServerTelemetry {
   const { window } = opts;
@@ -116,10 +125,12 @@ export function joinServerTelemetry(series: readonly MetricSeries[], opts: JoinO
   const metrics: ServerMetricValue[] = [];
   const notes: string[] = [];
   const windowS = (window.endMs - window.startMs) / 1000;
+  const straddled = new Set<string>();
   const valueOf = (definition: ServerMetricDefinition, statistic: MetricStatistic): number | undefined => {
     const found = find(definition.key, statistic);
-    const { points } = overlapping(found, window);
+    const { points, straddling } = overlapping(found, window);
     const value = combine(statistic, points);
+    if (straddling && found !== undefined) straddled.add(definition.metricName);
     if (value === undefined || found === undefined) return undefined;
     if (statistic !== 'SampleCount' && !(definition.statistics.includes('SampleCount') && statistic === 'Sum')) {
       metrics.push({ key: definition.key, namespace: definition.namespace, metricName: definition.metricName, statistic, value, unit: definition.unit, periodS: found.periodS, periods: points.length });
@@ -157,8 +168,11 @@ export function joinServerTelemetry(series: readonly MetricSeries[], opts: JoinO
   const standard = opts.periodS;
   if (windowS < standard) {
     notes.push(`window ${round(windowS)} s is shorter than the ${standard} s period: per-period values include time outside the level`);
-  } else if (window.startMs % (standard * 1000) !== 0 || window.endMs % (standard * 1000) !== 0) {
-    notes.push(`periods of ${standard} s straddle the window's edges: averages are weighted by their overlap, counts include whole periods`);
+  } else if (straddled.size > 0) {
+    notes.push(
+      `no whole ${standard} s period inside the ${round(windowS)} s window for ${[...straddled].join(', ')}: periods straddling its edges are weighted by their overlap ` +
+        `(counts include whole periods); a window of at least two periods avoids this`,
+    );
   }
   const concurrencyPeriod = periodsOf(opts.hasComponents ? 'concurrentRequestsPerCopy' : 'concurrentRequestsPerModel');
   if (concurrencyPeriod !== undefined && concurrencyPeriod < standard) notes.push(`concurrent requests at ${concurrencyPeriod} s resolution (high-resolution metric)`);

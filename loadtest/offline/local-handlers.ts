@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createDecideNextHandler } from '../handlers/decide-next';
@@ -15,6 +16,7 @@ import { createRunWorkerHandler } from '../handlers/run-worker';
 import { createScalingHandler, type ScalingEvent } from '../handlers/scaling';
 import type { ResultStore } from '../pipeline/result-store';
 import type { EndpointStatusResult, ExecutionState, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
+import type { TargetClock } from '../telemetry';
 import type { StepHandler } from './bind-tasks';
 
 export interface LocalHandlerOptions {
@@ -29,6 +31,8 @@ export interface LocalHandlerOptions {
   readonly tolerateMissingControlPlane: boolean;
   /** AWS Price List API endpoint of the report step (a loopback one); absent: the report uses the shipped table. */
   readonly priceListUrl?: string;
+  /** The endpoint's clock: merge-level reads each level's CloudWatch metrics at `endpointUrl` on it. Absent: no telemetry. */
+  readonly telemetryClock?: TargetClock;
   readonly beforeWorker?: (item: WorkerItem) => void | Promise<void>;
   readonly onDecision?: (sweep: SweepState) => void;
   readonly onLevel?: (level: MergedLevelSummary) => void;
@@ -48,7 +52,8 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
   const describe = createDescribeEndpointHandler({ sagemaker, logger, maxAttempts: 50 });
   const scaling = createScalingHandler({ sagemaker, autoScaling, logger });
   const decide = createDecideNextHandler(planDeps);
-  const merge = createMergeLevelHandler(common);
+  const cloudWatch = opts.telemetryClock !== undefined ? new CloudWatchClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }) : undefined;
+  const merge = createMergeLevelHandler({ ...common, ...(cloudWatch !== undefined && opts.telemetryClock !== undefined ? { telemetry: { client: cloudWatch, clock: opts.telemetryClock } } : {}) });
   const emfLines: string[] = [];
   const pricing = opts.priceListUrl !== undefined ? createPriceListClient({ endpoint: opts.priceListUrl, credentials: LOCAL_CREDENTIALS }) : undefined;
   const report = createReportHandler({ ...common, emfSink: (emf) => emfLines.push(JSON.stringify(emf)), prices: { pricing, region: opts.region } });

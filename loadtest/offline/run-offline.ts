@@ -24,6 +24,7 @@ import { createSageMakerRuntimeClient } from '../targets/sagemaker';
 import { bindTasks, taskStateNames } from './bind-tasks';
 import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
 import { localHandlers } from './local-handlers';
+import { discoverTargetClock } from '../telemetry';
 import { synthesizeFleet, type SynthesizedFleet } from './synth';
 
 export type OfflineProgress =
@@ -247,6 +248,8 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
     runtimeClient,
     emfPath: path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`),
     tolerateMissingControlPlane: local === undefined,
+    // CloudWatch on the endpoint's clock: the twin's own, or what an endpoint at --endpoint-url advertises.
+    telemetryClock: local?.clockOriginMs !== undefined ? { speedup, originMs: local.clockOriginMs } : await discoverTargetClock(endpointUrl),
     ...(opts.priceListUrl !== undefined ? { priceListUrl: opts.priceListUrl } : {}),
     beforeWorker: opts.beforeWorker,
     onDecision: (sweep: SweepState) => {

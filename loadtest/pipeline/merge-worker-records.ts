@@ -1,5 +1,5 @@
 import { summarizeLevel } from '../../lib/results/summarize-level';
-import type { LevelResult } from '../../lib/results/records';
+import type { LevelResult, RequestRecord } from '../../lib/results/records';
 import { pipelineRunKeys } from './layout';
 import type { ResultStore } from './result-store';
 import { RunFiles } from './run-files';
@@ -12,6 +12,8 @@ export interface MergeLevelInput {
   readonly workers: number;
   /** Time compression of the endpoint (1 in AWS); durations are scaled back by it. */
   readonly speedup: number;
+  /** Adds to the merged level before it is written (the endpoint's telemetry of its window). */
+  readonly enrich?: (level: LevelResult, records: readonly RequestRecord[]) => Promise<LevelResult>;
 }
 
 /**
@@ -27,7 +29,8 @@ export async function mergeLevel(store: ResultStore, input: MergeLevelInput): Pr
     throw new Error(`level c=${input.concurrency}: no records from worker(s) ${missing.join(', ')} of ${input.workers}`);
   }
   const records = [...byWorker.entries()].sort(([a], [b]) => a - b).flatMap(([, workerRecords]) => workerRecords);
-  const level = summarizeLevel(records, { concurrency: input.concurrency, speedup: input.speedup });
+  const summarized = summarizeLevel(records, { concurrency: input.concurrency, speedup: input.speedup });
+  const level = input.enrich ? await input.enrich(summarized, records) : summarized;
   await run.putLevel(level);
   return level;
 }

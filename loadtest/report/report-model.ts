@@ -4,17 +4,10 @@ import { formatStopReason } from '../../lib/results/stop-reason';
 import { ERROR_KINDS, type ErrorKind, type LevelResult, type SweepResult } from '../../lib/results/records';
 import { isStale, priceAgeDays, STALE_AFTER_DAYS } from '../../lib/catalog';
 import { formatMeasure, formatUsd, MISSING } from './format';
+import { gpuUtilizationTable, serverLevelTable } from './server-tables';
+import type { ReportTable } from './report-table';
 
-/** A table of a report, independent of its output format. Cells are preformatted strings. */
-export interface ReportTable {
-  readonly id: string;
-  readonly title: string;
-  readonly caption?: string;
-  readonly headers: readonly string[];
-  readonly rows: readonly (readonly string[])[];
-  /** Per row, a link for its first cell (e.g. a deployment's own report), relative to the report. */
-  readonly rowLinks?: readonly (string | undefined)[];
-}
+export type { ReportTable } from './report-table';
 
 /** The content of a report: banners first, then tables in reading order. */
 export interface ReportModel {
@@ -222,6 +215,7 @@ export function buildReportModel(sweeps: readonly SweepResult[], opts: ReportOpt
     tables: [
       configurationTable(sweeps),
       curveTable(sweeps, 'throughput', 'Throughput (output tokens/s, whole endpoint)', (l) => l.throughputTokensPerS),
+      ...gpuUtilizationTable(sweeps),
       curveTable(sweeps, 'latency', 'Latency (ms per output token, p50)', (l) => l.latencyMsPerToken.p50),
       summaryTable(sweeps),
       priceTable(sweeps, opts.now ?? new Date()),
@@ -229,6 +223,7 @@ export function buildReportModel(sweeps: readonly SweepResult[], opts: ReportOpt
       recommendationTable(recommendations, bound),
       errorTable(sweeps),
       ...sweeps.map(levelDetailTable),
+      ...sweeps.flatMap(serverLevelTable),
     ],
     recommendations,
   };
