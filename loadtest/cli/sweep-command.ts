@@ -14,6 +14,7 @@ import { runSweep } from '../sweep/run-sweep';
 import type { StopRuleConfig } from '../sweep/stop-rules';
 import { createTarget, defaultApi, parseRequestApi, parseServingContainer, parseTargetSpec, type TargetSpec } from '../targets';
 import { addPriceOptions, pricingFromFlags } from './pricing-flags';
+import { parseTelemetryMode, sweepTelemetry } from '../telemetry';
 
 /** Flags of `llm-bench sweep` as commander hands them over (strings until parsed here). */
 export interface SweepFlags {
@@ -50,6 +51,7 @@ export interface SweepFlags {
   readonly restart?: boolean;
   readonly api?: string;
   readonly container?: string;
+  readonly telemetry?: string;
 }
 
 /** Where progress and the summary go; tests pass their own. */
@@ -94,7 +96,8 @@ function levelLine(level: LevelResult, resumed: boolean): string {
     .join(', ');
   return (
     `c=${level.concurrency}${resumed ? ' (resumed)' : ''}: ${level.requests} requests, ${level.ok} ok${errors ? ` (${errors})` : ''}, ` +
-    `${level.throughputTokensPerS.toFixed(1)} tokens/s, ${level.latencyMsPerToken.p50.toFixed(1)} ms/token p50, ${level.durationS.toFixed(1)} s\n`
+    `${level.throughputTokensPerS.toFixed(1)} tokens/s, ${level.latencyMsPerToken.p50.toFixed(1)} ms/token p50, ${level.durationS.toFixed(1)} s` +
+    `${level.server?.gpuUtilizationPct !== undefined ? `, GPU ${level.server.gpuUtilizationPct.toFixed(0)} %` : ''}\n`
   );
 }
 
@@ -183,6 +186,8 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
     api,
     container,
   }, '--api');
+  // SageMaker targets: each level joined to the endpoint's CloudWatch metrics (--telemetry off skips it).
+  const telemetry = await sweepTelemetry({ spec, mode: parseTelemetryMode(flags.telemetry), region: flags.region, endpointUrl: flags.endpointUrl, instanceType: deployment?.instanceType ?? flags.instance });
   const progress = createProgress(io, { durationS, requests, speedup });
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
@@ -215,8 +220,10 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
       onLevelStart: (c) => progress.start(c),
       onRecord: (r) => progress.record(r),
       onLevel: (level, resumed) => progress.level(level, resumed),
+      ...(telemetry !== undefined ? { enrichLevel: telemetry.enrichLevel } : {}),
     });
   } finally {
+    telemetry?.close();
     progress.finish();
     process.removeListener('SIGINT', onSigint);
     await target.close();
@@ -272,6 +279,7 @@ export function register(program: Command): void {
     .option('--model <name>', "OpenAI 'model' field")
     .option('--gzip', 'write records as .jsonl.gz')
     .option('--restart', 'move a different run already in --out aside (to OUT.replaced-TIME) and start afresh')
+    .option('--telemetry <on|off>', "SageMaker targets: join each level to the endpoint's CloudWatch metrics (GPU utilization, model and overhead latency)", 'on')
     .action(async (flags: SweepFlags) => {
       await runSweepCommand(flags);
     });

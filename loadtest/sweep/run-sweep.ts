@@ -40,6 +40,8 @@ export interface RunSweepOptions {
   /** After each level; `resumed` when it was read back from an earlier run. */
   readonly onLevel?: (level: LevelResult, resumed: boolean) => void;
   readonly onRecord?: (record: RequestRecord) => void;
+  /** Adds to each measured level before it is stored (the endpoint's CloudWatch telemetry of its window). */
+  readonly enrichLevel?: (level: LevelResult, records: readonly RequestRecord[]) => Promise<LevelResult>;
 }
 
 function validateLevels(levels: readonly number[] | 'auto'): void {
@@ -122,7 +124,7 @@ async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescri
         },
       });
       complete = opts.signal?.aborted !== true;
-      return level;
+      return complete && opts.enrichLevel !== undefined ? await opts.enrichLevel(level, records) : level;
     } finally {
       if (complete) await store.putRecords(concurrency, 0, records, gzip);
       else if (records.length > 0) await store.putInterruptedRecords(concurrency, 0, records, gzip, Date.now());

@@ -1,0 +1,54 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { UserInputError } from '../../lib/errors';
+import type { LevelResult, RequestRecord } from '../../lib/results/records';
+import type { TargetSpec } from '../targets/types';
+import { gpusOf } from './deployment-target';
+import { levelTelemetry } from './level-telemetry';
+import { discoverTargetClock } from './target-clock';
+
+export type TelemetryMode = 'on' | 'off';
+
+export function parseTelemetryMode(text: string | undefined, field = '--telemetry'): TelemetryMode {
+  const value = text ?? 'on';
+  if (value !== 'on' && value !== 'off') throw new UserInputError(field, `must be 'on' or 'off', got '${value}'`);
+  return value;
+}
+
+export interface SweepTelemetryOptions {
+  readonly spec: TargetSpec;
+  readonly mode: TelemetryMode;
+  readonly region?: string;
+  /** SageMaker runtime URL override (a local endpoint): CloudWatch is asked there too. */
+  readonly endpointUrl?: string;
+  /** Instance type of the endpoint, for GPUs per instance. */
+  readonly instanceType?: string;
+}
+
+export interface SweepTelemetry {
+  readonly enrichLevel: (level: LevelResult, records: readonly RequestRecord[]) => Promise<LevelResult>;
+  close(): void;
+}
+
+/**
+ * The CLI sweep's telemetry: for a SageMaker target (and `--telemetry on`), each level is joined to
+ * the endpoint's CloudWatch metrics of its window, read at `--endpoint-url` when given (the local
+ * twin, on the clock it advertises in GET /info) or from CloudWatch in `--region`. Other targets have
+ * no CloudWatch: undefined.
+ */
+export async function sweepTelemetry(opts: SweepTelemetryOptions): Promise<SweepTelemetry | undefined> {
+  if (opts.mode === 'off' || opts.spec.kind !== 'sagemaker') return undefined;
+  const client = new CloudWatchClient({
+    ...(opts.region !== undefined ? { region: opts.region } : {}),
+    ...(opts.endpointUrl !== undefined ? { endpoint: opts.endpointUrl, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, region: opts.region ?? 'us-east-1' } : {}),
+  });
+  const clock = await discoverTargetClock(opts.endpointUrl);
+  const target = {
+    endpointName: opts.spec.endpointName,
+    ...(opts.spec.inferenceComponent !== undefined ? { inferenceComponent: opts.spec.inferenceComponent } : {}),
+    ...gpusOf(opts.instanceType),
+  };
+  return {
+    enrichLevel: (level, records) => levelTelemetry(level, records, { client, target, clock }),
+    close: () => client.destroy(),
+  };
+}
