@@ -16,8 +16,8 @@ export const FLEET_REPORT_FILES = {
 
 export type FleetReportFileKind = keyof typeof FLEET_REPORT_FILES;
 
-/** Tables of the deployments' comparison taken from the per-sweep report model, in reading order. */
-const COMPARISON_TABLES = ['throughput', 'latency', 'recommendations', 'knees', 'prices', 'errors'] as const;
+/** Tables of the deployments' comparison taken from the per-sweep report model, in reading order (gpu-utilization only when levels carry CloudWatch telemetry). */
+const COMPARISON_TABLES = ['throughput', 'gpu-utilization', 'latency', 'recommendations', 'knees', 'prices', 'errors'] as const;
 
 const STATUS_TEXT: Record<FleetDeploymentSummary['status'], string> = {
   completed: 'completed',
