@@ -96,7 +96,7 @@ describe('local CloudWatch GetMetricData (real client)', () => {
     expect(short.concurrentRequestsMax).toBeCloseTo(1, 6);
   });
 
-  test('refuses what it does not implement with CloudWatch errors', async () => {
+  test('pages with MaxDatapoints and NextToken; refuses what it does not implement with CloudWatch errors', async () => {
     ({ server, client } = await serve(twoCopies(undefined), T0 + 120_000));
     const send = (period: number, expression = false): Promise<unknown> =>
       (client as CloudWatchClient).send(
@@ -110,9 +110,35 @@ describe('local CloudWatch GetMetricData (real client)', () => {
           ],
         }),
       );
+    // Pagination as GetMetricData does it: MaxDatapoints per page, NextToken for the rest.
+    const query = (id: string, metricName: string) => ({ Id: id, MetricStat: { Metric: { Namespace: 'AWS/SageMaker', MetricName: metricName, Dimensions: [{ Name: 'EndpointName', Value: 'ep' }, { Name: 'VariantName', Value: 'AllTraffic' }] }, Period: 10, Stat: 'Maximum' as const } });
+    const page = (token?: string) =>
+      (client as CloudWatchClient).send(new GetMetricDataCommand({ StartTime: new Date(T0), EndTime: new Date(T0 + 60_000), MaxDatapoints: 4, ScanBy: 'TimestampAscending', MetricDataQueries: [query('a', 'ConcurrentRequestsPerModel')], ...(token ? { NextToken: token } : {}) }));
+    const first = await page();
+    expect(first.MetricDataResults?.[0]).toMatchObject({ StatusCode: 'PartialData', Values: [2, 1, 1, 0] }); // 10 s slots: the busiest copy's mean in flight
+    const second = await page(first.NextToken);
+    expect(second.NextToken).toBeUndefined();
+    expect(second.MetricDataResults?.[0]).toMatchObject({ StatusCode: 'Complete', Values: [0, 0] });
+    await expect(page('not-a-token')).rejects.toMatchObject({ name: 'InvalidNextToken' });
     await expect(send(45)).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringContaining('Period must be 1, 5, 10, 20, 30 or a multiple of 60') });
     await expect(send(60, true)).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: expect.stringContaining('MetricStat queries only') });
     const ok = (await send(60)) as { MetricDataResults: { Values: number[]; Timestamps: Date[] }[] };
     expect(ok.MetricDataResults[0]).toMatchObject({ Values: [(2000 + 4000 + 1) / 3 * 1000], Timestamps: [new Date(T0)] });
+  });
+});
+
+describe('ReplicaRecord (step function of requests in flight)', () => {
+  it('integrates busy share and mean in flight over any interval, before, across and after its changes', () => {
+    const replica = new ReplicaRecord({ instance: 0, gpus: 1 });
+    replica.observe(1_000, 3);
+    replica.observe(2_000, 3); // unchanged: skipped
+    replica.observe(4_000, 0);
+    replica.observe(6_000, 1);
+    expect(replica.busyFraction(0, 1_000)).toBe(0); // nothing recorded yet
+    expect(replica.busyFraction(0, 8_000)).toBe(5 / 8); // 1–4 s and 6–8 s
+    expect(replica.meanInFlight(0, 8_000)).toBe((3 * 3 + 2 * 1) / 8);
+    expect(replica.meanInFlight(3_000, 5_000)).toBe(1.5);
+    expect(replica.busyFraction(4_500, 5_500)).toBe(0);
+    expect(replica.busyFraction(7_000, 7_000)).toBe(0); // empty interval
   });
 });

@@ -44,8 +44,17 @@ export class ReplicaRecord {
   private integrate(fromMs: number, toMs: number, f: (inFlight: number) => number): number {
     if (!(toMs > fromMs)) return 0;
     let total = 0;
-    for (let i = 0; i < this.steps.length; i++) {
+    // Steps are in time order: start at the last one at or before fromMs, stop past toMs.
+    let low = 0;
+    let high = this.steps.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((this.steps[mid] as Step).atMs <= fromMs) low = mid;
+      else high = mid - 1;
+    }
+    for (let i = low; i < this.steps.length; i++) {
       const step = this.steps[i] as Step;
+      if (step.atMs >= toMs) break;
       const next = this.steps[i + 1];
       const start = Math.max(fromMs, step.atMs);
       const end = Math.min(toMs, next?.atMs ?? Infinity);
