@@ -249,7 +249,16 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
     emfPath: path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`),
     tolerateMissingControlPlane: local === undefined,
     // CloudWatch on the endpoint's clock: the twin's own, or what an endpoint at --endpoint-url advertises.
-    telemetryClock: local?.clockOriginMs !== undefined ? { speedup, originMs: local.clockOriginMs } : await discoverTargetClock(endpointUrl),
+    // (read when a level is merged: the clock's origin is set when the execution starts, below)
+    telemetryClock:
+      local !== undefined
+        ? {
+            speedup,
+            get originMs(): number {
+              return controlPlaneClock.originMs();
+            },
+          }
+        : await discoverTargetClock(endpointUrl),
     ...(opts.priceListUrl !== undefined ? { priceListUrl: opts.priceListUrl } : {}),
     beforeWorker: opts.beforeWorker,
     onDecision: (sweep: SweepState) => {

@@ -13,25 +13,32 @@ export function compressedClock(speedup: number, wallNow: () => number = Date.no
   return () => origin + (wallNow() - origin) * speedup;
 }
 
-/** A compressed clock that stands still at its origin until `start()`, then runs `speedup` times faster than the wall clock. */
+/**
+ * A compressed clock that stands still until `start()`; from then it reads
+ * `originMs + (wall − originMs) × speedup` with `originMs` = the wall time of the start (the mapping
+ * CloudWatch telemetry uses to put a client's window on the endpoint's clock).
+ */
 export interface DeferredClock {
   readonly now: VirtualClock;
   start(): void;
+  /** Wall time of `start()`, the origin of the compressed time (the creation time before it). */
+  originMs(): number;
 }
 
 /**
  * The offline harness's control-plane clock: the deployment's lifecycle begins when the pipeline
  * starts, not when the local endpoint was built, so how long the harness took to get there (slow on
- * a loaded machine) never moves the lifecycle relative to the pipeline's first look.
+ * a loaded machine) moves the lifecycle by that wall time only, never by `speedup` times it.
  */
 export function deferredCompressedClock(speedup: number, wallNow: () => number = Date.now): DeferredClock {
-  const origin = wallNow();
+  const created = wallNow();
   let startedAt: number | undefined;
   return {
-    now: () => (startedAt === undefined ? origin : origin + (wallNow() - startedAt) * speedup),
+    now: () => (startedAt === undefined ? created : startedAt + (wallNow() - startedAt) * speedup),
     start: () => {
       startedAt ??= wallNow();
     },
+    originMs: () => startedAt ?? created,
   };
 }
 
