@@ -34,6 +34,7 @@ function printProgress(event: OfflineProgress): void {
       console.log(
         `${event.local ? 'local endpoint twin' : 'endpoint'} of ${event.deploymentId} (${event.endpointName}) at ${event.url}, speedup ${event.speedup}×`,
       );
+      if (event.containerFailure !== undefined) console.error(`container did not start: ${event.containerFailure}`);
       break;
     case 'run':
       currentRun = { runId: event.runId, outDir: event.outDir };

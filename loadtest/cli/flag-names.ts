@@ -24,6 +24,8 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   faults: '--faults',
   api: '--api',
   container: '--container',
+  templatePath: '--from-template',
+  deploymentId: '--deployment',
 };
 
 /**

@@ -4,6 +4,9 @@ import type { ServingContainer } from '../../lib/results/records';
 import { formatFaultSpec } from '../local/faults';
 import { startLocalEndpoint, type LocalEndpoint } from '../local/server';
 import { optionalParamsFlag } from './params-flag';
+import { loadTemplateDeployment } from '../offline/template-file';
+import { withFlagNames } from './flag-names';
+import { startTemplateEndpoint } from '../offline/template-endpoint';
 import { addTgiOptions, optionalWholeNumberFlag, positiveNumberFlag, tgiOverridesOf, wholeNumberFlag, type TgiFlags } from './flag-values';
 
 /**
@@ -12,8 +15,13 @@ import { addTgiOptions, optionalWholeNumberFlag, positiveNumberFlag, tgiOverride
  */
 
 export interface ServeLocalFlags extends TgiFlags {
-  readonly model: string;
-  readonly instance: string;
+  /** Required unless `fromTemplate` is given. */
+  readonly model?: string;
+  readonly instance?: string;
+  /** A deployment stack's template (or a cdk.out folder): the endpoint is what it declares. */
+  readonly fromTemplate?: string;
+  /** Deployment id to serve from the template(s). */
+  readonly deployment?: string;
   readonly tp?: string;
   readonly copies: string;
   readonly instances: string;
@@ -44,6 +52,10 @@ const MAX_INSTANCES = 100;
 export async function startFromFlags(flags: ServeLocalFlags): Promise<LocalEndpoint> {
   const port = wholeNumberFlag('--port', flags.port, { min: 0 });
   if (port > 65535) throw new UserInputError('--port', `${port} is not a port (0..65535; 0 = any free port)`);
+  if (flags.fromTemplate !== undefined) return startFromTemplate(flags, port);
+  if (flags.deployment !== undefined) throw new UserInputError('--deployment', 'needs --from-template FILE');
+  if (flags.model === undefined) throw new UserInputError('--model', "is required (e.g. --model llama-2-7b), unless --from-template FILE gives the deployment");
+  if (flags.instance === undefined) throw new UserInputError('--instance', "is required (e.g. --instance ml.g5.2xlarge), unless --from-template FILE gives the deployment");
   try {
     return await startLocalEndpoint({
       model: flags.model,
@@ -67,6 +79,35 @@ export async function startFromFlags(flags: ServeLocalFlags): Promise<LocalEndpo
     }
     throw error;
   }
+}
+
+/** Flags the template decides; giving them with --from-template is an error rather than silently ignored. */
+const TEMPLATE_DECIDES = ['model', 'instance', 'tp', 'endpointName', 'component', 'maxConcurrentRequests', 'maxBatchTotalTokens', 'maxBatchPrefillTokens', 'maxTotalTokens', 'maxInputTokens'] as const;
+
+/** The endpoint a synthesized deployment template declares, its container started by the TGI launcher judge. */
+async function startFromTemplate(flags: ServeLocalFlags, port: number): Promise<LocalEndpoint> {
+  const given = TEMPLATE_DECIDES.find((key) => flags[key] !== undefined);
+  if (given !== undefined) {
+    throw new UserInputError(`--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, 'is decided by the template with --from-template (edit the template instead)');
+  }
+  let loaded: ReturnType<typeof loadTemplateDeployment>;
+  try {
+    loaded = loadTemplateDeployment(flags.fromTemplate as string, flags.deployment);
+  } catch (error) {
+    throw withFlagNames(error);
+  }
+  const { deployment, template, region } = loaded;
+  const { endpoint, start } = await startTemplateEndpoint(deployment, {
+    // The account only names the role in messages; resources keep the template's own ARNs.
+    modelAccess: { template, region, account: '123456789012' },
+    port,
+    speedup: positiveNumberFlag('--speedup', flags.speedup),
+    ...(flags.faults !== undefined ? { faults: flags.faults } : {}),
+    ...(flags.params !== undefined ? { stepTimeParams: optionalParamsFlag(flags.params) } : {}),
+    creatingDescribeCalls: optionalWholeNumberFlag('--creating-describe-calls', flags.creatingDescribeCalls, { min: 0 }),
+  });
+  if (!start.started) process.stderr.write(`container would not start (${start.stage}): ${start.message}\nDescribeEndpoint answers Failed; invocations are refused.\n`);
+  return endpoint;
 }
 
 /** What to print once the endpoint listens: the URL and how to call it with curl, the SDK and llm-bench. */
@@ -113,8 +154,10 @@ export function register(program: Command): void {
   const command = program
     .command('serve-local')
     .description('serve a local twin of a TGI endpoint (TGI, OpenAI and SageMaker runtime protocols) driven by the planner engine')
-    .requiredOption('--model <id>', "model id ('llama-2-7b') or JumpStart id")
-    .requiredOption('--instance <type>', "SageMaker instance type ('ml.g5.2xlarge')")
+    .option('--model <id>', "model id ('llama-2-7b') or JumpStart id (required without --from-template)")
+    .option('--instance <type>', "SageMaker instance type ('ml.g5.2xlarge') (required without --from-template)")
+    .option('--from-template <file>', "serve what a deployment's synthesized template declares (a stack template file or a cdk.out folder)")
+    .option('--deployment <id>', 'deployment to serve from --from-template (needed when it holds several)')
     .option('--tp <n>', "tensor-parallel degree (default: JumpStart's for the instance)")
     .option('--copies <n>', 'model copies per instance (per inference component)', '1')
     .option('--instances <n>', `instances behind the endpoint (1 to ${MAX_INSTANCES})`, '1')
@@ -122,7 +165,7 @@ export function register(program: Command): void {
     .option('--params <file>', 'step-time parameters written by llm-bench calibrate (default: the shipped calibration)')
     .option('--speedup <x>', 'run virtual time this many times faster than the wall clock (advertised in /info)', '1')
     .option('--faults <spec>', 'inject faults, e.g. overload=0.1,5xx=0.05,hang=0.02,reset=0.02,garbage=0.02,truncate=0.02,throttle=0.01,seed=7')
-    .option('--endpoint-name <name>', 'SageMaker endpoint name the runtime routes answer to', 'local-endpoint')
+    .option('--endpoint-name <name>', "SageMaker endpoint name the runtime routes answer to (default 'local-endpoint')")
     .option('--component <name...>', 'inference component names (requests must name one of them)')
     .option('--engine <engine>', "container protocol of /invocations: tgi (SSE) | lmi (djl-inference: body routing, JSON-lines streams)", 'tgi');
   addTgiOptions(command)

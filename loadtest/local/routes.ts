@@ -11,6 +11,8 @@ import type { TwinTelemetry } from './cloudwatch';
 import type { ControlPlane } from './sagemaker-control-plane';
 import { LOCAL_ACCOUNT_ID, handleInvokeEndpoint, handleInvokeEndpointWithResponseStream, sendValidationError } from './sagemaker-runtime-protocol';
 import { handleTgiGenerate, handleTgiGenerateStream } from './tgi-protocol';
+import { accessKeyIdOf, type AwsCall, type CallAuthorizer } from './judges/aws-call';
+import { asRecord, parseJson } from './http-io';
 
 /** Which handler answers which request, and the per-request fault draw. */
 
@@ -27,6 +29,13 @@ export interface RouteContext {
   /** CloudWatch GetMetricData, and the record of invocations it answers from. */
   readonly telemetry: TwinTelemetry;
   info(): Record<string, unknown>;
+  /**
+   * Authorizes SageMaker runtime and control-plane calls against the caller's IAM policies (the
+   * offline run's IAM judge); none: every call is allowed.
+   */
+  readonly authorize?: CallAuthorizer;
+  /** Set when the container did not start: runtime calls are refused with this message. */
+  readonly containerFailure?: string;
 }
 
 const COMPONENT_HEADER = 'x-amzn-sagemaker-inference-component';
@@ -40,26 +49,25 @@ export function routeRequest(context: RouteContext, request: IncomingMessage, re
   if (method !== 'POST') return notFound(response, method, path);
 
   const target = request.headers['x-amz-target'];
-  if (path === '/' && typeof target === 'string' && (context.controlPlane.handle(target, body, response) || context.telemetry.cloudWatch.handle(target, body, response))) return;
+  if (path === '/' && typeof target === 'string') {
+    const call = controlPlaneCall(target, body);
+    if (call !== undefined && context.authorize !== undefined) {
+      return authorizeThen(context.authorize, request, call, (code, message) => sendJsonProtocolError(response, code, message), () => {
+        if (!context.controlPlane.handle(target, body, response)) notFound(response, method, path);
+      });
+    }
+    if (context.controlPlane.handle(target, body, response) || context.telemetry.cloudWatch.handle(target, body, response)) return;
+  }
 
   const runtime = RUNTIME_PATH.exec(path);
   if (runtime !== null) {
     const endpointName = decodeURIComponent(runtime[1] ?? '');
-    if (endpointName !== context.deployment.endpointName) {
-      return sendValidationError(response, `Endpoint ${endpointName} of account ${LOCAL_ACCOUNT_ID} not found.`);
-    }
     const component = headerValue(request, COMPONENT_HEADER);
-    const backend = sagemakerBackend(context, component);
-    if (typeof backend === 'string') return sendValidationError(response, backend);
-    const noCapacity = context.controlPlane.admitInvocation(backend.component === undefined ? undefined : component);
-    if (noCapacity !== undefined) return sendValidationError(response, noCapacity);
-    const exchange = startExchange(context, request, response, backend);
-    if (exchange === undefined) return;
-    // From here the model container answers: SageMaker's invocation metrics count it.
-    context.telemetry.recordInvocation(backend.component, response);
-    const container = containerContext(context);
-    if (runtime[2] === 'invocations') return handleInvokeEndpoint({ ...exchange, deadlineVirtualMs: context.deployment.invocationTimeoutMs }, body, endpointName, container);
-    return handleInvokeEndpointWithResponseStream(exchange, body, endpointName, container);
+    if (context.authorize !== undefined) {
+      const call = runtimeCall(runtime[2] === 'invocations' ? 'InvokeEndpoint' : 'InvokeEndpointWithResponseStream', endpointName, component);
+      return authorizeThen(context.authorize, request, call, (code, message) => sendRuntimeDenial(response, code, message), () => routeRuntime(context, request, response, body, endpointName, runtime[2]));
+    }
+    return routeRuntime(context, request, response, body, endpointName, runtime[2]);
   }
 
   if (DIRECT_ROUTES.has(path)) {
@@ -84,6 +92,87 @@ const DIRECT_ROUTES = new Set(['/generate', '/generate_stream', '/v1/completions
 
 function containerContext(context: RouteContext): ContainerContext {
   return { container: context.container, modelId: context.deployment.model.huggingFaceId };
+}
+
+function routeRuntime(context: RouteContext, request: IncomingMessage, response: ServerResponse, body: Buffer, endpointName: string, operation: string | undefined): void {
+  if (endpointName !== context.deployment.endpointName) {
+    return sendValidationError(response, `Endpoint ${endpointName} of account ${LOCAL_ACCOUNT_ID} not found.`);
+  }
+  if (context.containerFailure !== undefined) {
+    return sendValidationError(response, `Endpoint ${endpointName} of account ${LOCAL_ACCOUNT_ID} is not InService: ${context.containerFailure}`);
+  }
+  const component = headerValue(request, COMPONENT_HEADER);
+  const backend = sagemakerBackend(context, component);
+  if (typeof backend === 'string') return sendValidationError(response, backend);
+  const noCapacity = context.controlPlane.admitInvocation(backend.component === undefined ? undefined : component);
+  if (noCapacity !== undefined) return sendValidationError(response, noCapacity);
+  const exchange = startExchange(context, request, response, backend);
+  if (exchange === undefined) return;
+  // From here the model container answers: SageMaker's invocation metrics count it.
+  context.telemetry.recordInvocation(backend.component, response);
+  const container = containerContext(context);
+  if (operation === 'invocations') return handleInvokeEndpoint({ ...exchange, deadlineVirtualMs: context.deployment.invocationTimeoutMs }, body, endpointName, container);
+  return handleInvokeEndpointWithResponseStream(exchange, body, endpointName, container);
+}
+
+/**
+ * InvokeEndpoint{,WithResponseStream} is authorized on the endpoint and, when the request names an
+ * inference component, on the component too (Service Authorization Reference for SageMaker:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html).
+ */
+function runtimeCall(operation: string, endpointName: string, component: string | undefined): AwsCall {
+  return {
+    action: `sagemaker:${operation}`,
+    resources: [{ type: 'endpoint', name: endpointName }, ...(component !== undefined ? [{ type: 'inference-component', name: component }] : [])],
+  };
+}
+
+/** The control-plane calls the twin answers, with the resource each is authorized on. */
+function controlPlaneCall(target: string, body: Buffer): AwsCall | undefined {
+  const input = asRecord(parseJson(body)) ?? {};
+  if (target === 'SageMaker.DescribeEndpoint') return { action: 'sagemaker:DescribeEndpoint', resources: [{ type: 'endpoint', name: String(input.EndpointName) }] };
+  if (target === 'SageMaker.DescribeInferenceComponent') {
+    return { action: 'sagemaker:DescribeInferenceComponent', resources: [{ type: 'inference-component', name: String(input.InferenceComponentName) }] };
+  }
+  if (target === 'SageMaker.DescribeEndpointConfig') {
+    return { action: 'sagemaker:DescribeEndpointConfig', resources: [{ type: 'endpoint-config', name: String(input.EndpointConfigName) }] };
+  }
+  // Application Auto Scaling (awsJson1_1, `AnyScaleFrontendService.<Operation>`): scalable targets have
+  // generated ARNs, so policies grant `*` and narrow with the namespace and dimension condition keys
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_applicationautoscaling.html).
+  const scaling = /^AnyScaleFrontendService\.(\w+)$/.exec(target);
+  if (scaling !== null) {
+    const context: Record<string, string> = {};
+    if (typeof input.ServiceNamespace === 'string') context['application-autoscaling:service-namespace'] = input.ServiceNamespace;
+    if (typeof input.ScalableDimension === 'string') context['application-autoscaling:scalable-dimension'] = input.ScalableDimension;
+    return { action: `application-autoscaling:${scaling[1] ?? ''}`, resources: [{ arn: '*' }], context };
+  }
+  return undefined;
+}
+
+function authorizeThen(
+  authorize: CallAuthorizer,
+  request: IncomingMessage,
+  call: AwsCall,
+  deny: (code: string, message: string) => void,
+  proceed: () => void,
+): void {
+  authorize(accessKeyIdOf(request), call)
+    .then((decision) => (decision.allowed ? proceed() : deny(decision.code, decision.message)))
+    .catch((error: unknown) => deny('AccessDeniedException', `authorization failed: ${error instanceof Error ? error.message : String(error)}`));
+}
+
+/** The runtime API (restJson1): status 403 and `x-amzn-errortype` (AccessDeniedException, UnrecognizedClientException). */
+function sendRuntimeDenial(response: ServerResponse, code: string, message: string): void {
+  sendJson(response, 403, { message }, { 'x-amzn-errortype': code, 'x-amzn-RequestId': 'local' });
+}
+
+/** The control plane (awsJson1_1): `__type` names the error. */
+function sendJsonProtocolError(response: ServerResponse, type: string, message: string): void {
+  const text = JSON.stringify({ __type: type, message });
+  if (response.headersSent) return;
+  response.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(text), 'x-amzn-RequestId': 'local' });
+  response.end(text);
 }
 
 /**

@@ -40,6 +40,8 @@ export interface ControlPlaneFacts {
   readonly variantName?: string;
   /** @default `{endpointName}-config` */
   readonly endpointConfigName?: string;
+  /** FailureReason of a `Failed` status. @default an injected-failure note */
+  readonly failureReason?: string;
 }
 
 const FAILURE_REASON = 'Injected failure of the local endpoint (settledStatus Failed).';
@@ -81,7 +83,7 @@ export function createControlPlane(facts: ControlPlaneFacts): ControlPlane {
       instances: facts.instances,
       components: facts.components,
       settledStatus: facts.settledStatus,
-      failureReason: FAILURE_REASON,
+      failureReason: facts.failureReason ?? FAILURE_REASON,
       region: LOCAL_REGION,
       account: LOCAL_ACCOUNT_ID,
     },

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { StepTimeParams } from '../../lib/planner/calibration/params';
 import { createEndpointEngine } from '../../lib/planner/engine';
-import type { EndpointEngineConfig, ServingEngine } from '../../lib/planner/engine/types';
+import type { EndpointEngineConfig, RouterPolicy, ServingEngine } from '../../lib/planner/engine/types';
+import type { CallAuthorizer } from './judges/aws-call';
 import { resolveLocalDeployment, type LocalDeployment, type LocalDeploymentOptions } from './deployment';
 import type { Backend } from './exchange';
 import { createFaultPicker, formatFaultSpec } from './faults';
@@ -39,6 +40,17 @@ export interface LocalEndpointOptions extends LocalDeploymentOptions {
   readonly engineFactory?: (config: EndpointEngineConfig) => ServingEngine;
   /** Control-plane lifecycle (transition timings in virtual ms) and the scalable targets CloudFormation registers. @default instant, none */
   readonly controlPlane?: Pick<ControlPlaneFacts, 'lifecycle' | 'scalableTargets' | 'variantName' | 'endpointConfigName' | 'clock'>;
+  /** How the endpoint spreads requests over copies (SageMaker RoutingConfig). @default 'least-outstanding' */
+  readonly router?: RouterPolicy;
+  /** Authorizes SageMaker runtime and control-plane calls (the offline run's IAM judge). @default every call allowed */
+  readonly authorize?: CallAuthorizer;
+  /**
+   * The container did not start (the launcher judge's verdict): DescribeEndpoint answers `Failed`
+   * with this FailureReason and invocations are refused.
+   */
+  readonly containerFailure?: string;
+  /** Facts of the deployed configuration shown under `local` in GET /info (image, scaling, …). */
+  readonly describedAs?: Readonly<Record<string, unknown>>;
 }
 
 export interface LocalEndpoint {
@@ -85,6 +97,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       copies: deployment.copies,
       instances: deployment.instances,
       tgi: deployment.tgi,
+      ...(options.router !== undefined ? { router: options.router } : {}),
       seed: deployment.seed + index,
       invocationTimeoutMs: deployment.invocationTimeoutMs,
       emitTokenEvents: true,
@@ -107,7 +120,8 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     // SageMaker's CopyCount is endpoint-wide; the engine (and LocalDeployment) count copies per instance.
     components: deployment.inferenceComponents.map((name) => ({ name, copies: deployment.copies * deployment.instances, gpus: deployment.tp })),
     creatingDescribeCalls: deployment.creatingDescribeCalls,
-    settledStatus: deployment.settledStatus,
+    settledStatus: options.containerFailure !== undefined ? 'Failed' : deployment.settledStatus,
+    ...(options.containerFailure !== undefined ? { failureReason: options.containerFailure } : {}),
   });
   const context: RouteContext = {
     deployment,
@@ -117,7 +131,9 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     container,
     controlPlane,
     telemetry,
-    info: () => ({ ...infoBody(deployment, clockOriginMs), container }),
+    info: () => ({ ...infoBody(deployment, clockOriginMs, options.describedAs), container }),
+    ...(options.authorize !== undefined ? { authorize: options.authorize } : {}),
+    ...(options.containerFailure !== undefined ? { containerFailure: options.containerFailure } : {}),
   };
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -162,7 +178,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
 }
 
 /** TGI's GET /info, plus what a report needs to scale a time-compressed run back. */
-function infoBody(deployment: LocalDeployment, clockOriginMs: number | undefined): Record<string, unknown> {
+function infoBody(deployment: LocalDeployment, clockOriginMs: number | undefined, describedAs: Readonly<Record<string, unknown>> = {}): Record<string, unknown> {
   const { model, tgi } = deployment;
   return {
     model_id: model.huggingFaceId,
@@ -200,6 +216,7 @@ function infoBody(deployment: LocalDeployment, clockOriginMs: number | undefined
       invocation_timeout_ms: deployment.invocationTimeoutMs,
       // CloudWatch and control-plane times: origin + (wall − origin) × speedup.
       ...(clockOriginMs !== undefined ? { clock_origin_ms: clockOriginMs } : {}),
+      ...describedAs,
     },
   };
 }

@@ -17,10 +17,50 @@ import { createScalingHandler, type ScalingEvent } from '../handlers/scaling';
 import type { ResultStore } from '../pipeline/result-store';
 import type { EndpointStatusResult, ExecutionState, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { TargetClock } from '../telemetry';
+import type { AuthorizationDecision, AwsCall } from '../local/judges/aws-call';
+import { AccessDeniedError } from './authorized-store';
 import type { StepHandler } from './bind-tasks';
+
+/** Who a step runs as offline: its view of the results bucket and the credentials its SDK clients sign with. */
+export interface StepIdentity {
+  readonly store: ResultStore;
+  /** Signing identity of the step's SDK clients; undefined: the defaults (an endpoint elsewhere than the local twin). */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Decides the step's calls to services with no local server of their own judge (the Price List API). */
+  readonly authorize?: (call: AwsCall) => Promise<AuthorizationDecision>;
+}
+
+/** Minimal view of an SDK v3 client's middleware stack (initialize step, command name in the context). */
+interface MiddlewareClient {
+  readonly middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/**
+ * Authorizes every command of an SDK client as `service:Operation` on `*` before it is sent (for
+ * services whose actions take no resource, like pricing:GetProducts); a denial is the SDK's
+ * AccessDeniedException.
+ */
+function judgeClient(client: MiddlewareClient, service: string, authorize: (call: AwsCall) => Promise<AuthorizationDecision>): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const action = `${service}:${(context.commandName ?? '').replace(/Command$/, '')}`;
+      const decision = await authorize({ action, resources: [{ arn: '*' }] });
+      if (!decision.allowed) throw new AccessDeniedError(decision.code, decision.message);
+      return next(args);
+    },
+    { step: 'initialize', name: 'iamJudge' },
+  );
+}
 
 export interface LocalHandlerOptions {
   readonly store: ResultStore;
+  /** Per-step identity (the IAM judge's roles); default: `store` and anonymous local credentials for every step. */
+  readonly identity?: (step: string) => StepIdentity;
   readonly endpointUrl: string;
   readonly region: string;
   readonly speedup: number;
@@ -44,19 +84,24 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHandler> {
   const logger = new Logger({ serviceName: 'llm-bench-offline', logLevel: 'SILENT' });
   const now = (): Date => new Date();
-  const common = { store: opts.store, logger, speedup: opts.speedup, now };
+  const identity = opts.identity ?? ((): StepIdentity => ({ store: opts.store, credentials: LOCAL_CREDENTIALS }));
+  const common = (step: string) => ({ store: identity(step).store, logger, speedup: opts.speedup, now });
   // Workers of a level start together shortly after the decision (no cold starts locally).
-  const planDeps = { ...common, startLeadMs: 200 };
-  const sagemaker = new SageMakerClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
-  const autoScaling = new ApplicationAutoScalingClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const planDeps = (step: string) => ({ ...common(step), startLeadMs: 200 });
+  const sagemaker = new SageMakerClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: identity('describe-endpoint').credentials ?? LOCAL_CREDENTIALS, maxAttempts: 1 });
+  // The scaling step runs as its own role: its SageMaker and Application Auto Scaling calls sign as it.
+  const scalingSageMaker = new SageMakerClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: identity('scaling').credentials ?? LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const autoScaling = new ApplicationAutoScalingClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: identity('scaling').credentials ?? LOCAL_CREDENTIALS, maxAttempts: 1 });
   const describe = createDescribeEndpointHandler({ sagemaker, logger, maxAttempts: 50 });
-  const scaling = createScalingHandler({ sagemaker, autoScaling, logger });
-  const decide = createDecideNextHandler(planDeps);
+  const scaling = createScalingHandler({ sagemaker: scalingSageMaker, autoScaling, logger });
+  const decide = createDecideNextHandler(planDeps('decide-next'));
   const cloudWatch = opts.telemetryClock !== undefined ? new CloudWatchClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }) : undefined;
-  const merge = createMergeLevelHandler({ ...common, ...(cloudWatch !== undefined && opts.telemetryClock !== undefined ? { telemetry: { client: cloudWatch, clock: opts.telemetryClock } } : {}) });
+  const merge = createMergeLevelHandler({ ...common('merge-level'), ...(cloudWatch !== undefined && opts.telemetryClock !== undefined ? { telemetry: { client: cloudWatch, clock: opts.telemetryClock } } : {}) });
   const emfLines: string[] = [];
   const pricing = opts.priceListUrl !== undefined ? createPriceListClient({ endpoint: opts.priceListUrl, credentials: LOCAL_CREDENTIALS }) : undefined;
-  const report = createReportHandler({ ...common, emfSink: (emf) => emfLines.push(JSON.stringify(emf)), prices: { pricing, region: opts.region } });
+  const reportAuthorize = identity('report').authorize;
+  if (pricing !== undefined && reportAuthorize !== undefined) judgeClient(pricing as unknown as MiddlewareClient, 'pricing', reportAuthorize);
+  const report = createReportHandler({ ...common('report'), emfSink: (emf) => emfLines.push(JSON.stringify(emf)), prices: { pricing, region: opts.region } });
   return {
     'describe-endpoint': async (input) => {
       try {
@@ -76,14 +121,14 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
         return (input as ScalingEvent).action === 'pin' ? { targets: [], plannedCapacity: 0 } : { restored: 0 };
       }
     },
-    'plan-levels': createPlanLevelsHandler(planDeps) as StepHandler,
-    'fleet-report': createFleetReportHandler(common) as StepHandler,
+    'plan-levels': createPlanLevelsHandler(planDeps('plan-levels')) as StepHandler,
+    'fleet-report': createFleetReportHandler(common('fleet-report')) as StepHandler,
     'decide-next': async (input) => {
       const sweep = await decide(input as ExecutionState);
       opts.onDecision?.(sweep);
       return sweep;
     },
-    'run-worker': createRunWorkerHandler({ ...common, runtimeClient: opts.runtimeClient, beforeRun: opts.beforeWorker }) as StepHandler,
+    'run-worker': createRunWorkerHandler({ ...common('run-worker'), runtimeClient: opts.runtimeClient, beforeRun: opts.beforeWorker }) as StepHandler,
     'merge-level': async (input) => {
       const level = await merge(input as ExecutionState);
       opts.onLevel?.(level);

@@ -8,9 +8,16 @@ import { STEP_ENV } from '../../lib/benchmark/benchmark-functions';
 import { UserInputError } from '../../lib/errors';
 import type { ResolvedDeployment } from '../../lib/fleet/types';
 import { startLocalEndpoint, type LocalEndpoint } from '../local';
+import type { TemplateEndpoint } from './template-endpoint';
+import { IamJudge, type JudgedCall } from '../local/judges/iam/iam-judge';
+import { resolveTemplateValue, roleOfResource, templateRoles, arnOfResource } from '../local/judges/iam/template-roles';
+import type { AwsCall } from '../local/judges/aws-call';
+import { AccessDeniedError, AuthorizedStore } from './authorized-store';
+import { tgiVersionOfImage } from '../local/judges/tgi-launcher';
+import { readTemplateDeployment } from './template-deployment';
+import { startTemplateEndpoint } from './template-endpoint';
 import type { LifecyclePreset, LifecycleTimings } from '../local/control-plane/lifecycle-timings';
 import { deferredCompressedClock } from '../local/control-plane/timeline';
-import { scalableTargetsOf } from '../local/control-plane/scalable-targets';
 import type { MergedLevelSummary } from '../handlers/merge-level';
 import { pipelineRunKeys, RUN_FILES, runIdProblem, runPrefix } from '../pipeline/layout';
 import { ensureRunManifest } from '../pipeline/run-manifest';
@@ -21,15 +28,24 @@ import { LocalFolderStore } from '../pipeline/local-store';
 import type { BenchmarkInput, DeploymentInput, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { StopReason, SweepResult } from '../../lib/results/records';
 import { createSageMakerRuntimeClient } from '../targets/sagemaker';
-import { bindTasks, taskStateNames } from './bind-tasks';
-import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
-import { localHandlers } from './local-handlers';
+import { bindTasks, taskStateNames, type StepHandler } from './bind-tasks';
+import { extractStateMachine, localizeDefinition, type CfnTemplate, type StatesDefinition } from './definition';
+import { localHandlers, type StepIdentity } from './local-handlers';
 import { discoverTargetClock } from '../telemetry';
 import { synthesizeFleet, type SynthesizedFleet } from './synth';
 
 export type OfflineProgress =
   | { readonly kind: 'synthesized'; readonly fleet: string; readonly deployments: number; readonly durationMs: number }
-  | { readonly kind: 'endpoint'; readonly url: string; readonly local: boolean; readonly speedup: number; readonly deploymentId: string; readonly endpointName: string }
+  | {
+      readonly kind: 'endpoint';
+      readonly url: string;
+      readonly local: boolean;
+      readonly speedup: number;
+      readonly deploymentId: string;
+      readonly endpointName: string;
+      /** Why the container did not start (execution role or TGI launcher judge). */
+      readonly containerFailure?: string;
+    }
   | { readonly kind: 'run'; readonly runId: string; readonly outDir: string; readonly resumed: boolean; readonly movedAsideTo?: string }
   | { readonly kind: 'took-over'; readonly owner: RunOwner }
   | { readonly kind: 'level-start'; readonly concurrency: number; readonly workers: number }
@@ -88,6 +104,12 @@ export interface OfflineResult {
   readonly sweep?: SweepResult;
   /** Message of the execution's failure (the report says which step). */
   readonly error?: string;
+  /** How the local endpoint's container started (execution role and launcher judges), when a local endpoint ran. */
+  readonly container?: TemplateEndpoint['start'];
+  /** Every distinct AWS call the IAM judge decided (role, action, resource, allowed). */
+  readonly iam: readonly JudgedCall[];
+  /** EMF lines the report step emitted (JSON lines). */
+  readonly emfPath: string;
   readonly durationMs: number;
 }
 
@@ -195,32 +217,58 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   if (!(speedup > 0) || !Number.isFinite(speedup)) throw new UserInputError('--speedup', `${speedup} is not a number > 0`);
   const runIdError = opts.runId === undefined ? undefined : runIdProblem(opts.runId);
   if (runIdError) throw new UserInputError('--run-id', runIdError);
+  const ctx = { region: synth.region, account: synth.account };
+  const judge = new IamJudge(templateRoles(synth.template, ctx), ctx);
+  const deploymentTemplate = synth.deploymentTemplates[deployment.id];
+  if (deploymentTemplate === undefined) throw new Error(`no synthesized template for deployment ${deployment.id}`);
   let local: LocalEndpoint | undefined;
   // The deployment's lifecycle starts with the execution (see deferredCompressedClock).
   const controlPlaneClock = deferredCompressedClock(speedup);
+  let container: TemplateEndpoint['start'] | undefined;
   if (opts.endpointUrl === undefined) {
-    local = await startLocalEndpoint({
-      model: deployment.model,
-      instance: deployment.instanceType,
-      tp: deployment.tp,
-      // The fleet counts copies across the endpoint (CopyCount); the engine counts them per instance.
-      copies: Math.max(1, Math.ceil(deployment.copies / deployment.instances)),
-      instances: deployment.instances,
-      tgi: deployment.tgi,
-      // An LMI deployment is served behind LMI's protocol (JSON-lines streams) by the planner's engine, with its request limits.
-      container: deployment.engine,
+    const templateDeployment = readTemplateDeployment(deploymentTemplate, synth.region);
+    const common = {
       speedup,
-      endpointName: deployment.endpointName,
-      ...(deployment.inferenceComponentName ? { inferenceComponents: [deployment.inferenceComponentName] } : {}),
       ...(opts.faults ? { faults: opts.faults } : {}),
+      authorize: (accessKeyId: string | undefined, call: AwsCall) => judge.authorize(accessKeyId, call),
       // The endpoint goes InService, then its component is created and its copies placed; the
-      // deployment's scalable target is registered once its resource exists, as CloudFormation does.
-      controlPlane: { lifecycle: opts.lifecycle ?? 'quick', scalableTargets: scalableTargetsOf(deployment), clock: controlPlaneClock.now },
-    });
+      // template's scalable targets are registered once their resource exists, as CloudFormation does.
+      controlPlane: { lifecycle: opts.lifecycle ?? ('quick' as const), scalableTargets: templateDeployment.scalableTargets, clock: controlPlaneClock.now },
+    };
+    if (tgiVersionOfImage(templateDeployment.image) !== undefined) {
+      // What the deployment's template declares is what runs: model, container env, variant, components.
+      const started = await startTemplateEndpoint(templateDeployment, { ...common, modelAccess: { template: deploymentTemplate, ...ctx } });
+      local = started.endpoint;
+      container = started.start;
+    } else {
+      // Another engine (LMI): no launcher judge for it yet; the fleet's settings drive the twin.
+      local = await startLocalEndpoint({
+        ...common,
+        model: deployment.model,
+        instance: deployment.instanceType,
+        tp: deployment.tp,
+        // The fleet counts copies across the endpoint (CopyCount); the engine counts them per instance.
+        copies: Math.max(1, Math.ceil(deployment.copies / deployment.instances)),
+        instances: deployment.instances,
+        tgi: deployment.tgi,
+        // An LMI deployment is served behind LMI's protocol (JSON-lines streams) by the planner's engine, with its request limits.
+        container: deployment.engine,
+        endpointName: deployment.endpointName,
+        ...(deployment.inferenceComponentName ? { inferenceComponents: [deployment.inferenceComponentName] } : {}),
+      });
+    }
     opts.onLocalEndpoint?.(local);
   }
   const endpointUrl = local?.url ?? (opts.endpointUrl as string);
-  progress({ kind: 'endpoint', url: endpointUrl, local: local !== undefined, speedup, deploymentId: deployment.id, endpointName: opts.endpointName ?? deployment.endpointName });
+  progress({
+    kind: 'endpoint',
+    url: endpointUrl,
+    local: local !== undefined,
+    speedup,
+    deploymentId: deployment.id,
+    endpointName: opts.endpointName ?? deployment.endpointName,
+    ...(container !== undefined && !container.started ? { containerFailure: container.message } : {}),
+  });
 
   const outDir = path.resolve(opts.outDir ?? 'bench-results');
   checkOutputFolder(outDir);
@@ -239,14 +287,26 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   const { lock } = claimed;
   if (lock.tookOver) progress({ kind: 'took-over', owner: lock.tookOver });
   progress({ kind: 'run', runId, outDir, resumed: claimed.resumed, ...(claimed.movedAsideTo ? { movedAsideTo: claimed.movedAsideTo } : {}) });
-  const runtimeClient = createSageMakerRuntimeClient({ maxSockets: 1024, endpointUrl, region: synth.region, retries: 2 });
+  // Steps sign as their roles only toward the local twin, which reads the access key id back; an
+  // endpoint given by URL gets the SDK's own credentials.
+  const identity = stepIdentities(synth.template, judge, store, ctx, local !== undefined);
+  const workerCredentials = identity('run-worker').credentials;
+  const runtimeClient = createSageMakerRuntimeClient({
+    maxSockets: 1024,
+    endpointUrl,
+    region: synth.region,
+    retries: 2,
+    ...(workerCredentials !== undefined ? { credentials: workerCredentials } : {}),
+  });
+  const emfPath = path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`);
   const handlers = localHandlers({
     store,
+    identity,
     endpointUrl,
     region: synth.region,
     speedup,
     runtimeClient,
-    emfPath: path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`),
+    emfPath,
     tolerateMissingControlPlane: local === undefined,
     // CloudWatch on the endpoint's clock: the twin's own, or what an endpoint at --endpoint-url advertises.
     // (read when a level is merged: the clock's origin is set when the execution starts, below)
@@ -278,7 +338,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
       { deploymentId: deployment.id, runId, trigger: 'offline' },
       {
         overrides: {
-          taskResourceLocalHandlers: bindTasks(machine, definition, handlers),
+          taskResourceLocalHandlers: bindTasks(machine, definition, invokedAs(synth.template, machine.logicalId, judge, handlers, ctx)),
           waitTimeOverrides: { [STATE_NAMES.waitForEndpoint]: Math.max(10, Math.round(30_000 / speedup)) },
           retryIntervalOverrides,
         },
@@ -300,5 +360,84 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   ) as Record<ReportFileKind, string>;
   const sweep = await store.getJson<SweepResult>(`${prefix}${REPORT_FILES.json}`);
   progress({ kind: 'done', succeeded: error === undefined, stopReason: sweep?.stopReason, failure: sweep?.failure });
-  return { succeeded: error === undefined, deploymentId: deployment.id, runId, files, ...(sweep ? { sweep } : {}), ...(error ? { error } : {}), durationMs: Date.now() - started };
+  return {
+    succeeded: error === undefined,
+    deploymentId: deployment.id,
+    runId,
+    files,
+    ...(sweep ? { sweep } : {}),
+    ...(error ? { error } : {}),
+    ...(container ? { container } : {}),
+    iam: judge.judged,
+    emfPath,
+    durationMs: Date.now() - started,
+  };
+}
+
+/** Lambda function logical id of each pipeline step (its LLM_BENCH_STEP variable). */
+function stepFunctions(template: CfnTemplate): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const step = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.[STEP_ENV];
+    if (typeof step === 'string') out.set(step, id);
+  }
+  return out;
+}
+
+/**
+ * Each step runs as its function's role: its SDK clients sign with the role's logical id as access
+ * key id (the local endpoint's IAM judge reads it back), and its S3 calls are judged by the role.
+ */
+function stepIdentities(
+  template: CfnTemplate,
+  judge: IamJudge,
+  store: LocalFolderStore,
+  ctx: { region: string; account: string },
+  signAsRole: boolean,
+): (step: string) => StepIdentity {
+  const functions = stepFunctions(template);
+  const cache = new Map<string, StepIdentity>();
+  return (step) => {
+    const known = cache.get(step);
+    if (known) return known;
+    const fn = functions.get(step);
+    if (fn === undefined) throw new Error(`no Lambda function of the template runs step '${step}'`);
+    const role = roleOfResource(template, fn);
+    const env = (template.Resources[fn]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+    const bucket = String(resolveTemplateValue(env.RESULTS_BUCKET, template.Resources, ctx));
+    const authorize = (call: AwsCall) => judge.authorize(role, call);
+    const identity: StepIdentity = {
+      store: new AuthorizedStore(store, bucket, authorize),
+      authorize,
+      ...(signAsRole ? { credentials: { accessKeyId: role, secretAccessKey: 'offline' } } : {}),
+    };
+    cache.set(step, identity);
+    return identity;
+  };
+}
+
+/** Task handlers invoked as the state machine's role: lambda:InvokeFunction on each step's function. */
+function invokedAs(
+  template: CfnTemplate,
+  machineId: string,
+  judge: IamJudge,
+  handlers: Readonly<Record<string, StepHandler>>,
+  ctx: { region: string; account: string },
+): Record<string, StepHandler> {
+  const role = roleOfResource(template, machineId);
+  const functions = stepFunctions(template);
+  return Object.fromEntries(
+    Object.entries(handlers).map(([step, handler]) => {
+      const fn = functions.get(step);
+      if (fn === undefined) return [step, handler];
+      const arn = arnOfResource(template.Resources, fn, ctx);
+      const judged: StepHandler = async (input) => {
+        const decision = await judge.authorize(role, { action: 'lambda:InvokeFunction', resources: [{ arn }] });
+        if (!decision.allowed) throw new AccessDeniedError('Lambda.AccessDeniedException', decision.message);
+        return handler(input);
+      };
+      return [step, judged];
+    }),
+  );
 }

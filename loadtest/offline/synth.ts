@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { BenchmarkPipeline } from '../../lib/benchmark';
 import { buildApp, DEFAULT_FLEET_PATH } from '../../lib/fleet/app';
+import { DeploymentStack } from '../../lib/fleet/deployment-stack';
 import type { ResolvedFleet } from '../../lib/fleet/types';
 import type { CfnTemplate } from './definition';
 
@@ -8,6 +9,8 @@ export interface SynthesizedFleet {
   readonly fleet: ResolvedFleet;
   /** Template of the fleet's shared stack (the one holding the benchmark pipeline). */
   readonly template: CfnTemplate;
+  /** Template of each deployment's stack (Model, EndpointConfig, Endpoint, components), by deployment id. */
+  readonly deploymentTemplates: Readonly<Record<string, CfnTemplate>>;
   readonly region: string;
   readonly account: string;
   readonly durationMs: number;
@@ -45,12 +48,15 @@ export function synthesizeFleet(opts: SynthesizeOptions = {}): SynthesizedFleet 
   }
   const assembly = app.synth();
   const template = assembly.getStackArtifact(built.shared.artifactId).template as CfnTemplate;
-  return { fleet: built.fleet, template, region, account, durationMs: Date.now() - started };
+  const deploymentTemplates = Object.fromEntries(
+    built.deployments.map((stack) => [stack.deployment.id, assembly.getStackArtifact(stack.artifactId).template as CfnTemplate]),
+  );
+  return { fleet: built.fleet, template, deploymentTemplates, region, account, durationMs: Date.now() - started };
 }
 
 /**
- * Synthesizes only a stack holding the benchmark pipeline of `fleet` (tests: much faster than the
- * whole fleet app, same state machine).
+ * Synthesizes only a stack holding the benchmark pipeline of `fleet` and the stacks of its
+ * deployments (tests: faster than the whole fleet app, same state machine and endpoints).
  */
 export function synthesizePipeline(fleet: ResolvedFleet, opts: { region?: string; account?: string } = {}): SynthesizedFleet {
   const started = Date.now();
@@ -59,6 +65,11 @@ export function synthesizePipeline(fleet: ResolvedFleet, opts: { region?: string
   const app = new App(OFFLINE_APP_PROPS);
   const stack = new Stack(app, 'PipelineOnly', { env: { region, account } });
   new BenchmarkPipeline(stack, 'Benchmark', { fleet });
-  const template = app.synth().getStackArtifact(stack.artifactId).template as CfnTemplate;
-  return { fleet, template, region, account, durationMs: Date.now() - started };
+  const deployments = fleet.deployments.map(
+    (deployment) => new DeploymentStack(app, deployment.stackName, { env: { region, account }, fleetName: fleet.name, deployment }),
+  );
+  const assembly = app.synth();
+  const template = assembly.getStackArtifact(stack.artifactId).template as CfnTemplate;
+  const deploymentTemplates = Object.fromEntries(deployments.map((d) => [d.deployment.id, assembly.getStackArtifact(d.artifactId).template as CfnTemplate]));
+  return { fleet, template, deploymentTemplates, region, account, durationMs: Date.now() - started };
 }

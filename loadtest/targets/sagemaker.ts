@@ -61,12 +61,14 @@ export function createSageMakerRuntimeClient(opts: {
   retries?: number;
   region?: string;
   endpointUrl?: string;
+  /** Signing identity (the offline run signs as the calling step's role). @default the SDK's chain */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }): SageMakerRuntimeClient {
   const agentOptions = { keepAlive: true, maxSockets: Math.max(1, opts.maxSockets) };
   const isLoopback = opts.endpointUrl !== undefined && LOOPBACK_HOSTS.has(new URL(opts.endpointUrl).hostname);
   // A local endpoint does not check signatures; spare users without AWS credentials a lookup failure.
   const credentials =
-    isLoopback && process.env.AWS_ACCESS_KEY_ID === undefined ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
+    opts.credentials ?? (isLoopback && process.env.AWS_ACCESS_KEY_ID === undefined ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined);
   return new SageMakerRuntimeClient({
     region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(opts.endpointUrl !== undefined ? { endpoint: opts.endpointUrl } : {}),

@@ -11,6 +11,7 @@ import { manualClock } from '../../loadtest/local/control-plane/timeline';
 import { extractStateMachine, type CfnTemplate } from '../../loadtest/offline/definition';
 import { OFFLINE_APP_PROPS } from '../../loadtest/offline/synth';
 import { FLEET } from './fixture-fleet';
+import { matchesEventPattern } from '../../loadtest/local/judges/event-pattern';
 import { documentedEndpointInServiceEvent } from './sagemaker-sample-events';
 
 /**
@@ -32,13 +33,8 @@ const launcher = extractStateMachine(template, { region: 'us-east-1', account: '
 const rule = Object.values(template.Resources).find((r) => r.Type === 'AWS::Events::Rule');
 const pattern = rule?.Properties?.EventPattern as Record<string, unknown>;
 
-/** EventBridge matching for the rule's pattern: every key of the pattern, values listed exactly (no content filters in this rule). */
-function matches(p: Readonly<Record<string, unknown>>, event: unknown): boolean {
-  const e = (event ?? {}) as Record<string, unknown>;
-  return Object.entries(p).every(([key, allowed]) =>
-    Array.isArray(allowed) ? allowed.includes(e[key]) : matches(allowed as Record<string, unknown>, e[key]),
-  );
-}
+/** EventBridge matching (the event judge, tested on EventBridge's documented examples). */
+const matches = matchesEventPattern;
 
 class FakeStepFunctions {
   readonly started: { name: string; input: unknown }[] = [];
