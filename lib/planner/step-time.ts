@@ -42,6 +42,15 @@ export interface StepTimer {
   decodeStepMs(batch: number, kvTokensInBatch: number): number;
   /** One prefill pass over prompts of `tokens` tokens in total whose squared lengths sum to `sumOfSquaredPromptTokens`, ms. */
   prefillPassMs(tokens: number, sumOfSquaredPromptTokens: number): number;
+  /**
+   * One pass mixing `decodeBatch` decode tokens (their sequences holding `kvTokensRead` tokens of KV
+   * cache, prefill chunks' earlier context included) with prefill chunks of `prefillTokens` tokens whose
+   * causal-attention work is `prefillAttentionSquaredTokens` (Σ (end² − start²) per chunk), ms: one
+   * forward pass, so the weights are read once for all its tokens and the fixed costs are paid once;
+   * the compute of both parts adds up. Equals decodeStepMs without prefill tokens and prefillPassMs
+   * without decode tokens (vLLM's chunked-prefill steps).
+   */
+  mixedStepMs(decodeBatch: number, kvTokensRead: number, prefillTokens: number, prefillAttentionSquaredTokens: number): number;
   allReduceMs(tokens: number): number;
 }
 
@@ -65,17 +74,25 @@ export function createStepTimer(layout: ShardLayout, params: StepTimeParams = de
   const allReduceLatencyMs = sharded ? 2 * model.layers * family.collectiveLatencyMs * 2 * (tp - 1) : 0;
   const allReduce = (tokens: number): number => (sharded ? allReduceLatencyMs + tokens * allReduceMsPerToken : 0);
   const perSequenceMs = family.perSequenceStepMs;
+  const prefillComputeMs = (tokens: number, squared: number): number => (tokens * linearFlopsPerToken + squared * attentionFlopsPerSquaredToken) * prefillMsPerFlop;
+  const decodeStep = (batch: number, kvTokensInBatch: number): number => {
+    const memoryMs = weightsReadMs(batch) + kvTokensInBatch * kvReadMsPerToken;
+    const computeMs = batch * decodeComputeMsPerSequence;
+    return Math.max(memoryMs, computeMs) + allReduce(batch) + family.stepOverheadMs + perSequenceMs * batch;
+  };
+  // Never faster than reading the weights the pass touches once.
+  const prefillPass = (tokens: number, squared: number): number => Math.max(prefillComputeMs(tokens, squared), weightsReadMs(tokens)) + allReduce(tokens) + family.stepOverheadMs;
   return {
     allReduceMs: allReduce,
-    decodeStepMs(batch, kvTokensInBatch) {
-      const memoryMs = weightsReadMs(batch) + kvTokensInBatch * kvReadMsPerToken;
-      const computeMs = batch * decodeComputeMsPerSequence;
-      return Math.max(memoryMs, computeMs) + allReduce(batch) + family.stepOverheadMs + perSequenceMs * batch;
-    },
-    prefillPassMs(tokens, sumOfSquaredPromptTokens) {
-      const computeMs = (tokens * linearFlopsPerToken + sumOfSquaredPromptTokens * attentionFlopsPerSquaredToken) * prefillMsPerFlop;
-      // Never faster than reading the weights the pass touches once.
-      return Math.max(computeMs, weightsReadMs(tokens)) + allReduce(tokens) + family.stepOverheadMs;
+    decodeStepMs: decodeStep,
+    prefillPassMs: prefillPass,
+    mixedStepMs(decodeBatch, kvTokensRead, prefillTokens, prefillAttentionSquaredTokens) {
+      if (prefillTokens === 0) return decodeStep(decodeBatch, kvTokensRead);
+      if (decodeBatch === 0 && kvTokensRead === 0) return prefillPass(prefillTokens, prefillAttentionSquaredTokens);
+      const tokens = decodeBatch + prefillTokens;
+      const memoryMs = weightsReadMs(tokens) + kvTokensRead * kvReadMsPerToken;
+      const computeMs = decodeBatch * decodeComputeMsPerSequence + prefillComputeMs(prefillTokens, prefillAttentionSquaredTokens);
+      return Math.max(memoryMs, computeMs) + allReduce(tokens) + family.stepOverheadMs + perSequenceMs * decodeBatch;
     },
   };
 }

@@ -1,12 +1,15 @@
 import { UserInputError } from '../../errors';
 import { defaultStepTimeParams } from '../calibration/params';
+import { resolveLmiSettings } from '../deployment-shape/lmi-settings';
 import { effectiveBatchTotalTokens } from '../deployment-shape/tgi-settings';
 import { mulberry32 } from './prng';
 import { Replica } from './replica';
-import type { EndpointEngineConfig, EngineEvent, EngineRequest, ServingEngine } from './types';
+import type { EndpointEngineConfig, EngineEvent, EngineRequest, ReplicaModel, ServingEngine } from './types';
+import { VllmReplica } from './vllm-replica';
 
 /**
- * An endpoint of instances × copies TGI replicas behind a router, advanced in virtual time.
+ * An endpoint of instances × copies replicas behind a router, advanced in virtual time: TGI replicas
+ * (`replica.ts`) or, for an LMI deployment, vLLM replicas (`vllm-replica.ts`).
  * Events of all replicas are processed in exact time order (earliest replica event first).
  */
 
@@ -17,31 +20,38 @@ function validate(cfg: EndpointEngineConfig): void {
   whole('tp', cfg.tp);
   whole('copies', cfg.copies);
   whole('instances', cfg.instances);
+  if (cfg.engine !== undefined && cfg.engine !== 'tgi' && cfg.engine !== 'lmi') {
+    throw new UserInputError('engine', `'${String(cfg.engine)}' is not an engine; allowed: tgi, lmi`);
+  }
   const gpus = cfg.instance.acceleratorCount;
   if (cfg.copies * cfg.tp > gpus) {
     throw new UserInputError('copies', `copies × tp = ${cfg.copies} × ${cfg.tp} exceeds the ${gpus} GPUs of ${cfg.instance.name}`);
   }
 }
 
+/** Builds one replica of the configured engine (same layout and step-time physics for both). */
+function replicaFactory(cfg: EndpointEngineConfig): () => ReplicaModel {
+  const layout = { model: cfg.model, instance: cfg.instance, tp: cfg.tp };
+  const stepTimeParams = cfg.stepTimeParams ?? defaultStepTimeParams();
+  const emitTokenEvents = cfg.emitTokenEvents ?? false;
+  if (cfg.engine === 'lmi') {
+    const lmi = cfg.lmi ?? resolveLmiSettings(cfg.model, cfg.instance);
+    return () => new VllmReplica({ layout, lmi, stepTimeParams, emitTokenEvents });
+  }
+  const batchTokenBudget = effectiveBatchTotalTokens(cfg.model, cfg.instance, cfg.tp, cfg.tgi);
+  return () => new Replica({ layout, tgi: cfg.tgi, batchTokenBudget, stepTimeParams, emitTokenEvents });
+}
+
 class RoutedEndpoint implements ServingEngine {
   private now = 0;
-  private readonly replicas: Replica[];
-  private readonly replicaOf = new Map<string, Replica>();
+  private readonly replicas: ReplicaModel[];
+  private readonly replicaOf = new Map<string, ReplicaModel>();
   private readonly random: () => number;
   private nextTieBreak = 0;
 
   constructor(private readonly cfg: EndpointEngineConfig) {
     validate(cfg);
-    const layout = { model: cfg.model, instance: cfg.instance, tp: cfg.tp };
-    const batchTokenBudget = effectiveBatchTotalTokens(cfg.model, cfg.instance, cfg.tp, cfg.tgi);
-    const options = {
-      layout,
-      tgi: cfg.tgi,
-      batchTokenBudget,
-      stepTimeParams: cfg.stepTimeParams ?? defaultStepTimeParams(),
-      emitTokenEvents: cfg.emitTokenEvents ?? false,
-    };
-    this.replicas = Array.from({ length: cfg.copies * cfg.instances }, () => new Replica(options));
+    this.replicas = Array.from({ length: cfg.copies * cfg.instances }, replicaFactory(cfg));
     this.random = mulberry32(cfg.seed ?? 1);
   }
 
@@ -65,7 +75,7 @@ class RoutedEndpoint implements ServingEngine {
   advanceTo(atMs: number): EngineEvent[] {
     const out: EngineEvent[] = [];
     for (;;) {
-      let earliest: Replica | undefined;
+      let earliest: ReplicaModel | undefined;
       let earliestMs = Infinity;
       for (const replica of this.replicas) {
         const next = replica.nextEventMs();
@@ -111,7 +121,7 @@ class RoutedEndpoint implements ServingEngine {
     return this.replicas.map((r) => r.runningBatchSize());
   }
 
-  private route(): Replica {
+  private route(): ReplicaModel {
     const n = this.replicas.length;
     if (n === 1) return this.replicas[0];
     if (this.cfg.router === 'random') return this.replicas[Math.floor(this.random() * n)];

@@ -1,9 +1,9 @@
 /**
- * Contract of the serving engine: a discrete-event model of TGI replicas behind a router,
+ * Contract of the serving engine: a discrete-event model of TGI or LMI (vLLM) replicas behind a router,
  * advanced in virtual time (ms). The planner's closed-loop simulation and the local endpoint's
  * real-time server both drive it through this interface.
  */
-import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../../catalog/types';
+import type { InstanceTypeSpec, LmiSettings, ModelSpec, ServingEngine as ServingEngineName, TgiSettings } from '../../catalog/types';
 import type { StepTimeParams } from '../calibration/params';
 
 export interface EngineRequest {
@@ -55,7 +55,24 @@ export interface ServingEngine {
 
 export type RouterPolicy = 'least-outstanding' | 'random';
 
-/** An endpoint of `instances` × `copies` identical TGI replicas of one model, each sharded over `tp` GPUs. */
+/** The serving container whose scheduler a replica models: TGI's router, or vLLM's behind LMI (the catalog's engine names). */
+export type EngineKind = ServingEngineName;
+
+/** One replica (model copy) as the router sees it; TGI's and vLLM's schedulers both implement it. */
+export interface ReplicaModel {
+  /** Accepted and not finished, plus arrivals not yet processed: what a least-outstanding router compares. */
+  outstanding(): number;
+  inFlight(): number;
+  /** Requests in the running batch. */
+  runningBatchSize(): number;
+  submit(request: EngineRequest, atMs: number): void;
+  cancel(id: string): boolean;
+  nextEventMs(): number | undefined;
+  /** Processes the next internal event, appending its events to `out`. */
+  processNext(out: EngineEvent[]): void;
+}
+
+/** An endpoint of `instances` × `copies` identical replicas (TGI or LMI) of one model, each sharded over `tp` GPUs. */
 export interface EndpointEngineConfig {
   readonly model: ModelSpec;
   readonly instance: InstanceTypeSpec;
@@ -63,7 +80,12 @@ export interface EndpointEngineConfig {
   /** Model copies (inference components) per instance; copies × tp ≤ GPUs of the instance. */
   readonly copies: number;
   readonly instances: number;
+  /** TGI settings; for an LMI deployment its request limits in TGI's terms (what the protocol front ends check). */
   readonly tgi: TgiSettings;
+  /** Whose scheduler the replicas model. @default 'tgi' */
+  readonly engine?: EngineKind;
+  /** LMI settings of an LMI deployment. @default resolveLmiSettings(model, instance) when engine is 'lmi' */
+  readonly lmi?: LmiSettings;
   /**
    * How requests are spread over replicas.
    * @default 'least-outstanding'
