@@ -49,6 +49,8 @@ export function planWithCurve(request: PlanWithCurveRequest): PlanWithCurve {
     inputTokens: view.inputTokens,
     outputTokens: view.outputTokens,
     tgi: request.tgi,
+    engine: view.engine,
+    ...(request.lmi !== undefined ? { lmi: request.lmi } : {}),
     concurrency: levels,
     ...(request.stepTimeParams !== undefined ? { stepTimeParams: request.stepTimeParams } : {}),
   });

@@ -51,6 +51,30 @@ function fitsOn(alternatives: NonNullable<PlanWithCurve['fitsOn']>): string {
   return alternatives.map((a) => `${a.instance} TP ${a.tp} (${fixed(a.hourlyUsd, 3)} USD/h)`).join(', ');
 }
 
+/** The engine's settings: TGI's limits and batching, or LMI's with the vLLM scheduler's limits. */
+function engineRows(plan: PlanWithCurve): (readonly [string, string])[] {
+  const { vllm } = plan;
+  if (plan.engine === 'lmi' && vllm !== undefined) {
+    return [
+      ['engine', 'LMI (vLLM scheduler: chunked prefill, paged KV cache, recompute preemption)'],
+      ['LMI request limits', `OPTION_MAX_MODEL_LEN ${vllm.maxModelLen}, job queue ${vllm.jobQueueSize}`],
+      [
+        'vLLM scheduling',
+        `max_num_seqs ${vllm.maxNumSeqs}, max_num_batched_tokens ${vllm.maxNumBatchedTokens}, chunked prefill ${vllm.enableChunkedPrefill ? 'on' : 'off'}, ` +
+          `KV cache ${int(vllm.kvCacheBlocks)} blocks of ${vllm.blockSizeTokens} tokens (gpu_memory_utilization ${vllm.gpuMemoryUtilization})`,
+      ],
+    ];
+  }
+  return [
+    ['TGI request limits', `MAX_INPUT_TOKENS ${plan.tgi.maxInputTokens}, MAX_TOTAL_TOKENS ${plan.tgi.maxTotalTokens}`],
+    [
+      'TGI batching',
+      `MAX_BATCH_PREFILL_TOKENS ${plan.tgi.maxBatchPrefillTokens}, MAX_BATCH_TOTAL_TOKENS ${plan.tgi.maxBatchTotalTokens ?? 'auto'}, ` +
+        `MAX_CONCURRENT_REQUESTS ${plan.tgi.maxConcurrentRequests}`,
+    ],
+  ];
+}
+
 /** The plan as a table for people; `--json` prints the same object as JSON. */
 export function renderPlanTable(plan: PlanWithCurve, now: Date = new Date()): string {
   const copies = `${plan.copies} cop${plan.copies === 1 ? 'y' : 'ies'} × ${plan.instances} instance${plan.instances === 1 ? '' : 's'}`;
@@ -75,12 +99,7 @@ export function renderPlanTable(plan: PlanWithCurve, now: Date = new Date()): st
     ['price', `${fixed(plan.hourlyUsd, 3)} USD/h${plan.price.discount > 0 ? ` (after ${fixed(plan.price.discount * 100, 0)}% discount)` : ''}`],
     ['price source', describePrice(plan.price, now).replace(/^prices: /, '')],
     ['cost at batch 1', `${fixed(plan.usdPerMillionTokensAtBatch1, 2)} USD per 1M tokens`],
-    ['TGI request limits', `MAX_INPUT_TOKENS ${plan.tgi.maxInputTokens}, MAX_TOTAL_TOKENS ${plan.tgi.maxTotalTokens}`],
-    [
-      'TGI batching',
-      `MAX_BATCH_PREFILL_TOKENS ${plan.tgi.maxBatchPrefillTokens}, MAX_BATCH_TOTAL_TOKENS ${plan.tgi.maxBatchTotalTokens ?? 'auto'}, ` +
-        `MAX_CONCURRENT_REQUESTS ${plan.tgi.maxConcurrentRequests}`,
-    ],
+    ...engineRows(plan),
   ]);
   const problems = plan.problems.length > 0 ? ['', 'problems:', ...plan.problems.map((p) => `  - ${p}`)] : [];
   return [head, ...rows, ...problems, ...curveTable(plan)].join('\n') + '\n';

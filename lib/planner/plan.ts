@@ -4,8 +4,8 @@
  * A configuration that does not fit is reported (`fits: false` with the reason), never thrown;
  * settings that cannot be deployed at all (TP beyond the instance, copies × TP > GPUs) are user errors.
  */
-import { getInstanceType, getModel, listInstanceTypes, type PriceQuote, type Pricing } from '../catalog';
-import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
+import { getInstanceType, getModel, jumpStartEngine, listInstanceTypes, type PriceQuote, type Pricing } from '../catalog';
+import type { InstanceTypeSpec, LmiSettings, ModelSpec, ServingEngine, TgiSettings } from '../catalog/types';
 import { UserInputError } from '../errors';
 import { costPerMillionTokensUsd } from '../results/cost';
 import { deploymentHourlyUsd, deploymentPrice } from './cost';
@@ -15,6 +15,8 @@ import {
   fewestAcceleratorsFor,
   flagLabel,
   kneeBound,
+  lmiRequestLimits,
+  resolveLmiSettings,
   resolveTgiSettings,
   TpChoiceError,
   validateTgiSettings,
@@ -23,6 +25,8 @@ import {
   type TpSource,
 } from './deployment-shape';
 import { kvBudgetBytes, kvBytesPerToken, kvCapacityTokens, maxBatchByMemory, weightsBytes, weightsBytesPerShard } from './memory';
+import { kvCacheBlocks } from './engine/kv-blocks';
+import { vllmLimits, type VllmLimits } from './engine/vllm-replica';
 import { allReduceMsPerStep, decodeStepMsRoofline, opsPerByte, prefillMs } from './roofline';
 
 export interface PlanRequest {
@@ -37,6 +41,10 @@ export interface PlanRequest {
   /** Instances behind the endpoint. @default 1 */
   readonly instances?: number;
   readonly tgi?: Partial<TgiSettings>;
+  /** Serving container whose scheduler the curve models. @default the model's JumpStart engine (`jumpStartEngine`) */
+  readonly engine?: ServingEngine;
+  /** LMI overrides on top of the catalog's LMI defaults (engine 'lmi'). */
+  readonly lmi?: Partial<LmiSettings>;
   /** Region, overrides and discount of prices. @default us-east-1, shipped table, no discount */
   readonly pricing?: Pricing;
 }
@@ -96,7 +104,12 @@ export interface PlanView {
   readonly price: PriceQuote;
   /** hourlyUsd × 10^6 / (throughputTokensPerSBatch1 × 3600). */
   readonly usdPerMillionTokensAtBatch1: number;
+  /** TGI settings; for LMI the request limits of its settings in TGI's terms (`lmiRequestLimits`). */
   readonly tgi: TgiSettings;
+  readonly engine: ServingEngine;
+  /** LMI settings and the vLLM scheduler's limits with its KV-cache blocks per copy (engine 'lmi'). */
+  readonly lmi?: LmiSettings;
+  readonly vllm?: VllmLimits & { readonly kvCacheBlocks: number };
   /** Broken TGI rules and payloads the settings would refuse (empty when deployable). */
   readonly problems: readonly string[];
 }
@@ -129,6 +142,13 @@ function payloadProblems(request: { inputTokens: number; outputTokens: number },
   return problems;
 }
 
+function lmiPayloadProblems(request: { inputTokens: number; outputTokens: number }, lmi: LmiSettings): string[] {
+  const total = request.inputTokens + request.outputTokens;
+  return total > lmi.maxModelLen
+    ? [`--input-tokens + --output-tokens = ${total} exceeds OPTION_MAX_MODEL_LEN ${lmi.maxModelLen}: vLLM would refuse every request (400)`]
+    : [];
+}
+
 const MAX_ALTERNATIVES = 3;
 
 /** Cheapest instance types of the catalog holding the model (smallest fitting TP on each). */
@@ -156,7 +176,9 @@ export function planConfiguration(request: PlanRequest): PlanView {
   if (copies * tp > instance.acceleratorCount) {
     throw new UserInputError('copies', `${copies} copies × TP ${tp} need ${copies * tp} accelerators; ${instance.name} has ${instance.acceleratorCount}`);
   }
-  const tgi = resolveTgiSettings(model, instance, tp, request.tgi);
+  const engine = request.engine ?? jumpStartEngine(model.jumpStartId);
+  const lmi = engine === 'lmi' ? resolveLmiSettings(model, instance, request.lmi) : undefined;
+  const tgi = lmi !== undefined ? lmiRequestLimits(lmi) : resolveTgiSettings(model, instance, tp, request.tgi);
   const fit = checkFit(model, instance, tp, { tokensPerSequence: tgi.maxTotalTokens });
 
   const tokensPerSequence = inputTokens + outputTokens;
@@ -168,10 +190,11 @@ export function planConfiguration(request: PlanRequest): PlanView {
 
   const memoryBatch = maxBatchByMemory(model, instance, tp, tokensPerSequence);
   const knee = kneeBound({ model, instance, tp, tgi, inputTokens, outputTokens, copies, instances });
-  const problems = [
-    ...validateTgiSettings(model, tgi, flagLabel, fit.fits ? { instance, tp } : undefined),
-    ...payloadProblems({ inputTokens, outputTokens }, tgi),
-  ];
+  const problems =
+    lmi !== undefined
+      ? lmiPayloadProblems({ inputTokens, outputTokens }, lmi)
+      : [...validateTgiSettings(model, tgi, flagLabel, fit.fits ? { instance, tp } : undefined), ...payloadProblems({ inputTokens, outputTokens }, tgi)];
+  const limits = lmi !== undefined ? vllmLimits(lmi) : undefined;
 
   return {
     model: model.id,
@@ -209,6 +232,10 @@ export function planConfiguration(request: PlanRequest): PlanView {
     price,
     usdPerMillionTokensAtBatch1: costPerMillionTokensUsd(hourlyUsd, throughputTokensPerSBatch1),
     tgi,
+    engine,
+    ...(lmi !== undefined && limits !== undefined
+      ? { lmi, vllm: { ...limits, kvCacheBlocks: kvCacheBlocks(model, instance, tp, limits.gpuMemoryUtilization, limits.blockSizeTokens) } }
+      : {}),
     problems,
   };
 }

@@ -1,4 +1,4 @@
-import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../catalog/types';
+import type { InstanceTypeSpec, LmiSettings, ModelSpec, TgiSettings } from '../catalog/types';
 import type { Pricing } from '../catalog';
 import { UserInputError } from '../errors';
 import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../results/defaults';
@@ -9,8 +9,8 @@ import { defaultStepTimeParams, type StepTimeParams } from './calibration/params
 import { deploymentPrice } from './cost';
 import { simulateClosedLoop, type SimulatedRequest } from './engine/closed-loop';
 import { createEndpointEngine } from './engine/endpoint';
-import type { RouterPolicy } from './engine/types';
-import { kneeBound, resolveTgiSettings } from './deployment-shape';
+import type { EngineKind, RouterPolicy } from './engine/types';
+import { kneeBound, lmiRequestLimits, resolveLmiSettings, resolveTgiSettings } from './deployment-shape';
 import { createStepTimer } from './step-time';
 
 /**
@@ -31,6 +31,10 @@ export interface PredictOptions {
   readonly outputTokens: number;
   /** TGI overrides on top of the model's JumpStart defaults. */
   readonly tgi?: Partial<TgiSettings>;
+  /** The serving container whose scheduler serves the requests. @default 'tgi' */
+  readonly engine?: EngineKind;
+  /** LMI overrides on top of the catalog's LMI defaults (engine 'lmi'). */
+  readonly lmi?: Partial<LmiSettings>;
   readonly concurrency: readonly number[];
   /** @default SAGEMAKER_INVOCATION_TIMEOUT_MS (60000) */
   readonly invocationTimeoutMs?: number;
@@ -103,6 +107,18 @@ export function simulatedRecords(concurrency: number, inputTokens: number, reque
   });
 }
 
+/**
+ * The settings the engine serves with: TGI's (JumpStart defaults + overrides), or for LMI its
+ * settings and their request limits in TGI's terms.
+ */
+export function engineSettings(opts: PredictOptions): { engine: EngineKind; tgi: TgiSettings; lmi?: LmiSettings } {
+  if (opts.engine === 'lmi') {
+    const lmi = resolveLmiSettings(opts.model, opts.instance, opts.lmi);
+    return { engine: 'lmi', tgi: lmiRequestLimits(lmi), lmi };
+  }
+  return { engine: 'tgi', tgi: resolveTgiSettings(opts.model, opts.instance, opts.tp, opts.tgi) };
+}
+
 /** Service time of one request alone on a replica (its prefill, then one decode step per further token), ms. */
 export function loneRequestMs(opts: PredictOptions): number {
   const timer = createStepTimer({ model: opts.model, instance: opts.instance, tp: opts.tp }, opts.stepTimeParams ?? defaultStepTimeParams());
@@ -149,7 +165,7 @@ export function predictLevel(opts: PredictOptions, concurrency: number): LevelRe
     tp: opts.tp,
     copies: opts.copies ?? 1,
     instances: opts.instances ?? 1,
-    tgi: resolveTgiSettings(opts.model, opts.instance, opts.tp, opts.tgi),
+    ...engineSettings(opts),
     router: opts.router,
     seed: opts.seed,
     stepTimeParams: opts.stepTimeParams,
@@ -202,10 +218,10 @@ export function predictSweep(opts: PredictOptions & { readonly label?: string })
     }
   }
   const { hourlyUsd, quote: price } = deploymentPrice(opts.instance, instances, opts.pricing);
-  const label = opts.label ?? `${opts.model.id} on ${instances} × ${opts.instance.name} (TP ${opts.tp}, ${copies} cop${copies === 1 ? 'y' : 'ies'})`;
+  const label = opts.label ?? `${opts.model.id} on ${instances} × ${opts.instance.name} (TP ${opts.tp}, ${copies} cop${copies === 1 ? 'y' : 'ies'}${opts.engine === 'lmi' ? ', LMI' : ''})`;
   const sweep = summarizeSweep({
     label,
-    target: { kind: 'predicted', address: `predict:${opts.model.id}@${opts.instance.name}` },
+    target: { kind: 'predicted', address: `predict:${opts.model.id}@${opts.instance.name}`, ...(opts.engine === 'lmi' ? { container: 'lmi' as const } : {}) },
     payload: { inputTokens: opts.inputTokens, outputTokens: opts.outputTokens },
     deployment: {
       model: opts.model.id,
@@ -231,7 +247,7 @@ export function predictSweep(opts: PredictOptions & { readonly label?: string })
  * simulated level not above it.
  */
 export function theoryKnee(opts: PredictOptions, levels: readonly LevelResult[]): Knee | undefined {
-  const tgi = resolveTgiSettings(opts.model, opts.instance, opts.tp, opts.tgi);
+  const { tgi } = engineSettings(opts);
   const bound = kneeBound({ ...opts, tgi });
   const below = levels.filter((l) => l.concurrency <= bound.concurrency).map((l) => l.concurrency);
   if (below.length === 0 || bound.perReplica < 1) return undefined;

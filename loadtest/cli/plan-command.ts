@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_PRICE_REGION } from '../../lib/catalog';
+import type { LmiSettings, ServingEngine } from '../../lib/catalog/types';
 import { UserInputError } from '../../lib/errors';
 import { planWithCurve } from '../../lib/planner/plan-curve';
 import { renderPlanTable } from '../../lib/planner/plan-table';
@@ -26,6 +27,33 @@ interface PlanFlags extends TgiFlags, PriceFlags {
   readonly concurrency?: string;
   readonly region?: string;
   readonly json?: boolean;
+  readonly engine?: string;
+  readonly maxRollingBatchSize?: string;
+  readonly maxNumBatchedTokens?: string;
+}
+
+const ENGINE_NAMES = ['tgi', 'lmi'] as const;
+
+/** `--engine`: whose scheduler the curve models; unset, the model's JumpStart engine. */
+function engineFlag(value: string | undefined): ServingEngine | undefined {
+  if (value === undefined) return undefined;
+  const engine = ENGINE_NAMES.find((name) => name === value);
+  if (engine === undefined) throw new UserInputError('--engine', `'${value}' is not an engine; allowed: ${ENGINE_NAMES.join(', ')}`);
+  return engine;
+}
+
+/** LMI overrides from flags (only with --engine lmi or a model JumpStart serves with LMI). */
+function lmiOverridesOf(flags: PlanFlags): Partial<LmiSettings> {
+  const maxRollingBatchSize = optionalWholeNumberFlag('--max-rolling-batch-size', flags.maxRollingBatchSize);
+  const maxNumBatchedTokens = optionalWholeNumberFlag('--max-num-batched-tokens', flags.maxNumBatchedTokens);
+  if (flags.engine === 'tgi' && (maxRollingBatchSize !== undefined || maxNumBatchedTokens !== undefined)) {
+    const flag = maxRollingBatchSize !== undefined ? '--max-rolling-batch-size' : '--max-num-batched-tokens';
+    throw new UserInputError(flag, 'is an LMI setting; it does not apply with --engine tgi (allowed: --engine lmi)');
+  }
+  return {
+    ...(maxRollingBatchSize !== undefined ? { maxRollingBatchSize } : {}),
+    ...(maxNumBatchedTokens !== undefined ? { maxNumBatchedTokens } : {}),
+  };
 }
 
 /**
@@ -49,6 +77,11 @@ function concurrencyLevels(spec: string): number[] {
 }
 
 function runPlan(flags: PlanFlags): void {
+  const engine = engineFlag(flags.engine);
+  const tgi = tgiOverridesOf(flags);
+  if (engine === 'lmi' && Object.keys(tgi).length > 0) {
+    throw new UserInputError('--engine', `TGI settings (${Object.keys(tgi).join(', ')}) do not apply with --engine lmi; allowed with --engine tgi`);
+  }
   const plan = planWithCurve({
     model: flags.model,
     instance: flags.instance,
@@ -58,13 +91,15 @@ function runPlan(flags: PlanFlags): void {
     outputTokens: wholeNumberFlag('--output-tokens', flags.outputTokens, { max: PLAN_LIMITS.tokens }),
     copies: wholeNumberFlag('--copies', flags.copies),
     instances: wholeNumberFlag('--instances', flags.instances, { max: PLAN_LIMITS.instances }),
-    tgi: tgiOverridesOf(flags),
+    tgi,
+    engine,
+    lmi: lmiOverridesOf(flags),
     pricing: pricingFromFlags(flags, flags.region ?? process.env.AWS_REGION ?? DEFAULT_PRICE_REGION),
     concurrency: flags.concurrency !== undefined ? concurrencyLevels(flags.concurrency) : undefined,
     stepTimeParams: optionalParamsFlag(flags.params),
   });
   // Settings TGI would refuse, or a payload every request of which it would refuse, are bad input.
-  if (plan.problems.length > 0) throw new UserInputError('TGI settings', plan.problems.join('; '));
+  if (plan.problems.length > 0) throw new UserInputError(plan.engine === 'lmi' ? 'LMI settings' : 'TGI settings', plan.problems.join('; '));
   process.stdout.write(flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanTable(plan));
 }
 
@@ -83,6 +118,9 @@ export function register(program: Command): void {
   addPriceOptions(addTgiOptions(command))
     .option('--params <file>', 'step-time parameters written by llm-bench calibrate (default: the shipped calibration)')
     .option('--region <region>', `region of the prices (default: AWS_REGION, else ${DEFAULT_PRICE_REGION})`)
+    .option('--engine <engine>', "serving container whose scheduler the curve models: tgi | lmi (vLLM) (default: the model's JumpStart engine)")
+    .option('--max-rolling-batch-size <n>', 'LMI OPTION_MAX_ROLLING_BATCH_SIZE (vLLM max_num_seqs) (default: the catalog LMI default)')
+    .option('--max-num-batched-tokens <n>', "LMI OPTION_MAX_NUM_BATCHED_TOKENS (vLLM's step token budget) (default: vLLM's)")
     .option('--json', 'print JSON instead of a table')
     .action((flags: PlanFlags) => runPlan(flags));
 }

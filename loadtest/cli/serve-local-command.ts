@@ -37,12 +37,21 @@ export interface ServeLocalFlags extends TgiFlags {
 
 const ENGINES = { tgi: 'tgi', lmi: 'lmi' } as const;
 
-/** `--engine`: the container whose protocol the endpoint speaks (the serving model behind both is the planner's). */
+/** `--engine`: the container whose protocol the endpoint speaks and whose scheduler serves it (TGI's, or vLLM's for LMI). */
 function containerOf(engine: string | undefined): ServingContainer {
   if (engine === undefined) return 'tgi';
   const container = (ENGINES as Record<string, ServingContainer | undefined>)[engine];
   if (container === undefined) throw new UserInputError('--engine', `'${engine}' is not an engine; allowed: ${Object.keys(ENGINES).join(', ')}`);
   return container;
+}
+
+/** TGI flags name TGI settings; an LMI endpoint is configured by its LMI settings (catalog defaults). */
+function tgiOverridesFor(container: ServingContainer, flags: ServeLocalFlags): ReturnType<typeof tgiOverridesOf> {
+  const overrides = tgiOverridesOf(flags);
+  if (container === 'lmi' && Object.keys(overrides).length > 0) {
+    throw new UserInputError('--engine', `TGI settings (${Object.keys(overrides).join(', ')}) do not apply to an LMI endpoint; allowed with --engine tgi`);
+  }
+  return overrides;
 }
 
 /** Sanity ceiling (not an AWS limit): every replica is simulated in this process. */
@@ -56,6 +65,8 @@ export async function startFromFlags(flags: ServeLocalFlags): Promise<LocalEndpo
   if (flags.deployment !== undefined) throw new UserInputError('--deployment', 'needs --from-template FILE');
   if (flags.model === undefined) throw new UserInputError('--model', "is required (e.g. --model llama-2-7b), unless --from-template FILE gives the deployment");
   if (flags.instance === undefined) throw new UserInputError('--instance', "is required (e.g. --instance ml.g5.2xlarge), unless --from-template FILE gives the deployment");
+  const container = containerOf(flags.engine);
+  const tgi = tgiOverridesFor(container, flags);
   try {
     return await startLocalEndpoint({
       model: flags.model,
@@ -63,14 +74,14 @@ export async function startFromFlags(flags: ServeLocalFlags): Promise<LocalEndpo
       tp: optionalWholeNumberFlag('--tp', flags.tp),
       copies: wholeNumberFlag('--copies', flags.copies),
       instances: wholeNumberFlag('--instances', flags.instances, { max: MAX_INSTANCES }),
-      tgi: tgiOverridesOf(flags),
+      tgi,
       port,
       speedup: positiveNumberFlag('--speedup', flags.speedup),
       faults: flags.faults,
       endpointName: flags.endpointName,
       inferenceComponents: flags.component ?? [],
       creatingDescribeCalls: optionalWholeNumberFlag('--creating-describe-calls', flags.creatingDescribeCalls, { min: 0 }),
-      container: containerOf(flags.engine),
+      container,
       stepTimeParams: optionalParamsFlag(flags.params),
     });
   } catch (error) {
@@ -167,7 +178,7 @@ export function register(program: Command): void {
     .option('--faults <spec>', 'inject faults, e.g. overload=0.1,5xx=0.05,hang=0.02,reset=0.02,garbage=0.02,truncate=0.02,throttle=0.01,seed=7')
     .option('--endpoint-name <name>', "SageMaker endpoint name the runtime routes answer to (default 'local-endpoint')")
     .option('--component <name...>', 'inference component names (requests must name one of them)')
-    .option('--engine <engine>', "container protocol of /invocations: tgi (SSE) | lmi (djl-inference: body routing, JSON-lines streams)", 'tgi');
+    .option('--engine <engine>', "container: tgi (TGI scheduler, SSE) | lmi (vLLM scheduler; djl-inference: body routing, JSON-lines streams)", 'tgi');
   addTgiOptions(command)
     .option('--creating-describe-calls <n>', 'SageMaker DescribeEndpoint/DescribeInferenceComponent answer Creating this many times first', '0')
     .action(async (flags: ServeLocalFlags) => {

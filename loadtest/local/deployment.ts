@@ -1,5 +1,5 @@
 import { getInstanceType, getModel } from '../../lib/catalog';
-import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../../lib/catalog/types';
+import type { InstanceTypeSpec, LmiSettings, ModelSpec, ServingEngine, TgiSettings } from '../../lib/catalog/types';
 import { UserInputError } from '../../lib/errors';
 import { SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../../lib/results/defaults';
 import type { EndpointEngineConfig } from '../../lib/planner/engine/types';
@@ -8,6 +8,8 @@ import {
   chooseTp,
   effectiveBatchTotalTokens,
   flagLabel,
+  lmiRequestLimits,
+  resolveLmiSettings,
   resolveTgiSettings,
   TpChoiceError,
   validateTgiSettings,
@@ -19,7 +21,9 @@ import { NO_FAULTS, parseFaultSpec, type FaultSpec } from './faults';
  * What the local endpoint serves, resolved from names and defaults. The replica fields are the
  * serving engine's; with inference components, each component gets an engine of its own with them.
  */
-export interface LocalDeployment extends Pick<EndpointEngineConfig, 'model' | 'instance' | 'tp' | 'copies' | 'instances' | 'tgi'> {
+export interface LocalDeployment extends Pick<EndpointEngineConfig, 'model' | 'instance' | 'tp' | 'copies' | 'instances' | 'tgi' | 'lmi'> {
+  /** Whose scheduler serves the requests: TGI's, or vLLM's (LMI). */
+  readonly engine: ServingEngine;
   /** Token budget of one replica's running batch (MAX_BATCH_TOTAL_TOKENS or what memory allows). */
   readonly batchTotalTokens: number;
   readonly speedup: number;
@@ -45,8 +49,12 @@ export interface LocalDeploymentOptions {
   readonly copies?: number;
   /** @default 1 */
   readonly instances?: number;
-  /** TGI settings over the model's JumpStart defaults. */
+  /** TGI settings over the model's JumpStart defaults (engine 'tgi'). */
   readonly tgi?: Partial<TgiSettings>;
+  /** The container whose scheduler serves the requests. @default 'tgi' */
+  readonly engine?: ServingEngine;
+  /** LMI settings over the catalog's LMI defaults (engine 'lmi'); its request limits replace the TGI settings. */
+  readonly lmi?: Partial<LmiSettings>;
   /** Virtual ms per wall ms: 20 serves a 20 s generation in 1 s and advertises it in /info. @default 1 */
   readonly speedup?: number;
   /** Faults to inject, a FaultSpec or its text (`overload=0.1,hang=0.02,seed=7`). @default none */
@@ -79,16 +87,19 @@ export function resolveLocalDeployment(options: LocalDeploymentOptions): LocalDe
   const instance = typeof options.instance === 'string' ? getInstanceType(options.instance, '--instance') : options.instance;
   const copies = wholeNumber('--copies', options.copies ?? 1, 1);
   const instances = wholeNumber('--instances', options.instances ?? 1, 1);
-  const tp = resolveTp(model, instance, copies, options.tp, resolveTgiSettings(model, instance, 1, options.tgi ?? {}).maxTotalTokens);
+  const engine = options.engine ?? 'tgi';
+  const lmi = engine === 'lmi' ? resolveLmiSettings(model, instance, options.lmi ?? {}) : undefined;
+  const requestBudget = lmi !== undefined ? lmi.maxModelLen : resolveTgiSettings(model, instance, 1, options.tgi ?? {}).maxTotalTokens;
+  const tp = resolveTp(model, instance, copies, options.tp, requestBudget);
   if (copies * tp > instance.acceleratorCount) {
     throw new UserInputError('--copies', `copies × tp = ${copies} × ${tp} exceeds the ${instance.acceleratorCount} GPUs of ${instance.name}`);
   }
-  const tgi = resolveTgiSettings(model, instance, tp, options.tgi ?? {});
+  const tgi = lmi !== undefined ? lmiRequestLimits(lmi) : resolveTgiSettings(model, instance, tp, options.tgi ?? {});
   const fit = checkFit(model, instance, tp, { tokensPerSequence: tgi.maxTotalTokens });
   if (!fit.fits) {
     throw new UserInputError('--instance', `${model.id} does not fit ${instance.name} at TP ${tp}: ${fit.reason ?? 'not enough memory'}; valid TP: ${validTpDegrees(model, instance).join(', ')} (\`llm-bench plan\` shows the instances that fit)`);
   }
-  const problems = validateTgiSettings(model, tgi, flagLabel);
+  const problems = lmi !== undefined ? [] : validateTgiSettings(model, tgi, flagLabel);
   if (problems.length > 0) throw new UserInputError('TGI settings', problems.join('; '));
   const speedup = options.speedup ?? 1;
   if (!Number.isFinite(speedup) || speedup <= 0) throw new UserInputError('--speedup', `must be a positive number, got ${speedup}`);
@@ -109,6 +120,8 @@ export function resolveLocalDeployment(options: LocalDeploymentOptions): LocalDe
     copies,
     instances,
     tgi,
+    engine,
+    ...(lmi !== undefined ? { lmi } : {}),
     batchTotalTokens: effectiveBatchTotalTokens(model, instance, tp, tgi),
     speedup,
     faults,

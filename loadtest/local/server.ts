@@ -31,7 +31,7 @@ export interface LocalEndpointOptions extends LocalDeploymentOptions {
   /**
    * The container to imitate on /invocations (plain and SageMaker): 'tgi' (TGI ≥ 2.4.0: all three
    * bodies, SSE streams) or 'lmi' (djl-inference: routing by body, JSON-lines streams, 30-token default
-   * for TGI-style bodies). The serving engine behind both is the planner's. @default 'tgi'
+   * for TGI-style bodies). It also picks the planner's scheduler behind it: TGI's, or vLLM's for LMI. @default 'tgi'
    */
   readonly container?: ServingContainer;
   /** Step-time parameters of the engine (`--params FILE`). @default the shipped calibration */
@@ -78,8 +78,9 @@ export interface LocalEndpoint {
 }
 
 export async function startLocalEndpoint(options: LocalEndpointOptions): Promise<LocalEndpoint> {
-  const deployment = resolveLocalDeployment(options);
   const container = parseServingContainer(options.container ?? 'tgi', 'container');
+  // The container decides the scheduler too: an LMI endpoint is served by vLLM's.
+  const deployment = resolveLocalDeployment({ ...options, engine: container });
   // Load the tokenizer's vocabulary now (≈ 200 ms once) rather than inside the first request.
   countPromptTokens('warm-up');
   const port = options.port ?? 0;
@@ -98,6 +99,8 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       instances: deployment.instances,
       tgi: deployment.tgi,
       ...(options.router !== undefined ? { router: options.router } : {}),
+      engine: deployment.engine,
+      ...(deployment.lmi !== undefined ? { lmi: deployment.lmi } : {}),
       seed: deployment.seed + index,
       invocationTimeoutMs: deployment.invocationTimeoutMs,
       emitTokenEvents: true,

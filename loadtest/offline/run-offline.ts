@@ -251,7 +251,8 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
         copies: Math.max(1, Math.ceil(deployment.copies / deployment.instances)),
         instances: deployment.instances,
         tgi: deployment.tgi,
-        // An LMI deployment is served behind LMI's protocol (JSON-lines streams) by the planner's engine, with its request limits.
+        // An LMI deployment is served behind LMI's protocol (JSON-lines streams) by the planner's vLLM scheduler, with its LMI settings.
+        ...(deployment.lmi !== undefined ? { lmi: deployment.lmi } : {}),
         container: deployment.engine,
         endpointName: deployment.endpointName,
         ...(deployment.inferenceComponentName ? { inferenceComponents: [deployment.inferenceComponentName] } : {}),
