@@ -1,8 +1,8 @@
 /**
  * LMI settings of a deployment: the catalog's LMI defaults for the model on the instance (JumpStart's
  * where its spec sets them, else the container's or derived) with the user's overrides on top, and
- * the request limits they imply in TGI's terms (what the local twin and the planner serve until
- * they model vLLM's scheduler).
+ * the request limits they imply in TGI's terms (what the local twin's protocol front ends check;
+ * the vLLM scheduler in lib/planner/engine serves with the LMI settings themselves).
  */
 import { lmiContainerDefaults } from '../../catalog';
 import type { InstanceTypeSpec, LmiSettings, ModelSpec, TgiSettings } from '../../catalog/types';
@@ -19,7 +19,8 @@ export function resolveLmiSettings(model: ModelSpec, instance: InstanceTypeSpec,
  * The request limits of an LMI deployment in TGI's terms: a request of up to maxModelLen tokens
  * (prompt ≤ maxModelLen − 1), maxRollingBatchSize requests running (the admitted requests beyond
  * them queue, as TGI's do beyond its batch), prefill budget maxNumBatchedTokens (else one request).
- * An approximation for the TGI-protocol twin and the planner, not vLLM's scheduler.
+ * What the protocol front ends and the TGI-shaped settings views check; the vLLM scheduler itself
+ * (lib/planner/engine/vllm-replica.ts) serves with the LMI settings.
  */
 export function lmiRequestLimits(lmi: LmiSettings): TgiSettings {
   return {
