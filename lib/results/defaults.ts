@@ -25,3 +25,9 @@ export const DEFAULT_PLATEAU_GAIN = 0.05;
 
 /** Latency bound of the knee (p50 ms per output token): 100 ms/token, i.e. 10 tokens/s per request. */
 export const DEFAULT_LATENCY_BOUND_MS_PER_TOKEN = 100;
+
+/**
+ * Completions per worker a level's window is extended to (at most 4× its duration): with k
+ * completions per slot, the requests cut by the window's edges are about 1/k of the count.
+ */
+export const DEFAULT_MIN_COMPLETIONS_PER_SLOT = 3;

@@ -6,6 +6,9 @@
 
 import type { PriceQuote } from '../catalog/prices';
 import type { ServerTelemetry } from './server-telemetry';
+import type { Interval } from './confidence';
+
+export type { Interval } from './confidence';
 
 export const REQUEST_RECORD_VERSION = 1 as const;
 export const LEVEL_RESULT_VERSION = 1 as const;
@@ -79,6 +82,8 @@ export interface RequestRecord {
    * cannot force the length (TGI) are measured on the tokens they actually produced. Absent otherwise.
    */
   readonly shortOutput?: true;
+  /** Which measurement of the level (0-based) the request belonged to, when the level is repeated (`--repeat`). Absent: 0. */
+  readonly repeat?: number;
 }
 
 /** Percentile summary of one measure. */
@@ -121,6 +126,23 @@ export interface LevelResult {
    * Absent when telemetry was off or the target is not a SageMaker endpoint.
    */
   readonly server?: ServerTelemetry;
+  /** Successful requests that generated fewer tokens than asked for (records with `shortOutput`: EOS where the engine could not be told to ignore it). */
+  readonly endedEarly?: number;
+  /**
+   * Wall time of the whole level in endpoint s: first send (warm-up included) to last end, summed over
+   * repeats. What the level cost on the endpoint; the sweep's `cost.levelSeconds` adds these up.
+   */
+  readonly levelSeconds?: number;
+  /** The level measured `n` times (`--repeat n`): mean and 95 % Student-t interval of the headline figures. */
+  readonly repeats?: LevelRepeats;
+}
+
+/** The headline figures of a level repeated n ≥ 2 times, each a mean with its 95 % interval over the repeats. */
+export interface LevelRepeats {
+  readonly n: number;
+  readonly throughputTokensPerS: Interval;
+  readonly msPerTokenP50: Interval;
+  readonly ttftMsP50?: Interval;
 }
 
 export type KneeRule = 'latency-bound' | 'marginal-gain' | 'half-latency' | 'predicted';
@@ -170,9 +192,14 @@ export interface TargetDescription {
 }
 
 export interface PayloadDescription {
-  /** Input tokens per request; for chat, counted after the chat template (`chatTemplate`). */
+  /** Input tokens per request (the fixed length, or the mean of a distribution or dataset); for chat, counted after the chat template (`chatTemplate`). */
   readonly inputTokens: number;
+  /** The fixed output length, or the mean of a distribution or dataset. */
   readonly outputTokens: number;
+  /** The distribution the input lengths were drawn from, e.g. 'normal:512,128' (absent: fixed). */
+  readonly inputDistribution?: string;
+  /** The distribution the output lengths were drawn from (absent: fixed). */
+  readonly outputDistribution?: string;
   readonly dataset?: string;
   readonly seed?: number;
   /** Chat template whose tokens `inputTokens` includes (chat API, or `messages` rows sent as prompts). */
@@ -193,6 +220,13 @@ export interface DeploymentDescription {
   readonly price?: PriceQuote;
 }
 
+export interface SweepCost {
+  readonly levelSeconds: number;
+  readonly instanceSeconds: number;
+  readonly hourlyUsd?: number;
+  readonly usdPerMillionTokensAtMaxThroughput?: number;
+}
+
 export interface SweepResult {
   readonly schemaVersion: typeof SWEEP_RESULT_VERSION;
   /** Label of the configuration (rows of comparison tables). */
@@ -209,7 +243,12 @@ export interface SweepResult {
   readonly knee?: Knee;
   /** Knees by every rule, for reports that show them all. */
   readonly knees?: readonly Knee[];
-  readonly cost?: { readonly hourlyUsd: number; readonly usdPerMillionTokensAtMaxThroughput: number };
+  /**
+   * What the sweep cost: `levelSeconds`, the endpoint time of its levels (Σ LevelResult.levelSeconds:
+   * warm-up, window and drain, repeats included); `instanceSeconds`, that × the instance count; and,
+   * when the hourly price is known, the price and $ per 1M tokens at max throughput.
+   */
+  readonly cost?: SweepCost;
   /** Why the sweep ended: the stop rule that fired and what it saw, or how it otherwise ended. */
   readonly stopReason?: StopReason;
   /** Set when the run ended early on a failure; the report is partial. */

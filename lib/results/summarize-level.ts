@@ -1,4 +1,5 @@
-import { LEVEL_RESULT_VERSION, type ErrorKind, type LevelResult, type RequestRecord } from './records';
+import { LEVEL_RESULT_VERSION, type ErrorKind, type LevelRepeats, type LevelResult, type RequestRecord } from './records';
+import { intervalOf } from './confidence';
 import { distributionOf } from './distribution';
 
 export interface SummarizeLevelOptions {
@@ -45,13 +46,53 @@ function countErrors(records: readonly RequestRecord[]): Partial<Record<ErrorKin
   return errors;
 }
 
+/** First send (warm-up included) to last end of the records, ms, merged across processes. */
+function levelWallMs(records: readonly RequestRecord[]): number {
+  return measuredWindowMs(records);
+}
+
+/** Records grouped by `repeat` (absent = 0), in repeat order. */
+function byRepeat(records: readonly RequestRecord[]): RequestRecord[][] {
+  const groups = new Map<number, RequestRecord[]>();
+  for (const r of records) {
+    const key = r.repeat ?? 0;
+    let group = groups.get(key);
+    if (group === undefined) groups.set(key, (group = []));
+    group.push(r);
+  }
+  return [...groups.entries()].sort((a, b) => a[0] - b[0]).map(([, group]) => group);
+}
+
 /**
- * The statistics of one concurrency level from its raw records (a pure function; merge raw records
+ * The statistics of one concurrency level from its raw records (pure). A level measured several
+ * times (records carry `repeat`) is summarized per repeat and pooled: counts and distributions over
+ * every repeat's requests, rates over the sum of the repeats' windows, and `repeats` holds the mean
+ * and 95 % Student-t interval over the repeats of throughput, ms/token p50 and TTFT p50.
+ */
+export function summarizeLevel(records: readonly RequestRecord[], opts: SummarizeLevelOptions): LevelResult {
+  const groups = byRepeat(records);
+  if (groups.length <= 1) return summarizeOnce(records, opts);
+  const speedup = opts.speedup ?? 1;
+  const each = groups.map((group) => summarizeOnce(group, { concurrency: opts.concurrency, speedup }));
+  const windowMs = each.reduce((sum, l) => sum + l.durationS, 0) * (1000 / speedup);
+  const pooled = summarizeOnce(records, { ...opts, windowMs });
+  const ttfts = each.filter((l) => l.ttftMs !== undefined).map((l) => l.ttftMs?.p50 ?? 0);
+  const repeats: LevelRepeats = {
+    n: each.length,
+    throughputTokensPerS: intervalOf(each.map((l) => l.throughputTokensPerS)),
+    msPerTokenP50: intervalOf(each.map((l) => l.latencyMsPerToken.p50)),
+    ...(ttfts.length === each.length ? { ttftMsP50: intervalOf(ttfts) } : {}),
+  };
+  return { ...pooled, levelSeconds: each.reduce((sum, l) => sum + (l.levelSeconds ?? 0), 0), repeats };
+}
+
+/**
+ * The statistics of one measurement of a concurrency level from its raw records (a pure function; merge raw records
  * of several workers first, never LevelResults, because percentiles cannot be averaged).
  * Warm-up records are excluded. Latency measures use successful requests only; `clientQueueMs`
  * uses every measured request. A level with no successful request has all-zero distributions and ok = 0.
  */
-export function summarizeLevel(records: readonly RequestRecord[], opts: SummarizeLevelOptions): LevelResult {
+function summarizeOnce(records: readonly RequestRecord[], opts: SummarizeLevelOptions): LevelResult {
   const speedup = opts.speedup ?? 1;
   const measured = records.filter((r) => r.warmup !== true);
   const succeeded = measured.filter((r) => r.error === undefined);
@@ -68,8 +109,10 @@ export function summarizeLevel(records: readonly RequestRecord[], opts: Summariz
   const msPerToken: number[] = [];
   const ttftMs: number[] = [];
   const itlMs: number[] = [];
+  let endedEarly = 0;
   for (const r of succeeded) {
     outputTokens += r.outputTokens;
+    if (r.shortOutput === true) endedEarly += 1;
     const e2e = (r.endMs - r.sentMs) * speedup;
     e2eMs.push(e2e);
     if (r.outputTokens > 0) msPerToken.push(e2e / r.outputTokens);
@@ -98,6 +141,8 @@ export function summarizeLevel(records: readonly RequestRecord[], opts: Summariz
     ...(itlMs.length > 0 ? { itlMs: distributionOf(itlMs) } : {}),
     ...(clientQueueMs.length > 0 ? { clientQueueMs: distributionOf(clientQueueMs) } : {}),
     timeouts: errors.timeout ?? 0,
+    ...(endedEarly > 0 ? { endedEarly } : {}),
+    levelSeconds: (levelWallMs(records) * speedup) / 1000,
   };
 }
 

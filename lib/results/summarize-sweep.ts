@@ -89,12 +89,25 @@ export function summarizeSweep(input: SummarizeSweepInput): SweepResult {
     ...(quickest ? { minLatency: { concurrency: quickest.concurrency, msPerToken: quickest.latencyMsPerToken.p50 } } : {}),
     ...(feasible.length > 0 ? { maxFeasibleConcurrency: feasible[feasible.length - 1].concurrency } : {}),
     ...(knees.length > 0 ? { knee: knees[0], knees } : {}),
-    ...(hourlyUsd !== undefined && fastest && fastest.throughputTokensPerS > 0
-      ? { cost: { hourlyUsd, usdPerMillionTokensAtMaxThroughput: costPerMillionTokensUsd(hourlyUsd, fastest.throughputTokensPerS) } }
-      : {}),
+    cost: {
+      ...sweepSeconds(levels, input.deployment?.instances ?? 1),
+      ...(hourlyUsd !== undefined && fastest && fastest.throughputTokensPerS > 0
+        ? { hourlyUsd, usdPerMillionTokensAtMaxThroughput: costPerMillionTokensUsd(hourlyUsd, fastest.throughputTokensPerS) }
+        : {}),
+    },
     ...(input.stopReason !== undefined ? { stopReason: input.stopReason } : {}),
     ...(input.failure !== undefined ? { failure: input.failure } : {}),
   };
+}
+
+/**
+ * Endpoint time spent on the levels: Σ levelSeconds (warm-up, window and drain of every repeat; a
+ * level of an older sweep without it counts its measured window `durationS`), and that × instances.
+ * Deployment, waits between levels and idle time are not included.
+ */
+export function sweepSeconds(levels: readonly LevelResult[], instances: number): { levelSeconds: number; instanceSeconds: number } {
+  const levelSeconds = levels.reduce((sum, l) => sum + (l.levelSeconds ?? l.durationS), 0);
+  return { levelSeconds, instanceSeconds: levelSeconds * instances };
 }
 
 /** The first level that beats every later one by `better` (ties keep the lower concurrency). */

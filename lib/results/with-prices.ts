@@ -32,10 +32,12 @@ export function withPrices(sweep: SweepResult, repricing: Repricing): SweepResul
   });
   const hourlyUsd = quote.usd * (sweep.deployment.instances ?? 1);
   const tokensPerS = sweep.maxThroughput?.tokensPerS ?? 0;
-  const { cost: _stored, ...rest } = sweep;
+  const { cost: stored_, ...rest } = sweep;
+  const time = stored_ !== undefined ? { levelSeconds: stored_.levelSeconds, instanceSeconds: stored_.instanceSeconds } : undefined;
+  const priced = tokensPerS > 0 ? { hourlyUsd, usdPerMillionTokensAtMaxThroughput: costPerMillionTokensUsd(hourlyUsd, tokensPerS) } : {};
   return {
     ...rest,
     deployment: { ...sweep.deployment, hourlyUsd, price: quote },
-    ...(tokensPerS > 0 ? { cost: { hourlyUsd, usdPerMillionTokensAtMaxThroughput: costPerMillionTokensUsd(hourlyUsd, tokensPerS) } } : {}),
+    ...(time !== undefined ? { cost: { ...time, ...priced } } : tokensPerS > 0 ? { cost: { levelSeconds: 0, instanceSeconds: 0, ...priced } } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { SingleBar } from 'cli-progress';
 import { DEFAULT_PRICE_REGION, quotePrice } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { formatStopReason } from '../../lib/results/stop-reason';
-import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_MAX_ERROR_RATE, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
+import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_MAX_ERROR_RATE, DEFAULT_MIN_COMPLETIONS_PER_SLOT, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
 import { createPayloadSource } from '../payload';
 import { concurrencyListFlag, numberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
@@ -52,6 +52,8 @@ export interface SweepFlags {
   readonly api?: string;
   readonly container?: string;
   readonly telemetry?: string;
+  readonly repeat?: string;
+  readonly minCompletionsPerSlot?: string;
 }
 
 /** Where progress and the summary go; tests pass their own. */
@@ -94,9 +96,13 @@ function levelLine(level: LevelResult, resumed: boolean): string {
   const errors = Object.entries(level.errors)
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
+  const ci = level.repeats;
+  const throughput = ci
+    ? `${ci.throughputTokensPerS.mean.toFixed(1)} ± ${ci.throughputTokensPerS.halfWidth95.toFixed(1)} tokens/s, ${ci.msPerTokenP50.mean.toFixed(1)} ± ${ci.msPerTokenP50.halfWidth95.toFixed(1)} ms/token p50 (95 % CI over ${ci.n} repeats)`
+    : `${level.throughputTokensPerS.toFixed(1)} tokens/s, ${level.latencyMsPerToken.p50.toFixed(1)} ms/token p50`;
   return (
     `c=${level.concurrency}${resumed ? ' (resumed)' : ''}: ${level.requests} requests, ${level.ok} ok${errors ? ` (${errors})` : ''}, ` +
-    `${level.throughputTokensPerS.toFixed(1)} tokens/s, ${level.latencyMsPerToken.p50.toFixed(1)} ms/token p50, ${level.durationS.toFixed(1)} s` +
+    `${throughput}, ${level.durationS.toFixed(1)} s` +
     `${level.server?.gpuUtilizationPct !== undefined ? `, GPU ${level.server.gpuUtilizationPct.toFixed(0)} %` : ''}\n`
   );
 }
@@ -211,6 +217,8 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
       gzipRecords: flags.gzip === true,
       latencyBoundMsPerToken: flags.latencyBound !== undefined ? positiveNumberFlag('--latency-bound', flags.latencyBound) : undefined,
       restart: flags.restart === true,
+      repeat: flags.repeat !== undefined ? wholeNumberFlag('--repeat', flags.repeat) : undefined,
+      minCompletionsPerSlot: wholeNumberFlag('--min-completions-per-slot', flags.minCompletionsPerSlot ?? String(DEFAULT_MIN_COMPLETIONS_PER_SLOT), { min: 0 }),
       onOpen: (run) => {
         if (run.movedAsideTo !== undefined) io.stderr.write(`--restart: moved the previous run aside to ${run.movedAsideTo}\n`);
         if (run.tookOver !== undefined) io.stderr.write(`took over a stale lock of ${describeOwner(run.tookOver)} (that process is gone)\n`);
@@ -239,6 +247,7 @@ function sweepSummary(sweep: SweepResult, htmlPath: string): string {
   if (sweep.minLatency) lines.push(`  min latency ${sweep.minLatency.msPerToken.toFixed(1)} ms/token at c=${sweep.minLatency.concurrency}`);
   if (sweep.maxFeasibleConcurrency !== undefined) lines.push(`  max feasible concurrency ${sweep.maxFeasibleConcurrency}`);
   if (sweep.knee) lines.push(`  knee c=${sweep.knee.concurrency} (${sweep.knee.rule})`);
+  if (sweep.cost) lines.push(`  cost ${sweep.cost.levelSeconds.toFixed(0)} level-seconds (${sweep.cost.instanceSeconds.toFixed(0)} instance-seconds)`);
   lines.push(`  report: ${htmlPath}`);
   return lines.join('\n') + '\n';
 }
@@ -278,6 +287,8 @@ export function register(program: Command): void {
     .option('--speedup <x>', 'time compression of a local endpoint (default: read from GET /info)')
     .option('--model <name>', "OpenAI 'model' field")
     .option('--gzip', 'write records as .jsonl.gz')
+    .option('--repeat <n>', 'measure each level n times: mean and 95 % CI (Student t) of throughput, ms/token p50, TTFT p50', '1')
+    .option('--min-completions-per-slot <n>', `extend a level's window until n requests per worker completed (at most 4× --duration; default ${DEFAULT_MIN_COMPLETIONS_PER_SLOT})`)
     .option('--restart', 'move a different run already in --out aside (to OUT.replaced-TIME) and start afresh')
     .option('--telemetry <on|off>', "SageMaker targets: join each level to the endpoint's CloudWatch metrics (GPU utilization, model and overhead latency)", 'on')
     .action(async (flags: SweepFlags) => {

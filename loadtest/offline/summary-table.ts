@@ -24,7 +24,8 @@ export function formatSummaryTable(sweep: SweepResult): string {
   if (sweep.maxThroughput) facts.push(`max throughput ${sweep.maxThroughput.tokensPerS.toFixed(0)} tokens/s at c=${sweep.maxThroughput.concurrency}`);
   if (sweep.knee) facts.push(`knee c=${sweep.knee.concurrency} (${sweep.knee.rule}${sweep.knee.detail ? `: ${sweep.knee.detail}` : ''})`);
   if (sweep.maxFeasibleConcurrency !== undefined) facts.push(`max feasible concurrency ${sweep.maxFeasibleConcurrency}`);
-  if (sweep.cost) facts.push(`$${sweep.cost.usdPerMillionTokensAtMaxThroughput.toFixed(2)} per 1M tokens at max throughput ($${sweep.cost.hourlyUsd.toFixed(2)}/h)`);
+  const { usdPerMillionTokensAtMaxThroughput: usdPerM, hourlyUsd } = sweep.cost ?? {};
+  if (usdPerM !== undefined && hourlyUsd !== undefined) facts.push(`$${usdPerM.toFixed(2)} per 1M tokens at max throughput ($${hourlyUsd.toFixed(2)}/h)`);
   if (sweep.stopReason) facts.push(`stopped: ${formatStopReason(sweep.stopReason)}`);
   if (sweep.failure) facts.push(`FAILED at step ${sweep.failure.step}: ${sweep.failure.message}`);
   return [...out, '', ...facts.map((f) => `  ${f}`)].join('\n');

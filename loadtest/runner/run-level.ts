@@ -26,7 +26,17 @@ export interface RunLevelOptions {
   readonly speedup?: number;
   /** Epoch ms to start at (workers of several processes start together). */
   readonly startAtEpochMs?: number;
+  /** Which measurement of a repeated level this run is (0-based), stamped on its records. */
+  readonly repeat?: number;
+  /**
+   * A `durationS` window is extended until this many measured requests per worker have completed,
+   * so a level with long requests still sees enough completions; at most to MAX_WINDOW_EXTENSION × durationS. @default 0
+   */
+  readonly minCompletionsPerSlot?: number;
 }
+
+/** A window extended for `minCompletionsPerSlot` ends at the latest this many times `durationS` after it began. */
+export const MAX_WINDOW_EXTENSION = 4;
 
 export interface LevelRun {
   readonly records: RequestRecord[];
@@ -67,6 +77,9 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
   let issued = 0;
   let measuredIssued = 0;
   let windowEndMs = Infinity;
+  let windowCapMs = Infinity;
+  let measuredDone = 0;
+  const minCompletions = (opts.minCompletionsPerSlot ?? 0) * concurrency;
 
   if (opts.startAtEpochMs !== undefined) {
     const waitMs = opts.startAtEpochMs - Date.now();
@@ -80,8 +93,10 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
       const warmup = issued < warmupRequests;
       if (!warmup) {
         if (measuredIssued >= measuredLimit) return;
-        if (measuredIssued === 0) windowEndMs = performance.now() + windowMs;
-        else if (performance.now() >= windowEndMs) return;
+        if (measuredIssued === 0) {
+          windowEndMs = performance.now() + windowMs;
+          windowCapMs = performance.now() + windowMs * MAX_WINDOW_EXTENSION;
+        } else if (performance.now() >= windowEndMs && (measuredDone >= minCompletions || performance.now() >= windowCapMs)) return;
         measuredIssued += 1;
       }
       issued += 1;
@@ -96,6 +111,7 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
         seq,
         scheduledMs,
         warmup,
+        ...(opts.repeat !== undefined && opts.repeat > 0 ? { repeat: opts.repeat } : {}),
       };
       seq += 1;
       let record: RequestRecord;
@@ -105,6 +121,7 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
         // A target must not throw; if one does, the request is still accounted for.
         record = toRecord(request, { sentMs: request.scheduledMs, endMs: performance.now(), fault: faultFromException(error, false, 0) });
       }
+      if (!warmup) measuredDone += 1;
       records.push(record);
       onRecord?.(record);
       scheduledMs = performance.now();

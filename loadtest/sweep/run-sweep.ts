@@ -1,5 +1,5 @@
 import { UserInputError } from '../../lib/errors';
-import { summarizeSweep } from '../../lib/results';
+import { summarizeLevel, summarizeSweep } from '../../lib/results';
 import type { PayloadSource } from '../payload';
 import { openRunFolder, type OpenRunFolder } from '../pipeline/run-folder';
 import type { DeploymentDescription, LevelResult, RequestRecord, StopReason, SweepResult } from '../../lib/results/records';
@@ -33,6 +33,10 @@ export interface RunSweepOptions {
   readonly latencyBoundMsPerToken?: number;
   /** Move a run already in `outDir` aside (to `{outDir}.replaced-{time}`) instead of resuming it. */
   readonly restart?: boolean;
+  /** Measure each level this many times; the level carries the mean and 95 % interval over them. @default 1 */
+  readonly repeat?: number;
+  /** Extend a `durationS` window until this many requests per worker completed (runLevel). @default 0 */
+  readonly minCompletionsPerSlot?: number;
   /** Once the folder is claimed, before anything is measured: whether it continues a run, a stale lock taken over. */
   readonly onOpen?: (run: Pick<OpenRunFolder, 'resumed' | 'tookOver' | 'movedAsideTo' | 'manifest'>) => void;
   readonly signal?: AbortSignal;
@@ -42,6 +46,10 @@ export interface RunSweepOptions {
   readonly onRecord?: (record: RequestRecord) => void;
   /** Adds to each measured level before it is stored (the endpoint's CloudWatch telemetry of its window). */
   readonly enrichLevel?: (level: LevelResult, records: readonly RequestRecord[]) => Promise<LevelResult>;
+}
+
+function validateRepeat(repeat: number | undefined): void {
+  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new UserInputError('repeat', `${repeat} must be an integer ≥ 1`);
 }
 
 function validateLevels(levels: readonly number[] | 'auto'): void {
@@ -62,6 +70,7 @@ function validateLevels(levels: readonly number[] | 'auto'): void {
  */
 export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
   validateLevels(opts.levels);
+  validateRepeat(opts.repeat);
   const targetDescription = { ...opts.target.description, ...(opts.speedup !== undefined && opts.speedup !== 1 ? { speedup: opts.speedup } : {}) };
   const run = await openRunFolder({
     outDir: opts.outDir,
@@ -109,21 +118,27 @@ async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescri
     const records: RequestRecord[] = [];
     let complete = false;
     try {
-      const { level } = await runLevel({
-        target: opts.target,
-        payload: opts.payload,
-        concurrency,
-        warmupRequests: typeof opts.warmupRequests === 'function' ? opts.warmupRequests(concurrency) : opts.warmupRequests,
-        durationS: opts.durationS !== undefined ? opts.durationS / (opts.speedup ?? 1) : undefined,
-        requests: opts.requests,
-        speedup: opts.speedup,
-        signal: opts.signal,
-        onRecord: (record) => {
-          records.push(record);
-          opts.onRecord?.(record);
-        },
-      });
+      const repeats = opts.repeat ?? 1;
+      for (let repeat = 0; repeat < repeats && opts.signal?.aborted !== true; repeat++) {
+        await runLevel({
+          target: opts.target,
+          payload: opts.payload,
+          concurrency,
+          warmupRequests: typeof opts.warmupRequests === 'function' ? opts.warmupRequests(concurrency) : opts.warmupRequests,
+          durationS: opts.durationS !== undefined ? opts.durationS / (opts.speedup ?? 1) : undefined,
+          requests: opts.requests,
+          speedup: opts.speedup,
+          signal: opts.signal,
+          repeat,
+          minCompletionsPerSlot: opts.minCompletionsPerSlot,
+          onRecord: (record) => {
+            records.push(record);
+            opts.onRecord?.(record);
+          },
+        });
+      }
       complete = opts.signal?.aborted !== true;
+      const level = summarizeLevel(records, { concurrency, speedup: opts.speedup });
       return complete && opts.enrichLevel !== undefined ? await opts.enrichLevel(level, records) : level;
     } finally {
       if (complete) await store.putRecords(concurrency, 0, records, gzip);

@@ -14,6 +14,8 @@ export interface SweepIdentityInput {
   readonly warmupRequests?: number | ((concurrency: number) => number);
   readonly stopRules: StopRuleConfig;
   readonly latencyBoundMsPerToken?: number;
+  readonly repeat?: number;
+  readonly minCompletionsPerSlot?: number;
 }
 
 /** The stop rules' settings as JSON: a non-finite number (e.g. -Infinity: rule off) becomes 'off'. */
@@ -39,6 +41,8 @@ export function sweepIdentity(input: SweepIdentityInput): RunIdentity {
       ...(input.requests !== undefined ? { requests: input.requests } : {}),
       // A function of the level: one warm-up request per stream (the CLI's default).
       warmupRequests: typeof warmup === 'function' ? 'one per stream' : (warmup ?? 0),
+      ...(input.repeat !== undefined && input.repeat > 1 ? { repeat: input.repeat } : {}),
+      ...(input.minCompletionsPerSlot !== undefined && input.minCompletionsPerSlot > 0 ? { minCompletionsPerSlot: input.minCompletionsPerSlot } : {}),
     },
     levels: input.levels === 'auto' ? { mode: 'auto', maxConcurrency: input.maxConcurrency ?? 256 } : { mode: 'list', levels: [...input.levels] },
     slos: {

@@ -46,5 +46,6 @@ export function toRecord(request: GenerationRequest, m: Measurement): RequestRec
     warmup: request.warmup === true ? true : undefined,
     // The server stopped before max_new_tokens (EOS, stop sequence): measured on what it generated.
     shortOutput: fault === undefined && outputTokens < request.maxNewTokens ? true : undefined,
+    repeat: request.repeat !== undefined && request.repeat > 0 ? request.repeat : undefined,
   };
 }

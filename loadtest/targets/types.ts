@@ -17,6 +17,8 @@ export interface GenerationRequest {
   /** When the closed loop meant to send it (ms, monotonic clock `performance.now()`). */
   readonly scheduledMs: number;
   readonly warmup?: boolean;
+  /** Which measurement of a repeated level (0-based); absent for a level measured once. */
+  readonly repeat?: number;
 }
 
 /**

@@ -19,7 +19,8 @@ describe('summarizeSweep', () => {
     expect(sweep.maxFeasibleConcurrency).toBe(64);
     expect(sweep.knee).toEqual({ concurrency: 32, rule: 'latency-bound', detail: 'p50 ms/token < 100' });
     expect(sweep.knees?.map((k) => k.rule)).toEqual(['latency-bound', 'marginal-gain', 'half-latency']);
-    expect(sweep.cost).toBeUndefined();
+    // No price: the cost is the endpoint time of the levels (their windows, as these levels carry no levelSeconds).
+    expect(sweep.cost).toEqual({ levelSeconds: sweep.levels.reduce((sum, l) => sum + l.durationS, 0), instanceSeconds: sweep.levels.reduce((sum, l) => sum + l.durationS, 0) });
   });
 
   it('takes max throughput among feasible levels only', () => {

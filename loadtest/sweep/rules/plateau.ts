@@ -1,3 +1,4 @@
+import type { LevelResult } from '../../../lib/results/records';
 import type { StopRule } from './types';
 
 const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)} %`;
@@ -14,8 +15,26 @@ export function gainPerDoubling(from: { concurrency: number; tokensPerS: number 
 }
 
 /**
- * Throughput no longer rising: the gain over the next lower level, per doubling of concurrency
- * (so bisection steps are judged like doubling steps), is below `plateauGain`.
+ * The level a plateau is judged against: the highest level at or below half the last one's
+ * concurrency (a whole doubling back), else the next lower level. Judging over at least a doubling
+ * never extrapolates a small step's noise (34 → 35 once read as "−218.6 % per doubling").
+ */
+export function plateauReference(levels: readonly LevelResult[]): LevelResult | undefined {
+  if (levels.length < 2) return undefined;
+  const last = levels[levels.length - 1];
+  let reference: LevelResult | undefined;
+  for (let i = levels.length - 2; i >= 0; i--) {
+    if (levels[i].concurrency * 2 <= last.concurrency) {
+      reference = levels[i];
+      break;
+    }
+  }
+  return reference ?? levels[levels.length - 2];
+}
+
+/**
+ * Throughput no longer rising: the gain since the reference level (plateauReference: at least a
+ * doubling back when measured), per doubling of concurrency, is below `plateauGain`.
  */
 export const plateauRule: StopRule = {
   id: 'plateau',
@@ -23,7 +42,8 @@ export const plateauRule: StopRule = {
   check(levels, cfg) {
     if (levels.length < 2) return undefined;
     const last = levels[levels.length - 1];
-    const previous = levels[levels.length - 2];
+    const previous = plateauReference(levels);
+    if (previous === undefined) return undefined;
     if (previous.throughputTokensPerS <= 0 || last.concurrency <= previous.concurrency) return undefined;
     const perDoubling = gainPerDoubling(
       { concurrency: previous.concurrency, tokensPerS: previous.throughputTokensPerS },
