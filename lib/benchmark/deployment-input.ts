@@ -27,6 +27,9 @@ export function benchmarkInputOf(b: BenchmarkInput): BenchmarkInput {
   return {
     inputTokens: b.inputTokens,
     outputTokens: b.outputTokens,
+    ...(b.inputDistribution !== undefined ? { inputDistribution: b.inputDistribution } : {}),
+    ...(b.outputDistribution !== undefined ? { outputDistribution: b.outputDistribution } : {}),
+    ...(b.tokenLimits !== undefined ? { tokenLimits: { maxInputTokens: b.tokenLimits.maxInputTokens, maxTotalTokens: b.tokenLimits.maxTotalTokens } } : {}),
     concurrency: b.concurrency === 'auto' ? 'auto' : [...b.concurrency],
     maxConcurrency: b.maxConcurrency,
     durationS: b.durationS,

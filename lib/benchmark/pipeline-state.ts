@@ -5,10 +5,24 @@
  */
 import type { ServingContainer, StopReason } from '../results/records';
 
+/** TGI's MAX_INPUT_TOKENS and MAX_TOTAL_TOKENS of a deployment. */
+export interface TokenLimits {
+  readonly maxInputTokens: number;
+  readonly maxTotalTokens: number;
+}
+
 /** Benchmark settings of one deployment as the state machine carries them (from the fleet file). */
 export interface BenchmarkInput {
+  /** Input tokens: the fixed length, or the mean of `inputDistribution`. */
   readonly inputTokens: number;
+  /** Output tokens: the fixed length, or the mean of `outputDistribution`. */
   readonly outputTokens: number;
+  /** Input lengths drawn per request from this spec (e.g. 'normal:512,128'); absent: fixed. */
+  readonly inputDistribution?: string;
+  /** Output lengths drawn per request from this spec; absent: fixed. */
+  readonly outputDistribution?: string;
+  /** The deployment's TGI limits, which drawn lengths are clipped to (set with a distribution). */
+  readonly tokenLimits?: TokenLimits;
   /** Levels to measure in order, or 'auto' for the adaptive search (double, then bisect). */
   readonly concurrency: readonly number[] | 'auto';
   readonly maxConcurrency: number;
@@ -75,6 +89,9 @@ export interface WorkerItem {
   readonly requests?: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly inputDistribution?: string;
+  readonly outputDistribution?: string;
+  readonly tokenLimits?: TokenLimits;
   readonly stream: boolean;
   readonly timeoutS: number;
   readonly seed: number;

@@ -5,6 +5,7 @@ import {
   DEFAULT_PLATEAU_GAIN,
   SAGEMAKER_INVOCATION_TIMEOUT_S,
 } from '../results/defaults';
+import { lengthSetting } from '../workload/length-distribution';
 import type { BenchmarkConfig } from './schema';
 import type { BenchmarkSettings } from './types';
 
@@ -36,8 +37,20 @@ export function mergeBenchmark(...layers: readonly (BenchmarkConfig | undefined)
   let out: BenchmarkSettings = DEFAULT_BENCHMARK;
   for (const layer of layers) {
     if (!layer) continue;
-    const defined = Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined)) as Partial<BenchmarkSettings>;
+    const { inputTokens, outputTokens, ...rest } = layer;
+    const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<BenchmarkSettings>;
     out = { ...out, ...defined };
+    // A distribution is carried as its spec beside its mean; a later fixed length clears it.
+    if (inputTokens !== undefined) {
+      const { inputDistribution: _input, ...kept } = out;
+      const input = lengthSetting(inputTokens, 'benchmark.inputTokens');
+      out = { ...kept, inputTokens: input.tokens, ...(input.distribution !== undefined ? { inputDistribution: input.distribution } : {}) };
+    }
+    if (outputTokens !== undefined) {
+      const { outputDistribution: _output, ...kept } = out;
+      const output = lengthSetting(outputTokens, 'benchmark.outputTokens');
+      out = { ...kept, outputTokens: output.tokens, ...(output.distribution !== undefined ? { outputDistribution: output.distribution } : {}) };
+    }
   }
   return out;
 }

@@ -118,8 +118,11 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
   const copies = layout === 'variant' ? 1 : (input.copies ?? Math.max(1, Math.floor((input.instance.acceleratorCount * instances) / tp)));
   const id = input.id ?? defaultDeploymentId(input.model.id, input.instance.name, tp, layout === 'inference-components' ? copies : undefined, input.engineInId ? engine : undefined);
   const merged = mergeBenchmark(defaults.benchmark, input.benchmark);
+  // Drawn lengths are clipped to the deployment's token limits (the mean is what the checks below see).
+  const drawn = merged.inputDistribution !== undefined || merged.outputDistribution !== undefined;
+  const limited = drawn ? { ...merged, tokenLimits: { maxInputTokens: tgi.maxInputTokens, maxTotalTokens: tgi.maxTotalTokens } } : merged;
   // The workers frame the endpoint's streams by its container: LMI streams JSON lines.
-  const benchmark = engine === 'lmi' ? { ...merged, container: 'lmi' as const } : merged;
+  const benchmark = engine === 'lmi' ? { ...limited, container: 'lmi' as const } : limited;
   const autoscaling = resolveAutoscaling(defaults.autoscaling, input.autoscaling, { path, layout, instance: input.instance, tp, copies, instances }, issues);
   const underCheck: DeploymentUnderCheck = {
     model: input.model,

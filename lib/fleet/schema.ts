@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SAGEMAKER_INVOCATION_TIMEOUT_S } from '../results/defaults';
+import { parseLengthDistribution } from '../workload/length-distribution';
 
 /**
  * The fleet file: defaults + deployments (+ a matrix shorthand). Every field optional where a
@@ -7,6 +8,21 @@ import { SAGEMAKER_INVOCATION_TIMEOUT_S } from '../results/defaults';
  */
 
 const wholeAtLeast1 = z.number().int().min(1);
+/** A token length: a whole number, or a distribution spec ('normal:512,128', 'uniform:128,1024', 'lognormal:MU,SIGMA'). */
+const tokenLength = z.union([
+  wholeAtLeast1,
+  z.string().refine(
+    (text) => {
+      try {
+        parseLengthDistribution(text, 'tokens');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: (issue) => `'${String(issue.input)}' is not a length; allowed: a whole number ≥ 1, 'normal:MEAN,SD', 'uniform:MIN,MAX' or 'lognormal:MU,SIGMA'` },
+  ),
+]);
 const wholeAtLeast0 = z.number().int().min(0);
 const slug = z
   .string()
@@ -92,8 +108,8 @@ export const ScheduleSchema = z.union(
 
 export const BenchmarkSchema = z
   .strictObject({
-    inputTokens: wholeAtLeast1.optional(),
-    outputTokens: wholeAtLeast1.optional(),
+    inputTokens: tokenLength.optional().describe("whole number or distribution, e.g. 'normal:512,128'"),
+    outputTokens: tokenLength.optional().describe("whole number or distribution, e.g. 'uniform:128,1024'"),
     concurrency: z
       .union([z.array(wholeAtLeast1).min(1), z.literal('auto')], { error: "expected a list of whole numbers ≥ 1 or 'auto'" })
       .optional(),

@@ -9,6 +9,7 @@ import { register as registerValidate } from './validate-command';
 import { register as registerReproduce } from './reproduce-command';
 import { register as registerPrices } from './prices-command';
 import { register as registerCalibrate } from './calibrate-command';
+import { register as registerDataset } from './dataset-command';
 
 /**
  * The `llm-bench` command: one entry point, one module per subcommand.
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerReproduce(program);
   registerPrices(program);
   registerCalibrate(program);
+  registerDataset(program);
   return program;
 }
 

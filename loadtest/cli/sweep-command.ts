@@ -5,7 +5,7 @@ import { DEFAULT_PRICE_REGION, quotePrice } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { formatStopReason } from '../../lib/results/stop-reason';
 import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_MAX_ERROR_RATE, DEFAULT_MIN_COMPLETIONS_PER_SLOT, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
-import { createPayloadSource } from '../payload';
+import { createPayloadSource, parseLengthDistribution } from '../payload';
 import { concurrencyListFlag, numberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
 import { REPORT_FILES } from '../report/names';
@@ -54,6 +54,8 @@ export interface SweepFlags {
   readonly telemetry?: string;
   readonly repeat?: string;
   readonly minCompletionsPerSlot?: string;
+  readonly maxInputTokens?: string;
+  readonly maxTotalTokens?: string;
 }
 
 /** Where progress and the summary go; tests pass their own. */
@@ -79,16 +81,28 @@ function deploymentOf(flags: SweepFlags): DeploymentDescription | undefined {
   return { instanceType: price.instance, instances, hourlyUsd: price.usd * instances, price };
 }
 
-/** A local endpoint advertises its time compression in GET /info; other servers simply lack it. */
-async function detectSpeedup(spec: TargetSpec): Promise<number | undefined> {
-  if (spec.kind === 'sagemaker') return undefined;
+/** What a TGI server's GET /info tells: a local endpoint's time compression, and TGI's token limits. */
+interface ServerInfo {
+  readonly speedup?: number;
+  readonly maxInputTokens?: number;
+  readonly maxTotalTokens?: number;
+}
+
+const positive = (value: unknown): number | undefined => (typeof value === 'number' && value > 0 ? value : undefined);
+
+/**
+ * GET /info of a TGI server (TGI's Info schema: `max_input_tokens`, `max_total_tokens`; a local endpoint
+ * adds `speedup`); other servers simply lack it.
+ */
+async function detectServerInfo(spec: TargetSpec): Promise<ServerInfo> {
+  if (spec.kind === 'sagemaker') return {};
   try {
     const response = await fetch(`${spec.url.replace(/\/v1$/, '')}/info`, { signal: AbortSignal.timeout(2_000) });
-    if (!response.ok) return undefined;
-    const speedup = ((await response.json()) as { speedup?: unknown }).speedup;
-    return typeof speedup === 'number' && speedup > 0 ? speedup : undefined;
+    if (!response.ok) return {};
+    const info = (await response.json()) as { speedup?: unknown; max_input_tokens?: unknown; max_total_tokens?: unknown };
+    return { speedup: positive(info.speedup), maxInputTokens: positive(info.max_input_tokens), maxTotalTokens: positive(info.max_total_tokens) };
   } catch {
-    return undefined;
+    return {};
   }
 }
 
@@ -170,15 +184,20 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
   const api = flags.api !== undefined ? parseRequestApi(flags.api, '--api') : defaultApi(spec);
   const container = flags.container !== undefined ? parseServingContainer(flags.container, '--container') : undefined;
   if (container !== undefined && spec.kind !== 'sagemaker') throw new UserInputError('--container', 'applies to sagemaker: targets only (it decides their stream framing)');
+  const info = await detectServerInfo(spec);
   const payload = createPayloadSource({
     api,
-    inputTokens: wholeNumberFlag('--input-tokens', flags.inputTokens),
-    outputTokens: wholeNumberFlag('--output-tokens', flags.outputTokens),
+    inputTokens: parseLengthDistribution(flags.inputTokens, '--input-tokens'),
+    outputTokens: parseLengthDistribution(flags.outputTokens, '--output-tokens'),
     seed: flags.seed !== undefined ? wholeNumberFlag('--seed', flags.seed, { min: 0 }) : undefined,
     datasetPath: flags.dataset,
+    limits: {
+      maxInputTokens: flags.maxInputTokens !== undefined ? wholeNumberFlag('--max-input-tokens', flags.maxInputTokens) : info.maxInputTokens,
+      maxTotalTokens: flags.maxTotalTokens !== undefined ? wholeNumberFlag('--max-total-tokens', flags.maxTotalTokens) : info.maxTotalTokens,
+    },
   });
   const deployment = deploymentOf(flags);
-  const speedup = flags.speedup !== undefined ? positiveNumberFlag('--speedup', flags.speedup) : await detectSpeedup(spec);
+  const speedup = flags.speedup !== undefined ? positiveNumberFlag('--speedup', flags.speedup) : info.speedup;
   const maxSockets = levels === 'auto' ? maxConcurrency : Math.max(...levels);
   const target = createTarget(spec, {
     maxSockets,
@@ -258,8 +277,10 @@ export function register(program: Command): void {
     .description('measure an endpoint over concurrency levels (closed loop), write records, sweep.json and the report')
     .requiredOption('--target <spec>', "tgi:URL | openai:URL | sagemaker:ENDPOINT[:COMPONENT]")
     .option('--concurrency <levels>', "comma-separated levels, or 'auto' (double until a stop rule fires, then bisect)", 'auto')
-    .option('--input-tokens <n>', 'exact prompt tokens (Llama tokenizer, BOS included)', '256')
-    .option('--output-tokens <n>', 'max_new_tokens', '256')
+    .option('--input-tokens <n|dist>', "exact prompt tokens (Llama tokenizer, BOS included), or a distribution: 'normal:MEAN,SD', 'uniform:MIN,MAX', 'lognormal:MU,SIGMA'", '256')
+    .option('--output-tokens <n|dist>', 'max_new_tokens, fixed or a distribution (as --input-tokens); a dataset row\'s outputTokens wins', '256')
+    .option('--max-input-tokens <n>', 'clip drawn input lengths to this (default: the server\'s max_input_tokens from GET /info)')
+    .option('--max-total-tokens <n>', 'clip input + output to this (default: the server\'s max_total_tokens from GET /info)')
     .option('--duration <s>', `measured window per level, s (default ${DEFAULT_LEVEL_DURATION_S})`)
     .option('--requests <n>', 'measured requests per level (instead of --duration)')
     .option('--warmup <n>', 'warm-up requests per level (default: one per worker)')
@@ -282,7 +303,7 @@ export function register(program: Command): void {
     .option('--plateau-gain <r>', `stop when throughput gains less than this per doubling (auto default ${DEFAULT_PLATEAU_GAIN}; lists: off)`)
     .option('--latency-slo <ms>', 'stop when mean ms/token exceeds this')
     .option('--latency-bound <ms>', `knee latency bound, ms/token (default ${DEFAULT_LATENCY_BOUND_MS_PER_TOKEN})`)
-    .option('--dataset <path>', 'JSONL file of {"prompt": ...} or {"messages": [...]} lines instead of built prompts')
+    .option('--dataset <path>', 'JSONL file of {"prompt": ...} or {"messages": [...]} lines, each with an optional "outputTokens": N, instead of built prompts')
     .option('--seed <n>', 'seed of the prompt builder / dataset order')
     .option('--speedup <x>', 'time compression of a local endpoint (default: read from GET /info)')
     .option('--model <name>', "OpenAI 'model' field")

@@ -1,5 +1,5 @@
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { createPayloadSource } from '../payload';
+import { createPayloadSource, parseLengthDistribution } from '../payload';
 import { recordsKey } from '../pipeline/layout';
 import { encodeJsonl } from '../records/jsonl';
 import { CONTENT_TYPES } from '../pipeline/result-store';
@@ -49,7 +49,14 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
     });
     try {
       // Builds the prompt (tokenizer work) now, before the common start, not inside the measured window.
-      const payload = createPayloadSource({ inputTokens: item.inputTokens, outputTokens: item.outputTokens, seed: item.seed });
+      const payload = createPayloadSource({
+        inputTokens: item.inputDistribution !== undefined ? parseLengthDistribution(item.inputDistribution, 'inputDistribution') : item.inputTokens,
+        outputTokens: item.outputDistribution !== undefined ? parseLengthDistribution(item.outputDistribution, 'outputDistribution') : item.outputTokens,
+        // Workers of one level draw different length sequences (the seed plus the worker's index); a fixed
+        // payload keeps the level's seed, so workers in one process share the built prompt.
+        seed: item.inputDistribution !== undefined || item.outputDistribution !== undefined ? item.seed + item.worker : item.seed,
+        ...(item.tokenLimits !== undefined ? { limits: item.tokenLimits } : {}),
+      });
       const warmup = item.phase === 'warmup';
       const { records, level } = await runLevel({
         target,

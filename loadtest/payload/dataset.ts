@@ -2,10 +2,16 @@ import { readFileSync } from 'node:fs';
 import { UserInputError } from '../../lib/errors';
 import { CHAT_ROLES, chatProblem, type ChatMessage } from './chat-template';
 
-/** One dataset line: a prompt, or a conversation (OpenAI `messages`). */
-export type DatasetRow = { readonly prompt: string; readonly messages?: undefined } | { readonly prompt?: undefined; readonly messages: readonly ChatMessage[] };
+/**
+ * One dataset line: a prompt, or a conversation (OpenAI `messages`), with its own output length
+ * (`outputTokens`, which wins over the sweep's) when given.
+ */
+export type DatasetRow = (
+  | { readonly prompt: string; readonly messages?: undefined }
+  | { readonly prompt?: undefined; readonly messages: readonly ChatMessage[] }
+) & { readonly outputTokens?: number };
 
-const EXPECTED = 'expected {"prompt": "..."} or {"messages": [{"role": "user", "content": "..."}]} per line';
+const EXPECTED = 'expected {"prompt": "..."} or {"messages": [{"role": "user", "content": "..."}]}, each with an optional "outputTokens": N, per line';
 
 function parseMessages(value: unknown, where: string, field: string): ChatMessage[] {
   if (!Array.isArray(value)) throw new UserInputError(field, `${where}: "messages" must be a list; ${EXPECTED}`);
@@ -22,7 +28,7 @@ function parseMessages(value: unknown, where: string, field: string): ChatMessag
   return messages;
 }
 
-/** Reads a JSONL dataset of `{"prompt": "..."}` or `{"messages": [...]}` lines. */
+/** Reads a JSONL dataset of `{"prompt": "..."}` or `{"messages": [...]}` lines, each with an optional `"outputTokens": N`. */
 export function loadDataset(path: string, field = 'datasetPath'): DatasetRow[] {
   let text: string;
   try {
@@ -40,15 +46,19 @@ export function loadDataset(path: string, field = 'datasetPath'): DatasetRow[] {
     } catch {
       throw new UserInputError(field, `${where} is not JSON; ${EXPECTED}`);
     }
-    const { prompt, messages } = (typeof row === 'object' && row !== null ? row : {}) as { prompt?: unknown; messages?: unknown };
+    const { prompt, messages, outputTokens } = (typeof row === 'object' && row !== null ? row : {}) as { prompt?: unknown; messages?: unknown; outputTokens?: unknown };
+    if (outputTokens !== undefined && (typeof outputTokens !== 'number' || !Number.isInteger(outputTokens) || outputTokens < 1)) {
+      throw new UserInputError(field, `${where} has "outputTokens": ${JSON.stringify(outputTokens)}; expected a whole number ≥ 1 or no field`);
+    }
+    const length = outputTokens !== undefined ? { outputTokens } : {};
     if (messages !== undefined) {
-      rows.push({ messages: parseMessages(messages, where, field) });
+      rows.push({ messages: parseMessages(messages, where, field), ...length });
       return;
     }
     if (typeof prompt !== 'string' || prompt.length === 0) {
       throw new UserInputError(field, `${where} has no non-empty string "prompt" (nor "messages"); ${EXPECTED}`);
     }
-    rows.push({ prompt });
+    rows.push({ prompt, ...length });
   });
   if (rows.length === 0) throw new UserInputError(field, `'${path}' holds no prompts`);
   return rows;

@@ -56,12 +56,22 @@ export function workerItems(input: WorkerItemsInput): WorkerItem[] {
     durationS: input.settings.durationS,
     inputTokens: input.settings.inputTokens,
     outputTokens: input.settings.outputTokens,
+    ...distributionsOf(input.settings),
     stream: input.settings.stream,
     timeoutS: input.settings.timeoutS,
     // One seed per level: workers in one process share the built prompt (the payload source caches it).
     seed: 1000 + input.concurrency,
     ...(input.settings.container !== undefined ? { container: input.settings.container } : {}),
   }));
+}
+
+/** The length distributions of the settings, when they have any. */
+function distributionsOf(settings: BenchmarkInput): Pick<BenchmarkInput, 'inputDistribution' | 'outputDistribution' | 'tokenLimits'> {
+  return {
+    ...(settings.tokenLimits !== undefined ? { tokenLimits: settings.tokenLimits } : {}),
+    ...(settings.inputDistribution !== undefined ? { inputDistribution: settings.inputDistribution } : {}),
+    ...(settings.outputDistribution !== undefined ? { outputDistribution: settings.outputDistribution } : {}),
+  };
 }
 
 /** The one-off warm-up: `warmupRequests` requests at concurrency 1, discarded. */
@@ -81,6 +91,7 @@ export function warmupItem(input: Omit<WorkerItemsInput, 'concurrency'>): Worker
     requests: input.settings.warmupRequests,
     inputTokens: input.settings.inputTokens,
     outputTokens: input.settings.outputTokens,
+    ...distributionsOf(input.settings),
     stream: input.settings.stream,
     timeoutS: input.settings.timeoutS,
     seed: 7,
