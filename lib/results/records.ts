@@ -126,6 +126,14 @@ export interface LevelResult {
    * Absent when telemetry was off or the target is not a SageMaker endpoint.
    */
   readonly server?: ServerTelemetry;
+  /**
+   * Output tokens per second over the steady window (first to last measured send: every worker busy;
+   * warm-up ramp and drain excluded), each request's tokens spread over its generation time. Absent
+   * when fewer requests than workers overlap the window.
+   */
+  readonly steadyThroughputTokensPerS?: number;
+  /** Length of that steady window, endpoint s. */
+  readonly steadyWindowS?: number;
   /** Successful requests that generated fewer tokens than asked for (records with `shortOutput`: EOS where the engine could not be told to ignore it). */
   readonly endedEarly?: number;
   /**

@@ -46,6 +46,41 @@ function countErrors(records: readonly RequestRecord[]): Partial<Record<ErrorKin
   return errors;
 }
 
+/**
+ * The steady window of a closed-loop level: from the first measured send (a) to the last measured
+ * send (b). Between them every worker always has a request in flight (warm-up requests finishing,
+ * measured ones after them); before a the load ramps up (warm-up), after b no request is sent and the
+ * level drains. Steady throughput counts the output tokens generated inside (a, b]: each successful
+ * request's tokens spread evenly over its generation time (first token to end when streamed, else
+ * send to end), warm-up requests included (they load the endpoint like any other), divided by b − a.
+ * Undefined when the window is empty or fewer requests than workers overlap it (a level by request
+ * count, for one). Times are merged across processes on clockOriginMs + t.
+ */
+function steadyWindow(records: readonly RequestRecord[]): { readonly ms: number; readonly tokens: number } | undefined {
+  let a = Infinity;
+  let b = -Infinity;
+  const workers = new Set<string>();
+  for (const r of records) {
+    if (r.warmup === true) continue;
+    a = Math.min(a, r.clockOriginMs + r.sentMs);
+    b = Math.max(b, r.clockOriginMs + r.sentMs);
+    workers.add(`${r.clockOriginMs}/${r.worker}`);
+  }
+  if (!(b > a)) return undefined;
+  let tokens = 0;
+  let overlapping = 0;
+  for (const r of records) {
+    const start = r.clockOriginMs + (r.firstTokenMs ?? r.sentMs);
+    const end = r.clockOriginMs + r.endMs;
+    const overlap = Math.min(end, b) - Math.max(start, a);
+    if (overlap <= 0 && !(end > a && end <= b)) continue;
+    overlapping += 1;
+    if (r.error !== undefined || r.outputTokens === 0) continue;
+    tokens += end > start ? (r.outputTokens * Math.max(0, overlap)) / (end - start) : end > a && end <= b ? r.outputTokens : 0;
+  }
+  return overlapping >= Math.max(2, workers.size) ? { ms: b - a, tokens } : undefined;
+}
+
 /** First send (warm-up included) to last end of the records, ms, merged across processes. */
 function levelWallMs(records: readonly RequestRecord[]): number {
   return measuredWindowMs(records);
@@ -122,6 +157,8 @@ function summarizeOnce(records: readonly RequestRecord[], opts: SummarizeLevelOp
       if (r.outputTokens > 1) itlMs.push((e2e - ttft) / (r.outputTokens - 1));
     }
   }
+  // A window the caller defines (the simulated closed loop) has no ramp or drain to exclude.
+  const steady = opts.windowMs === undefined ? steadyFigures(records, speedup) : {};
   const clientQueueMs = measured.map((r) => (r.sentMs - r.scheduledMs) * speedup);
 
   return {
@@ -142,8 +179,16 @@ function summarizeOnce(records: readonly RequestRecord[], opts: SummarizeLevelOp
     ...(clientQueueMs.length > 0 ? { clientQueueMs: distributionOf(clientQueueMs) } : {}),
     timeouts: errors.timeout ?? 0,
     ...(endedEarly > 0 ? { endedEarly } : {}),
+    ...steady,
     levelSeconds: (levelWallMs(records) * speedup) / 1000,
   };
+}
+
+function steadyFigures(records: readonly RequestRecord[], speedup: number): Pick<LevelResult, 'steadyThroughputTokensPerS' | 'steadyWindowS'> {
+  const steady = steadyWindow(records);
+  if (steady === undefined) return {};
+  const seconds = (steady.ms * speedup) / 1000;
+  return { steadyThroughputTokensPerS: steady.tokens / seconds, steadyWindowS: seconds };
 }
 
 /** Errors / requests of a level (0 for an empty level). */
