@@ -10,6 +10,7 @@ import { register as registerReproduce } from './reproduce-command';
 import { register as registerPrices } from './prices-command';
 import { register as registerCalibrate } from './calibrate-command';
 import { register as registerDataset } from './dataset-command';
+import { register as registerScenario } from './scenario-command';
 
 /**
  * The `llm-bench` command: one entry point, one module per subcommand.
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerPrices(program);
   registerCalibrate(program);
   registerDataset(program);
+  registerScenario(program);
   return program;
 }
 

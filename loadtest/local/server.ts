@@ -13,6 +13,9 @@ import { compressedClock } from './control-plane/timeline';
 import { createTwinTelemetry, type TwinTelemetry } from './cloudwatch';
 import { createControlPlane, type ControlPlane, type ControlPlaneFacts } from './sagemaker-control-plane';
 import { countPromptTokens } from './tokens';
+import { createCopyPoolDriver } from './copy-pool';
+import type { TemplateScaling } from './control-plane/scaling-policies';
+import { TargetTracker, type TargetTrackingModel } from './control-plane/target-tracking';
 import { routeRequest, type RouteContext } from './routes';
 import type { ServingContainer } from '../../lib/results/records';
 import { parseServingContainer } from '../targets/api';
@@ -51,6 +54,13 @@ export interface LocalEndpointOptions extends LocalDeploymentOptions {
   readonly containerFailure?: string;
   /** Facts of the deployed configuration shown under `local` in GET /info (image, scaling, …). */
   readonly describedAs?: Readonly<Record<string, unknown>>;
+  /**
+   * Autoscaling that runs while serving: the deployment's synthesized scalable targets and policies
+   * (they replace `controlPlane.scalableTargets`). Each component is then served by one engine per copy
+   * up to the target's MaxCapacity, of which only the copies in service take requests, and target
+   * tracking polls its metric every `pollWallMs` (default a quarter of a datapoint period). @default none
+   */
+  readonly scaling?: { readonly policies: readonly TemplateScaling[]; readonly tracking?: Partial<TargetTrackingModel>; readonly pollWallMs?: number };
 }
 
 export interface LocalEndpoint {
@@ -73,6 +83,8 @@ export interface LocalEndpoint {
   readonly clockOriginMs?: number;
   /** Requests the engines hold now (accepted, not finished), summed over backends. */
   inFlight(): number;
+  /** Target tracking policies running on the control plane (with `scaling`). */
+  readonly targetTrackers: readonly TargetTracker[];
   /** Stops listening, drops open connections (hung requests included) and stops the engines. */
   close(): Promise<void>;
 }
@@ -90,32 +102,58 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
   const clockOriginMs = options.controlPlane?.clock === undefined ? Date.now() : undefined;
   const clock = options.controlPlane?.clock ?? compressedClock(deployment.speedup, Date.now, clockOriginMs);
   const telemetry = createTwinTelemetry(deployment, clock, options.controlPlane?.variantName ?? 'AllTraffic');
+  const engineConfig = (_component: string | undefined, index: number): EndpointEngineConfig => ({
+    model: deployment.model,
+    instance: deployment.instance,
+    tp: deployment.tp,
+    copies: deployment.copies,
+    instances: deployment.instances,
+    tgi: deployment.tgi,
+    ...(options.router !== undefined ? { router: options.router } : {}),
+    engine: deployment.engine,
+    ...(deployment.lmi !== undefined ? { lmi: deployment.lmi } : {}),
+    seed: deployment.seed + index,
+    invocationTimeoutMs: deployment.invocationTimeoutMs,
+    emitTokenEvents: true,
+    ...(options.stepTimeParams !== undefined ? { stepTimeParams: options.stepTimeParams } : {}),
+  });
   const makeBackend = (component: string | undefined, index: number): Backend => {
-    const engine = engineFactory({
-      model: deployment.model,
-      instance: deployment.instance,
-      tp: deployment.tp,
-      copies: deployment.copies,
-      instances: deployment.instances,
-      tgi: deployment.tgi,
-      ...(options.router !== undefined ? { router: options.router } : {}),
-      engine: deployment.engine,
-      ...(deployment.lmi !== undefined ? { lmi: deployment.lmi } : {}),
-      seed: deployment.seed + index,
-      invocationTimeoutMs: deployment.invocationTimeoutMs,
-      emitTokenEvents: true,
-      ...(options.stepTimeParams !== undefined ? { stepTimeParams: options.stepTimeParams } : {}),
-    });
+    const engine = engineFactory(engineConfig(component, index));
     engines.push(engine);
     const driver = createRealTimeDriver(telemetry.instrument(engine, component), { speedup: deployment.speedup, idPrefix: `b${index}-` });
     return { driver, tgi: deployment.tgi, component };
   };
   const backends = new Map<string, Backend>();
-  deployment.inferenceComponents.forEach((name, i) => backends.set(name, makeBackend(name, i)));
+  const scaledPools = new Map<string, { inFlight(): number }>();
+  let copiesInService: (component: string) => number = () => 0;
+  const scaledMax = (name: string): number | undefined => options.scaling?.policies.find((p) => p.resourceId === `inference-component/${name}`)?.maxCapacity;
+  deployment.inferenceComponents.forEach((name, i) => {
+    const max = scaledMax(name);
+    if (max === undefined) {
+      backends.set(name, makeBackend(name, i));
+      return;
+    }
+    const copies = Array.from({ length: Math.max(1, max) }, (_, k) => {
+      const engine = engineFactory({ ...engineConfig(name, i * 1000 + k), copies: 1, instances: 1 });
+      engines.push(engine);
+      return createRealTimeDriver(engine, { speedup: deployment.speedup, idPrefix: `b${i}c${k}-` });
+    });
+    const pool = createCopyPoolDriver(copies, () => copiesInService(name));
+    scaledPools.set(name, pool);
+    backends.set(name, { driver: pool, tgi: deployment.tgi, component: name });
+  });
   const variantBackend = deployment.inferenceComponents.length === 0 ? makeBackend(undefined, 0) : undefined;
 
+  const scalableTargets = options.scaling?.policies.map((p) => ({
+    resourceId: p.resourceId,
+    scalableDimension: p.scalableDimension,
+    minCapacity: p.minCapacity,
+    maxCapacity: p.maxCapacity,
+    scaleOutFromZero: p.stepScaleOut !== undefined,
+  }));
   const controlPlane = createControlPlane({
     ...options.controlPlane,
+    ...(scalableTargets ? { scalableTargets } : {}),
     clock,
     endpointName: deployment.endpointName,
     instanceType: deployment.instance.name,
@@ -126,6 +164,18 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     settledStatus: options.containerFailure !== undefined ? 'Failed' : deployment.settledStatus,
     ...(options.containerFailure !== undefined ? { failureReason: options.containerFailure } : {}),
   });
+  copiesInService = (component) => controlPlane.world.describeComponent(component)?.currentCopies ?? 0;
+  const targetTrackers = (options.scaling?.policies ?? [])
+    .filter((p) => p.targetTracking !== undefined && scaledPools.has(p.resourceId.slice('inference-component/'.length)))
+    .map((p) => {
+      const pool = scaledPools.get(p.resourceId.slice('inference-component/'.length)) as { inFlight(): number };
+      return new TargetTracker(controlPlane.autoScaling, controlPlane.world, p, pool, options.scaling?.tracking);
+    });
+  const pollTimers = targetTrackers.map((tracker) => {
+    const timer = setInterval(() => tracker.poll(), options.scaling?.pollWallMs ?? Math.max(5, (tracker.model.periodS * 1000) / deployment.speedup / 4));
+    timer.unref();
+    return timer;
+  });
   const context: RouteContext = {
     deployment,
     backends,
@@ -134,7 +184,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     container,
     controlPlane,
     telemetry,
-    info: () => ({ ...infoBody(deployment, clockOriginMs, options.describedAs), container }),
+    info: () => ({ ...infoBody(deployment, clockOriginMs, options.describedAs), container, virtual_clock: { virtual_now_ms: clock(), wall_now_ms: Date.now(), speedup: deployment.speedup } }),
     ...(options.authorize !== undefined ? { authorize: options.authorize } : {}),
     ...(options.containerFailure !== undefined ? { containerFailure: options.containerFailure } : {}),
   };
@@ -171,8 +221,10 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     telemetry,
     ...(clockOriginMs !== undefined ? { clockOriginMs } : {}),
     inFlight: () => engines.reduce((sum, engine) => sum + engine.inFlight(), 0),
+    targetTrackers,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of pollTimers) clearInterval(timer);
         for (const backend of allBackends) backend.driver.close();
         server.close(() => resolve());
         server.closeAllConnections();

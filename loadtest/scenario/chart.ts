@@ -1,0 +1,85 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { ScenarioResult } from '../../lib/results/scenario';
+
+/** Long-format rows of the scenario chart: one per (time, series). */
+interface Row {
+  readonly tS: number;
+  readonly series: string;
+  readonly value: number;
+}
+
+function rows(result: ScenarioResult): { load: Row[]; latency: Row[] } {
+  const load: Row[] = [];
+  const latency: Row[] = [];
+  for (const s of result.samples) {
+    load.push({ tS: s.tS, series: 'offered concurrency', value: s.offeredConcurrency });
+    load.push({ tS: s.tS, series: 'achieved concurrency', value: Number(s.achievedConcurrency.toFixed(2)) });
+    if (s.copiesInService !== undefined) load.push({ tS: s.tS, series: 'copies in service', value: s.copiesInService });
+    if (s.latencyP50Ms !== undefined) latency.push({ tS: s.tS, series: 'latency p50', value: s.latencyP50Ms / 1000 });
+    if (s.latencyP99Ms !== undefined) latency.push({ tS: s.tS, series: 'latency p99', value: s.latencyP99Ms / 1000 });
+    const errors = Object.values(s.errors).reduce((a: number, b) => a + (b ?? 0), 0);
+    latency.push({ tS: s.tS, series: 'errors / s', value: errors / result.spec.sampleS });
+  }
+  return { load, latency };
+}
+
+/**
+ * The scenario over time: load (offered and achieved concurrency) with capacity in service as a step
+ * line on its own axis, and below it latency p50/p99 and errors, on the same time axis; scaling
+ * activities are rules on both.
+ */
+export function scenarioChartSpec(result: ScenarioResult): TopLevelSpec {
+  const { load, latency } = rows(result);
+  const x = { field: 'tS', type: 'quantitative' as const, title: 'time since start (s)', scale: { domain: [0, Math.ceil(result.durationS)] } };
+  const activities = result.activities.map((a) => ({ tS: a.startS, label: `→ ${a.toCapacity ?? '?'}` }));
+  const rule = { data: { values: activities }, mark: { type: 'rule' as const, strokeDash: [2, 2], color: '#888' }, encoding: { x } };
+  const title = `${result.spec.kind}${result.deployment ? ` · ${result.deployment.id}` : ''}`;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    background: 'white',
+    vconcat: [
+      {
+        width: 640,
+        height: 220,
+        layer: [
+          rule,
+          {
+            data: { values: load.filter((r) => r.series !== 'copies in service') },
+            mark: { type: 'line' as const },
+            encoding: { x, y: { field: 'value', type: 'quantitative' as const, title: 'concurrency' }, color: { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'top' as const } } },
+          },
+          {
+            data: { values: load.filter((r) => r.series === 'copies in service') },
+            mark: { type: 'line' as const, interpolate: 'step-after' as const, color: 'black', strokeWidth: 2 },
+            encoding: { x, y: { field: 'value', type: 'quantitative' as const, title: 'copies in service (step)', axis: { orient: 'right' as const }, scale: { domainMin: 0 } } },
+          },
+        ],
+        resolve: { scale: { y: 'independent' as const } },
+      },
+      {
+        width: 640,
+        height: 180,
+        layer: [
+          rule,
+          {
+            data: { values: latency },
+            mark: { type: 'line' as const, point: false },
+            encoding: { x, y: { field: 'value', type: 'quantitative' as const, title: 'latency (s) · errors/s' }, color: { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'top' as const } } },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The chart as a standalone SVG (Vega-Lite → Vega → headless view, as the sweep report's chart). */
+export async function renderScenarioSvg(result: ScenarioResult): Promise<string> {
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
+  const view = new View(parse(compile(scenarioChartSpec(result)).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

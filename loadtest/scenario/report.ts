@@ -1,0 +1,82 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { ScenarioFigures, ScenarioResult } from '../../lib/results/scenario';
+import { MISSING } from '../report/format';
+import { escapeHtml, HTML_STYLE } from '../report/html';
+import { makeOutputFolder } from '../report/output-folder';
+import { renderScenarioSvg } from './chart';
+
+/** File names of a scenario's results, once. */
+export const SCENARIO_FILES = { json: 'scenario.json', markdown: 'scenario.md', html: 'scenario.html', svg: 'scenario.svg' } as const;
+
+const s = (v: number | undefined, digits = 1): string => (v === undefined ? MISSING : `${v.toFixed(digits)} s`);
+
+/** The derived figures as rows: name, value, what it means (docs/scenarios.md explains each). */
+export function figureRows(f: ScenarioFigures, result: ScenarioResult): [string, string, string][] {
+  const kinds = Object.entries(f.failedByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+  return [
+    ['timeToFirstAddedCapacityS', s(f.timeToFirstAddedCapacityS), 'first SLO breach or policy trigger → first new copy in service'],
+    ['timeToFullCapacityS', s(f.timeToFullCapacityS), 'same origin → the most copies the scenario reached in service'],
+    ['coldStartS', s(f.coldStartS), 'first request after scale to zero → first success'],
+    ['triggerAtS', s(f.triggerAtS), 'first scaling activity adding capacity started'],
+    ['sloBreachAtS', s(f.sloBreachAtS), `first window with p99 over the SLO${result.spec.sloP99LatencyMs ? ` (${result.spec.sloP99LatencyMs} ms)` : ''} or an error`],
+    ['firstAddedCapacityAtS', s(f.firstAddedCapacityAtS), 'first new copy in service (DescribeInferenceComponent)'],
+    ['capacity', `${f.startCapacity} → ${f.peakCapacity} copies`, 'copies in service at the start and at the most'],
+    ['failedDuringScaling', String(f.failedDuringScaling), 'requests sent between the origin and full capacity that failed'],
+    ['throttledDuringScaling', String(f.throttledDuringScaling), 'of them throttled or overloaded'],
+    ['noCapacityFailures', String(f.noCapacityFailures), 'NoCapacityInvocationFailures seen by the client'],
+    ['requests', `${f.ok} ok of ${f.requests}`, `failed by kind: ${kinds}`],
+    ['costUsd', `$${f.costUsd.toFixed(2)}`, `${f.instanceHours.toFixed(3)} instance-hours × $${result.hourlyUsd.toFixed(2)}/h (${result.priceSource})`],
+  ];
+}
+
+function context(result: ScenarioResult): string[] {
+  const sp = result.spec;
+  const lines = [
+    `Scenario **${sp.kind}**: concurrency ${sp.from} → ${sp.to} over ${sp.overS} s, held ${sp.holdS} s, falling over ${sp.fallS} s (idle ${sp.idleS} s first); sampled every ${sp.sampleS} s; ${result.payload.inputTokens} input / ${result.payload.outputTokens} output tokens.`,
+    `Target: ${result.target.address}${result.target.speedup && result.target.speedup !== 1 ? ` (local twin, ${result.target.speedup}× time compression; times are endpoint time)` : ''}. Started ${result.startedAt}, ${result.durationS.toFixed(0)} s.`,
+  ];
+  const p = result.policy;
+  if (p) lines.push(`Policy: ${p.metricType ?? 'no target tracking'}${p.targetValue !== undefined ? ` target ${p.targetValue}` : ''}, copies ${p.minCapacity}–${p.maxCapacity}${p.scaleOutCooldownS !== undefined ? `, cooldowns out ${p.scaleOutCooldownS} s / in ${p.scaleInCooldownS} s` : ''}.`);
+  if (result.capacityModel) lines.push(`Modelled capacity (twin): one copy loads in ${result.capacityModel.copyLoadS.toFixed(1)} s, one instance in ${result.capacityModel.instanceAddS.toFixed(0)} s (assumptions in scenario.json \`capacityModel\`).`);
+  return lines;
+}
+
+export function scenarioMarkdown(result: ScenarioResult): string {
+  const out = [`# Scenario: ${result.spec.kind}${result.deployment ? ` on ${result.deployment.id}` : ''}`, '', ...context(result).map((l) => `${l}\n`), `![scenario over time](${SCENARIO_FILES.svg})`, '', '## Derived figures', '', '| figure | value | meaning |', '|---|---|---|'];
+  for (const [name, value, meaning] of figureRows(result.figures, result)) out.push(`| ${name} | ${value} | ${meaning} |`);
+  out.push('', '## Scaling activities (DescribeScalingActivities)', '', '| start (s) | end (s) | status | description | cause |', '|---|---|---|---|---|');
+  for (const a of result.activities) out.push(`| ${a.startS.toFixed(1)} | ${a.endS?.toFixed(1) ?? MISSING} | ${a.statusCode} | ${a.description} | ${a.cause.replace(/\|/g, '/')} |`);
+  out.push('');
+  return out.join('\n');
+}
+
+export function scenarioHtml(result: ScenarioResult, svg: string): string {
+  const rows = figureRows(result.figures, result).map(([n, v, m]) => `<tr><td>${escapeHtml(n)}</td><td class="num">${escapeHtml(v)}</td><td>${escapeHtml(m)}</td></tr>`).join('\n');
+  const acts = result.activities.map((a) => `<tr><td class="num">${a.startS.toFixed(1)}</td><td class="num">${a.endS?.toFixed(1) ?? MISSING}</td><td>${escapeHtml(a.statusCode)}</td><td>${escapeHtml(a.description)}</td><td>${escapeHtml(a.cause)}</td></tr>`).join('\n');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Scenario ${escapeHtml(result.spec.kind)}</title><style>${HTML_STYLE}</style></head><body>
+<h1>Scenario: ${escapeHtml(result.spec.kind)}${result.deployment ? ` on ${escapeHtml(result.deployment.id)}` : ''}</h1>
+${context(result).map((l) => `<p>${escapeHtml(l.replace(/\*\*|`/g, ''))}</p>`).join('\n')}
+<figure>${svg}</figure>
+<h2>Derived figures</h2><table><tr><th>figure</th><th>value</th><th>meaning</th></tr>${rows}</table>
+<h2>Scaling activities</h2><table><tr><th>start (s)</th><th>end (s)</th><th>status</th><th>description</th><th>cause</th></tr>${acts}</table>
+</body></html>
+`;
+}
+
+/** Writes scenario.json, scenario.md, scenario.html and scenario.svg into `dir`. */
+export async function writeScenarioFiles(dir: string, result: ScenarioResult): Promise<Record<keyof typeof SCENARIO_FILES, string>> {
+  makeOutputFolder(dir);
+  const svg = await renderScenarioSvg(result);
+  const files = {
+    json: path.join(dir, SCENARIO_FILES.json),
+    markdown: path.join(dir, SCENARIO_FILES.markdown),
+    html: path.join(dir, SCENARIO_FILES.html),
+    svg: path.join(dir, SCENARIO_FILES.svg),
+  };
+  await fs.writeFile(files.json, `${JSON.stringify(result, null, 2)}\n`);
+  await fs.writeFile(files.markdown, scenarioMarkdown(result));
+  await fs.writeFile(files.html, scenarioHtml(result, svg));
+  await fs.writeFile(files.svg, svg);
+  return files;
+}

@@ -1,0 +1,89 @@
+import { UserInputError } from '../../lib/errors';
+import type { ScenarioResult, ScenarioSpec } from '../../lib/results/scenario';
+import { CAPACITY_TIMING_SOURCES, type CapacityTimingParams } from '../local/control-plane/capacity-timing';
+import type { TargetTrackingModel } from '../local/control-plane/target-tracking';
+import { createPayloadSource } from '../payload';
+import { createTarget } from '../targets';
+import { capacityClients, createCapacityReader } from './capacity-reader';
+import { runScenario, type EndpointClock } from './run-scenario';
+import { startScalingTwin } from './scaling-twin';
+
+/**
+ * A scenario against the autoscaling twin of a fleet deployment, all offline: the twin's policies
+ * come from the deployment's synthesized template, the load goes through the SageMaker runtime client
+ * and capacity is read through the SageMaker and Application Auto Scaling clients, all pointed at it.
+ */
+export interface TwinScenarioOptions {
+  readonly deployment: string;
+  readonly spec: ScenarioSpec;
+  readonly fleetPath?: string;
+  /** @default 30 */
+  readonly speedup?: number;
+  readonly capacity?: Partial<CapacityTimingParams>;
+  readonly tracking?: Partial<TargetTrackingModel>;
+  /** @default 256 / 128 */
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  readonly onSample?: Parameters<typeof runScenario>[0]['onSample'];
+}
+
+export async function runTwinScenario(opts: TwinScenarioOptions): Promise<ScenarioResult> {
+  const twin = await startScalingTwin({
+    deployment: opts.deployment,
+    ...(opts.fleetPath ? { fleetPath: opts.fleetPath } : {}),
+    speedup: opts.speedup ?? 30,
+    ...(opts.capacity ? { capacity: opts.capacity } : {}),
+    ...(opts.tracking ? { tracking: opts.tracking } : {}),
+  });
+  const { endpoint, deployment } = twin;
+  const policy = twin.policies[0];
+  if (opts.spec.kind === 'scale-from-zero' && (policy?.minCapacity !== 0 || policy.stepScaleOut === undefined)) {
+    await endpoint.close();
+    throw new UserInputError('scenario', `scale-from-zero needs a deployment with autoscaling.scaleToZero (MinCapacity 0 and the NoCapacityInvocationFailures step policy); '${deployment.id}' has MinCapacity ${String(policy?.minCapacity)}`);
+  }
+  const component = deployment.inferenceComponentName as string;
+  const target = createTarget(
+    { kind: 'sagemaker', endpointName: deployment.endpointName, inferenceComponent: component },
+    { maxSockets: Math.max(opts.spec.to, 1), endpointUrl: endpoint.url, region: 'us-east-1', retries: 0 },
+  );
+  const info = (await (await fetch(`${endpoint.url}/info`)).json()) as { virtual_clock: { virtual_now_ms: number; wall_now_ms: number; speedup: number } };
+  const clock: EndpointClock = { speedup: info.virtual_clock.speedup, anchorWallMs: info.virtual_clock.wall_now_ms, anchorVirtualMs: info.virtual_clock.virtual_now_ms };
+  try {
+    return await runScenario({
+      spec: opts.spec,
+      target,
+      payload: createPayloadSource({ inputTokens: opts.inputTokens ?? 256, outputTokens: opts.outputTokens ?? 128 }),
+      capacity: createCapacityReader(capacityClients({ endpointUrl: endpoint.url }), deployment.endpointName, component),
+      clock,
+      startCopies: opts.spec.kind === 'scale-from-zero' ? 0 : (policy?.minCapacity ?? 1),
+      hourlyUsd: deployment.instanceType.price.usd,
+      priceSource: deployment.instanceType.price.source.url,
+      deployment: { id: deployment.id, instanceType: deployment.instanceType.name, model: deployment.model.id },
+      ...(policy
+        ? {
+            policy: {
+              minCapacity: policy.minCapacity,
+              maxCapacity: policy.maxCapacity,
+              ...(policy.targetTracking
+                ? {
+                    metricType: policy.targetTracking.metricType,
+                    targetValue: policy.targetTracking.targetValue,
+                    scaleOutCooldownS: policy.targetTracking.scaleOutCooldownS,
+                    scaleInCooldownS: policy.targetTracking.scaleInCooldownS,
+                  }
+                : {}),
+            },
+          }
+        : {}),
+      capacityModel: {
+        copyLoadS: twin.copyLoadMs / 1000,
+        instanceAddS: twin.instanceAddMs / 1000,
+        assumptions: { ...twin.capacity, ...Object.fromEntries(Object.entries(CAPACITY_TIMING_SOURCES).map(([k, v]) => [`${k}Source`, v])) },
+      },
+      ...(opts.onSample ? { onSample: opts.onSample } : {}),
+    });
+  } finally {
+    await target.close();
+    await endpoint.close();
+  }
+}

@@ -1,0 +1,92 @@
+import { App } from 'aws-cdk-lib';
+import { UserInputError } from '../../lib/errors';
+import { buildApp, DEFAULT_FLEET_PATH } from '../../lib/fleet/app';
+import type { ResolvedDeployment } from '../../lib/fleet/types';
+import { copyLoadMs, instanceAddMs, resolveCapacityTiming, type CapacityTimingParams } from '../local/control-plane/capacity-timing';
+import { scalingOfTemplate, type TemplateScaling } from '../local/control-plane/scaling-policies';
+import type { TargetTrackingModel } from '../local/control-plane/target-tracking';
+import { startLocalEndpoint, type LocalEndpoint } from '../local';
+import { OFFLINE_APP_PROPS } from '../offline/synth';
+
+/**
+ * A local endpoint twin of one fleet deployment whose autoscaling runs while it serves: the scalable
+ * target, target tracking policy and scale-out-from-zero step policy + alarm are read from the
+ * deployment stack's synthesized template (not from the fleet file), and new copies take the
+ * modelled load time (capacity-timing.ts).
+ */
+export interface ScalingTwinOptions {
+  readonly deployment: string;
+  /** @default fleets/published-study.yaml */
+  readonly fleetPath?: string;
+  /** @default 30 */
+  readonly speedup?: number;
+  /** Copies in service when the twin starts (≥ 1; a scenario sets 0 through the API). @default the target's MinCapacity, at least 1 */
+  readonly startCopies?: number;
+  readonly capacity?: Partial<CapacityTimingParams>;
+  readonly tracking?: Partial<TargetTrackingModel>;
+  /** @default 0 (ephemeral) */
+  readonly port?: number;
+}
+
+export interface ScalingTwin {
+  readonly endpoint: LocalEndpoint;
+  readonly deployment: ResolvedDeployment;
+  /** The policies as the synthesized template declares them. */
+  readonly policies: readonly TemplateScaling[];
+  readonly capacity: CapacityTimingParams;
+  /** Modelled time of one new copy, virtual ms. */
+  readonly copyLoadMs: number;
+  /** Modelled time of one new instance with its copy, virtual ms. */
+  readonly instanceAddMs: number;
+}
+
+/** The deployment and its stack's autoscaling, from an in-process synth of the fleet (asset bundling off). */
+export function synthesizeDeploymentScaling(fleetPath: string, deploymentId: string): { deployment: ResolvedDeployment; policies: TemplateScaling[] } {
+  const app = new App(OFFLINE_APP_PROPS);
+  const built = buildApp(app, { fleetPath, region: 'us-east-1', account: '123456789012', log: () => undefined });
+  const deployment = built.fleet.deployments.find((d) => d.id === deploymentId);
+  if (deployment === undefined) {
+    throw new UserInputError('deployment', `'${deploymentId}' is not in ${fleetPath}; deployments: ${built.fleet.deployments.map((d) => d.id).join(', ')}`);
+  }
+  const stack = built.deployments.find((s) => s.stackName === deployment.stackName);
+  if (stack === undefined) throw new Error(`no stack ${deployment.stackName} in the synthesized fleet`);
+  const template = app.synth().getStackArtifact(stack.artifactId).template as Parameters<typeof scalingOfTemplate>[0];
+  return { deployment, policies: scalingOfTemplate(template) };
+}
+
+export async function startScalingTwin(opts: ScalingTwinOptions): Promise<ScalingTwin> {
+  const { deployment, policies } = synthesizeDeploymentScaling(opts.fleetPath ?? DEFAULT_FLEET_PATH, opts.deployment);
+  if (deployment.inferenceComponentName === undefined || policies.length === 0) {
+    throw new UserInputError('deployment', `'${deployment.id}' has no autoscaled inference component; scenarios run on deployments with \`autoscaling\` and inference components`);
+  }
+  const capacity = resolveCapacityTiming(opts.capacity);
+  const model = deployment.model;
+  const loadMs = copyLoadMs(model, capacity);
+  const step = policies.find((p) => p.stepScaleOut)?.stepScaleOut;
+  const min = policies[0]?.minCapacity ?? 1;
+  const endpoint = await startLocalEndpoint({
+    model: deployment.model,
+    instance: deployment.instanceType,
+    tp: deployment.tp,
+    copies: Math.max(1, opts.startCopies ?? min),
+    instances: 1,
+    tgi: deployment.tgi,
+    speedup: opts.speedup ?? 30,
+    endpointName: deployment.endpointName,
+    inferenceComponents: [deployment.inferenceComponentName],
+    port: opts.port ?? 0,
+    controlPlane: {
+      lifecycle: {
+        endpointCreateMs: 0,
+        componentCreateDelayMs: 0,
+        copyPlacementMs: loadMs,
+        endpointUpdateMs: instanceAddMs(model, capacity),
+        rollbackMs: 0,
+        // The alarm goes to ALARM at the end of its first breaching period(s); its action runs the step policy.
+        scaleOutFromZeroMs: step ? step.alarm.periodS * step.alarm.datapointsToAlarm * 1000 : 0,
+      },
+    },
+    scaling: { policies, ...(opts.tracking ? { tracking: opts.tracking } : {}) },
+  });
+  return { endpoint, deployment, policies, capacity, copyLoadMs: loadMs, instanceAddMs: instanceAddMs(model, capacity) };
+}
