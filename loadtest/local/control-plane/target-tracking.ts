@@ -21,7 +21,8 @@ import type { TargetTrackingPolicy, TemplateScaling } from './scaling-policies';
  * datapoints, the others 60 s (https://aws.amazon.com/blogs/machine-learning/amazon-sagemaker-inference-launches-faster-auto-scaling-for-generative-ai-models/);
  * the managed scale-out alarm needs 3 consecutive datapoints above the target, the scale-in alarm 15
  * below 90 % of it (the AlarmHigh / AlarmLow pair target tracking creates; not in the API reference);
- * desired capacity = ceil(concurrent requests / target) (capacity × metric / target with a per-copy metric).
+ * desired capacity = ceil(concurrent requests / target), the requests of the latest datapoint (capacity in
+ * service × metric / target: copies still loading do not inflate it).
  */
 export interface TargetTrackingModel {
   /** Datapoint period of the metric, s. @default 10 for *HighResolution metrics, else 60 */
@@ -48,13 +49,15 @@ export interface Datapoint {
   readonly endMs: number;
   /** Undefined: no capacity in service, no data. */
   readonly value: number | undefined;
+  /** Mean requests in flight on the resource over the period (the metric × copies in service). */
+  readonly requests: number;
 }
 
 export class TargetTracker {
   private readonly policy: TargetTrackingPolicy;
   readonly model: TargetTrackingModel;
   private periodEndMs: number;
-  private samples: number[] = [];
+  private samples: { perCopy: number; requests: number }[] = [];
   readonly datapoints: Datapoint[] = [];
   private lastOut: ScalingActivity | undefined;
   private lastIn: ScalingActivity | undefined;
@@ -82,11 +85,13 @@ export class TargetTracker {
     this.world.timeline.advance();
     const now = this.world.timeline.now();
     const inService = this.inService();
-    this.samples.push(inService > 0 ? this.load.inFlight() / inService : Number.NaN);
+    const inFlight = this.load.inFlight();
+    this.samples.push({ perCopy: inService > 0 ? inFlight / inService : Number.NaN, requests: inFlight });
     while (now >= this.periodEndMs) {
-      const defined = this.samples.filter((v) => !Number.isNaN(v));
-      const value = defined.length === 0 ? undefined : defined.reduce((a, b) => a + b, 0) / defined.length;
-      this.datapoints.push({ endMs: this.periodEndMs, value });
+      const defined = this.samples.filter((v) => !Number.isNaN(v.perCopy));
+      const mean = (f: (v: { perCopy: number; requests: number }) => number): number => defined.reduce((a, b) => a + f(b), 0) / defined.length;
+      const value = defined.length === 0 ? undefined : mean((v) => v.perCopy);
+      this.datapoints.push({ endMs: this.periodEndMs, value, requests: defined.length === 0 ? 0 : mean((v) => v.requests) });
       this.samples = [];
       this.evaluate(this.periodEndMs);
       this.periodEndMs += this.model.periodS * 1000;
@@ -99,12 +104,14 @@ export class TargetTracker {
       const last = this.datapoints.slice(-n).map((d) => d.value);
       return last.length === n && last.every((v) => v !== undefined) ? (last as number[]) : undefined;
     };
+    // Capacity that brings the metric to the target: the latest datapoint's requests over the target.
+    const needed = (): number => Math.ceil((this.datapoints[this.datapoints.length - 1]?.requests ?? 0) / target - 1e-9);
     const high = recent(this.model.scaleOutDatapoints);
     const current = this.desired();
     // A resource being updated takes no new capacity change (UpdateInferenceComponentRuntimeConfig needs InService).
     if (current === undefined || this.updating()) return;
     if (high !== undefined && high.every((v) => v > target)) {
-      const wanted = Math.ceil(((high[high.length - 1] as number) * this.inService()) / target);
+      const wanted = needed();
       // In the scale-out cooldown the capacity the last scale-out added counts as part of the desired
       // capacity (it is in `current`), so only a larger desired capacity scales out, in or out of the cooldown.
       if (wanted > current) {
@@ -115,7 +122,7 @@ export class TargetTracker {
     const low = recent(this.model.scaleInDatapoints);
     if (this.policy.disableScaleIn || low === undefined || !low.every((v) => v < target * this.model.scaleInRatio)) return;
     if (this.lastIn !== undefined && (this.lastIn.EndTime === undefined || atMs < this.lastIn.EndTime + this.policy.scaleInCooldownS * 1000)) return;
-    const wanted = Math.max(this.scaling.minCapacity, Math.ceil(((low[low.length - 1] as number) * this.inService()) / target));
+    const wanted = Math.max(this.scaling.minCapacity, needed());
     if (wanted < current) {
       this.lastIn = this.autoScaling.scale(this.scaling.resourceId, this.scaling.scalableDimension, wanted, this.cause('AlarmLow', low, '<')) ?? this.lastIn;
     }

@@ -1,0 +1,17 @@
+import { runProgram } from '../../loadtest/cli/main';
+
+const run = (...args: string[]) => runProgram(['node', 'llm-bench', 'scenario', ...args]);
+
+describe('llm-bench scenario: errors name the flags', () => {
+  it('maps the spec fields to their flags before anything runs', async () => {
+    await expect(run('soak', '--to', '4', '--twin', 'x')).rejects.toThrow(/scenario: 'soak' is not a scenario; allowed: ramp, spike, scale-from-zero/);
+    await expect(run('ramp', '--to', '4', '--from', '9', '--twin', 'x')).rejects.toThrow(/--from: 9 is above to \(4\)/);
+    await expect(run('ramp', '--to', '4', '--sample', '0', '--twin', 'x')).rejects.toThrow(/--sample/);
+    await expect(run('ramp', '--to', '4')).rejects.toThrow(/--target: give --target sagemaker:ENDPOINT:COMPONENT/);
+    await expect(run('ramp', '--to', '4', '--target', 'tgi:http://127.0.0.1:1')).rejects.toThrow(/--target: a scenario reads capacity from SageMaker/);
+  });
+
+  it('refuses a twin deployment that is not in the fleet, listing those that are', async () => {
+    await expect(run('ramp', '--to', '4', '--twin', 'nope')).rejects.toThrow(/--twin: 'nope' is not in .*deployments: .*llama-2-7b-p4d-ic-8x-tp1/);
+  });
+});
