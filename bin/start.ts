@@ -79,6 +79,7 @@ interface StartOptions {
   readonly restart?: boolean;
   readonly fleet: string;
   readonly debug?: boolean;
+  readonly scenario?: string;
 }
 
 /** Checks every option before the (slower) synth, so a typo costs nothing and writes nothing. */
@@ -156,6 +157,21 @@ async function runOne(opts: StartOptions, common: { speedup?: number; outDir: st
   }
 }
 
+/** `--scenario KIND --deployment ID`: the scenario against the deployment's autoscaling twin; scenario.json and its report. */
+async function runScenario(opts: StartOptions, common: { speedup?: number; outDir: string; runId?: string; fleetPath: string }, started: number): Promise<void> {
+  if (opts.deployment === undefined) throw new UserInputError('--scenario', 'needs --deployment ID (a deployment with autoscaling and inference components)');
+  if (opts.endpointUrl !== undefined) throw new UserInputError('--scenario', 'runs against the local autoscaling twin; use `llm-bench scenario --target` for another endpoint');
+  const { runScenarioOffline } = await import('../loadtest/scenario/offline');
+  console.log(`scenario ${opts.scenario} on the autoscaling twin of ${opts.deployment} (policies from its synthesized template) …`);
+  const { result, files } = await runScenarioOffline({ deployment: opts.deployment, kind: opts.scenario as string, fleetPath: common.fleetPath, outDir: common.outDir, ...(common.speedup ? { speedup: common.speedup } : {}), ...(common.runId ? { runId: common.runId } : {}) });
+  const f = result.figures;
+  const s = (v: number | undefined): string => (v === undefined ? '—' : `${v.toFixed(1)} s`);
+  console.log(`copies ${f.startCapacity} → ${f.peakCapacity}; time to first added capacity ${s(f.timeToFirstAddedCapacityS)}, to full capacity ${s(f.timeToFullCapacityS)}${f.coldStartS !== undefined ? `, cold start ${s(f.coldStartS)}` : ''}; ${f.requests - f.ok} of ${f.requests} requests failed; $${f.costUsd.toFixed(2)}`);
+  console.log('\nscenario files:');
+  for (const file of Object.values(files)) console.log(`  ${file}`);
+  console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('npm start')
     .description('Run the benchmark pipeline offline: synthesized state machine, local endpoint, report in ./bench-results')
@@ -168,6 +184,7 @@ async function main(argv: readonly string[]): Promise<void> {
     .option('--run-id <id>', 'run id (an existing one with the same settings resumes)')
     .option('--restart', 'move an existing run of --run-id aside and start it afresh')
     .option('--fleet <path>', 'fleet file', 'fleets/published-study.yaml')
+    .option('--scenario <kind>', 'run an autoscaling scenario (ramp, spike, scale-from-zero) on --deployment instead of the sweep')
     .option('--debug', 'print stack traces')
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
@@ -192,6 +209,10 @@ async function main(argv: readonly string[]): Promise<void> {
     process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
     // Loaded after validation: a bad option is refused in well under a second (CDK loads slowly).
     const common = { speedup, outDir: opts.out, runId: opts.runId, restart: opts.restart === true, fleetPath: opts.fleet };
+    if (opts.scenario !== undefined) {
+      await runScenario(opts, common, started);
+      return;
+    }
     if (opts.endpointUrl !== undefined) {
       await runOne(opts, common, started);
       return;

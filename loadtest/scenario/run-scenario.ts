@@ -76,8 +76,9 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRes
     for (let k = 1; !done; k += 1) {
       await sleep(startWall + k * spec.sampleS * wallPerScenarioS - Date.now());
       if (done && k * spec.sampleS > durationS) break;
-      const tS = elapsedS();
-      const reading = { tS, ...(await capacity.read()) };
+      // Timed when the answer arrives: the state it shows is the control plane's as of (about) then.
+      const answer = await capacity.read();
+      const reading = { tS: elapsedS(), ...answer };
       readings.push(reading);
       opts.onSample?.(reading);
     }
@@ -114,7 +115,8 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRes
   done = true;
   await sampler;
   const endS = Math.max(durationS, elapsedS());
-  readings.push({ tS: endS, ...(await capacity.read()) });
+  const last = await capacity.read();
+  readings.push({ tS: Math.max(endS, elapsedS()), ...last });
 
   const activities: ScenarioScalingActivity[] = (await capacity.activities())
     .map((a) => ({
