@@ -25,8 +25,17 @@ describe('ramp on llama-2-7b-p4d-ic-8x-tp1 (target tracking, 16 concurrent reque
     expect(outs[0]?.toCapacity).toBeGreaterThan(1);
     expect(f.startCapacity).toBe(1);
     expect(f.peakCapacity).toBeGreaterThan(1);
-    // The first copy is placed one load time after the policy fired (DescribeInferenceComponent LastModifiedTime).
-    expect((f.firstAddedCapacityAtS as number) - (f.triggerAtS as number)).toBeCloseTo(loadS, 0);
+    // Each scale-out activity ends once its copies are placed, one modelled load time per copy (DescribeScalingActivities).
+    let copies = 1;
+    for (const a of outs.filter((x) => x.endS !== undefined)) {
+      expect((a.endS as number) - a.startS).toBeCloseTo(loadS * ((a.toCapacity as number) - copies), 1);
+      copies = a.toCapacity as number;
+    }
+    // The first copy is in service one load time after the policy fired: exact when DescribeInferenceComponent's
+    // LastModifiedTime falls between the two readings that saw it, else at the later reading (≤ one sample late).
+    const firstAdded = (f.firstAddedCapacityAtS as number) - (f.triggerAtS as number);
+    expect(firstAdded).toBeGreaterThanOrEqual(loadS - 0.5);
+    expect(firstAdded).toBeLessThanOrEqual(loadS + spec.sampleS + 1);
     // The alarm needs 3 datapoints of 10 s above the target; the load passes 16 per copy no sooner than 16 / 48 of the ramp.
     expect(f.triggerAtS as number).toBeGreaterThanOrEqual(30);
     // The figure counts from the first SLO breach or trigger, so it is at least the load time.
