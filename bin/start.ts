@@ -163,12 +163,13 @@ async function runScenario(opts: StartOptions, common: { speedup?: number; outDi
   if (opts.endpointUrl !== undefined) throw new UserInputError('--scenario', 'runs against the local autoscaling twin; use `llm-bench scenario --target` for another endpoint');
   const { runScenarioOffline } = await import('../loadtest/scenario/offline');
   console.log(`scenario ${opts.scenario} on the autoscaling twin of ${opts.deployment} (policies from its synthesized template) …`);
-  const { result, files } = await runScenarioOffline({ deployment: opts.deployment, kind: opts.scenario as string, fleetPath: common.fleetPath, outDir: common.outDir, ...(common.speedup ? { speedup: common.speedup } : {}), ...(common.runId ? { runId: common.runId } : {}) });
+  const { result, files, emfPath } = await runScenarioOffline({ deployment: opts.deployment, kind: opts.scenario as string, fleetPath: common.fleetPath, outDir: common.outDir, ...(common.speedup ? { speedup: common.speedup } : {}), ...(common.runId ? { runId: common.runId } : {}) });
   const f = result.figures;
   const s = (v: number | undefined): string => (v === undefined ? '—' : `${v.toFixed(1)} s`);
   console.log(`copies ${f.startCapacity} → ${f.peakCapacity}; time to first added capacity ${s(f.timeToFirstAddedCapacityS)}, to full capacity ${s(f.timeToFullCapacityS)}${f.coldStartS !== undefined ? `, cold start ${s(f.coldStartS)}` : ''}; ${f.requests - f.ok} of ${f.requests} requests failed; $${f.costUsd.toFixed(2)}`);
   console.log('\nscenario files:');
   for (const file of Object.values(files)) console.log(`  ${file}`);
+  console.log(`  ${emfPath} (EMF: TimeToFirstAddedCapacityS, ColdStartS, …)`);
   console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { levelMetric, runMetric } from './benchmark-metrics';
+import { levelMetric, runMetric, scenarioMetric } from './benchmark-metrics';
 import { dashboardLevels } from './deployment-input';
 import type { LevelMetric } from './metric-contract';
 import type { PipelineDeployment } from './types';
@@ -55,6 +55,27 @@ export class BenchmarkDashboard extends Construct {
         width: 12,
       }),
     );
+    const scaled = props.deployments.filter((d) => d.autoscaling !== undefined);
+    if (scaled.length > 0) {
+      // Autoscaling scenarios (docs/scenarios.md): how long capacity took under a ramp, and the cold start from zero.
+      const fromZero = scaled.filter((d) => d.autoscaling?.scaleToZero === true);
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Ramp: time to first added capacity (s)',
+          left: scaled.map((d) => scenarioMetric('timeToFirstAddedCapacity', d.id, 'ramp', { label: d.id })),
+          width: 12,
+        }),
+        ...(fromZero.length > 0
+          ? [
+              new cloudwatch.GraphWidget({
+                title: 'Scale from zero: cold start (s)',
+                left: fromZero.map((d) => scenarioMetric('coldStart', d.id, 'scale-from-zero', { label: d.id })),
+                width: 12,
+              }),
+            ]
+          : []),
+      );
+    }
     for (const d of props.deployments) {
       const levels = dashboardLevels(d);
       const bars = (title: string, metric: LevelMetric): cloudwatch.GraphWidget =>

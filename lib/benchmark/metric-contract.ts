@@ -28,7 +28,7 @@ export const SERVICE_DIMENSION = 'service';
 export const BENCHMARK_SERVICE = 'llm-bench';
 
 /** Units as Powertools' `MetricUnit` spells them (the EMF `Unit` field). */
-export type BenchmarkMetricUnit = 'Count' | 'Count/Second' | 'Milliseconds' | 'Percent' | 'None';
+export type BenchmarkMetricUnit = 'Count' | 'Count/Second' | 'Milliseconds' | 'Seconds' | 'Percent' | 'None';
 
 export interface BenchmarkMetricSpec {
   readonly name: string;
@@ -54,12 +54,22 @@ export const RUN_METRICS = {
   regressionPct: { name: 'RegressionPct', unit: 'Percent', description: 'the worse of the throughput drop and the ms/token rise, %' },
 } as const satisfies Record<string, BenchmarkMetricSpec>;
 
+/** Published once per autoscaling scenario run, dimensions `service`, `Deployment`, `Scenario` (docs/scenarios.md). */
+export const SCENARIO_METRICS = {
+  timeToFirstAddedCapacity: { name: 'TimeToFirstAddedCapacityS', unit: 'Seconds', description: 'first SLO breach or policy trigger → first new copy or instance in service' },
+  timeToFullCapacity: { name: 'TimeToFullCapacityS', unit: 'Seconds', description: 'same origin → the most capacity the scenario reached in service' },
+  coldStart: { name: 'ColdStartS', unit: 'Seconds', description: 'first request after scale to zero → first success' },
+  failedDuringScaling: { name: 'FailedDuringScaling', unit: 'Count', description: 'requests that failed while capacity was being added' },
+} as const satisfies Record<string, BenchmarkMetricSpec>;
+
 export type LevelMetric = keyof typeof LEVEL_METRICS;
+export type ScenarioMetric = keyof typeof SCENARIO_METRICS;
 export type RunMetric = keyof typeof RUN_METRICS;
 
 /** Dimension names the emitter adds itself (Powertools adds `service`). */
 export const DEPLOYMENT_DIMENSION = 'Deployment';
 export const CONCURRENCY_DIMENSION = 'Concurrency';
+export const SCENARIO_DIMENSION = 'Scenario';
 
 /** Dimensions the emitter adds to a level's metrics. */
 export function levelEmitDimensions(deploymentId: string, concurrency: number): Record<string, string> {
@@ -79,4 +89,14 @@ export function levelDimensions(deploymentId: string, concurrency: number): Reco
 /** The full dimension set of a run series. */
 export function runDimensions(deploymentId: string): Record<string, string> {
   return { [SERVICE_DIMENSION]: BENCHMARK_SERVICE, ...runEmitDimensions(deploymentId) };
+}
+
+/** Dimensions the emitter adds to a scenario's metrics. */
+export function scenarioEmitDimensions(deploymentId: string, scenario: string): Record<string, string> {
+  return { [DEPLOYMENT_DIMENSION]: deploymentId, [SCENARIO_DIMENSION]: scenario };
+}
+
+/** The full dimension set of a scenario series. */
+export function scenarioDimensions(deploymentId: string, scenario: string): Record<string, string> {
+  return { [SERVICE_DIMENSION]: BENCHMARK_SERVICE, ...scenarioEmitDimensions(deploymentId, scenario) };
 }

@@ -6,8 +6,11 @@ import {
   levelEmitDimensions,
   RUN_METRICS,
   runEmitDimensions,
+  SCENARIO_METRICS,
+  scenarioEmitDimensions,
   type BenchmarkMetricSpec,
 } from '../../lib/benchmark/metric-contract';
+import type { ScenarioResult } from '../../lib/results/scenario';
 import { costPerMillionTokensUsd } from '../../lib/results/cost';
 import type { SweepResult } from '../../lib/results/records';
 import type { RegressionCheck } from '../pipeline/regression';
@@ -54,4 +57,20 @@ export function publishSweepMetrics(sweep: SweepResult, regression: RegressionCh
   add(RUN_METRICS.regressed, regression.regressed ? 1 : 0);
   add(RUN_METRICS.regressionPct, regression.regressionPct);
   flush();
+}
+
+/** Publishes a scenario's derived figures as one EMF document (dimensions Deployment, Scenario; Powertools adds `service`). */
+export function publishScenarioMetrics(result: ScenarioResult, deploymentId: string, sink?: EmfSink): void {
+  const metrics = new Metrics({ namespace: BENCHMARK_NAMESPACE, serviceName: BENCHMARK_SERVICE });
+  const f = result.figures;
+  metrics.addDimensions(scenarioEmitDimensions(deploymentId, result.spec.kind));
+  const add = (metric: BenchmarkMetricSpec, value: number | undefined): void => {
+    if (value !== undefined) metrics.addMetric(metric.name, metric.unit, value);
+  };
+  add(SCENARIO_METRICS.timeToFirstAddedCapacity, f.timeToFirstAddedCapacityS);
+  add(SCENARIO_METRICS.timeToFullCapacity, f.timeToFullCapacityS);
+  add(SCENARIO_METRICS.coldStart, f.coldStartS);
+  add(SCENARIO_METRICS.failedDuringScaling, f.failedDuringScaling);
+  if (sink) sink(metrics.serializeMetrics());
+  else metrics.publishStoredMetrics();
 }

@@ -1,4 +1,6 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { publishScenarioMetrics } from '../handlers/metrics';
 import type { ScenarioResult } from '../../lib/results/scenario';
 import { writeScenarioFiles } from './report';
 import { runTwinScenario } from './run-twin-scenario';
@@ -19,7 +21,7 @@ export interface OfflineScenarioOptions {
   readonly runId?: string;
 }
 
-export async function runScenarioOffline(opts: OfflineScenarioOptions): Promise<{ result: ScenarioResult; files: Awaited<ReturnType<typeof writeScenarioFiles>> }> {
+export async function runScenarioOffline(opts: OfflineScenarioOptions): Promise<{ result: ScenarioResult; files: Awaited<ReturnType<typeof writeScenarioFiles>>; emfPath: string }> {
   const { policies } = synthesizeDeploymentScaling(opts.fleetPath, opts.deployment);
   const policy = policies[0];
   const target = policy?.targetTracking?.targetValue ?? 8;
@@ -34,5 +36,9 @@ export async function runScenarioOffline(opts: OfflineScenarioOptions): Promise<
   const result = await runTwinScenario({ deployment: opts.deployment, fleetPath: opts.fleetPath, spec, speedup: opts.speedup ?? 30 });
   const runId = opts.runId ?? result.startedAt.replace(/[:.]/g, '-');
   const files = await writeScenarioFiles(path.join(opts.outDir, 'scenarios', opts.deployment, `${spec.kind}-${runId}`), result);
-  return { result, files };
+  // The EMF document CloudWatch would receive from the pipeline, as the offline sweep keeps its own.
+  const emfPath = path.join(opts.outDir, 'metrics', `${opts.deployment}-${spec.kind}-${runId}.emf.jsonl`);
+  mkdirSync(path.dirname(emfPath), { recursive: true });
+  publishScenarioMetrics(result, opts.deployment, (emf) => appendFileSync(emfPath, `${JSON.stringify(emf)}\n`));
+  return { result, files, emfPath };
 }
