@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
+import { getInstanceType } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import type { ScenarioResult, ScenarioSpec } from '../../lib/results/scenario';
 import { createPayloadSource } from '../payload';
 import { capacityClients, createCapacityReader } from '../scenario/capacity-reader';
 import { writeScenarioFiles } from '../scenario/report';
 import { REAL_TIME, runScenario, type EndpointClock } from '../scenario/run-scenario';
-import { runTwinScenario } from '../scenario/run-twin-scenario';
 import { scenarioSpec } from '../scenario/schedule';
 import { createTarget, parseTargetSpec } from '../targets';
 import { numberFlag, optionalWholeNumberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
@@ -84,6 +84,9 @@ async function run(kind: string, flags: ScenarioFlags): Promise<ScenarioResult> 
   const outputTokens = wholeNumberFlag('--output-tokens', flags.outputTokens);
   if (flags.twin !== undefined) {
     if (flags.target !== undefined) throw new UserInputError('--twin', 'give --twin DEPLOYMENT or --target, not both');
+    // Loaded on use: it synthesizes the fleet (aws-cdk-lib).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runTwinScenario } = require('../scenario/run-twin-scenario') as typeof import('../scenario/run-twin-scenario');
     try {
       return await runTwinScenario({ deployment: flags.twin, spec, ...(flags.fleet ? { fleetPath: flags.fleet } : {}), speedup: positiveNumberFlag('--speedup', flags.speedup), inputTokens, outputTokens });
     } catch (error) {
@@ -93,9 +96,11 @@ async function run(kind: string, flags: ScenarioFlags): Promise<ScenarioResult> 
   if (flags.target === undefined) throw new UserInputError('--target', "give --target sagemaker:ENDPOINT:COMPONENT (or --twin DEPLOYMENT for the offline twin)");
   const target = parseTargetSpec(flags.target, '--target');
   if (target.kind !== 'sagemaker') throw new UserInputError('--target', 'a scenario reads capacity from SageMaker: give sagemaker:ENDPOINT[:COMPONENT]');
-  const hourlyUsd = flags.price === undefined ? undefined : numberFlag('--price', flags.price, { min: 0 });
+  const local = await localInfo(flags.endpointUrl);
+  const localPrice = local.instanceType !== undefined ? getInstanceType(local.instanceType).price : undefined;
+  const hourlyUsd = flags.price === undefined ? localPrice?.usd : numberFlag('--price', flags.price, { min: 0 });
   if (hourlyUsd === undefined) throw new UserInputError('--price', 'give the instance price in USD/h for the cost figure (llm-bench prices shows it)');
-  const clock = await endpointClock(flags.endpointUrl);
+  const clock = local.clock;
   const client = createTarget(target, { maxSockets: spec.to, endpointUrl: flags.endpointUrl, region: flags.region, retries: 0 });
   try {
     return await runScenario({
@@ -106,22 +111,28 @@ async function run(kind: string, flags: ScenarioFlags): Promise<ScenarioResult> 
       clock,
       ...(flags.startCopies !== undefined ? { startCopies: wholeNumberFlag('--start-copies', flags.startCopies, { min: 0 }) } : spec.kind === 'scale-from-zero' ? { startCopies: 0 } : {}),
       hourlyUsd,
-      priceSource: '--price',
+      priceSource: flags.price !== undefined ? '--price' : (localPrice?.source.url ?? '--price'),
     });
   } finally {
     await client.close();
   }
 }
 
-/** A local twin advertises its virtual clock in GET /info; AWS runs in real time. */
-async function endpointClock(endpointUrl: string | undefined): Promise<EndpointClock> {
-  if (endpointUrl === undefined) return REAL_TIME;
+/** A local twin advertises its virtual clock and instance type in GET /info; AWS runs in real time. */
+async function localInfo(endpointUrl: string | undefined): Promise<{ clock: EndpointClock; instanceType?: string }> {
+  if (endpointUrl === undefined) return { clock: REAL_TIME };
   try {
-    const info = (await (await fetch(`${endpointUrl}/info`)).json()) as { virtual_clock?: { virtual_now_ms: number; wall_now_ms: number; speedup: number } };
+    const info = (await (await fetch(`${endpointUrl}/info`)).json()) as {
+      virtual_clock?: { virtual_now_ms: number; wall_now_ms: number; speedup: number };
+      local?: { instance_type?: string };
+    };
     const v = info.virtual_clock;
-    return v ? { speedup: v.speedup, anchorWallMs: v.wall_now_ms, anchorVirtualMs: v.virtual_now_ms } : REAL_TIME;
+    return {
+      clock: v ? { speedup: v.speedup, anchorWallMs: v.wall_now_ms, anchorVirtualMs: v.virtual_now_ms } : REAL_TIME,
+      ...(info.local?.instance_type ? { instanceType: info.local.instance_type } : {}),
+    };
   } catch {
-    return REAL_TIME;
+    return { clock: REAL_TIME };
   }
 }
 
@@ -147,7 +158,7 @@ export function register(program: Command): void {
     .option('--speedup <x>', 'time compression of --twin', '30')
     .option('--input-tokens <n>', 'input tokens per request', '256')
     .option('--output-tokens <n>', 'output tokens per request', '128')
-    .option('--price <usd>', 'instance price, USD/h (with --target)')
+    .option('--price <usd>', 'instance price, USD/h (default: the catalog price of a local twin\'s instance)')
     .option('--out <dir>', 'results folder', 'scenario-results')
     .action(async (kind: string, flags: ScenarioFlags) => {
       const result = await run(kind, flags);

@@ -22,6 +22,10 @@ export interface ServeLocalFlags extends TgiFlags {
   readonly fromTemplate?: string;
   /** Deployment id to serve from the template(s). */
   readonly deployment?: string;
+  /** Serve the autoscaling twin of this fleet deployment (its synthesized scaling policies run). */
+  readonly autoscalingTwin?: string;
+  /** Fleet file of `autoscalingTwin`. */
+  readonly fleet?: string;
   readonly tp?: string;
   readonly copies: string;
   readonly instances: string;
@@ -61,6 +65,16 @@ const MAX_INSTANCES = 100;
 export async function startFromFlags(flags: ServeLocalFlags): Promise<LocalEndpoint> {
   const port = wholeNumberFlag('--port', flags.port, { min: 0 });
   if (port > 65535) throw new UserInputError('--port', `${port} is not a port (0..65535; 0 = any free port)`);
+  if (flags.autoscalingTwin !== undefined) {
+    if (flags.model !== undefined || flags.instance !== undefined || flags.fromTemplate !== undefined) {
+      throw new UserInputError('--autoscaling-twin', 'takes the model, instance and policies from the fleet: give it without --model, --instance or --from-template');
+    }
+    // Loaded on use: it synthesizes the fleet (aws-cdk-lib), which every other command can do without.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startScalingTwin } = require('../scenario/scaling-twin') as typeof import('../scenario/scaling-twin');
+    const twin = await startScalingTwin({ deployment: flags.autoscalingTwin, ...(flags.fleet ? { fleetPath: flags.fleet } : {}), speedup: positiveNumberFlag('--speedup', flags.speedup), port });
+    return twin.endpoint;
+  }
   if (flags.fromTemplate !== undefined) return startFromTemplate(flags, port);
   if (flags.deployment !== undefined) throw new UserInputError('--deployment', 'needs --from-template FILE');
   if (flags.model === undefined) throw new UserInputError('--model', "is required (e.g. --model llama-2-7b), unless --from-template FILE gives the deployment");
@@ -169,6 +183,8 @@ export function register(program: Command): void {
     .option('--instance <type>', "SageMaker instance type ('ml.g5.2xlarge') (required without --from-template)")
     .option('--from-template <file>', "serve what a deployment's synthesized template declares (a stack template file or a cdk.out folder)")
     .option('--deployment <id>', 'deployment to serve from --from-template (needed when it holds several)')
+    .option('--autoscaling-twin <deployment>', 'serve the autoscaling twin of this fleet deployment: its synthesized target tracking / scale-to-zero policies run, new copies take a modelled load time')
+    .option('--fleet <path>', 'fleet file of --autoscaling-twin (default fleets/published-study.yaml)')
     .option('--tp <n>', "tensor-parallel degree (default: JumpStart's for the instance)")
     .option('--copies <n>', 'model copies per instance (per inference component)', '1')
     .option('--instances <n>', `instances behind the endpoint (1 to ${MAX_INSTANCES})`, '1')

@@ -15,3 +15,25 @@ describe('llm-bench scenario: errors name the flags', () => {
     await expect(run('ramp', '--to', '4', '--twin', 'nope')).rejects.toThrow(/--twin: 'nope' is not in .*deployments: .*llama-2-7b-p4d-ic-8x-tp1/);
   });
 });
+
+describe('llm-bench serve-local --autoscaling-twin', () => {
+  const flags = { copies: '1', instances: '1', port: '0', speedup: '30' };
+
+  it('takes the model and instance from the fleet, not from flags', async () => {
+    const { startFromFlags } = await import('../../loadtest/cli/serve-local-command');
+    await expect(startFromFlags({ ...flags, autoscalingTwin: 'llama-2-7b-p4d-ic-8x-tp1', model: 'llama-2-7b' })).rejects.toThrow(/--autoscaling-twin: takes the model, instance and policies from the fleet/);
+  });
+
+  it('serves the twin with its policies registered, one copy in service at MinCapacity', async () => {
+    const { startFromFlags } = await import('../../loadtest/cli/serve-local-command');
+    const endpoint = await startFromFlags({ ...flags, autoscalingTwin: 'llama-2-7b-p4d-ic-8x-tp1' });
+    try {
+      expect(endpoint.targetTrackers).toHaveLength(1);
+      const info = (await (await fetch(`${endpoint.url}/info`)).json()) as { virtual_clock: { speedup: number }; local: { instance_type: string } };
+      expect(info.virtual_clock.speedup).toBe(30);
+      expect(info.local.instance_type).toBe('ml.p4d.24xlarge');
+    } finally {
+      await endpoint.close();
+    }
+  });
+});
