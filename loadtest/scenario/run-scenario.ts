@@ -116,7 +116,8 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRes
   await sampler;
   const endS = Math.max(durationS, elapsedS());
   const last = await capacity.read();
-  readings.push({ tS: Math.max(endS, elapsedS()), ...last });
+  // The state at the scenario's end (read just after it): the last window's capacity.
+  readings.push({ tS: endS, ...last });
 
   const activities: ScenarioScalingActivity[] = (await capacity.activities())
     .map((a) => ({

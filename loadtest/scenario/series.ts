@@ -42,7 +42,8 @@ export function buildSamples(spec: ScenarioSpec, records: readonly RequestRecord
     const errors: Partial<Record<ScenarioErrorKind, number>> = {};
     for (const q of finished) if (q.kind !== undefined) errors[q.kind] = (errors[q.kind] ?? 0) + 1;
     const busy = requests.reduce((sum, q) => sum + Math.max(0, Math.min(end, q.endS) - Math.max(t, q.sentS)), 0);
-    const reading = [...readings].reverse().find((x) => x.tS <= end) ?? readings[0];
+    const last = end >= durationS - 1e-9;
+    const reading = (last ? readings[readings.length - 1] : undefined) ?? [...readings].reverse().find((x) => x.tS <= end) ?? readings[0];
     samples.push({
       tS: t,
       offeredConcurrency: offeredAt(spec, t),
