@@ -73,9 +73,10 @@ describe('scale-from-zero on fleets/examples/scale-to-zero-ic.yaml', () => {
     const first = result.activities[0];
     expect(first?.cause).toContain('NoCapacityInvocationFailures');
     expect(first?.toCapacity).toBe(1);
-    // Cold start: at least the alarm's 30 s period plus one copy load, at most that plus a sample and a back-off.
+    // Cold start: at least the alarm's 30 s period plus one copy load; at most that plus a client back-off and
+    // one request's latency (≈ 4 s for 128 tokens; 30 s allowed for a loaded machine at 25× compression).
     expect(f.coldStartS as number).toBeGreaterThanOrEqual(30 + loadS - 1);
-    expect(f.coldStartS as number).toBeLessThan(30 + loadS + spec.sampleS + spec.retryBackoffS + 10);
+    expect(f.coldStartS as number).toBeLessThan(30 + loadS + spec.retryBackoffS + 30);
     expect(f.ok).toBeGreaterThan(0);
   });
 });
