@@ -57,7 +57,7 @@ export interface PriceQuote {
 }
 
 /** Checks a discount value: a fraction in [0, 1). */
-export function checkDiscount(discount: number, field = '--discount'): number {
+export function checkDiscount(discount: number, field = 'discount'): number {
   if (!Number.isFinite(discount) || discount < 0 || discount >= 1) {
     throw new UserInputError(field, `${discount} must be a fraction from 0 (none) to below 1, e.g. 0.3 for 30% off`);
   }
@@ -65,7 +65,7 @@ export function checkDiscount(discount: number, field = '--discount'): number {
 }
 
 /** Parses `--discount 0.3` (also `30%`). */
-export function parseDiscount(text: string, field = '--discount'): number {
+export function parseDiscount(text: string, field = 'discount'): number {
   const trimmed = text.trim();
   const percent = /^(\d+(\.\d+)?)%$/.exec(trimmed);
   if (percent) return checkDiscount(Number(percent[1]) / 100, field);

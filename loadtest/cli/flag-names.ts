@@ -26,6 +26,8 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   container: '--container',
   templatePath: '--from-template',
   deploymentId: '--deployment',
+  discount: '--discount',
+  params: '--params',
 };
 
 /**

@@ -105,9 +105,9 @@ describe('parseDiscount', () => {
     ['0', 0],
   ])('parses %p', (text, value) => expect(parseDiscount(text)).toBeCloseTo(value, 12));
 
-  it.each(['1', '-0.1', 'abc', '130%'])('rejects %p naming the flag', (text) => {
+  it.each(['1', '-0.1', 'abc', '130%'])('rejects %p naming the field', (text) => {
     expect(() => parseDiscount(text)).toThrow(UserInputError);
-    expect(() => parseDiscount(text)).toThrow(/^--discount: /);
+    expect(() => parseDiscount(text)).toThrow(/^discount: /);
   });
 });
 

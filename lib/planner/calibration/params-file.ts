@@ -28,7 +28,7 @@ const fileSchema = z.object({
 });
 
 /** Parses and checks a params file's JSON text; `field` names the flag or path in errors. */
-export function parseCalibrationFile(text: string, field = '--params'): CalibrationFile {
+export function parseCalibrationFile(text: string, field = 'params'): CalibrationFile {
   let json: unknown;
   try {
     json = JSON.parse(text);
