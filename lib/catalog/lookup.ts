@@ -17,7 +17,7 @@ import {
   TGI_TAG,
   TGI_TAG_SOURCE,
 } from './tgi-images';
-import type { ContainerImage, InstanceTypeSpec, ModelSpec, TgiImage } from './types';
+import type { ContainerImage, InstanceTypeSpec, ModelSpec, Source, TgiImage } from './types';
 
 const MAX_SUGGESTIONS = 5;
 
@@ -95,24 +95,43 @@ export type TgiImageVersion = (typeof TGI_IMAGE_VERSIONS)[number];
 
 /** The TGI image of a region: the pinned study-era TGI 2.3.1 unless `tgiVersion` asks for the newest DLC (3.3.6). */
 export function getTgiImage(region: string, field = 'region', tgiVersion: TgiImageVersion = TGI_STUDY_TGI_VERSION): TgiImage {
-  const wanted = region.trim().toLowerCase();
-  const accountId = TGI_ACCOUNT_BY_REGION[wanted];
-  if (accountId === undefined) {
-    throw new UserInputError(
-      field,
-      `no TGI (Hugging Face LLM DLC) image known for region '${region}'; regions with an image: ${listTgiImageRegions().join(', ')}`,
-    );
-  }
   const latest = tgiVersion === TGI_LATEST_TGI_VERSION;
-  const tag = latest ? TGI_LATEST_TAG : TGI_TAG;
-  const tagSource = latest ? TGI_LATEST_TAG_SOURCE : TGI_TAG_SOURCE;
+  return regionalImage(region, field, {
+    label: 'TGI (Hugging Face LLM DLC)',
+    accounts: TGI_ACCOUNT_BY_REGION,
+    accountSource: TGI_ACCOUNT_SOURCE,
+    repository: TGI_REPOSITORY,
+    tag: () => (latest ? { tag: TGI_LATEST_TAG, url: TGI_LATEST_TAG_SOURCE.url } : { tag: TGI_TAG, url: TGI_TAG_SOURCE.url }),
+  });
+}
+
+/** What distinguishes one container family's images: its accounts per region, repository and tag. */
+interface ImageFamily {
+  /** How the error names the family, e.g. `LMI (djl-inference)`. */
+  readonly label: string;
+  readonly accounts: Readonly<Record<string, string>>;
+  readonly accountSource: Source;
+  readonly repository: string;
+  /** The tag and where it was read; called once the region is known, so a bad region is reported first. */
+  readonly tag: () => { readonly tag: string; readonly url: string };
+}
+
+/** The image of a family in a region (`{account}.dkr.ecr.{region}.amazonaws.com/{repository}:{tag}`); unknown region → the regions with an image. */
+function regionalImage(region: string, field: string, family: ImageFamily): ContainerImage {
+  const wanted = region.trim().toLowerCase();
+  const accountId = family.accounts[wanted];
+  if (accountId === undefined) {
+    const regions = Object.keys(family.accounts).sort();
+    throw new UserInputError(field, `no ${family.label} image known for region '${region}'; regions with an image: ${regions.join(', ')}`);
+  }
+  const { tag, url } = family.tag();
   return {
     region: wanted,
     accountId,
-    repository: TGI_REPOSITORY,
+    repository: family.repository,
     tag,
-    uri: `${accountId}.dkr.ecr.${wanted}.amazonaws.com/${TGI_REPOSITORY}:${tag}`,
-    source: { ...TGI_ACCOUNT_SOURCE, note: `account: ${TGI_ACCOUNT_SOURCE.url}; tag: ${tagSource.url}` },
+    uri: `${accountId}.dkr.ecr.${wanted}.amazonaws.com/${family.repository}:${tag}`,
+    source: { ...family.accountSource, note: `account: ${family.accountSource.url}; tag: ${url}` },
   };
 }
 
@@ -127,21 +146,17 @@ export function listLmiVersions(): readonly string[] {
 
 /** The LMI (`djl-inference`) image of a region: the newest release unless `lmiVersion` names another. */
 export function getLmiImage(region: string, field = 'region', lmiVersion: string = LMI_DEFAULT_RELEASE.lmiVersion): ContainerImage {
-  const wanted = region.trim().toLowerCase();
-  const accountId = LMI_ACCOUNT_BY_REGION[wanted];
-  if (accountId === undefined) {
-    throw new UserInputError(field, `no LMI (djl-inference) image known for region '${region}'; regions with an image: ${listLmiImageRegions().join(', ')}`);
-  }
-  const release = LMI_RELEASES.find((r) => r.lmiVersion === lmiVersion);
-  if (release === undefined) throw new UserInputError('lmiVersion', `no LMI release '${lmiVersion}' in the catalog; known: ${listLmiVersions().join(', ')}`);
-  return {
-    region: wanted,
-    accountId,
+  return regionalImage(region, field, {
+    label: 'LMI (djl-inference)',
+    accounts: LMI_ACCOUNT_BY_REGION,
+    accountSource: LMI_ACCOUNT_SOURCE,
     repository: LMI_REPOSITORY,
-    tag: release.tag,
-    uri: `${accountId}.dkr.ecr.${wanted}.amazonaws.com/${LMI_REPOSITORY}:${release.tag}`,
-    source: { ...LMI_ACCOUNT_SOURCE, note: `account: ${LMI_ACCOUNT_SOURCE.url}; tag: ${release.source.url}` },
-  };
+    tag: () => {
+      const release = LMI_RELEASES.find((r) => r.lmiVersion === lmiVersion);
+      if (release === undefined) throw new UserInputError('lmiVersion', `no LMI release '${lmiVersion}' in the catalog; known: ${listLmiVersions().join(', ')}`);
+      return { tag: release.tag, url: release.source.url };
+    },
+  });
 }
 
 /** S3 URI of JumpStart's prepacked artifacts for the model in a region, when the catalog knows the key. */
