@@ -1,6 +1,7 @@
 import type { TgiSettings } from '../../catalog/types';
 import type { StepTimeParams } from '../calibration/params';
 import { createStepTimer, type ShardLayout, type StepTimer } from '../step-time';
+import { ReplicaBase, type Refusal, type TrackedSequence } from './replica-base';
 import type { EngineEvent, EngineRequest } from './types';
 
 /**
@@ -27,16 +28,10 @@ export const TGI_ROUTER_DEFAULTS = { waitingServedRatio: 1.2, maxWaitingTokens: 
 
 type SequenceState = 'arriving' | 'queued' | 'prefill' | 'running' | 'gone';
 
-interface Sequence {
-  readonly id: string;
-  readonly inputTokens: number;
-  readonly maxNewTokens: number;
-  readonly arrivalMs: number;
+interface Sequence extends TrackedSequence {
   /** KV tokens reserved in the batch budget from admission to the batch until done: input + max_new_tokens. */
   readonly reservedTokens: number;
   state: SequenceState;
-  generated: number;
-  firstTokenAtMs?: number;
 }
 
 interface Pass {
@@ -59,42 +54,23 @@ export interface ReplicaOptions {
   readonly maxWaitingTokens?: number;
 }
 
-export class Replica {
-  private readonly arrivals: Sequence[] = [];
-  private arrivalHead = 0;
+export class Replica extends ReplicaBase<Sequence> {
   private readonly queue: Sequence[] = [];
   private queueHead = 0;
-  private running: Sequence[] = [];
   private pass: Pass | undefined;
   private reservedTokens = 0;
   private kvTokens = 0;
-  /** Requests the router holds: queued, being prefilled or running (MAX_CONCURRENT_REQUESTS counts these). */
-  private accepted = 0;
-  private readonly byId = new Map<string, Sequence>();
   private readonly stepTimer: StepTimer;
   /** Decode steps since the last prefill (TGI's `waiting_tokens`, reset to 1 by a prefill). */
   private waitingTokens = 0;
 
   constructor(private readonly options: ReplicaOptions) {
+    super(options.emitTokenEvents);
     this.stepTimer = createStepTimer(options.layout, options.stepTimeParams);
   }
 
-  /** Accepted and not finished, plus arrivals not yet processed: what a least-outstanding router compares. */
-  outstanding(): number {
-    return this.accepted + (this.arrivals.length - this.arrivalHead);
-  }
-
-  inFlight(): number {
-    return this.accepted;
-  }
-
-  /** Requests in the running batch (being decoded), for tests and diagnostics. */
-  runningBatchSize(): number {
-    return this.running.length;
-  }
-
-  submit(request: EngineRequest, atMs: number): void {
-    const sequence: Sequence = {
+  protected newSequence(request: EngineRequest, atMs: number): Sequence {
+    return {
       id: request.id,
       inputTokens: request.inputTokens,
       maxNewTokens: request.maxNewTokens,
@@ -103,74 +79,38 @@ export class Replica {
       state: 'arriving',
       generated: 0,
     };
-    // Arrivals almost always come in time order: insert from the back.
-    let i = this.arrivals.length;
-    while (i > this.arrivalHead && this.arrivals[i - 1].arrivalMs > atMs) i -= 1;
-    this.arrivals.splice(i, 0, sequence);
-    this.byId.set(request.id, sequence);
   }
 
-  /** Drops a request wherever it is; frees its budget at once (the pass in progress still runs). */
-  cancel(id: string): boolean {
-    const sequence = this.byId.get(id);
-    if (sequence === undefined) return false;
-    this.byId.delete(id);
+  /** A cancelled request frees its budget at once (the pass in progress still runs). */
+  protected dropped(sequence: Sequence): void {
     if (sequence.state === 'prefill' || sequence.state === 'running') this.reservedTokens -= sequence.reservedTokens;
     if (sequence.state === 'running') {
       this.kvTokens -= sequence.inputTokens + sequence.generated;
       this.running = this.running.filter((s) => s !== sequence);
     }
-    if (sequence.state !== 'arriving') this.accepted -= 1;
-    sequence.state = 'gone';
-    return true;
   }
 
-  nextEventMs(): number | undefined {
-    this.skipGoneArrivals();
-    const arrival = this.arrivals[this.arrivalHead]?.arrivalMs;
-    const passEnd = this.pass?.endMs;
-    if (arrival === undefined) return passEnd;
-    if (passEnd === undefined) return arrival;
-    return Math.min(arrival, passEnd);
+  protected workEndMs(): number | undefined {
+    return this.pass?.endMs;
   }
 
-  /** Processes the next internal event (a pass ending, or the arrivals at one instant), appending its events to `out`. */
-  processNext(out: EngineEvent[]): void {
-    this.skipGoneArrivals();
-    const arrival = this.arrivals[this.arrivalHead];
-    const pass = this.pass;
-    if (pass !== undefined && (arrival === undefined || pass.endMs <= arrival.arrivalMs)) {
-      this.pass = undefined;
-      if (pass.kind === 'prefill') this.finishPrefill(pass, out);
-      else this.finishDecode(pass.endMs, out);
-      this.startNextPass(pass.endMs);
-      return;
-    }
-    if (arrival === undefined) return;
-    const atMs = arrival.arrivalMs;
-    while (this.arrivalHead < this.arrivals.length && this.arrivals[this.arrivalHead].arrivalMs === atMs) {
-      this.admit(this.arrivals[this.arrivalHead], out);
-      this.arrivalHead += 1;
-    }
-    this.compactArrivals();
-    if (this.pass === undefined) this.startNextPass(atMs);
+  protected finishWork(out: EngineEvent[]): void {
+    const pass = this.pass as Pass;
+    this.pass = undefined;
+    if (pass.kind === 'prefill') this.finishPrefill(pass, out);
+    else this.finishDecode(pass.endMs, out);
   }
 
-  private admit(sequence: Sequence, out: EngineEvent[]): void {
-    if (sequence.state === 'gone') return;
-    const refusal = this.refusal(sequence);
-    if (refusal !== undefined) {
-      this.byId.delete(sequence.id);
-      sequence.state = 'gone';
-      out.push({ type: 'rejected', id: sequence.id, atMs: sequence.arrivalMs, reason: refusal.reason, message: refusal.message });
-      return;
-    }
+  protected startWork(atMs: number): void {
+    this.startNextPass(atMs);
+  }
+
+  protected enqueue(sequence: Sequence): void {
     sequence.state = 'queued';
-    this.accepted += 1;
     this.queue.push(sequence);
   }
 
-  private refusal(sequence: Sequence): { reason: 'overloaded' | 'too_long'; message: string } | undefined {
+  protected refusal(sequence: Sequence): Refusal | undefined {
     const { tgi, batchTokenBudget } = this.options;
     if (sequence.inputTokens > tgi.maxInputTokens) {
       const message = `Input validation error: \`inputs\` must have less than ${tgi.maxInputTokens} tokens. Given: ${sequence.inputTokens}`;
@@ -192,20 +132,19 @@ export class Replica {
       sequence.firstTokenAtMs = pass.endMs;
       this.kvTokens += sequence.inputTokens + 1;
       sequence.state = 'running';
-      if (this.options.emitTokenEvents) out.push({ type: 'token', id: sequence.id, index: 0, atMs: pass.endMs });
+      this.emitToken(sequence, pass.endMs, out);
       if (sequence.generated >= sequence.maxNewTokens) this.finish(sequence, pass.endMs, out);
       else this.running.push(sequence);
     }
   }
 
   private finishDecode(atMs: number, out: EngineEvent[]): void {
-    const emitTokens = this.options.emitTokenEvents;
     let kept = 0;
     for (const sequence of this.running) {
       if (sequence.state !== 'running') continue;
       sequence.generated += 1;
       this.kvTokens += 1;
-      if (emitTokens) out.push({ type: 'token', id: sequence.id, index: sequence.generated - 1, atMs });
+      this.emitToken(sequence, atMs, out);
       if (sequence.generated >= sequence.maxNewTokens) this.finish(sequence, atMs, out);
       else this.running[kept++] = sequence;
     }
@@ -215,17 +154,7 @@ export class Replica {
   private finish(sequence: Sequence, atMs: number, out: EngineEvent[]): void {
     this.reservedTokens -= sequence.reservedTokens;
     this.kvTokens -= sequence.inputTokens + sequence.generated;
-    this.accepted -= 1;
-    sequence.state = 'gone';
-    this.byId.delete(sequence.id);
-    out.push({
-      type: 'done',
-      id: sequence.id,
-      atMs,
-      inputTokens: sequence.inputTokens,
-      generatedTokens: sequence.generated,
-      firstTokenAtMs: sequence.firstTokenAtMs,
-    });
+    this.complete(sequence, atMs, out);
   }
 
   /** Prefill whatever queued requests fit (in arrival order), else decode the running batch, else idle. */
@@ -298,17 +227,6 @@ export class Replica {
     let count = 0;
     for (let i = this.queueHead; i < this.queue.length; i += 1) if (this.queue[i].state === 'queued') count += 1;
     return count;
-  }
-
-  private skipGoneArrivals(): void {
-    while (this.arrivalHead < this.arrivals.length && this.arrivals[this.arrivalHead].state === 'gone') this.arrivalHead += 1;
-  }
-
-  private compactArrivals(): void {
-    if (this.arrivalHead > 1024 && this.arrivalHead * 2 > this.arrivals.length) {
-      this.arrivals.splice(0, this.arrivalHead);
-      this.arrivalHead = 0;
-    }
   }
 
   private compactQueue(): void {

@@ -2,7 +2,8 @@ import type { LmiSettings } from '../../catalog/types';
 import type { StepTimeParams } from '../calibration/params';
 import { createStepTimer, type ShardLayout, type StepTimer } from '../step-time';
 import { BlockPool, blocksFor, kvCacheBlocks } from './kv-blocks';
-import type { EngineEvent, EngineRequest, ReplicaModel } from './types';
+import { ReplicaBase, type Refusal, type TrackedSequence } from './replica-base';
+import type { EngineEvent, EngineRequest } from './types';
 import { VLLM_DEFAULTS } from './vllm-defaults';
 
 /**
@@ -41,20 +42,13 @@ export interface VllmReplicaOptions {
 
 type State = 'arriving' | 'waiting' | 'running' | 'gone';
 
-interface Sequence {
-  readonly id: string;
-  readonly inputTokens: number;
-  readonly maxNewTokens: number;
-  readonly arrivalMs: number;
+interface Sequence extends TrackedSequence {
   state: State;
   /** Tokens whose KV is in the cache (vLLM's num_computed_tokens). */
   computed: number;
-  /** Output tokens sampled so far. */
-  generated: number;
   /** KV blocks held. */
   blocks: number;
   preemptions: number;
-  firstTokenAtMs?: number;
 }
 
 interface Scheduled {
@@ -92,22 +86,18 @@ export function vllmLimits(lmi: LmiSettings): VllmLimits {
   };
 }
 
-export class VllmReplica implements ReplicaModel {
+export class VllmReplica extends ReplicaBase<Sequence> {
   readonly limits: VllmLimits;
   readonly pool: BlockPool;
-  private readonly arrivals: Sequence[] = [];
-  private arrivalHead = 0;
   /** Waiting requests, FCFS; preempted ones go back to the front. */
   private waiting: Sequence[] = [];
-  private running: Sequence[] = [];
   private step: Step | undefined;
-  private accepted = 0;
-  private readonly byId = new Map<string, Sequence>();
   private readonly stepTimer: StepTimer;
   private preemptionCount = 0;
   private maxRunning = 0;
 
-  constructor(private readonly options: VllmReplicaOptions) {
+  constructor(options: VllmReplicaOptions) {
+    super(options.emitTokenEvents);
     this.limits = vllmLimits(options.lmi);
     const { layout } = options;
     const blocks = options.numGpuBlocksOverride ?? kvCacheBlocks(layout.model, layout.instance, layout.tp, this.limits.gpuMemoryUtilization, this.limits.blockSizeTokens);
@@ -121,18 +111,6 @@ export class VllmReplica implements ReplicaModel {
     }
     this.pool = new BlockPool(blocks);
     this.stepTimer = createStepTimer(layout, options.stepTimeParams);
-  }
-
-  outstanding(): number {
-    return this.accepted + (this.arrivals.length - this.arrivalHead);
-  }
-
-  inFlight(): number {
-    return this.accepted;
-  }
-
-  runningBatchSize(): number {
-    return this.running.length;
   }
 
   /** Requests preempted (and recomputed later) so far. */
@@ -150,8 +128,8 @@ export class VllmReplica implements ReplicaModel {
     return this.waiting.length;
   }
 
-  submit(request: EngineRequest, atMs: number): void {
-    const sequence: Sequence = {
+  protected newSequence(request: EngineRequest, atMs: number): Sequence {
+    return {
       id: request.id,
       inputTokens: request.inputTokens,
       maxNewTokens: request.maxNewTokens,
@@ -162,78 +140,47 @@ export class VllmReplica implements ReplicaModel {
       blocks: 0,
       preemptions: 0,
     };
-    let i = this.arrivals.length;
-    while (i > this.arrivalHead && this.arrivals[i - 1].arrivalMs > atMs) i -= 1;
-    this.arrivals.splice(i, 0, sequence);
-    this.byId.set(request.id, sequence);
   }
 
-  cancel(id: string): boolean {
-    const sequence = this.byId.get(id);
-    if (sequence === undefined) return false;
-    this.byId.delete(id);
+  /** A cancelled request leaves the running batch or the waiting queue and frees its blocks. */
+  protected dropped(sequence: Sequence): void {
     if (sequence.state === 'running') this.running = this.running.filter((s) => s !== sequence);
     if (sequence.state === 'waiting') this.waiting = this.waiting.filter((s) => s !== sequence);
     this.releaseBlocks(sequence);
-    if (sequence.state !== 'arriving') this.accepted -= 1;
-    sequence.state = 'gone';
-    return true;
   }
 
-  nextEventMs(): number | undefined {
-    this.skipGoneArrivals();
-    const arrival = this.arrivals[this.arrivalHead]?.arrivalMs;
-    const stepEnd = this.step?.endMs;
-    if (arrival === undefined) return stepEnd;
-    if (stepEnd === undefined) return arrival;
-    return Math.min(arrival, stepEnd);
+  protected workEndMs(): number | undefined {
+    return this.step?.endMs;
   }
 
-  processNext(out: EngineEvent[]): void {
-    this.skipGoneArrivals();
-    const arrival = this.arrivals[this.arrivalHead];
-    const step = this.step;
-    if (step !== undefined && (arrival === undefined || step.endMs <= arrival.arrivalMs)) {
-      this.step = undefined;
-      this.finishStep(step, out);
-      this.startStep(step.endMs);
-      return;
-    }
-    if (arrival === undefined) return;
-    const atMs = arrival.arrivalMs;
-    while (this.arrivalHead < this.arrivals.length && this.arrivals[this.arrivalHead].arrivalMs === atMs) {
-      this.admit(this.arrivals[this.arrivalHead], out);
-      this.arrivalHead += 1;
-    }
-    if (this.arrivalHead > 1024 && this.arrivalHead * 2 > this.arrivals.length) {
-      this.arrivals.splice(0, this.arrivalHead);
-      this.arrivalHead = 0;
-    }
-    if (this.step === undefined) this.startStep(atMs);
+  protected finishWork(out: EngineEvent[]): void {
+    const step = this.step as Step;
+    this.step = undefined;
+    this.finishStep(step, out);
   }
 
-  private admit(sequence: Sequence, out: EngineEvent[]): void {
-    if (sequence.state === 'gone') return;
+  protected startWork(atMs: number): void {
+    this.startStep(atMs);
+  }
+
+  protected refusal(sequence: Sequence): Refusal | undefined {
     const { maxModelLen, jobQueueSize } = this.limits;
     const total = sequence.inputTokens + sequence.maxNewTokens;
-    let refusal: { reason: 'overloaded' | 'too_long'; message: string } | undefined;
     if (total > maxModelLen) {
       // vLLM's OpenAI front end: vllm/entrypoints/openai/serving_engine.py, `_validate_input`.
-      refusal = {
+      return {
         reason: 'too_long',
         message: `This model's maximum context length is ${maxModelLen} tokens. However, you requested ${total} tokens (${sequence.inputTokens} in the messages, ${sequence.maxNewTokens} in the completion).`,
       };
-    } else if (this.accepted >= jobQueueSize) {
-      refusal = { reason: 'overloaded', message: `job queue full: ${jobQueueSize} requests held (SERVING_JOB_QUEUE_SIZE / MAX_CONCURRENT_REQUESTS)` };
     }
-    if (refusal !== undefined) {
-      this.byId.delete(sequence.id);
-      sequence.state = 'gone';
-      out.push({ type: 'rejected', id: sequence.id, atMs: sequence.arrivalMs, ...refusal });
-      return;
+    if (this.accepted >= jobQueueSize) {
+      return { reason: 'overloaded', message: `job queue full: ${jobQueueSize} requests held (SERVING_JOB_QUEUE_SIZE / MAX_CONCURRENT_REQUESTS)` };
     }
+    return undefined;
+  }
+
+  protected enqueue(sequence: Sequence): void {
     sequence.state = 'waiting';
-    this.accepted += 1;
     this.waiting.push(sequence);
   }
 
@@ -332,28 +279,14 @@ export class VllmReplica implements ReplicaModel {
       if (this.pendingTokens(sequence) > 0) continue;
       sequence.generated += 1;
       if (sequence.firstTokenAtMs === undefined) sequence.firstTokenAtMs = atMs;
-      if (this.options.emitTokenEvents) out.push({ type: 'token', id: sequence.id, index: sequence.generated - 1, atMs });
+      this.emitToken(sequence, atMs, out);
       if (sequence.generated >= sequence.maxNewTokens) finished.add(sequence);
     }
     if (finished.size === 0) return;
     this.running = this.running.filter((s) => !finished.has(s));
     for (const sequence of finished) {
       this.releaseBlocks(sequence);
-      this.accepted -= 1;
-      sequence.state = 'gone';
-      this.byId.delete(sequence.id);
-      out.push({
-        type: 'done',
-        id: sequence.id,
-        atMs,
-        inputTokens: sequence.inputTokens,
-        generatedTokens: sequence.generated,
-        firstTokenAtMs: sequence.firstTokenAtMs,
-      });
+      this.complete(sequence, atMs, out);
     }
-  }
-
-  private skipGoneArrivals(): void {
-    while (this.arrivalHead < this.arrivals.length && this.arrivals[this.arrivalHead].state === 'gone') this.arrivalHead += 1;
   }
 }
