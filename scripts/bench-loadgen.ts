@@ -8,13 +8,12 @@
  * machine's noise hits whichever run it lands on.
  * Flags: --duration S (default 10), --concurrency N (default 256), --rounds N (default 3).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createPayloadSource } from '../loadtest/payload';
 import { runLevel } from '../loadtest/runner/run-level';
 import { createTarget, parseTargetSpec } from '../loadtest/targets';
 import { tgiRequestBody } from '../loadtest/targets/tgi';
+import { startZeroLatencyServer } from './zero-latency-child';
 
 function flag(name: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -27,20 +26,6 @@ const ROUNDS = flag('--rounds', 3);
 const WARMUP_S = 2;
 const OUTPUT_TOKENS = 256;
 
-async function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'zero-latency-server.ts')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, BENCH_OUTPUT_TOKENS: String(OUTPUT_TOKENS) },
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`zero-latency server exited with ${code}`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const match = /listening (\d+)/.exec(chunk.toString());
-      if (match) resolve(Number(match[1]));
-    });
-  });
-  return { child, url: `http://127.0.0.1:${port}` };
-}
 
 /** Client CPU (user + system) per request, µs: the share of the cores the client takes from the server. */
 function cpuMicrosPerRequest(since: NodeJS.CpuUsage, requests: number): number {
@@ -76,7 +61,7 @@ async function runLoadgen(url: string, stream: boolean, durationS = DURATION_S):
 }
 
 async function main(): Promise<void> {
-  const { child, url } = await startServer();
+  const { child, url } = await startZeroLatencyServer(OUTPUT_TOKENS);
   try {
     const body = tgiRequestBody(createPayloadSource({ inputTokens: 256, outputTokens: OUTPUT_TOKENS }).next().prompt, OUTPUT_TOKENS);
     console.log(`zero-latency TGI server at ${url}; c=${CONCURRENCY}, ${DURATION_S} s per run, body ${body.length} bytes`);

@@ -42,6 +42,13 @@ export function benchmarkInputOf(b: BenchmarkInput): BenchmarkInput {
     plateauGain: b.plateauGain,
     regressionThresholdPct: b.regressionThresholdPct,
     ...(b.container !== undefined ? { container: b.container } : {}),
+    // Open-loop settings and SLOs only when set: a closed-loop definition stays as it was.
+    ...(b.mode !== undefined ? { mode: b.mode } : {}),
+    ...(b.rates !== undefined ? { rates: [...b.rates] } : {}),
+    ...(b.arrival !== undefined ? { arrival: b.arrival } : {}),
+    ...(b.burstiness !== undefined ? { burstiness: b.burstiness } : {}),
+    ...(b.slo !== undefined ? { slo: { ...b.slo } } : {}),
+    ...(b.minSloAttainment !== undefined ? { minSloAttainment: b.minSloAttainment } : {}),
   };
 }
 

@@ -3,7 +3,8 @@
  * and writes these plain objects; the state machine only routes them (Choice on `sweep.done`).
  * Kept small: Step Functions limits a state's payload to 256 KB.
  */
-import type { ServingContainer, StopReason } from '../results/records';
+import type { ArrivalProcess, ServingContainer, StopReason } from '../results/records';
+import type { Slo } from '../results/slo';
 
 /** TGI's MAX_INPUT_TOKENS and MAX_TOTAL_TOKENS of a deployment. */
 export interface TokenLimits {
@@ -43,6 +44,16 @@ export interface BenchmarkInput {
   readonly regressionThresholdPct: number;
   /** The container behind the endpoint when it is not TGI: LMI streams JSON lines, not SSE. @default 'tgi' */
   readonly container?: ServingContainer;
+  /** `rate`: open loop over `rates` (requests/s, endpoint-wide) instead of `concurrency`. @default 'concurrency' */
+  readonly mode?: 'concurrency' | 'rate';
+  readonly rates?: readonly number[];
+  /** Open-loop arrivals. @default 'poisson' */
+  readonly arrival?: ArrivalProcess;
+  readonly burstiness?: number;
+  /** Per-request SLOs: levels carry goodput. */
+  readonly slo?: Slo;
+  /** Stop rule `slo-attainment`. */
+  readonly minSloAttainment?: number;
 }
 
 /** One deployment of the fleet as the state machine knows it (resolved at synth). */
@@ -97,6 +108,12 @@ export interface WorkerItem {
   readonly seed: number;
   /** The container behind the endpoint (how its streams are framed). @default 'tgi' */
   readonly container?: ServingContainer;
+  /** Open loop: this worker's share of the level's offered rate, requests/s (real time at the endpoint). */
+  readonly ratePerS?: number;
+  readonly arrival?: ArrivalProcess;
+  readonly burstiness?: number;
+  /** The level's SLOs (workers do not judge; merge-level does). */
+  readonly slo?: Slo;
 }
 
 /** Where the sweep stands, returned by plan-levels and decide-next. */

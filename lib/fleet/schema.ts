@@ -124,6 +124,23 @@ export const BenchmarkSchema = z
     plateauGain: z.number().min(0).optional(),
     schedule: ScheduleSchema.optional(),
     regressionThresholdPct: z.number().positive().optional(),
+    mode: z.enum(['concurrency', 'rate']).optional().describe('concurrency: closed loop over `concurrency`; rate: open loop over `rates` (requests/s)'),
+    rates: z.array(z.number().positive()).min(1).optional().describe('open-loop levels, requests/s (mode: rate)'),
+    arrival: z.enum(['poisson', 'gamma', 'constant']).optional().describe('open-loop arrivals (default poisson)'),
+    burstiness: z.number().positive().optional().describe('gamma arrivals: shape k (1 = Poisson)'),
+    slo: z
+      .strictObject({ ttftMs: z.number().positive().optional(), itlMs: z.number().positive().optional(), e2eMs: z.number().positive().optional(), msPerToken: z.number().positive().optional() })
+      .optional()
+      .describe('per-request SLOs: levels report goodput and attainment'),
+    minSloAttainment: z.number().min(0).max(1).optional().describe('stop when fewer than this share of requests meet every SLO'),
+  })
+  .superRefine((b, ctx) => {
+    if (b.mode === 'rate' && b.rates === undefined) ctx.addIssue({ code: 'custom', path: ['rates'], message: 'mode rate needs rates (requests/s), e.g. [0.5, 1, 2]' });
+    if (b.mode !== 'rate' && (b.rates !== undefined || b.arrival !== undefined || b.burstiness !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['mode'], message: 'rates, arrival and burstiness apply to mode: rate' });
+    }
+    if (b.burstiness !== undefined && b.arrival !== 'gamma' && b.burstiness !== 1) ctx.addIssue({ code: 'custom', path: ['burstiness'], message: 'applies to arrival: gamma only' });
+    if (b.minSloAttainment !== undefined && b.slo === undefined) ctx.addIssue({ code: 'custom', path: ['minSloAttainment'], message: 'needs slo' });
   })
   .describe('load-test settings');
 

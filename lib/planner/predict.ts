@@ -195,7 +195,8 @@ function toPredictedLevel(level: LevelResult): PredictedLevel {
     latencyMsPerToken: level.latencyMsPerToken.mean,
     e2eMsP50: level.e2eMs.p50,
     ttftMsP50: level.ttftMs?.p50 ?? 0,
-    itlMsP50: level.itlMs?.p50 ?? 0,
+    // Per request (TPOT): simulated records carry no stream reads, so there are no per-token gaps.
+    itlMsP50: level.tpotMs?.p50 ?? 0,
     feasible: isFeasible(level),
     timeouts: level.timeouts,
     overloaded: level.errors.overloaded ?? 0,

@@ -7,13 +7,19 @@
 import type { PriceQuote } from '../catalog/prices';
 import type { ServerTelemetry } from './server-telemetry';
 import type { Interval } from './confidence';
+import type { Slo } from './slo';
 
 export type { Interval } from './confidence';
 
-export const REQUEST_RECORD_VERSION = 1 as const;
-export const LEVEL_RESULT_VERSION = 1 as const;
-/** 2: `stopReason` is a StopReason `{ rule, detail }` (1: a string). */
-export const SWEEP_RESULT_VERSION = 2 as const;
+/** 2: adds `chunkTokens` and `capWaitMs` (1 lacks them; read as is). */
+export const REQUEST_RECORD_VERSION = 2 as const;
+/**
+ * 2: `itlMs` is over per-token gaps and `tpotMs` is the per-request figure (1: `itlMs` was the
+ * per-request figure, read back as `tpotMs`); adds open-loop rates, goodput and the client verdict.
+ */
+export const LEVEL_RESULT_VERSION = 2 as const;
+/** 2: `stopReason` is a StopReason `{ rule, detail }` (1: a string). 3: levels are LevelResult v2. */
+export const SWEEP_RESULT_VERSION = 3 as const;
 
 /** Why a request did not succeed. `undefined` on success. */
 export type ErrorKind =
@@ -52,7 +58,7 @@ export interface RequestRecord {
    * `clockOriginMs + t`; within one process only differences of monotonic times are used.
    */
   readonly clockOriginMs: number;
-  /** When the closed loop meant to send it (ms, monotonic). */
+  /** When the load meant to send it (closed loop: when its worker became free; open loop: its arrival), ms, monotonic. */
   readonly scheduledMs: number;
   /** When it was handed to the transport (ms, monotonic). */
   readonly sentMs: number;
@@ -66,8 +72,15 @@ export interface RequestRecord {
   readonly serverInputTokens?: number;
   /** Generated tokens as reported by the server (TGI `details.generated_tokens`). 0 on error. */
   readonly outputTokens: number;
-  /** Raw gaps between stream events, ms (streaming only). */
+  /** Raw gaps between network reads of the stream, ms (streaming only): one fewer than the reads. */
   readonly interChunkGapsMs?: readonly number[];
+  /**
+   * Token events carried by each network read of the stream, in order (one per read, so one more
+   * than `interChunkGapsMs`). A read of k tokens after a gap g counts as k inter-token gaps of g/k.
+   */
+  readonly chunkTokens?: readonly number[];
+  /** Open loop with a concurrency cap: ms the request waited for a free slot (counted in `scheduledMs` → `sentMs`). */
+  readonly capWaitMs?: number;
   /** HTTP status, when one was received. */
   readonly status?: number;
   readonly error?: ErrorKind;
@@ -96,10 +109,54 @@ export interface Distribution {
   readonly max: number;
 }
 
-/** The measured statistics of one concurrency level. */
+/** SLO attainment of a level: requests meeting every SLO, per second of the window, and their share. */
+export interface Goodput {
+  readonly requestsPerS: number;
+  /** Output tokens of the requests that met every SLO, per second. */
+  readonly tokensPerS: number;
+  /** Requests meeting every SLO / measured requests (failed requests count as missing them). */
+  readonly attainment: number;
+}
+
+/** Whether the client kept up with the load it was asked to generate (thresholds: lib/results/client-verdict.ts). */
+export interface ClientVerdict {
+  readonly verdict: 'ok' | 'client-bound';
+  /** p99 of (sent − intended send − wait for a concurrency cap), wall ms. */
+  readonly sendLagMsP99: number;
+  /** p99 event-loop delay beyond the sampling interval, wall ms (perf_hooks.monitorEventLoopDelay). */
+  readonly eventLoopDelayMsP99: number;
+  /** Client CPU (user + system) over wall time, % of one core, the busiest client process. */
+  readonly cpuPct: number;
+  /** Which thresholds were crossed (empty when ok). */
+  readonly reasons?: readonly string[];
+}
+
+/** How the load of a level was generated. */
+export type ArrivalProcess = 'poisson' | 'gamma' | 'constant';
+
+/** The open-loop load of a level: requests at a rate, independent of responses. */
+export interface OpenLoopLoad {
+  readonly arrival: ArrivalProcess;
+  /** Gamma shape k (1 = Poisson); only for `gamma`. */
+  readonly burstiness?: number;
+  /** Cap on requests in flight; requests over it wait (see `waitedForCap`). */
+  readonly maxConcurrency?: number;
+  /** Requests that waited for a free slot under the cap. */
+  readonly waitedForCap: number;
+  /** Highest number of requests in flight at once (one process; absent when merged from several workers). */
+  readonly peakInFlight?: number;
+}
+
+/** The measured statistics of one level (a concurrency, or an offered rate). */
 export interface LevelResult {
   readonly schemaVersion: typeof LEVEL_RESULT_VERSION;
+  /** Closed loop: the workers. Open loop: the level's key in files and plans (see `offeredRatePerS`). */
   readonly concurrency: number;
+  /** Open loop: requests/s the client was asked to send (endpoint time). */
+  readonly offeredRatePerS?: number;
+  /** Measured requests sent per second over the send window (first to last send). */
+  readonly achievedRatePerS?: number;
+  readonly openLoop?: OpenLoopLoad;
   /** Measured (non-warm-up) requests: requests = ok + Σ errors. */
   readonly requests: number;
   readonly ok: number;
@@ -115,8 +172,10 @@ export interface LevelResult {
   readonly latencyMsPerToken: Distribution;
   readonly e2eMs: Distribution;
   readonly ttftMs?: Distribution;
-  /** (e2e − TTFT) / (tokens − 1) per streamed request. */
+  /** Inter-token latency over every per-token gap of the streamed requests (a read of k tokens after g ms = k gaps of g/k). */
   readonly itlMs?: Distribution;
+  /** Time per output token per streamed request: (e2e − TTFT) / (tokens − 1). */
+  readonly tpotMs?: Distribution;
   /** sentMs − scheduledMs: time a request waited inside the client. */
   readonly clientQueueMs?: Distribution;
   /** Requests that hit the invocation/client deadline. */
@@ -143,6 +202,11 @@ export interface LevelResult {
   readonly levelSeconds?: number;
   /** The level measured `n` times (`--repeat n`): mean and 95 % Student-t interval of the headline figures. */
   readonly repeats?: LevelRepeats;
+  /** The SLOs the level was judged on, and its goodput under them. */
+  readonly slo?: Slo;
+  readonly goodput?: Goodput;
+  /** Whether the client kept up: a client-bound level says nothing about the server. */
+  readonly client?: ClientVerdict;
 }
 
 /** The headline figures of a level repeated n ≥ 2 times, each a mean with its 95 % interval over the repeats. */
@@ -163,7 +227,7 @@ export interface Knee {
 }
 
 /** The sweep's stop rules, in the order they are checked. */
-export type StopRuleId = 'timeout' | 'error-rate' | 'latency-slo' | 'plateau';
+export type StopRuleId = 'timeout' | 'error-rate' | 'latency-slo' | 'slo-attainment' | 'plateau';
 
 /**
  * How a sweep ended: a stop rule fired, the levels ran out (`completed`: every listed level, or the

@@ -1,11 +1,12 @@
 import { SWEEP_RESULT_VERSION, type StopReason, type StopRuleId, type SweepEnd, type SweepResult } from './records';
+import { upgradeLevelResult, type StoredLevelResult } from './upgrade-level';
 
 /** One line for consoles and report banners: `rule: detail`. */
 export function formatStopReason(reason: StopReason): string {
   return `${reason.rule}: ${reason.detail}`;
 }
 
-const STOP_RULE_IDS: readonly StopRuleId[] = ['timeout', 'error-rate', 'latency-slo', 'plateau'];
+const STOP_RULE_IDS: readonly StopRuleId[] = ['timeout', 'error-rate', 'latency-slo', 'slo-attainment', 'plateau'];
 const SWEEP_ENDS: readonly SweepEnd[] = [...STOP_RULE_IDS, 'completed', 'infeasible', 'aborted', 'failed'];
 
 /**
@@ -22,15 +23,23 @@ export function stopReasonFromV1(text: string): StopReason {
   return (SWEEP_ENDS as readonly string[]).includes(rule) ? { rule: rule as SweepEnd, detail } : { rule: 'completed', detail: text };
 }
 
-/** A SweepResult as stored by this version or by version 1 (string `stopReason`), in the current shape. */
-export type StoredSweepResult = SweepResult | (Omit<SweepResult, 'schemaVersion' | 'stopReason'> & { readonly schemaVersion: 1; readonly stopReason?: string });
+/**
+ * A SweepResult as stored by this version, by version 2 (LevelResult v1 levels) or by version 1
+ * (string `stopReason`, LevelResult v1 levels), in the current shape.
+ */
+export type StoredSweepResult =
+  | SweepResult
+  | (Omit<SweepResult, 'schemaVersion' | 'levels'> & { readonly schemaVersion: 2; readonly levels: readonly StoredLevelResult[] })
+  | (Omit<SweepResult, 'schemaVersion' | 'stopReason' | 'levels'> & { readonly schemaVersion: 1; readonly stopReason?: string; readonly levels: readonly StoredLevelResult[] });
 
 /** Reads a stored SweepResult of any supported schemaVersion into the current shape. */
 export function upgradeSweepResult(stored: StoredSweepResult): SweepResult {
   if (stored.schemaVersion === SWEEP_RESULT_VERSION) return stored;
+  const levels = stored.levels.map(upgradeLevelResult);
+  if (stored.schemaVersion === 2) return { ...stored, schemaVersion: SWEEP_RESULT_VERSION, levels };
   const { stopReason, ...rest } = stored;
-  return { ...rest, schemaVersion: SWEEP_RESULT_VERSION, ...(stopReason !== undefined ? { stopReason: stopReasonFromV1(stopReason) } : {}) };
+  return { ...rest, schemaVersion: SWEEP_RESULT_VERSION, levels, ...(stopReason !== undefined ? { stopReason: stopReasonFromV1(stopReason) } : {}) };
 }
 
 /** The schemaVersions `upgradeSweepResult` reads. */
-export const READABLE_SWEEP_VERSIONS: readonly number[] = [1, SWEEP_RESULT_VERSION];
+export const READABLE_SWEEP_VERSIONS: readonly number[] = [1, 2, SWEEP_RESULT_VERSION];

@@ -28,6 +28,12 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   deploymentId: '--deployment',
   discount: '--discount',
   params: '--params',
+  ratePerS: '--rate',
+  arrival: '--arrival',
+  burstiness: '--burstiness',
+  maxConcurrency: '--max-concurrency',
+  slo: '--slo',
+  minSloAttainment: '--min-slo-attainment',
 };
 
 /**

@@ -4,6 +4,11 @@ import { SingleBar } from 'cli-progress';
 import { DEFAULT_PRICE_REGION, quotePrice } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
 import { formatStopReason } from '../../lib/results/stop-reason';
+import { levelName } from '../../lib/results/level-key';
+import { parseSlo } from '../../lib/results/slo';
+import type { ArrivalProcess } from '../../lib/results/records';
+import { ARRIVAL_PROCESSES, validateArrivals } from '../runner/arrivals';
+import type { OpenLoopPlan } from '../sweep/open-loop-plan';
 import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_MAX_ERROR_RATE, DEFAULT_MIN_COMPLETIONS_PER_SLOT, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
 import { createPayloadSource, parseLengthDistribution } from '../payload';
 import { concurrencyListFlag, numberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
@@ -19,7 +24,7 @@ import { parseTelemetryMode, sweepTelemetry } from '../telemetry';
 /** Flags of `llm-bench sweep` as commander hands them over (strings until parsed here). */
 export interface SweepFlags {
   readonly target: string;
-  readonly concurrency: string;
+  readonly concurrency?: string;
   readonly inputTokens: string;
   readonly outputTokens: string;
   readonly duration?: string;
@@ -38,7 +43,13 @@ export interface SweepFlags {
   readonly instances?: string;
   readonly out: string;
   readonly json?: boolean;
-  readonly maxConcurrency: string;
+  /** Closed loop: highest level of an adaptive sweep (default 256). Open loop: cap on requests in flight (default none). */
+  readonly maxConcurrency?: string;
+  readonly rate?: string;
+  readonly arrival?: string;
+  readonly burstiness?: string;
+  readonly slo?: string;
+  readonly minSloAttainment?: string;
   readonly maxErrorRate: string;
   readonly plateauGain?: string;
   readonly latencySlo?: string;
@@ -110,15 +121,44 @@ function levelLine(level: LevelResult, resumed: boolean): string {
   const errors = Object.entries(level.errors)
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
+  const achieved = level.offeredRatePerS !== undefined && level.achievedRatePerS !== undefined ? ` (achieved ${level.achievedRatePerS.toFixed(2)} req/s)` : '';
+  const goodput = level.goodput !== undefined ? `, SLO attainment ${(level.goodput.attainment * 100).toFixed(1)} %, goodput ${level.goodput.tokensPerS.toFixed(1)} tokens/s` : '';
+  const client = level.client?.verdict === 'client-bound' ? ` [CLIENT-BOUND: ${(level.client.reasons ?? []).join('; ')}]` : '';
   const ci = level.repeats;
   const throughput = ci
     ? `${ci.throughputTokensPerS.mean.toFixed(1)} ± ${ci.throughputTokensPerS.halfWidth95.toFixed(1)} tokens/s, ${ci.msPerTokenP50.mean.toFixed(1)} ± ${ci.msPerTokenP50.halfWidth95.toFixed(1)} ms/token p50 (95 % CI over ${ci.n} repeats)`
     : `${level.throughputTokensPerS.toFixed(1)} tokens/s, ${level.latencyMsPerToken.p50.toFixed(1)} ms/token p50`;
   return (
-    `c=${level.concurrency}${resumed ? ' (resumed)' : ''}: ${level.requests} requests, ${level.ok} ok${errors ? ` (${errors})` : ''}, ` +
-    `${throughput}, ${level.durationS.toFixed(1)} s` +
-    `${level.server?.gpuUtilizationPct !== undefined ? `, GPU ${level.server.gpuUtilizationPct.toFixed(0)} %` : ''}\n`
+    `${levelName(level)}${achieved}${resumed ? ' (resumed)' : ''}: ${level.requests} requests, ${level.ok} ok${errors ? ` (${errors})` : ''}, ` +
+    `${throughput}${goodput}, ${level.durationS.toFixed(1)} s` +
+    `${level.server?.gpuUtilizationPct !== undefined ? `, GPU ${level.server.gpuUtilizationPct.toFixed(0)} %` : ''}${client}\n`
   );
+}
+
+/** The rates of `--rate`: requests/s > 0, comma-separated, each once. */
+export function parseRates(text: string, field = '--rate'): number[] {
+  const rates = text.split(',').map((part) => positiveNumberFlag(field, part.trim()));
+  if (new Set(rates).size !== rates.length) throw new UserInputError(field, `'${text}' lists a rate twice`);
+  return rates;
+}
+
+/** The open-loop load of `--rate`, `--arrival`, `--burstiness` and `--max-concurrency` (undefined without --rate). */
+export function openLoopOf(flags: SweepFlags, seed: number | undefined): OpenLoopPlan | undefined {
+  if (flags.rate === undefined) {
+    for (const [flag, value] of [['--arrival', flags.arrival], ['--burstiness', flags.burstiness]] as const) {
+      if (value !== undefined) throw new UserInputError(flag, 'applies to open-loop sweeps only: give --rate');
+    }
+    return undefined;
+  }
+  if (flags.concurrency !== undefined && flags.concurrency !== 'auto') throw new UserInputError('--rate', 'give --rate (open loop) or --concurrency (closed loop), not both');
+  const arrival = (flags.arrival ?? 'poisson') as ArrivalProcess;
+  if (!ARRIVAL_PROCESSES.includes(arrival)) throw new UserInputError('--arrival', `'${flags.arrival}' is not one of ${ARRIVAL_PROCESSES.join(', ')}`);
+  const burstiness = flags.burstiness !== undefined ? positiveNumberFlag('--burstiness', flags.burstiness) : undefined;
+  if (burstiness !== undefined && arrival !== 'gamma' && burstiness !== 1) throw new UserInputError('--burstiness', `applies to --arrival gamma only (got --arrival ${arrival})`);
+  const rates = parseRates(flags.rate);
+  for (const ratePerS of rates) validateArrivals({ ratePerS, process: arrival, burstiness });
+  const maxConcurrency = flags.maxConcurrency !== undefined ? wholeNumberFlag('--max-concurrency', flags.maxConcurrency) : undefined;
+  return { rates, arrival, ...(burstiness !== undefined ? { burstiness } : {}), ...(maxConcurrency !== undefined ? { maxConcurrency } : {}), ...(seed !== undefined ? { seed } : {}) };
 }
 
 /** A progress bar per level on a terminal; nothing in between on a pipe (one line per level is printed instead). */
@@ -169,17 +209,25 @@ function createProgress(io: SweepIo, flags: { durationS?: number; requests?: num
 /** `llm-bench sweep`: parses flags, runs the sweep into --out, writes the report, prints a summary or sweep.json. */
 export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout: process.stdout, stderr: process.stderr }): Promise<SweepResult> {
   const spec = parseTargetSpec(flags.target, '--target');
-  const levels = parseConcurrencyLevels(flags.concurrency);
+  const seed = flags.seed !== undefined ? wholeNumberFlag('--seed', flags.seed, { min: 0 }) : undefined;
+  const openLoop = openLoopOf(flags, seed);
+  const slo = flags.slo !== undefined ? parseSlo(flags.slo, '--slo') : undefined;
+  if (slo !== undefined && (slo.ttftMs !== undefined || slo.itlMs !== undefined) && flags.stream !== true) {
+    throw new UserInputError('--slo', 'ttft and itl are measured on streamed responses only: add --stream');
+  }
+  if (flags.minSloAttainment !== undefined && slo === undefined) throw new UserInputError('--min-slo-attainment', 'needs --slo');
+  const levels = openLoop !== undefined ? [] : parseConcurrencyLevels(flags.concurrency ?? 'auto');
   if (flags.duration !== undefined && flags.requests !== undefined) throw new UserInputError('--duration', 'give --duration or --requests, not both');
   const requests = flags.requests !== undefined ? wholeNumberFlag('--requests', flags.requests) : undefined;
   const durationS = requests === undefined ? (flags.duration !== undefined ? positiveNumberFlag('--duration', flags.duration) : DEFAULT_LEVEL_DURATION_S) : undefined;
-  const maxConcurrency = wholeNumberFlag('--max-concurrency', flags.maxConcurrency);
+  const maxConcurrency = openLoop === undefined ? wholeNumberFlag('--max-concurrency', flags.maxConcurrency ?? '256') : undefined;
   const stopRules: StopRuleConfig = {
     invocationTimeoutMs: positiveNumberFlag('--timeout', flags.timeout) * 1000,
     maxErrorRate: numberFlag('--max-error-rate', flags.maxErrorRate, { max: 1 }),
     // A fixed list measures every level unless asked to stop on a plateau.
     plateauGain: flags.plateauGain !== undefined ? numberFlag('--plateau-gain', flags.plateauGain, { min: -1 }) : levels === 'auto' ? DEFAULT_PLATEAU_GAIN : -Infinity,
     ...(flags.latencySlo !== undefined ? { latencySloMsPerToken: positiveNumberFlag('--latency-slo', flags.latencySlo) } : {}),
+    ...(flags.minSloAttainment !== undefined ? { minSloAttainment: numberFlag('--min-slo-attainment', flags.minSloAttainment, { min: 0, max: 1 }) } : {}),
   };
   const api = flags.api !== undefined ? parseRequestApi(flags.api, '--api') : defaultApi(spec);
   const container = flags.container !== undefined ? parseServingContainer(flags.container, '--container') : undefined;
@@ -189,7 +237,7 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
     api,
     inputTokens: parseLengthDistribution(flags.inputTokens, '--input-tokens'),
     outputTokens: parseLengthDistribution(flags.outputTokens, '--output-tokens'),
-    seed: flags.seed !== undefined ? wholeNumberFlag('--seed', flags.seed, { min: 0 }) : undefined,
+    seed,
     datasetPath: flags.dataset,
     limits: {
       maxInputTokens: flags.maxInputTokens !== undefined ? wholeNumberFlag('--max-input-tokens', flags.maxInputTokens) : info.maxInputTokens,
@@ -198,7 +246,8 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
   });
   const deployment = deploymentOf(flags);
   const speedup = flags.speedup !== undefined ? positiveNumberFlag('--speedup', flags.speedup) : info.speedup;
-  const maxSockets = levels === 'auto' ? maxConcurrency : Math.max(...levels);
+  // An open loop without a cap may have many requests in flight: one socket each, up to the highest closed-loop default.
+  const maxSockets = openLoop !== undefined ? (openLoop.maxConcurrency ?? 1024) : levels === 'auto' ? (maxConcurrency ?? 256) : Math.max(...levels);
   const target = createTarget(spec, {
     maxSockets,
     // The deadline is endpoint time: a time-compressed local endpoint answers `speedup` times sooner.
@@ -226,12 +275,15 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
       outDir: flags.out,
       durationS,
       requests,
-      warmupRequests: flags.warmup !== undefined ? wholeNumberFlag('--warmup', flags.warmup, { min: 0 }) : (c) => c,
+      // Closed loop: one warm-up request per worker; open loop: none unless asked (its key is not a worker count).
+      warmupRequests: flags.warmup !== undefined ? wholeNumberFlag('--warmup', flags.warmup, { min: 0 }) : openLoop !== undefined ? 0 : (c) => c,
       stopRules,
       // An explicit --api names itself in the default label (rows of an API comparison).
       label: flags.label ?? `${spec.kind === 'sagemaker' ? spec.endpointName : spec.url} ${flags.inputTokens}/${flags.outputTokens}${flags.api !== undefined ? ` ${api}` : ''}`,
       deployment,
       maxConcurrency,
+      ...(openLoop !== undefined ? { openLoop } : {}),
+      ...(slo !== undefined ? { slo } : {}),
       speedup,
       gzipRecords: flags.gzip === true,
       latencyBoundMsPerToken: flags.latencyBound !== undefined ? positiveNumberFlag('--latency-bound', flags.latencyBound) : undefined,
@@ -276,7 +328,12 @@ export function register(program: Command): void {
     .command('sweep')
     .description('measure an endpoint over concurrency levels (closed loop), write records, sweep.json and the report')
     .requiredOption('--target <spec>', "tgi:URL | openai:URL | sagemaker:ENDPOINT[:COMPONENT]")
-    .option('--concurrency <levels>', "comma-separated levels, or 'auto' (double until a stop rule fires, then bisect)", 'auto')
+    .option('--concurrency <levels>', "closed loop: comma-separated levels, or 'auto' (double until a stop rule fires, then bisect) (default: auto)")
+    .option('--rate <r1,r2,...>', 'open loop: offered requests/s per level, sent whatever the endpoint does')
+    .option('--arrival <process>', `open loop arrivals: ${ARRIVAL_PROCESSES.join(' | ')} (default poisson)`)
+    .option('--burstiness <k>', 'gamma arrivals: shape k (1 = Poisson, < 1 burstier)')
+    .option('--slo <bounds>', 'per-request SLOs, any of ttft=MS,itl=MS,e2e=MS,msPerToken=MS: levels report goodput and attainment')
+    .option('--min-slo-attainment <r>', 'stop when fewer than this share of requests meet every SLO (e.g. 0.9)')
     .option('--input-tokens <n|dist>', "exact prompt tokens (Llama tokenizer, BOS included), or a distribution: 'normal:MEAN,SD', 'uniform:MIN,MAX', 'lognormal:MU,SIGMA'", '256')
     .option('--output-tokens <n|dist>', 'max_new_tokens, fixed or a distribution (as --input-tokens); a dataset row\'s outputTokens wins', '256')
     .option('--max-input-tokens <n>', 'clip drawn input lengths to this (default: the server\'s max_input_tokens from GET /info)')
@@ -298,7 +355,7 @@ export function register(program: Command): void {
   addPriceOptions(command)
     .requiredOption('--out <dir>', 'output folder (re-running the same sweep into it resumes; one run at a time)')
     .option('--json', 'print sweep.json to stdout')
-    .option('--max-concurrency <n>', 'highest level of an adaptive sweep', '256')
+    .option('--max-concurrency <n>', 'closed loop: highest level of an adaptive sweep (default 256); open loop: cap on requests in flight (arrivals over it wait)')
     .option('--max-error-rate <r>', 'highest tolerated error rate (timeouts excluded)', String(DEFAULT_MAX_ERROR_RATE))
     .option('--plateau-gain <r>', `stop when throughput gains less than this per doubling (auto default ${DEFAULT_PLATEAU_GAIN}; lists: off)`)
     .option('--latency-slo <ms>', 'stop when mean ms/token exceeds this')

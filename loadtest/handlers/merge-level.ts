@@ -3,6 +3,7 @@ import type { LevelResult } from '../../lib/results/records';
 import { levelTelemetry, REAL_TIME, type TargetClock } from '../telemetry';
 import { telemetryTargetOf } from '../telemetry/deployment-target';
 import { mergeLevel } from '../pipeline/merge-worker-records';
+import { rateOfLevelKey } from '../../lib/results/level-key';
 import type { ExecutionState } from '../../lib/benchmark/pipeline-state';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 
@@ -42,6 +43,9 @@ export function createMergeLevelHandler(deps: MergeLevelDeps) {
   return async (state: ExecutionState): Promise<MergedLevelSummary> => {
     const sweep = state.sweep;
     if (sweep?.concurrency === undefined) throw new Error('merge-level: the state has no level to merge');
+    // Open loop and SLOs: the level's workers carry them; an open-loop level's key is its offered rate.
+    const first = sweep.workers[0];
+    const offered = first?.ratePerS !== undefined ? rateOfLevelKey(sweep.concurrency) : undefined;
     const level = await mergeLevel(deps.store, {
       deploymentId: sweep.deploymentId,
       runId: sweep.runId,
@@ -49,6 +53,8 @@ export function createMergeLevelHandler(deps: MergeLevelDeps) {
       workers: sweep.workers.length,
       speedup: deps.speedup,
       ...(deps.telemetry !== undefined ? { enrich: enrichWith(deps.telemetry, state) } : {}),
+      ...(offered !== undefined ? { offeredRatePerS: offered, openLoop: { arrival: first.arrival ?? 'poisson', ...(first.burstiness !== undefined ? { burstiness: first.burstiness } : {}) } } : {}),
+      ...(first?.slo !== undefined ? { slo: first.slo } : {}),
     });
     const summary = summaryOf(level);
     deps.logger.info('level merged', { ...summary });

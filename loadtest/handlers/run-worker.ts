@@ -5,6 +5,7 @@ import { encodeJsonl } from '../records/jsonl';
 import { CONTENT_TYPES } from '../pipeline/result-store';
 import type { WorkerItem } from '../../lib/benchmark/pipeline-state';
 import { runLevel } from '../runner/run-level';
+import { runOpenLoop } from '../runner/run-open-loop';
 import { createSageMakerTarget } from '../targets/sagemaker';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 
@@ -58,14 +59,22 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
         ...(item.tokenLimits !== undefined ? { limits: item.tokenLimits } : {}),
       });
       const warmup = item.phase === 'warmup';
-      const { records, level } = await runLevel({
-        target,
-        payload,
-        concurrency: item.workerConcurrency,
-        // The window is real time at the endpoint: a time-compressed endpoint runs it `speedup` times faster.
-        ...(warmup ? { requests: item.requests ?? 1 } : { durationS: (item.durationS ?? 60) / deps.speedup, startAtEpochMs: item.startAtEpochMs }),
-        speedup: deps.speedup,
-      });
+      // The window is real time at the endpoint: a time-compressed endpoint runs it `speedup` times faster.
+      const window = warmup ? { requests: item.requests ?? 1 } : { durationS: (item.durationS ?? 60) / deps.speedup, startAtEpochMs: item.startAtEpochMs };
+      const { records, level } =
+        item.ratePerS !== undefined && !warmup
+          ? await runOpenLoop({
+              target,
+              payload,
+              levelKey: item.concurrency,
+              ratePerS: item.ratePerS,
+              arrival: item.arrival ?? 'poisson',
+              burstiness: item.burstiness,
+              seed: item.seed,
+              ...window,
+              speedup: deps.speedup,
+            })
+          : await runLevel({ target, payload, concurrency: item.workerConcurrency, ...window, speedup: deps.speedup });
       // No record is warm-up here (the warm-up item measures by count), so the level's ok counts them all.
       const { ok } = level;
       deps.logger.info('worker done', { phase: item.phase, concurrency: item.concurrency, worker: item.worker, records: records.length, ok });

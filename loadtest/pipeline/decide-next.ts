@@ -24,6 +24,7 @@ export function stopRuleConfig(deployment: DeploymentInput): StopRuleConfig {
     invocationTimeoutMs: deployment.benchmark.timeoutS * 1000,
     maxErrorRate: deployment.benchmark.maxErrorRate,
     plateauGain: deployment.benchmark.plateauGain,
+    ...(deployment.benchmark.minSloAttainment !== undefined ? { minSloAttainment: deployment.benchmark.minSloAttainment } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { summarizeLevel } from '../../lib/results/summarize-level';
-import type { LevelResult, RequestRecord } from '../../lib/results/records';
+import type { LevelResult, OpenLoopLoad, RequestRecord } from '../../lib/results/records';
+import type { Slo } from '../../lib/results/slo';
 import { pipelineRunKeys } from './layout';
 import type { ResultStore } from './result-store';
 import { RunFiles } from './run-files';
@@ -14,6 +15,11 @@ export interface MergeLevelInput {
   readonly speedup: number;
   /** Adds to the merged level before it is written (the endpoint's telemetry of its window). */
   readonly enrich?: (level: LevelResult, records: readonly RequestRecord[]) => Promise<LevelResult>;
+  /** Open loop: the level's offered rate (sum of its workers') and arrivals. */
+  readonly offeredRatePerS?: number;
+  readonly openLoop?: Omit<OpenLoopLoad, 'waitedForCap'>;
+  /** SLOs each request is judged on. */
+  readonly slo?: Slo;
 }
 
 /**
@@ -29,7 +35,13 @@ export async function mergeLevel(store: ResultStore, input: MergeLevelInput): Pr
     throw new Error(`level c=${input.concurrency}: no records from worker(s) ${missing.join(', ')} of ${input.workers}`);
   }
   const records = [...byWorker.entries()].sort(([a], [b]) => a - b).flatMap(([, workerRecords]) => workerRecords);
-  const summarized = summarizeLevel(records, { concurrency: input.concurrency, speedup: input.speedup });
+  const summarized = summarizeLevel(records, {
+    concurrency: input.concurrency,
+    speedup: input.speedup,
+    ...(input.offeredRatePerS !== undefined ? { offeredRatePerS: input.offeredRatePerS } : {}),
+    ...(input.openLoop !== undefined ? { openLoop: input.openLoop } : {}),
+    ...(input.slo !== undefined ? { slo: input.slo } : {}),
+  });
   const level = input.enrich ? await input.enrich(summarized, records) : summarized;
   await run.putLevel(level);
   return level;

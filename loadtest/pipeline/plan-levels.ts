@@ -1,11 +1,16 @@
 import type { BenchmarkInput, WorkerItem } from '../../lib/benchmark/pipeline-state';
 
 import type { LevelPlan } from '../sweep/next-step';
+import { rateLevelKey, rateOfLevelKey } from '../../lib/results/level-key';
 
 export type { LevelPlan } from '../sweep/next-step';
 
-/** The plan of a deployment's sweep: its listed levels (deduplicated, ≤ maxConcurrency) or 'auto'. */
-export function planLevels(settings: Pick<BenchmarkInput, 'concurrency' | 'maxConcurrency'>): LevelPlan {
+/**
+ * The plan of a deployment's sweep: its listed levels (deduplicated, ≤ maxConcurrency) or 'auto';
+ * in mode `rate`, its rates in order under their level keys (rateLevelKey).
+ */
+export function planLevels(settings: Pick<BenchmarkInput, 'concurrency' | 'maxConcurrency' | 'mode' | 'rates'>): LevelPlan {
+  if (settings.mode === 'rate') return { mode: 'list', levels: [...new Set((settings.rates ?? []).map(rateLevelKey))] };
   if (settings.concurrency === 'auto') return { mode: 'auto', maxConcurrency: settings.maxConcurrency };
   const seen = new Set<number>();
   const levels: number[] = [];
@@ -39,8 +44,13 @@ export interface WorkerItemsInput {
   readonly startAtEpochMs: number;
 }
 
-/** The Map items of one level: one per worker, all starting at the same epoch ms. */
+/**
+ * The Map items of one level: one per worker, all starting at the same epoch ms. In mode `rate`
+ * each worker sends an equal share of the offered rate with its own seed (superposed independent
+ * Poisson processes are a Poisson process of the summed rate; gamma ones only approximately).
+ */
 export function workerItems(input: WorkerItemsInput): WorkerItem[] {
+  if (input.settings.mode === 'rate') return openLoopItems(input);
   const slices = splitConcurrency(input.concurrency, input.settings.workers);
   return slices.map((workerConcurrency, worker) => ({
     phase: 'measure',
@@ -62,6 +72,37 @@ export function workerItems(input: WorkerItemsInput): WorkerItem[] {
     // One seed per level: workers in one process share the built prompt (the payload source caches it).
     seed: 1000 + input.concurrency,
     ...(input.settings.container !== undefined ? { container: input.settings.container } : {}),
+    ...(input.settings.slo !== undefined ? { slo: input.settings.slo } : {}),
+  }));
+}
+
+function openLoopItems(input: WorkerItemsInput): WorkerItem[] {
+  const { settings } = input;
+  const workers = Math.max(1, settings.workers);
+  const ratePerS = rateOfLevelKey(input.concurrency);
+  return Array.from({ length: workers }, (_, worker) => ({
+    phase: 'measure' as const,
+    deploymentId: input.deploymentId,
+    runId: input.runId,
+    endpointName: input.endpointName,
+    ...(input.inferenceComponentName !== undefined ? { inferenceComponentName: input.inferenceComponentName } : {}),
+    concurrency: input.concurrency,
+    worker,
+    workers,
+    // Sockets of the worker: an open loop has as many requests in flight as the endpoint holds; the SDK pool grows to this.
+    workerConcurrency: settings.maxConcurrency,
+    startAtEpochMs: input.startAtEpochMs,
+    durationS: settings.durationS,
+    inputTokens: settings.inputTokens,
+    outputTokens: settings.outputTokens,
+    stream: settings.stream,
+    timeoutS: settings.timeoutS,
+    seed: 1000 + input.concurrency + 7919 * worker,
+    ratePerS: ratePerS / workers,
+    arrival: settings.arrival ?? 'poisson',
+    ...(settings.burstiness !== undefined ? { burstiness: settings.burstiness } : {}),
+    ...(settings.container !== undefined ? { container: settings.container } : {}),
+    ...(settings.slo !== undefined ? { slo: settings.slo } : {}),
   }));
 }
 

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
+import type { LevelResult, OpenLoopLoad, RequestRecord, SweepResult } from '../../lib/results/records';
 import { summarizeLevel } from '../../lib/results/summarize-level';
 import { readJsonl } from '../records/jsonl';
 import { REPORT_FILE_KINDS, REPORT_FILES } from '../report/names';
@@ -82,7 +82,17 @@ export async function checkRunFolder(dir: string, expectedLevels: readonly numbe
     if (measured.length !== level.requests) problems.push(`c=${concurrency}: ${measured.length} kept records for ${level.requests} requests`);
     const processes = new Set(records.map((r) => r.clockOriginMs)).size;
     if (kept.length === 1 && processes !== 1) problems.push(`c=${concurrency}: records of ${processes} processes in one file`);
-    const again = summarizeLevel(records, { concurrency, speedup });
+    // What records cannot carry comes from the level: its load, SLOs and the client's own measures
+    // (event-loop delay, CPU); everything else, the client's send lag included, is recomputed.
+    const load: Omit<OpenLoopLoad, 'waitedForCap'> | undefined = level.openLoop && { arrival: level.openLoop.arrival, ...(level.openLoop.burstiness !== undefined ? { burstiness: level.openLoop.burstiness } : {}), ...(level.openLoop.maxConcurrency !== undefined ? { maxConcurrency: level.openLoop.maxConcurrency } : {}), ...(level.openLoop.peakInFlight !== undefined ? { peakInFlight: level.openLoop.peakInFlight } : {}) };
+    const again = summarizeLevel(records, {
+      concurrency,
+      speedup,
+      ...(level.offeredRatePerS !== undefined ? { offeredRatePerS: level.offeredRatePerS } : {}),
+      ...(load !== undefined ? { openLoop: load } : {}),
+      ...(level.slo !== undefined ? { slo: level.slo } : {}),
+      ...(level.client !== undefined ? { client: { eventLoopDelayMsP99: level.client.eventLoopDelayMsP99, cpuPct: level.client.cpuPct } } : {}),
+    });
     if (!isDeepStrictEqual(again, level)) problems.push(`c=${concurrency}: levels/c-${concurrency}.json differs from the summary of its kept records`);
     if (!isDeepStrictEqual(sweep.levels.find((l) => l.concurrency === concurrency), level)) problems.push(`c=${concurrency}: sweep.json level differs from levels/c-${concurrency}.json`);
     rebuilt.push(again);

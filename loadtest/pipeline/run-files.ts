@@ -1,4 +1,5 @@
-import { LEVEL_RESULT_VERSION, type LevelResult, type RequestRecord, type SweepResult } from '../../lib/results/records';
+import { type LevelResult, type RequestRecord, type SweepResult } from '../../lib/results/records';
+import { READABLE_LEVEL_VERSIONS, upgradeLevelResult, type StoredLevelResult } from '../../lib/results/upgrade-level';
 import { decodeJsonl, encodeJsonl } from '../records/jsonl';
 import { REPORT_CONTENT_TYPES, REPORT_FILE_KINDS, REPORT_FILES, type ReportFileKind } from '../report/names';
 import { renderReportFiles, sweepJson } from '../report/report-files';
@@ -22,12 +23,12 @@ export class RunFiles {
     for (const key of await this.store.list(this.keys.levelsPrefix)) {
       const concurrency = concurrencyOfLevelKey(key);
       if (concurrency === undefined) continue;
-      const level = await this.store.getJson<LevelResult>(key);
-      if (level === undefined) continue;
-      if (level.schemaVersion !== LEVEL_RESULT_VERSION || level.concurrency !== concurrency) {
-        throw new Error(`${this.store.locate(key)}: not a LevelResult v${LEVEL_RESULT_VERSION} for c=${concurrency}; remove it to re-measure`);
+      const stored = await this.store.getJson<StoredLevelResult>(key);
+      if (stored === undefined) continue;
+      if (!READABLE_LEVEL_VERSIONS.includes(stored.schemaVersion) || stored.concurrency !== concurrency) {
+        throw new Error(`${this.store.locate(key)}: not a LevelResult v${READABLE_LEVEL_VERSIONS.join(' or v')} for c=${concurrency}; remove it to re-measure`);
       }
-      levels.push(level);
+      levels.push(upgradeLevelResult(stored));
     }
     return levels.sort((a, b) => a.concurrency - b.concurrency);
   }

@@ -1,7 +1,7 @@
 import { ERROR_KINDS, type Distribution, type LevelResult, type SweepResult } from '../../lib/results/records';
 
 const DISTRIBUTION_FIELDS: readonly (keyof Distribution)[] = ['mean', 'p50', 'p90', 'p99', 'min', 'max'];
-const DISTRIBUTIONS = ['latencyMsPerToken', 'e2eMs', 'ttftMs', 'itlMs', 'clientQueueMs'] as const;
+const DISTRIBUTIONS = ['latencyMsPerToken', 'e2eMs', 'ttftMs', 'itlMs', 'tpotMs', 'clientQueueMs'] as const;
 
 type Column = readonly [header: string, value: (sweep: SweepResult, level: LevelResult) => string | number | undefined];
 
@@ -32,6 +32,17 @@ const COLUMNS: readonly Column[] = [
   ['outputTokens', (_, l) => l.outputTokens],
   ['throughputTokensPerS', (_, l) => l.throughputTokensPerS],
   ...DISTRIBUTIONS.flatMap((d) => DISTRIBUTION_FIELDS.map((f): Column => [`${d}.${f}`, (_, l) => l[d]?.[f]])),
+  ['offeredRatePerS', (_, l) => l.offeredRatePerS],
+  ['achievedRatePerS', (_, l) => l.achievedRatePerS],
+  ['arrival', (_, l) => l.openLoop?.arrival],
+  ['waitedForCap', (_, l) => l.openLoop?.waitedForCap],
+  ['goodput.requestsPerS', (_, l) => l.goodput?.requestsPerS],
+  ['goodput.tokensPerS', (_, l) => l.goodput?.tokensPerS],
+  ['goodput.attainment', (_, l) => l.goodput?.attainment],
+  ['client.verdict', (_, l) => l.client?.verdict],
+  ['client.sendLagMsP99', (_, l) => l.client?.sendLagMsP99],
+  ['client.eventLoopDelayMsP99', (_, l) => l.client?.eventLoopDelayMsP99],
+  ['client.cpuPct', (_, l) => l.client?.cpuPct],
 ];
 
 /** RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled. */

@@ -146,9 +146,16 @@ function kneeTable(sweeps: readonly SweepResult[]): ReportTable {
 /** Per-level figures of one sweep beyond the curve: rates, latency percentiles, streaming timings. */
 function levelDetailTable(s: SweepResult, index: number): ReportTable {
   const streamed = s.levels.some((l) => l.ttftMs !== undefined);
-  const headers = ['c', 'Requests', 'OK', 'Requests/s', 'Tokens/s', 'ms/token mean', 'p50', 'p90', 'p99', 'e2e ms p50', 'e2e ms p99'];
-  if (streamed) headers.push('TTFT ms p50', 'TTFT ms p99', 'ITL ms p50', 'ITL ms p99');
+  const open = s.levels.some((l) => l.offeredRatePerS !== undefined);
+  const judged = s.levels.some((l) => l.goodput !== undefined);
+  const verdicts = s.levels.some((l) => l.client !== undefined);
+  const headers = [open ? 'Offered req/s' : 'c'];
+  if (open) headers.push('Achieved req/s');
+  headers.push('Requests', 'OK', 'Requests/s', 'Tokens/s', 'ms/token mean', 'p50', 'p90', 'p99', 'e2e ms p50', 'e2e ms p99');
+  if (streamed) headers.push('TTFT ms p50', 'TTFT ms p99', 'ITL ms p50', 'ITL ms p99', 'TPOT ms p50');
+  if (judged) headers.push('SLO attainment %', 'Goodput tokens/s');
   headers.push('Client queue ms p99', 'Duration s');
+  if (verdicts) headers.push('Client');
   return {
     id: `levels-${index + 1}`,
     title: `Levels: ${s.label}`,
@@ -158,10 +165,14 @@ function levelDetailTable(s: SweepResult, index: number): ReportTable {
       .map((l) => {
         const ok = l.ok > 0;
         const m = (v: number | undefined): string => (ok ? formatMeasure(v) : MISSING);
-        const row = [String(l.concurrency), String(l.requests), String(l.ok), formatMeasure(l.requestsPerS), formatMeasure(l.throughputTokensPerS)];
+        const row = open ? [l.offeredRatePerS !== undefined ? String(l.offeredRatePerS) : MISSING, formatMeasure(l.achievedRatePerS)] : [String(l.concurrency)];
+        row.push(String(l.requests), String(l.ok), formatMeasure(l.requestsPerS), formatMeasure(l.throughputTokensPerS));
         row.push(m(l.latencyMsPerToken.mean), m(l.latencyMsPerToken.p50), m(l.latencyMsPerToken.p90), m(l.latencyMsPerToken.p99), m(l.e2eMs.p50), m(l.e2eMs.p99));
-        if (streamed) row.push(m(l.ttftMs?.p50), m(l.ttftMs?.p99), m(l.itlMs?.p50), m(l.itlMs?.p99));
+        if (streamed) row.push(m(l.ttftMs?.p50), m(l.ttftMs?.p99), m(l.itlMs?.p50), m(l.itlMs?.p99), m(l.tpotMs?.p50));
+        if (judged) row.push(l.goodput !== undefined ? formatMeasure(l.goodput.attainment * 100) : MISSING, l.goodput !== undefined ? formatMeasure(l.goodput.tokensPerS) : MISSING);
         row.push(formatMeasure(l.clientQueueMs?.p99), formatMeasure(l.durationS));
+        // A client-bound level says nothing about the server: flagged with what crossed its threshold.
+        if (verdicts) row.push(l.client === undefined ? MISSING : l.client.verdict === 'ok' ? 'ok' : `CLIENT-BOUND (${(l.client.reasons ?? []).join('; ')})`);
         return row;
       }),
   };

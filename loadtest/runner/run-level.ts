@@ -1,7 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { UserInputError } from '../../lib/errors';
-import { summarizeLevel } from '../../lib/results';
+import { LevelAccumulator } from '../../lib/results/level-accumulator';
+import { summarizeLevel } from '../../lib/results/summarize-level';
+import type { Slo } from '../../lib/results/slo';
 import type { PayloadSource } from '../payload';
+import { startClientMonitor } from './client-monitor';
 import type { LevelResult, RequestRecord } from '../../lib/results/records';
 import { faultFromException } from '../targets/error-kinds';
 import { toRecord } from '../targets/record';
@@ -33,14 +36,24 @@ export interface RunLevelOptions {
    * so a level with long requests still sees enough completions; at most to MAX_WINDOW_EXTENSION × durationS. @default 0
    */
   readonly minCompletionsPerSlot?: number;
+  /** SLOs each request is judged on (the level then carries `goodput`). */
+  readonly slo?: Slo;
+  /**
+   * Keep every record in memory and return it in `records`. Off, the level is summarized in
+   * constant memory (records only reach `onRecord`, e.g. a file). @default true
+   */
+  readonly keepRecords?: boolean;
 }
 
 /** A window extended for `minCompletionsPerSlot` ends at the latest this many times `durationS` after it began. */
 export const MAX_WINDOW_EXTENSION = 4;
 
 export interface LevelRun {
+  /** Every record, warm-up included (empty when `keepRecords` is false). */
   readonly records: RequestRecord[];
   readonly level: LevelResult;
+  /** The level's statistics so far, mergeable with other processes' (exact merge of workers). */
+  readonly accumulator: LevelAccumulator;
 }
 
 function validate(opts: RunLevelOptions): void {
@@ -74,6 +87,8 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
   const measuredLimit = opts.requests ?? Infinity;
   const windowMs = opts.durationS !== undefined ? opts.durationS * 1000 : Infinity;
   const records: RequestRecord[] = [];
+  const keep = opts.keepRecords !== false;
+  const accumulator = new LevelAccumulator(opts.speedup ?? 1, opts.slo);
   let issued = 0;
   let measuredIssued = 0;
   let windowEndMs = Infinity;
@@ -86,6 +101,7 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
     if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
 
+  const monitor = startClientMonitor();
   async function worker(index: number): Promise<void> {
     let seq = 0;
     let scheduledMs = performance.now();
@@ -122,7 +138,8 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
         record = toRecord(request, { sentMs: request.scheduledMs, endMs: performance.now(), fault: faultFromException(error, false, 0) });
       }
       if (!warmup) measuredDone += 1;
-      records.push(record);
+      if (keep) records.push(record);
+      accumulator.add(record);
       onRecord?.(record);
       scheduledMs = performance.now();
     }
@@ -131,5 +148,8 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
   const workers: Promise<void>[] = [];
   for (let i = 0; i < concurrency; i++) workers.push(worker(i));
   await Promise.all(workers);
-  return { records, level: summarizeLevel(records, { concurrency, speedup: opts.speedup }) };
+  const client = monitor.stop();
+  // Records kept: the level also gets its steady-window figures (they need every record, warm-up included).
+  const level = keep ? summarizeLevel(records, { concurrency, speedup: opts.speedup, slo: opts.slo, client }) : accumulator.result({ concurrency, speedup: opts.speedup, client });
+  return { records, accumulator, level };
 }

@@ -1,9 +1,13 @@
 import { UserInputError } from '../../lib/errors';
-import { summarizeLevel, summarizeSweep } from '../../lib/results';
+import { summarizeLevel, summarizeSweep, type SummarizeLevelOptions } from '../../lib/results';
 import type { PayloadSource } from '../payload';
 import { openRunFolder, type OpenRunFolder } from '../pipeline/run-folder';
 import type { DeploymentDescription, LevelResult, RequestRecord, StopReason, SweepResult } from '../../lib/results/records';
+import { rateLevelKey, rateOfLevelKey } from '../../lib/results/level-key';
+import type { Slo } from '../../lib/results/slo';
+import type { OpenLoopPlan } from './open-loop-plan';
 import { runLevel } from '../runner/run-level';
+import { runOpenLoop } from '../runner/run-open-loop';
 import type { Target } from '../targets/types';
 import { nextStep, type LevelPlan, type NextStep } from './next-step';
 import { sweepIdentity } from './sweep-identity';
@@ -46,10 +50,43 @@ export interface RunSweepOptions {
   readonly onRecord?: (record: RequestRecord) => void;
   /** Adds to each measured level before it is stored (the endpoint's CloudWatch telemetry of its window). */
   readonly enrichLevel?: (level: LevelResult, records: readonly RequestRecord[]) => Promise<LevelResult>;
+  /**
+   * Open loop: each level is an offered rate (requests/s, endpoint time; levels keyed by
+   * rateLevelKey), sent with seeded arrivals whatever the endpoint does; `levels` is then ignored.
+   */
+  readonly openLoop?: OpenLoopPlan;
+  /** SLOs each request is judged on: levels carry `goodput`. */
+  readonly slo?: Slo;
 }
 
 function validateRepeat(repeat: number | undefined): void {
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new UserInputError('repeat', `${repeat} must be an integer ≥ 1`);
+}
+
+/**
+ * The level from every repeat's records (summarizeLevel pools the repeats): an open loop keeps its
+ * offered rate and load (peak in flight the highest of the runs); the client verdict is the first
+ * client-bound run's, else the last run's.
+ */
+function pooledLevel(records: readonly RequestRecord[], runs: readonly LevelResult[], opts: SummarizeLevelOptions): LevelResult {
+  const last = runs[runs.length - 1];
+  const load = last?.openLoop;
+  const level = summarizeLevel(records, {
+    ...opts,
+    ...(last?.offeredRatePerS !== undefined ? { offeredRatePerS: last.offeredRatePerS } : {}),
+    ...(load !== undefined
+      ? {
+          openLoop: {
+            arrival: load.arrival,
+            ...(load.burstiness !== undefined ? { burstiness: load.burstiness } : {}),
+            ...(load.maxConcurrency !== undefined ? { maxConcurrency: load.maxConcurrency } : {}),
+            peakInFlight: Math.max(...runs.map((r) => r.openLoop?.peakInFlight ?? 0)),
+          },
+        }
+      : {}),
+  });
+  const client = runs.find((r) => r.client?.verdict === 'client-bound')?.client ?? last?.client;
+  return client !== undefined ? { ...level, client } : level;
 }
 
 function validateLevels(levels: readonly number[] | 'auto'): void {
@@ -68,14 +105,16 @@ function validateLevels(levels: readonly number[] | 'auto'): void {
  * re-running the same sweep into the folder skips measured levels. The report files are written
  * at the end, still under the lock.
  */
-export async function runSweep(opts: RunSweepOptions): Promise<SweepResult> {
+export async function runSweep(given: RunSweepOptions): Promise<SweepResult> {
+  // An open-loop sweep is a list of rate levels under their keys; the one sweep decision plans it like any list.
+  const opts: RunSweepOptions = given.openLoop !== undefined ? { ...given, levels: given.openLoop.rates.map(rateLevelKey) } : given;
   validateLevels(opts.levels);
   validateRepeat(opts.repeat);
   const targetDescription = { ...opts.target.description, ...(opts.speedup !== undefined && opts.speedup !== 1 ? { speedup: opts.speedup } : {}) };
   const run = await openRunFolder({
     outDir: opts.outDir,
     restart: opts.restart,
-    identity: sweepIdentity({ ...opts, target: targetDescription, payload: opts.payload.describe() }),
+    identity: sweepIdentity({ ...opts, target: targetDescription, payload: opts.payload.describe(), openLoop: opts.openLoop, slo: opts.slo }),
     target: targetDescription,
     payload: opts.payload.describe(),
   });
@@ -117,28 +156,45 @@ async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescri
     // no records file under the level's name (a crash: none; an interruption or error: an .interrupted- one).
     const records: RequestRecord[] = [];
     let complete = false;
+    const common = {
+      target: opts.target,
+      payload: opts.payload,
+      durationS: opts.durationS !== undefined ? opts.durationS / (opts.speedup ?? 1) : undefined,
+      requests: opts.requests,
+      speedup: opts.speedup,
+      signal: opts.signal,
+      slo: opts.slo,
+      // The records are kept here (to be written whole); the runner summarizes in constant memory.
+      keepRecords: false,
+      onRecord: (record: RequestRecord) => {
+        records.push(record);
+        opts.onRecord?.(record);
+      },
+    };
+    const warmup = typeof opts.warmupRequests === 'function' ? opts.warmupRequests(concurrency) : opts.warmupRequests;
     try {
+      const open = opts.openLoop;
+      const runs: LevelResult[] = [];
       const repeats = opts.repeat ?? 1;
       for (let repeat = 0; repeat < repeats && opts.signal?.aborted !== true; repeat++) {
-        await runLevel({
-          target: opts.target,
-          payload: opts.payload,
-          concurrency,
-          warmupRequests: typeof opts.warmupRequests === 'function' ? opts.warmupRequests(concurrency) : opts.warmupRequests,
-          durationS: opts.durationS !== undefined ? opts.durationS / (opts.speedup ?? 1) : undefined,
-          requests: opts.requests,
-          speedup: opts.speedup,
-          signal: opts.signal,
-          repeat,
-          minCompletionsPerSlot: opts.minCompletionsPerSlot,
-          onRecord: (record) => {
-            records.push(record);
-            opts.onRecord?.(record);
-          },
-        });
+        const { level: run } =
+          open !== undefined
+            ? await runOpenLoop({
+                ...common,
+                levelKey: concurrency,
+                ratePerS: rateOfLevelKey(concurrency),
+                arrival: open.arrival,
+                burstiness: open.burstiness,
+                maxConcurrency: open.maxConcurrency,
+                seed: open.seed,
+                warmupRequests: warmup,
+                repeat,
+              })
+            : await runLevel({ ...common, concurrency, warmupRequests: warmup, repeat, minCompletionsPerSlot: opts.minCompletionsPerSlot });
+        runs.push(run);
       }
       complete = opts.signal?.aborted !== true;
-      const level = summarizeLevel(records, { concurrency, speedup: opts.speedup });
+      const level = pooledLevel(records, runs, { concurrency, speedup: opts.speedup, slo: opts.slo });
       return complete && opts.enrichLevel !== undefined ? await opts.enrichLevel(level, records) : level;
     } finally {
       if (complete) await store.putRecords(concurrency, 0, records, gzip);

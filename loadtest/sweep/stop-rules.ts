@@ -1,7 +1,9 @@
 import { DEFAULT_MAX_ERROR_RATE, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_MS } from '../../lib/results/defaults';
 import type { LevelResult, StopReason } from '../../lib/results/records';
 import { errorRateRule } from './rules/error-rate';
+import { isClientBound } from '../../lib/results/client-verdict';
 import { latencySloRule } from './rules/latency-slo';
+import { sloAttainmentRule } from './rules/slo-attainment';
 import { plateauRule } from './rules/plateau';
 import { timeoutRule } from './rules/timeout';
 import type { StopRule, StopRuleConfig } from './rules/types';
@@ -9,7 +11,7 @@ import type { StopRule, StopRuleConfig } from './rules/types';
 export type { StopRule, StopRuleConfig } from './rules/types';
 
 /** The rules in the order they are checked (the first that fires names the stop). */
-export const STOP_RULES: readonly StopRule[] = [timeoutRule, errorRateRule, latencySloRule, plateauRule];
+export const STOP_RULES: readonly StopRule[] = [timeoutRule, errorRateRule, latencySloRule, sloAttainmentRule, plateauRule];
 
 export const DEFAULT_STOP_RULES: StopRuleConfig = {
   invocationTimeoutMs: SAGEMAKER_INVOCATION_TIMEOUT_MS,
@@ -21,10 +23,16 @@ export function byConcurrency(levels: readonly LevelResult[]): LevelResult[] {
   return [...levels].sort((a, b) => a.concurrency - b.concurrency);
 }
 
-/** Judges the highest level of `levels` (against the lower ones) by every rule; the first that fires names the stop. */
+/**
+ * Judges the highest level of `levels` (against the lower ones) by every rule; the first that fires
+ * names the stop. A client-bound level is no evidence about the server: when the highest level is
+ * client-bound no rule fires, and client-bound lower levels are left out of the comparison.
+ */
 export function evaluateStopRules(levels: readonly LevelResult[], cfg: StopRuleConfig, rules: readonly StopRule[] = STOP_RULES): StopReason | undefined {
   if (levels.length === 0) return undefined;
-  const sorted = byConcurrency(levels);
+  const all = byConcurrency(levels);
+  if (isClientBound(all[all.length - 1])) return undefined;
+  const sorted = all.filter((l) => !isClientBound(l));
   for (const rule of rules) {
     const detail = rule.check(sorted, cfg);
     if (detail !== undefined) return { rule: rule.id, detail };

@@ -1,6 +1,8 @@
 import type { DeploymentDescription, PayloadDescription, TargetDescription } from '../../lib/results/records';
 import { TOOL_VERSION, type JsonValue, type RunIdentity } from '../pipeline/run-identity';
 import type { StopRuleConfig } from './stop-rules';
+import type { Slo } from '../../lib/results/slo';
+import type { OpenLoopPlan } from './open-loop-plan';
 
 /** What defines a CLI sweep's measurement (labels and prices do not: they only change the report). */
 export interface SweepIdentityInput {
@@ -16,6 +18,8 @@ export interface SweepIdentityInput {
   readonly latencyBoundMsPerToken?: number;
   readonly repeat?: number;
   readonly minCompletionsPerSlot?: number;
+  readonly openLoop?: OpenLoopPlan;
+  readonly slo?: Slo;
 }
 
 /** The stop rules' settings as JSON: a non-finite number (e.g. -Infinity: rule off) becomes 'off'. */
@@ -48,7 +52,9 @@ export function sweepIdentity(input: SweepIdentityInput): RunIdentity {
     slos: {
       ...finiteJson(input.stopRules),
       ...(input.latencyBoundMsPerToken !== undefined ? { latencyBoundMsPerToken: input.latencyBoundMsPerToken } : {}),
+      ...(input.slo !== undefined ? { request: finiteJson(input.slo) } : {}),
     },
+    ...(input.openLoop !== undefined ? { openLoop: finiteJson({ ...input.openLoop, rates: input.openLoop.rates.join(',') }) } : {}),
     toolVersion: TOOL_VERSION,
   };
 }

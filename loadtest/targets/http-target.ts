@@ -12,6 +12,7 @@ export interface StreamReader extends ChunkSink {
   readonly outputTokens: number | undefined;
   readonly serverInputTokens: number | undefined;
   readonly interChunkGapsMs: readonly number[];
+  readonly chunkTokens: readonly number[];
   /** Ends the stream: its fault, if any (a stream without its final event is truncated). */
   end(): Fault | undefined;
 }
@@ -71,6 +72,7 @@ export function createHttpTarget(protocol: HttpProtocol): Target {
       outputTokens: reader.outputTokens,
       serverInputTokens: reader.serverInputTokens,
       interChunkGapsMs: reader.interChunkGapsMs,
+      chunkTokens: reader.chunkTokens,
     });
   }
 

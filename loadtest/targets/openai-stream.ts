@@ -68,6 +68,7 @@ export class OpenAiStreamReader extends FramedStreamReader {
       if (typeof text === 'string' && text !== '') {
         if (this.firstTokenMs === undefined) this.firstTokenMs = this.nowMs;
         this.textChunks += 1;
+        this.countToken(); // one text chunk = one token event (usage gives the true total)
       }
       if (choice.finish_reason !== undefined && choice.finish_reason !== null) this.finishReason = true;
     }

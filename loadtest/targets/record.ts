@@ -10,6 +10,7 @@ export interface Measurement {
   readonly serverInputTokens?: number;
   readonly firstTokenMs?: number;
   readonly interChunkGapsMs?: readonly number[];
+  readonly chunkTokens?: readonly number[];
   readonly status?: number;
   readonly retries?: number;
   readonly fault?: Fault;
@@ -39,6 +40,8 @@ export function toRecord(request: GenerationRequest, m: Measurement): RequestRec
     serverInputTokens: m.serverInputTokens,
     outputTokens,
     interChunkGapsMs: gaps !== undefined && gaps.length > 0 ? gaps : undefined,
+    chunkTokens: m.chunkTokens !== undefined && m.chunkTokens.length > 1 ? m.chunkTokens : undefined,
+    capWaitMs: request.capWaitMs,
     status: fault?.status ?? m.status,
     error: fault?.error,
     errorMessage: fault?.errorMessage,

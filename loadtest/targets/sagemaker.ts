@@ -145,6 +145,7 @@ export function createSageMakerTarget(opts: SageMakerTargetOptions): Target {
       outputTokens: reader.outputTokens,
       serverInputTokens: reader.serverInputTokens,
       interChunkGapsMs: reader.interChunkGapsMs,
+      chunkTokens: reader.chunkTokens,
     });
   }
 

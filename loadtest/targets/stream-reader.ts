@@ -24,6 +24,9 @@ export abstract class FramedStreamReader implements StreamReader {
   public outputTokens: number | undefined;
   public serverInputTokens: number | undefined;
   public readonly interChunkGapsMs: number[] = [];
+  /** Token events per read (one entry per read, gaps recorded): k tokens after a gap g are k gaps of g/k. */
+  public readonly chunkTokens: number[] = [];
+  private tokensInRead = 0;
   public fault: Fault | undefined;
 
   constructor(
@@ -37,12 +40,22 @@ export abstract class FramedStreamReader implements StreamReader {
     if (this.recordGaps && this.lastChunkMs >= 0) this.interChunkGapsMs.push(nowMs - this.lastChunkMs);
     this.lastChunkMs = nowMs;
     this.nowMs = nowMs;
+    this.tokensInRead = 0;
     this.lines.push(chunk, this.onData);
+    if (this.recordGaps) this.chunkTokens.push(this.tokensInRead);
+  }
+
+  /** Counts one token event in the read being parsed (subclasses call it per token event). */
+  protected countToken(): void {
+    this.tokensInRead += 1;
   }
 
   /** Ends the stream; a stream that ended without its final event is a truncated (invalid) response. */
   end(): Fault | undefined {
+    this.tokensInRead = 0;
     this.lines.end(this.onData);
+    // Payloads completed only by the end of the stream belong to the last read.
+    if (this.recordGaps && this.tokensInRead > 0 && this.chunkTokens.length > 0) this.chunkTokens[this.chunkTokens.length - 1] += this.tokensInRead;
     if (this.fault === undefined) this.fault = this.finish();
     return this.fault;
   }

@@ -35,7 +35,10 @@ export class TgiStreamReader extends FramedStreamReader {
     if (this.done) return;
     // Token events are by far the most frequent: recognise them without parsing JSON.
     // (TGI writes `"details":null`; LMI's Python json.dumps `"details": null`.)
-    if (this.firstTokenMs !== undefined && (data.includes('"details":null') || data.includes('"details": null')) && !data.includes('"error"')) return;
+    if (this.firstTokenMs !== undefined && (data.includes('"details":null') || data.includes('"details": null')) && !data.includes('"error"')) {
+      this.countToken();
+      return;
+    }
     let event: TgiStreamEvent;
     try {
       event = JSON.parse(data) as TgiStreamEvent;
@@ -51,7 +54,10 @@ export class TgiStreamReader extends FramedStreamReader {
       this.fault = faultFromStreamError(event.error.message ?? 'error event', event.error.type, event.error.code);
       return;
     }
-    if (event.token !== undefined && this.firstTokenMs === undefined) this.firstTokenMs = this.nowMs;
+    if (event.token !== undefined) {
+      if (this.firstTokenMs === undefined) this.firstTokenMs = this.nowMs;
+      this.countToken();
+    }
     const details = event.details;
     if (details !== null && details !== undefined) {
       if (typeof details.generated_tokens !== 'number') {

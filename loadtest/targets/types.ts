@@ -14,8 +14,10 @@ export interface GenerationRequest {
   readonly concurrency: number;
   readonly worker: number;
   readonly seq: number;
-  /** When the closed loop meant to send it (ms, monotonic clock `performance.now()`). */
+  /** When the load meant to send it (ms, monotonic clock `performance.now()`): closed loop, its worker freed; open loop, its arrival. */
   readonly scheduledMs: number;
+  /** Open loop with a concurrency cap: ms it waited for a free slot. */
+  readonly capWaitMs?: number;
   readonly warmup?: boolean;
   /** Which measurement of a repeated level (0-based); absent for a level measured once. */
   readonly repeat?: number;

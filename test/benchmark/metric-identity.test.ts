@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { BenchmarkPipeline } from '../../lib/benchmark';
 import { dashboardLevels } from '../../lib/benchmark/deployment-input';
-import { SWEEP_RESULT_VERSION, type Distribution, type LevelResult, type SweepResult } from '../../lib/results/records';
+import { LEVEL_RESULT_VERSION, SWEEP_RESULT_VERSION, type Distribution, type LevelResult, type SweepResult } from '../../lib/results/records';
 import { publishSweepMetrics } from '../../loadtest/handlers/metrics';
 import { OFFLINE_APP_PROPS } from '../../loadtest/offline/synth';
 import { FLEET } from './fixture-fleet';
@@ -23,7 +23,7 @@ const dist = (p50: number): Distribution => ({ mean: p50, p50, p90: p50 * 1.2, p
 
 function level(concurrency: number): LevelResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: LEVEL_RESULT_VERSION,
     concurrency,
     requests: 20,
     ok: 19,

@@ -32,7 +32,7 @@ describe('predicted TTFT and ITL vs measured against serve-local', () => {
         });
         const predicted = plan.curve?.[i];
         expect(predicted).toBeDefined();
-        const itl = level.itlMs?.p50 ?? NaN;
+        const itl = level.tpotMs?.p50 ?? NaN; // the per-request figure, as plan predicts it
         const ttft = level.ttftMs?.p50 ?? NaN;
         expect({ concurrency, itlWithin10Pct: Math.abs(itl / (predicted?.itlMsP50 ?? NaN) - 1) < 0.1 }).toEqual({ concurrency, itlWithin10Pct: true });
         // TTFT: at least the predicted prefill, at most that plus 60 ms of wall-clock overhead × speedup.

@@ -1,7 +1,7 @@
 import { bindTasks } from '../../loadtest/offline/bind-tasks';
 import { extractStateMachine, localizeDefinition, placeholderLambdaArn, resolveIntrinsics, type CfnTemplate } from '../../loadtest/offline/definition';
 import { formatSummaryTable } from '../../loadtest/offline/summary-table';
-import type { SweepResult } from '../../lib/results/records';
+import { SWEEP_RESULT_VERSION, type SweepResult } from '../../lib/results/records';
 import { level } from '../pipeline/records-fixture';
 
 const TEMPLATE: CfnTemplate = {
@@ -60,7 +60,7 @@ describe('definition extraction', () => {
 describe('formatSummaryTable', () => {
   it('prints one row per level and the headline figures', () => {
     const sweep: SweepResult = {
-      schemaVersion: 2,
+      schemaVersion: SWEEP_RESULT_VERSION,
       label: 'x',
       startedAt: '2026-11-27T00:00:00Z',
       target: { kind: 'sagemaker', address: 'e' },

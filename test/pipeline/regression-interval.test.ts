@@ -13,7 +13,7 @@ function repeated(c: number, throughputs: number[], msPerToken: number[]): Level
 function sweep(levels: LevelResult[], startedAt: string): SweepResult {
   const best = [...levels].sort((a, b) => b.throughputTokensPerS - a.throughputTokensPerS)[0];
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     label: 'x',
     startedAt,
     target: { kind: 'tgi', address: 'u' },

@@ -46,7 +46,7 @@ describe('run folder consistency (the crash test’s checker) and a SIGKILL mid-
   });
 
   it('a sweep killed with SIGKILL after its first level resumes into a consistent folder, taking over the stale lock', async () => {
-    const child = spawn(process.execPath, [CLI, 'sweep', '--target', flags.target, '--concurrency', flags.concurrency, '--duration', '20', '--input-tokens', '64', '--output-tokens', '16', '--out', flags.out], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'sweep', '--target', flags.target, '--concurrency', flags.concurrency ?? 'auto', '--duration', '20', '--input-tokens', '64', '--output-tokens', '16', '--out', flags.out], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     const firstLevel = join(flags.out, 'levels', 'c-1.json');
     while (!existsSync(firstLevel) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 5));

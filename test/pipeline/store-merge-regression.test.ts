@@ -7,7 +7,7 @@ import { LocalFolderStore } from '../../loadtest/pipeline/local-store';
 import { mergeLevel } from '../../loadtest/pipeline/merge-worker-records';
 import { decodeJsonl, encodeJsonl } from '../../loadtest/records/jsonl';
 import { checkRegression } from '../../loadtest/pipeline/regression';
-import type { SweepResult } from '../../lib/results/records';
+import { SWEEP_RESULT_VERSION, type SweepResult } from '../../lib/results/records';
 import { level, requestRecord } from './records-fixture';
 
 function tmpStore(): LocalFolderStore {
@@ -74,7 +74,7 @@ describe('mergeLevel', () => {
 
 describe('checkRegression', () => {
   const sweep = (tokensPerS: number, msPerToken: number): SweepResult => ({
-    schemaVersion: 2,
+    schemaVersion: SWEEP_RESULT_VERSION,
     label: 'x',
     startedAt: `2026-01-0${Math.round(tokensPerS) % 9}T00:00:00Z`,
     target: { kind: 'sagemaker', address: 'e' },

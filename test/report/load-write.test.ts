@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserInputError } from '../../lib/errors';
+import { SWEEP_RESULT_VERSION } from '../../lib/results/records';
 import { loadSweeps } from '../../loadtest/report/load-sweeps';
 import { writeReport } from '../../loadtest/report/write-report';
 import { g512Sweep, g5Sweep } from './fixtures';
@@ -41,7 +42,7 @@ describe('loadSweeps and writeReport', () => {
     const capped = { ...g5Sweep(), schemaVersion: 1, stopReason: 'max concurrency reached' };
     writeFileSync(v1, JSON.stringify([cliStopped, pipelineStopped, capped]));
     const sweeps = loadSweeps([v1]);
-    expect(sweeps.map((s) => s.schemaVersion)).toEqual([2, 2, 2]);
+    expect(sweeps.map((s) => s.schemaVersion)).toEqual([SWEEP_RESULT_VERSION, SWEEP_RESULT_VERSION, SWEEP_RESULT_VERSION]);
     expect(sweeps.map((s) => s.stopReason)).toEqual([
       { rule: 'plateau', detail: 'throughput rose 2.0 % per doubling' },
       { rule: 'timeout', detail: '' },
@@ -52,9 +53,9 @@ describe('loadSweeps and writeReport', () => {
 
   it('names the file and the problem for unsupported or broken input', () => {
     const future = join(dir, 'future.json');
-    writeFileSync(future, JSON.stringify({ ...g5Sweep(), schemaVersion: 3 }));
+    writeFileSync(future, JSON.stringify({ ...g5Sweep(), schemaVersion: 4 }));
     expect(() => loadSweeps([future])).toThrow(UserInputError);
-    expect(() => loadSweeps([future])).toThrow(`${future}: schemaVersion 3 is not supported (this llm-bench reads schemaVersion 1 or 2)`);
+    expect(() => loadSweeps([future])).toThrow(`${future}: schemaVersion 4 is not supported (this llm-bench reads schemaVersion 1 or 2 or 3)`);
 
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"schemaVersion": 1,');

@@ -65,19 +65,20 @@ describe('summarizeLevel', () => {
     expect(fast.e2eMs.max).toBeCloseTo(15000, 9);
   });
 
-  it('reports TTFT, ITL and client queueing for streamed requests', () => {
+  it('reports TTFT, TPOT and client queueing for streamed requests (no per-gap ITL without chunk token counts)', () => {
     const streamed = [
-      // e2e 1000, TTFT 100 → ITL (1000 − 100) / (10 − 1) = 100; waited 5 ms in the client.
+      // e2e 1000, TTFT 100 → TPOT (1000 − 100) / (10 − 1) = 100; waited 5 ms in the client.
       record({ scheduledMs: 0, sentMs: 5, firstTokenMs: 105, endMs: 1005, outputTokens: 10 }),
-      // e2e 500, TTFT 50 → ITL 450 / 9 = 50; no client wait.
+      // e2e 500, TTFT 50 → TPOT 450 / 9 = 50; no client wait.
       record({ scheduledMs: 1005, sentMs: 1005, firstTokenMs: 1055, endMs: 1505, outputTokens: 10 }),
-      // One token: TTFT only, no ITL.
+      // One token: TTFT only, no TPOT.
       record({ scheduledMs: 1505, sentMs: 1505, firstTokenMs: 1525, endMs: 1525, outputTokens: 1 }),
     ];
     const level = summarizeLevel(streamed, { concurrency: 1, speedup: 2 });
     expect(level.ttftMs).toEqual({ mean: (200 + 100 + 40) / 3, p50: 100, p90: 200, p99: 200, min: 40, max: 200 });
-    expect(level.itlMs?.min).toBeCloseTo(100, 9);
-    expect(level.itlMs?.max).toBeCloseTo(200, 9);
+    expect(level.tpotMs?.min).toBeCloseTo(100, 9);
+    expect(level.tpotMs?.max).toBeCloseTo(200, 9);
+    expect(level.itlMs).toBeUndefined();
     expect(level.clientQueueMs?.max).toBe(10);
     expect(level.clientQueueMs?.p50).toBe(0);
   });
@@ -91,13 +92,17 @@ describe('summarizeLevel', () => {
     expect(JSON.stringify(level)).not.toContain('null');
   });
 
-  it('handles 200k records quickly with exact percentiles', () => {
+  it('handles 200k records quickly, percentiles within the histogram precision (0.1 %), count/mean/min/max exact', () => {
     const many: RequestRecord[] = [];
     for (let i = 0; i < 200_000; i++) many.push(record({ sentMs: i, endMs: i + 100 * ((i % 100) + 1), outputTokens: 100 }));
     const started = performance.now();
     const level = summarizeLevel(many, { concurrency: 256 });
     expect(performance.now() - started).toBeLessThan(3000);
-    expect(level.latencyMsPerToken.p50).toBe(50);
-    expect(level.latencyMsPerToken.p99).toBe(99);
+    expect(Math.abs(level.latencyMsPerToken.p50 / 50 - 1)).toBeLessThanOrEqual(1e-3);
+    expect(Math.abs(level.latencyMsPerToken.p99 / 99 - 1)).toBeLessThanOrEqual(1e-3);
+    expect(level.latencyMsPerToken.mean).toBeCloseTo(50.5, 9);
+    expect(level.latencyMsPerToken.min).toBe(1);
+    expect(level.latencyMsPerToken.max).toBe(100);
+    expect(level.ok).toBe(200_000);
   });
 });

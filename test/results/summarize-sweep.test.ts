@@ -1,4 +1,5 @@
 import { costPerMillionTokensUsd } from '../../lib/results/cost';
+import { SWEEP_RESULT_VERSION } from '../../lib/results/records';
 import { isFeasible, summarizeSweep, type SummarizeSweepInput } from '../../lib/results/summarize-sweep';
 import { g5Levels, level } from './fixtures';
 
@@ -12,7 +13,7 @@ const base: Omit<SummarizeSweepInput, 'levels'> = {
 describe('summarizeSweep', () => {
   it('fills max throughput, min latency, max feasible concurrency and knees on the published curve', () => {
     const sweep = summarizeSweep({ ...base, levels: g5Levels().reverse() });
-    expect(sweep.schemaVersion).toBe(2);
+    expect(sweep.schemaVersion).toBe(SWEEP_RESULT_VERSION);
     expect(sweep.levels.map((l) => l.concurrency)).toEqual([1, 2, 4, 8, 16, 32, 64]);
     expect(sweep.maxThroughput).toEqual({ concurrency: 64, tokensPerS: 486 });
     expect(sweep.minLatency).toEqual({ concurrency: 1, msPerToken: 33 });

@@ -23,7 +23,7 @@ describe('evaluateStopRules', () => {
     expect(evaluateStopRules([level(8, 100, { errors: { overloaded: 1 } })], cfg)).toBeUndefined();
   });
   it('every rule has an id and a description, ids unique', () => {
-    expect(STOP_RULES.map((r) => r.id)).toEqual(['timeout', 'error-rate', 'latency-slo', 'plateau']);
+    expect(STOP_RULES.map((r) => r.id)).toEqual(['timeout', 'error-rate', 'latency-slo', 'slo-attainment', 'plateau']);
     expect(STOP_RULES.every((r) => r.description.length > 10)).toBe(true);
   });
 });

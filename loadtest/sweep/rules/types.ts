@@ -11,10 +11,13 @@ export interface StopRuleConfig {
   readonly plateauGain: number;
   /** Mean ms/token above which the sweep stops (a latency SLO). @default no SLO */
   readonly latencySloMsPerToken?: number;
+  /** Smallest share of requests meeting every SLO (levels judged on `slo`), e.g. 0.9. @default no rule */
+  readonly minSloAttainment?: number;
 }
 
 /**
  * One stop rule: looks at the levels measured so far (sorted by concurrency; the level under
- * judgement is the last) and returns a detail when the sweep should not go higher.
+ * judgement is the last) and returns a detail when the sweep should not go higher. Client-bound
+ * levels are never handed to a rule (they say nothing about the server).
  */
 export type StopRule = Rule<StopRuleId, [levels: readonly LevelResult[], cfg: StopRuleConfig], string>;

@@ -1,0 +1,122 @@
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import { distributionOf, EMPTY_DISTRIBUTION } from './distribution';
+import type { Distribution } from './records';
+
+/**
+ * Up to this many samples a sketch keeps every value and its percentiles are exact (nearest rank,
+ * as distributionOf); past it the values move into an HDR histogram.
+ */
+export const EXACT_SAMPLE_LIMIT = 4096;
+
+/**
+ * Significant decimal digits of the HDR histogram: a percentile past the exact limit is within
+ * 10^-3 relative of the exact nearest-rank value (HdrHistogram's value-precision contract,
+ * https://github.com/HdrHistogram/HdrHistogramJS#readme "numberOfSignificantValueDigits").
+ */
+export const SIGNIFICANT_DIGITS = 3;
+
+/** Values are stored as integer microseconds (µs) so sub-ms figures keep their precision. */
+const UNITS_PER_MS = 1000;
+
+/** The serialized form of a sketch (JSON), to merge sketches measured in other processes. */
+export type EncodedSketch =
+  | { readonly exact: readonly number[]; readonly sum: number; readonly min: number; readonly max: number }
+  | { readonly hdr: string; readonly sum: number; readonly min: number; readonly max: number; readonly count: number };
+
+/**
+ * A mergeable latency distribution in bounded memory: exact below {@link EXACT_SAMPLE_LIMIT}
+ * samples, an HDR histogram (fixed size, {@link SIGNIFICANT_DIGITS} significant digits) above.
+ * Count, sum (hence mean), min and max are exact in both modes. Values are ms ≥ 0 (negatives are
+ * taken as 0). Merging two sketches equals sketching the union of their samples (exactly while
+ * small, within the histogram's precision otherwise): levels are merged this way, never by
+ * averaging percentiles.
+ */
+export class LatencySketch {
+  private exact: number[] | undefined = [];
+  private hdr: Histogram | undefined;
+  private sum = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private n = 0;
+
+  get count(): number {
+    return this.n;
+  }
+
+  add(valueMs: number): void {
+    const v = valueMs > 0 ? valueMs : 0;
+    this.n += 1;
+    this.sum += v;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+    if (this.exact !== undefined) {
+      this.exact.push(v);
+      if (this.exact.length > EXACT_SAMPLE_LIMIT) this.toHistogram();
+    } else {
+      this.hdr!.recordValue(Math.round(v * UNITS_PER_MS));
+    }
+  }
+
+  /** Adds every sample of `other` to this sketch. */
+  merge(other: LatencySketch): void {
+    if (other.n === 0) return;
+    this.sum += other.sum;
+    this.n += other.n;
+    this.min = Math.min(this.min, other.min);
+    this.max = Math.max(this.max, other.max);
+    if (other.exact !== undefined) {
+      if (this.exact !== undefined) {
+        for (const v of other.exact) this.exact.push(v);
+        if (this.exact.length > EXACT_SAMPLE_LIMIT) this.toHistogram();
+      } else {
+        for (const v of other.exact) this.hdr!.recordValue(Math.round(v * UNITS_PER_MS));
+      }
+      return;
+    }
+    if (this.exact !== undefined) this.toHistogram();
+    this.hdr!.add(other.hdr!);
+  }
+
+  /** Mean, p50/p90/p99, min, max in ms; all zero when empty. */
+  distribution(): Distribution {
+    if (this.n === 0) return EMPTY_DISTRIBUTION;
+    if (this.exact !== undefined) return distributionOf(this.exact);
+    const h = this.hdr!;
+    // The histogram's value at a percentile is the highest value equivalent to the sample at that
+    // rank; clamp into [min, max], which are exact.
+    const at = (p: number): number => Math.min(this.max, Math.max(this.min, h.getValueAtPercentile(p) / UNITS_PER_MS));
+    return { mean: this.sum / this.n, p50: at(50), p90: at(90), p99: at(99), min: this.min, max: this.max };
+  }
+
+  encode(): EncodedSketch {
+    if (this.exact !== undefined) return { exact: [...this.exact], sum: this.sum, min: this.min, max: this.max };
+    return { hdr: encodeIntoCompressedBase64(this.hdr!), sum: this.sum, min: this.min, max: this.max, count: this.n };
+  }
+
+  static decode(encoded: EncodedSketch): LatencySketch {
+    const s = new LatencySketch();
+    if ('exact' in encoded) {
+      for (const v of encoded.exact) s.add(v);
+      return s;
+    }
+    s.exact = undefined;
+    s.hdr = newHistogram();
+    s.hdr.add(decodeFromCompressedBase64(encoded.hdr));
+    s.sum = encoded.sum;
+    s.min = encoded.min;
+    s.max = encoded.max;
+    s.n = encoded.count;
+    return s;
+  }
+
+  private toHistogram(): void {
+    const h = newHistogram();
+    for (const v of this.exact!) h.recordValue(Math.round(v * UNITS_PER_MS));
+    this.exact = undefined;
+    this.hdr = h;
+  }
+}
+
+function newHistogram(): Histogram {
+  return build({ numberOfSignificantValueDigits: SIGNIFICANT_DIGITS, autoResize: true, lowestDiscernibleValue: 1 });
+}
