@@ -6,6 +6,7 @@ import { checkRegression } from '../../loadtest/pipeline/regression';
 import { readJsonl } from '../../loadtest/records/jsonl';
 import type { RequestRecord } from '../../lib/results/records';
 import { runSweep } from '../../loadtest/sweep/run-sweep';
+import { rateLevelKey } from '../../lib/results/level-key';
 import { createTarget, parseTargetSpec } from '../../loadtest/targets';
 import { type FaultServer, startFaultServer } from '../support/fault-server';
 
@@ -49,6 +50,40 @@ describe('--repeat against a loopback TGI server', () => {
       // The same run against itself: every value inside its own interval.
       const check = checkRegression(sweep, sweep, 0);
       expect(check).toMatchObject({ regressed: false, throughputMethod: 'interval', latencyMethod: 'interval' });
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('repeats an open-loop level: the pooled level keeps its offered rate, load and goodput, and a CI over both runs', async () => {
+    const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 4 });
+    try {
+      const sweep = await runSweep({
+        target,
+        payload: createPayloadSource({ inputTokens: 8, outputTokens: 4 }),
+        levels: [],
+        openLoop: { rates: [50], arrival: 'constant', maxConcurrency: 4 },
+        slo: { e2eMs: 10_000 },
+        outDir,
+        requests: 6,
+        repeat: 2,
+        stopRules: { invocationTimeoutMs: 2_000, maxErrorRate: 0.01, plateauGain: -Infinity },
+        label: 'open-loop repeat',
+      });
+      expect(sweep.levels).toHaveLength(1);
+      const level = sweep.levels[0];
+      expect(level.concurrency).toBe(rateLevelKey(50));
+      expect(level).toMatchObject({ requests: 12, ok: 12, offeredRatePerS: 50, openLoop: { arrival: 'constant', maxConcurrency: 4 } });
+      expect(level.openLoop?.peakInFlight).toBeGreaterThanOrEqual(1);
+      expect(level.openLoop?.peakInFlight).toBeLessThanOrEqual(4);
+      // Every request meets a 10 s end-to-end SLO against a 5 ms server.
+      expect(level.goodput?.attainment).toBe(1);
+      expect(level.repeats?.n).toBe(2);
+      expect(level.repeats?.throughputTokensPerS.values).toHaveLength(2);
+      expect(level.client?.verdict).toMatch(/^(ok|client-bound)$/);
+      const records = readJsonl(join(outDir, 'records', `c-${level.concurrency}-w0.jsonl`)) as RequestRecord[];
+      expect(records).toHaveLength(12);
+      expect(records.filter((r) => (r.repeat ?? 0) === 1)).toHaveLength(6);
     } finally {
       await target.close();
     }
