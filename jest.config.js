@@ -4,10 +4,11 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // isolatedModules: type-checking is done once by `npm run typecheck`, not per test file.
-    '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true }],
+    // tsconfig's isolatedModules makes ts-jest transpile each file alone: type-checking is done once
+    // by `npm run typecheck`, not per test file.
+    '^.+\\.tsx?$': ['ts-jest', {}],
     // llama-tokenizer-js ships ESM only; transpile it to CommonJS for Jest.
-    '^.+llama-tokenizer-js.+\\.js$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true } }],
+    '^.+llama-tokenizer-js.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true } }],
   },
   transformIgnorePatterns: ['/node_modules/(?!llama-tokenizer-js/)'],
   setupFiles: ['<rootDir>/test/support/isolate-env.js'],

@@ -132,11 +132,11 @@ export function chooseTp(model: ModelSpec, instance: InstanceTypeSpec, tokensPer
 function payloadProblems(request: { inputTokens: number; outputTokens: number }, tgi: TgiSettings): string[] {
   const problems: string[] = [];
   if (request.inputTokens > tgi.maxInputTokens) {
-    problems.push(`--input-tokens ${request.inputTokens} exceeds MAX_INPUT_TOKENS ${tgi.maxInputTokens}: TGI would refuse every request (422)`);
+    problems.push(`\`inputTokens\` ${request.inputTokens} exceeds MAX_INPUT_TOKENS ${tgi.maxInputTokens}: TGI would refuse every request (422)`);
   }
   if (request.inputTokens + request.outputTokens > tgi.maxTotalTokens) {
     problems.push(
-      `--input-tokens + --output-tokens = ${request.inputTokens + request.outputTokens} exceeds MAX_TOTAL_TOKENS ${tgi.maxTotalTokens}: TGI would refuse every request (422)`,
+      `\`inputTokens\` + \`outputTokens\` = ${request.inputTokens + request.outputTokens} exceeds MAX_TOTAL_TOKENS ${tgi.maxTotalTokens}: TGI would refuse every request (422)`,
     );
   }
   return problems;
@@ -145,7 +145,7 @@ function payloadProblems(request: { inputTokens: number; outputTokens: number },
 function lmiPayloadProblems(request: { inputTokens: number; outputTokens: number }, lmi: LmiSettings): string[] {
   const total = request.inputTokens + request.outputTokens;
   return total > lmi.maxModelLen
-    ? [`--input-tokens + --output-tokens = ${total} exceeds OPTION_MAX_MODEL_LEN ${lmi.maxModelLen}: vLLM would refuse every request (400)`]
+    ? [`\`inputTokens\` + \`outputTokens\` = ${total} exceeds OPTION_MAX_MODEL_LEN ${lmi.maxModelLen}: vLLM would refuse every request (400)`]
     : [];
 }
 

@@ -5,6 +5,7 @@ import { UserInputError } from '../../lib/errors';
 import { planWithCurve } from '../../lib/planner/plan-curve';
 import { renderPlanTable } from '../../lib/planner/plan-table';
 import { optionalParamsFlag } from './params-flag';
+import { withFlagNames } from './flag-names';
 import { addTgiOptions, concurrencyListFlag, optionalWholeNumberFlag, tgiOverridesOf, wholeNumberFlag, type TgiFlags } from './flag-values';
 import { addPriceOptions, pricingFromFlags, type PriceFlags } from './pricing-flags';
 
@@ -99,7 +100,8 @@ function runPlan(flags: PlanFlags): void {
     stepTimeParams: optionalParamsFlag(flags.params),
   });
   // Settings TGI would refuse, or a payload every request of which it would refuse, are bad input.
-  if (plan.problems.length > 0) throw new UserInputError(plan.engine === 'lmi' ? 'LMI settings' : 'TGI settings', plan.problems.join('; '));
+  // The planner names payload fields as the library does (`inputTokens`); the CLI shows its flags.
+  if (plan.problems.length > 0) throw withFlagNames(new UserInputError(plan.engine === 'lmi' ? 'LMI settings' : 'TGI settings', plan.problems.join('; ')));
   process.stdout.write(flags.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlanTable(plan));
 }
 

@@ -83,7 +83,7 @@ describe('planConfiguration', () => {
     const plan = planConfiguration({ model: 'llama-2-7b', instance: 'ml.g5.2xlarge', inputTokens: 4000, outputTokens: 200, tgi: { maxBatchPrefillTokens: 100 } });
     expect(plan.problems).toEqual([
       expect.stringMatching(/^--max-batch-prefill-tokens \(MAX_BATCH_PREFILL_TOKENS\) 100 is below --max-input-tokens \(MAX_INPUT_TOKENS\) 4095; allowed ≥ 4095$/),
-      expect.stringMatching(/--input-tokens \+ --output-tokens = 4200 exceeds MAX_TOTAL_TOKENS 4096/),
+      expect.stringMatching(/`inputTokens` \+ `outputTokens` = 4200 exceeds MAX_TOTAL_TOKENS 4096/),
     ]);
   });
 
