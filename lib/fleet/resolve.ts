@@ -3,6 +3,7 @@ import type { InstanceTypeSpec, ModelSpec } from '../catalog/types';
 import { UserInputError } from '../errors';
 import { FleetValidationError, type FleetIssue } from './errors';
 import { expandMatrix } from './matrix';
+import { duplicateEndpointNames } from './names';
 import { fleetCost } from './resolve-cost';
 import { resolveDeployment, type DeploymentInput, type ResolveContext } from './resolve-deployment';
 import type { FleetConfig } from './schema';
@@ -95,6 +96,9 @@ export function resolveFleet(config: FleetConfig, opts: ResolveFleetOptions): Re
     }
     issues.push(...outcome.issues.filter((i) => !(i.path === 'region' && issues.some((j) => j.path === 'region'))));
     deployments.push(d);
+  }
+  for (const clash of duplicateEndpointNames(deployments)) {
+    issues.push({ path: 'deployments', message: `deployments ${clash.ids.join(', ')} would share the endpoint name '${clash.endpointName}'; give them ids that differ after the instance type is merged in` });
   }
   if (issues.length === 0 && deployments.length === 0) {
     issues.push({ path: 'matrix', message: `every matrix combination is impossible: ${skipped.map((s) => `${s.id}: ${s.reason}`).join('; ')}` });

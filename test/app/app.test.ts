@@ -31,7 +31,7 @@ describe('default fleet (fleets/published-study.yaml)', () => {
     const components = resourcesOfType(fleet.templates, 'AWS::SageMaker::InferenceComponent');
     expect(components).toHaveLength(1);
     expect(components[0].properties).toMatchObject({
-      InferenceComponentName: 'published-study-llama-2-7b-p4d-ic-8x-tp1-p4d-24xlarge-ic',
+      InferenceComponentName: 'published-study-llama-2-7b-p4d-24xlarge-ic-8x-tp1-ic',
       Specification: { ComputeResourceRequirements: { NumberOfAcceleratorDevicesRequired: 1 } },
       RuntimeConfig: { CopyCount: 8 },
     });
@@ -39,7 +39,7 @@ describe('default fleet (fleets/published-study.yaml)', () => {
     expect(targets.map((t) => t.properties)).toEqual([
       expect.objectContaining({
         ScalableDimension: 'sagemaker:inference-component:DesiredCopyCount',
-        ResourceId: 'inference-component/published-study-llama-2-7b-p4d-ic-8x-tp1-p4d-24xlarge-ic',
+        ResourceId: 'inference-component/published-study-llama-2-7b-p4d-24xlarge-ic-8x-tp1-ic',
         MinCapacity: 1,
         MaxCapacity: 8,
       }),
