@@ -13,9 +13,8 @@ import { IamJudge, type JudgedCall } from '../local/judges/iam/iam-judge';
 import { resolveTemplateValue, roleOfResource, templateRoles, arnOfResource } from '../local/judges/iam/template-roles';
 import type { AwsCall } from '../local/judges/aws-call';
 import { AccessDeniedError, AuthorizedStore } from './authorized-store';
-import { tgiVersionOfImage } from '../local/judges/tgi-launcher';
 import { readTemplateDeployment } from './template-deployment';
-import { startTemplateEndpoint } from './template-endpoint';
+import { judgedImage, startTemplateEndpoint } from './template-endpoint';
 import type { LifecyclePreset, LifecycleTimings } from '../local/control-plane/lifecycle-timings';
 import { deferredCompressedClock } from '../local/control-plane/timeline';
 import type { MergedLevelSummary } from '../handlers/merge-level';
@@ -235,13 +234,13 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
       // template's scalable targets are registered once their resource exists, as CloudFormation does.
       controlPlane: { lifecycle: opts.lifecycle ?? ('quick' as const), scalableTargets: templateDeployment.scalableTargets, clock: controlPlaneClock.now },
     };
-    if (tgiVersionOfImage(templateDeployment.image) !== undefined) {
+    if (judgedImage(templateDeployment.image)) {
       // What the deployment's template declares is what runs: model, container env, variant, components.
       const started = await startTemplateEndpoint(templateDeployment, { ...common, modelAccess: { template: deploymentTemplate, ...ctx } });
       local = started.endpoint;
       container = started.start;
     } else {
-      // Another engine (LMI): no launcher judge for it yet; the fleet's settings drive the twin.
+      // An image no container-start judge holds rules for: the fleet's settings drive the twin.
       local = await startLocalEndpoint({
         ...common,
         model: deployment.model,

@@ -8,6 +8,7 @@ import { DescribeEndpointCommand, SageMakerClient } from '@aws-sdk/client-sagema
 import { startPriceListServer } from '../../loadtest/local/pricing';
 import { runOffline, type OfflineOptions, type OfflineResult } from '../../loadtest/offline/run-offline';
 import { synthesizeFleet, synthesizePipeline, type SynthesizedFleet } from '../../loadtest/offline/synth';
+import { judgeLmiContainerStart, lmiVersionOfImage } from '../../loadtest/local/judges/lmi-launcher';
 import { judgeContainerStart, tgiVersionOfImage } from '../../loadtest/local/judges/tgi-launcher';
 import { readTemplateDeployment } from '../../loadtest/offline/template-deployment';
 import { startTemplateEndpoint } from '../../loadtest/offline/template-endpoint';
@@ -206,7 +207,7 @@ describe("the Model's execution role (image pull, model data) before the contain
 
 describe('every shipped deployment, as synthesized', () => {
   it.each(['fleets/published-study.yaml', 'fleets/examples/llama-3-1-8b-g6e.yaml', 'fleets/examples/matrix.yaml', 'fleets/examples/scale-to-zero-ic.yaml', 'fleets/examples/engines-llama-3-1-8b.yaml'])(
-    '%s: the execution role can prepare it and TGI starts its container',
+    '%s: the execution role can prepare it and its container (TGI or LMI) starts',
     async (fleetPath) => {
       const synth = synthesizeFleet({ fleetPath });
       const refused: string[] = [];
@@ -214,10 +215,10 @@ describe('every shipped deployment, as synthesized', () => {
         const d = readTemplateDeployment(template, synth.region);
         const access = await modelAccessFailure(template, { image: d.image, modelDataS3Uri: d.modelDataS3Uri }, { region: synth.region, account: synth.account });
         if (access !== undefined) refused.push(`${id}: ${access}`);
-        // The launcher rules are TGI's; an LMI container has no start judge yet.
-        if (tgiVersionOfImage(d.image) === undefined) continue;
         const visibleGpus = d.components[0]?.acceleratorsPerCopy ?? d.instance.acceleratorCount;
-        const start = judgeContainerStart(d.image, d.environment, { model: d.model, instance: d.instance, visibleGpus });
+        const host = { model: d.model, instance: d.instance, visibleGpus };
+        expect(tgiVersionOfImage(d.image) ?? lmiVersionOfImage(d.image)).toBeDefined();
+        const start = lmiVersionOfImage(d.image) !== undefined ? judgeLmiContainerStart(d.image, d.environment, host) : judgeContainerStart(d.image, d.environment, host);
         if (!start.started) refused.push(`${id}: ${start.message}`);
       }
       expect(Object.keys(synth.deploymentTemplates).length).toBeGreaterThan(0);

@@ -16,8 +16,8 @@ type Row = [rule: string, passing: LmiContainerStart, failing: LmiContainerStart
 const TABLE: Row[] = [
   ['lmi-well-formed', start(), start({}, { OPTION_MAX_ROLLING_BATCH_SIZE: 'many' }), 'env.OPTION_MAX_ROLLING_BATCH_SIZE', /must be a whole number ≥ 1, got 'many'/],
   ['lmi-well-formed', start({ gpuMemoryUtilization: 0.9 }), start({ gpuMemoryUtilization: 1.2 }), 'gpuMemoryUtilization', /a fraction in \(0, 1\], got '1\.2'/],
-  ['lmi-tp-size-matches-degree', start({}, { OPTION_TENSOR_PARALLEL_SIZE: '1' }), start({}, { OPTION_TENSOR_PARALLEL_SIZE: '2' }), 'env.OPTION_TENSOR_PARALLEL_SIZE', /2 disagrees with tp 1: LMI refuses to start/],
-  ['lmi-max-num-seqs-matches-batch-size', start({}, { OPTION_MAX_NUM_SEQS: '128' }), start({}, { OPTION_MAX_NUM_SEQS: '256' }), 'env.OPTION_MAX_NUM_SEQS', /256 disagrees with maxRollingBatchSize 128/],
+  ['lmi-tp-size-matches-degree', start(), start({}, { OPTION_TENSOR_PARALLEL_SIZE: '2' }), 'env.OPTION_TENSOR_PARALLEL_SIZE', /2 disagrees with tp 1: LMI refuses to start/],
+  ['lmi-max-num-seqs-matches-batch-size', start(), start({}, { OPTION_MAX_NUM_SEQS: '256' }), 'env.OPTION_MAX_NUM_SEQS', /256 disagrees with maxRollingBatchSize 128/],
   ['vllm-batched-tokens-cover-seqs', start({ maxNumBatchedTokens: 128 }), start({ maxNumBatchedTokens: 64 }), 'maxNumBatchedTokens', /maxNumBatchedTokens 64 is below maxRollingBatchSize 128: vLLM refuses to start; allowed ≥ 128/],
   ['vllm-batched-tokens-cover-seqs', start(), start({ maxNumBatchedTokens: undefined }, { OPTION_MAX_ROLLING_BATCH_PREFILL_TOKENS: '100' }), 'env.OPTION_MAX_ROLLING_BATCH_PREFILL_TOKENS', /100 is below maxRollingBatchSize 128/],
   [
@@ -43,6 +43,12 @@ describe('LMI start rules', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ rule: id, field });
     expect(problems[0].message).toMatch(wording);
+  });
+
+  it('refuses a vLLM name even at the DJL value: LMI compares its string with its integer', () => {
+    const [problem] = checkLmiContainerStart(start({}, { OPTION_MAX_NUM_SEQS: '128' }));
+    expect(problem).toMatchObject({ rule: 'lmi-max-num-seqs-matches-batch-size', field: 'env.OPTION_MAX_NUM_SEQS' });
+    expect(problem?.message).toMatch(/OPTION_MAX_NUM_SEQS 128 equals maxRollingBatchSize 128 but LMI still refuses to start .*allowed: remove OPTION_MAX_NUM_SEQS/);
   });
 
   it('covers every rule of the pack and cites a source for each', () => {

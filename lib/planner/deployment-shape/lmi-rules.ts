@@ -1,18 +1,27 @@
 /**
- * The LMI container's start rules, written once: what djl-serving's vLLM properties and vLLM's
- * scheduler config reject before the model server starts (djl-serving branch 0.36.0-lmi27-dlc, the
- * source of LMI v27; vLLM's vllm/config/scheduler.py and vllm/config/model.py), plus two documented
+ * The LMI container's start rules at synth time: what djl-serving's vLLM properties and vLLM's
+ * configs reject before the model server starts, decided by the conditions of
+ * lmi-start-conditions.ts (shared with the runtime container-start judge), plus two documented
  * job-queue constraints. Each rule reads the container's effective environment (typed settings with
  * the `extraEnv` escape hatch on top) and names the field through the caller's label.
  */
 import type { LmiSettings, ModelSpec } from '../../catalog/types';
 import type { Rule } from '../../results/rule';
 import { LMI_ENV_NAMES, lmiEnv, VLLM_PASSTHROUGH_NAMES, type LmiField } from './lmi-env';
-
-const DJL = 'https://github.com/deepjavalibrary/djl-serving/blob/0.36.0-lmi27-dlc';
-const VLLM_RB_PROPERTIES = `${DJL}/engines/python/setup/djl_python/properties_manager/vllm_rb_properties.py`;
-/** vllm/config/scheduler.py (SchedulerConfig.verify_max_model_len), read at commit 01230b40128e570a58e54e75f7e55c4d5cd9246d. */
-const VLLM_SCHEDULER = 'https://github.com/vllm-project/vllm/blob/01230b40128e570a58e54e75f7e55c4d5cd9246d/vllm/config/scheduler.py';
+import {
+  DJL_LMI27 as DJL,
+  DJL_VLLM_RB_PROPERTIES as VLLM_RB_PROPERTIES,
+  gpuMemoryUtilizationAllowed,
+  LMI_ROLLING_BATCH_VALUES as ROLLING_BATCH,
+  lmiVllmNameRefused,
+  VLLM_CACHE,
+  VLLM_MODEL,
+  vllmModelLenAllowed,
+  VLLM_SCHEDULER,
+  vllmSchedulerViolation,
+  vllmTpDividesAttentionHeads,
+  vllmWorldSizeFits,
+} from './lmi-start-conditions';
 
 /** How a caller names an LMI field in messages. */
 export type LmiFieldLabel = (field: LmiField) => string;
@@ -43,7 +52,6 @@ export type LmiRule = Rule<string, [LmiContainerStart], readonly LmiProblem[]> &
 const TYPED_KEYS = Object.keys(LMI_ENV_NAMES) as (keyof typeof LMI_ENV_NAMES)[];
 const WHOLE: readonly (keyof typeof LMI_ENV_NAMES)[] = ['maxRollingBatchSize', 'maxModelLen', 'maxConcurrentRequests', 'maxNumBatchedTokens', 'jobQueueSize'];
 const BOOLEAN: readonly (keyof typeof LMI_ENV_NAMES)[] = ['enableChunkedPrefill', 'enablePrefixCaching'];
-const ROLLING_BATCH = ['auto', 'vllm', 'disable', 'trtllm'] as const;
 
 /** The container's environment as LMI reads it, and which field set each value. */
 export interface LmiEffectiveEnv {
@@ -104,7 +112,7 @@ function wellFormedProblems(start: LmiContainerStart, e: LmiEffectiveEnv): LmiPr
     if (value !== undefined && !['true', 'false'].includes(value.trim().toLowerCase())) report(LMI_ENV_NAMES[key], 'true or false');
   }
   const utilization = e.env[LMI_ENV_NAMES.gpuMemoryUtilization];
-  if (utilization !== undefined && !(Number(utilization) > 0 && Number(utilization) <= 1)) report(LMI_ENV_NAMES.gpuMemoryUtilization, 'a fraction in (0, 1]');
+  if (utilization !== undefined && !gpuMemoryUtilizationAllowed(Number(utilization))) report(LMI_ENV_NAMES.gpuMemoryUtilization, 'a fraction in (0, 1]');
   const rolling = e.env[LMI_ENV_NAMES.rollingBatch];
   if (rolling !== undefined && !(ROLLING_BATCH as readonly string[]).includes(rolling.trim())) report(LMI_ENV_NAMES.rollingBatch, `one of ${ROLLING_BATCH.join(', ')}`);
   return problems;
@@ -113,29 +121,34 @@ function wellFormedProblems(start: LmiContainerStart, e: LmiEffectiveEnv): LmiPr
 export const lmiWellFormed: LmiRule = {
   id: 'lmi-well-formed',
   description: 'every LMI limit is a whole number ≥ 1, flags are true/false, GPU memory utilization is in (0, 1]',
-  source: `${DJL}/engines/python/setup/djl_python/properties_manager/properties.py (pydantic int and enum fields); vllm/config/cache.py (gpu_memory_utilization gt=0, le=1)`,
+  source: `${DJL}/engines/python/setup/djl_python/properties_manager/properties.py (pydantic int and enum fields); ${VLLM_CACHE} (gpu_memory_utilization gt=0, le=1)`,
   check: (start) => wellFormedProblems(start, lmiEffectiveEnv(start)),
 };
 
-/** A passthrough vLLM name must not disagree with the DJL name LMI always sets. */
+/** A passthrough vLLM name next to the DJL name LMI always sets is refused (lmiVllmNameRefused: even an equal value). */
 function conflictRule(id: string, vllmName: string, djlKey: 'tp' | 'maxRollingBatchSize', djlOption: string, vllmOption: string, line: number): LmiRule {
   return {
     id,
-    description: `${vllmName} (vLLM's ${vllmOption}) equals ${LMI_ENV_NAMES[djlKey]} (DJL's ${djlOption}) when set`,
+    description: `${vllmName} (vLLM's ${vllmOption}) is not set next to ${LMI_ENV_NAMES[djlKey]} (DJL's ${djlOption})`,
     source: `${VLLM_RB_PROPERTIES}#L${line} (handle_lmi_vllm_config_conflicts: "Both the DJL … and vLLM … configs have been set with conflicting values")`,
     check: (start) => {
       const e = lmiEffectiveEnv(start);
+      const text = e.env[vllmName];
+      if (!lmiVllmNameRefused(text)) return [];
       const vllm = e.whole(vllmName);
       const djlText = e.env[LMI_ENV_NAMES[djlKey]];
       const djl = djlKey === 'tp' && djlText?.trim() === 'max' ? start.gpus : e.whole(LMI_ENV_NAMES[djlKey]);
-      if (vllm === undefined || Number.isNaN(vllm) || djl === undefined || Number.isNaN(djl) || vllm === djl) return [];
       const field = e.fieldOf(vllmName);
-      const djlField = e.fieldOf(LMI_ENV_NAMES[djlKey]);
+      const djlLabel = start.label(e.fieldOf(LMI_ENV_NAMES[djlKey]));
+      const allowed = `allowed: remove ${vllmName} (LMI accepts only ${LMI_ENV_NAMES[djlKey]})`;
+      const differs = vllm === undefined || Number.isNaN(vllm) || djl === undefined || Number.isNaN(djl) || vllm !== djl;
       return [
         problem(
           id,
           field,
-          `${start.label(field)} ${vllm} disagrees with ${start.label(djlField)} ${djl}: LMI refuses to start ("conflicting values"); allowed: remove ${vllmName} (LMI accepts only ${LMI_ENV_NAMES[djlKey]}) or set it to ${djl}`,
+          differs
+            ? `${start.label(field)} ${text} disagrees with ${djlLabel} ${djl ?? djlText ?? 'unset'}: LMI refuses to start ("conflicting values"); ${allowed}`
+            : `${start.label(field)} ${text} equals ${djlLabel} ${djl} but LMI still refuses to start ("conflicting values": it compares the string '${text}' with the integer ${djl}); ${allowed}`,
         ),
       ];
     },
@@ -151,7 +164,9 @@ export const vllmBatchedTokensCoverSeqs: LmiRule = {
   source: `${VLLM_SCHEDULER} (verify_max_model_len: "max_num_batched_tokens (…) must be greater than or equal to max_num_seqs (…)")`,
   check: (start) => {
     const v = vllmValues(start);
-    if (v === undefined || v.batched === undefined || v.batched >= v.seqs) return [];
+    if (v === undefined || v.batched === undefined) return [];
+    // vLLM checks the model length first; this rule reports the other failure whatever the first says.
+    if (vllmSchedulerViolation({ maxNumBatchedTokens: v.batched, maxNumSeqs: v.seqs, maxModelLen: v.modelLen, chunkedPrefill: true }) !== 'batched-below-seqs') return [];
     const field = v.e.fieldOf(v.batchedName);
     return [
       problem(
@@ -169,7 +184,8 @@ export const vllmBatchedTokensCoverModelLen: LmiRule = {
   source: `${VLLM_SCHEDULER} (verify_max_model_len: "max_num_batched_tokens (…) is smaller than max_model_len (…)" when enable_chunked_prefill is off)`,
   check: (start) => {
     const v = vllmValues(start);
-    if (v === undefined || v.chunked || v.batched === undefined || v.batched >= v.modelLen) return [];
+    if (v === undefined || v.batched === undefined) return [];
+    if (vllmSchedulerViolation({ maxNumBatchedTokens: v.batched, maxNumSeqs: 1, maxModelLen: v.modelLen, chunkedPrefill: v.chunked }) !== 'batched-below-model-len') return [];
     const field = v.e.fieldOf(v.batchedName);
     return [
       problem(
@@ -184,10 +200,10 @@ export const vllmBatchedTokensCoverModelLen: LmiRule = {
 export const vllmModelLenWithinContext: LmiRule = {
   id: 'vllm-model-len-within-context',
   description: "max_model_len ≤ the model's context (max_position_embeddings)",
-  source: 'https://github.com/vllm-project/vllm/blob/main/vllm/config/model.py (_get_and_verify_max_len: "User-specified max_model_len … is greater than the derived max_model_len")',
+  source: `${VLLM_MODEL} (_get_and_verify_max_len: "User-specified max_model_len … is greater than the derived max_model_len")`,
   check: (start) => {
     const v = vllmValues(start);
-    if (v === undefined || v.modelLen <= start.model.contextTokens) return [];
+    if (v === undefined || vllmModelLenAllowed(v.modelLen, start.model.contextTokens)) return [];
     const field = v.e.fieldOf(LMI_ENV_NAMES.maxModelLen);
     return [problem('vllm-model-len-within-context', field, `${start.label(field)} ${v.modelLen} exceeds ${start.model.id}'s context of ${start.model.contextTokens} tokens; allowed ≤ ${start.model.contextTokens}`)];
   },
@@ -203,8 +219,7 @@ export const vllmModelLenWithinContext: LmiRule = {
 export const lmiTpDividesHeads: LmiRule = {
   id: 'lmi-tp-divides-heads',
   description: 'TENSOR_PARALLEL_DEGREE set through the environment fits the GPUs and divides the heads',
-  source:
-    'https://github.com/vllm-project/vllm/blob/main/vllm/config/model.py (verify_with_parallel_config); https://github.com/vllm-project/vllm/blob/main/vllm/model_executor/layers/linear.py (QKVParallelLinear)',
+  source: `${VLLM_MODEL} (verify_with_parallel_config); https://github.com/vllm-project/vllm/blob/main/vllm/model_executor/layers/linear.py (QKVParallelLinear)`,
   check: (start) => {
     const e = lmiEffectiveEnv(start);
     const field = e.fieldOf(LMI_ENV_NAMES.tp);
@@ -212,11 +227,11 @@ export const lmiTpDividesHeads: LmiRule = {
     const text = e.env[LMI_ENV_NAMES.tp] as string;
     const tp = text.trim() === 'max' ? start.gpus : e.whole(LMI_ENV_NAMES.tp);
     if (tp === undefined || Number.isNaN(tp)) return [];
-    if (start.gpus !== undefined && tp > start.gpus) {
+    if (start.gpus !== undefined && !vllmWorldSizeFits(tp, start.gpus)) {
       return [problem('lmi-tp-divides-heads', field, `${start.label(field)} ${tp} exceeds the ${start.gpus} GPUs the container sees; allowed 1..${start.gpus}`)];
     }
     const { attentionHeads, kvHeads, id } = start.model;
-    if (attentionHeads % tp !== 0) return [problem('lmi-tp-divides-heads', field, `${start.label(field)} ${tp} must divide ${id}'s ${attentionHeads} attention heads`)];
+    if (!vllmTpDividesAttentionHeads(tp, attentionHeads)) return [problem('lmi-tp-divides-heads', field, `${start.label(field)} ${tp} must divide ${id}'s ${attentionHeads} attention heads`)];
     const even = kvHeads >= tp ? kvHeads % tp === 0 : tp % kvHeads === 0;
     return even ? [] : [problem('lmi-tp-divides-heads', field, `${start.label(field)} ${tp} must divide ${id}'s ${kvHeads} KV heads (or be a multiple of them)`)];
   },

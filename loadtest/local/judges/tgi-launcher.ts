@@ -1,5 +1,6 @@
 import type { InstanceTypeSpec, ModelSpec, TgiSettings } from '../../../lib/catalog/types';
 import { kvCapacityTokens } from '../../../lib/planner/memory';
+import { pingFailureReason } from './ping-failure';
 
 /**
  * Container-start judge: what the Hugging Face LLM DLC (TGI) does with a container environment
@@ -186,10 +187,7 @@ export function judgeContainerStart(image: string, env: Readonly<Record<string, 
   return { started: true, version, settings, numShard, warnings };
 }
 
-/**
- * DescribeEndpoint's FailureReason for a container that exits before answering /ping, with the
- * container's last log line (what CloudWatch Logs shows for the endpoint) quoted.
- */
+/** DescribeEndpoint's FailureReason for a TGI container that exits before answering /ping. */
 export function containerFailureReason(variantName: string, start: Extract<ContainerStart, { started: false }>): string {
-  return `The primary container for production variant ${variantName} did not pass the ping health check. Please check CloudWatch logs for this endpoint. Container log (TGI ${start.version} ${start.stage}): ${start.message}`;
+  return pingFailureReason(variantName, `TGI ${start.version} ${start.stage}`, start.message);
 }
