@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Duration, Resource } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type { Construct } from 'constructs';
 import type { InstanceTypeSpec } from '../catalog/types';
+import { CopyCountReader } from './copy-count-reader';
 import type { InstanceType } from './instance-type';
 import { namedSageMakerMetric, sageMakerMetric } from './metrics';
 import { addStepScaleOut, addTargetTrackingScaling, COMPONENT_COPY_DIMENSION, PREDEFINED_METRIC, type CooldownProps } from './scaling';
@@ -58,6 +60,21 @@ export interface LlmInferenceComponentProps {
   readonly autoscaling?: CopyAutoscalingProps;
 }
 
+/** The scalable target's bounds of a component's copies. */
+function autoscalingBounds(a: CopyAutoscalingProps): { minCopies: number; maxCopies: number } {
+  return { minCopies: a.scaleToZero ? 0 : (a.minCopies ?? 1), maxCopies: a.maxCopies };
+}
+
+/**
+ * What identifies a component's properties other than its copies: its endpoint, variant and model,
+ * and a digest of the rest of its specification (numbers known at synth), so that any change of
+ * them changes the reader's properties.
+ */
+function componentFingerprint(endpointName: string, variantName: string, spec: sagemaker.CfnInferenceComponent.InferenceComponentSpecificationProperty): Record<string, unknown> {
+  const { modelName, ...rest } = spec;
+  return { EndpointName: endpointName, VariantName: variantName, ModelName: modelName, SpecificationSha256: createHash('sha256').update(JSON.stringify(rest)).digest('hex') };
+}
+
 /** Fraction of host memory promised to copies; the rest stays with the host and SageMaker's agent (our allowance). */
 const HOST_MEMORY_SHARE = 0.5;
 
@@ -87,32 +104,35 @@ export class LlmInferenceComponent extends Resource {
     this.inferenceComponentName = props.inferenceComponentName;
     const derived = copyResourceRequirements(props.instanceType.spec, props.model.settings.tp);
     const timeoutS = props.startupTimeoutS ?? props.model.startupTimeoutS;
+    const specification: sagemaker.CfnInferenceComponent.InferenceComponentSpecificationProperty = {
+      modelName: props.model.modelName,
+      computeResourceRequirements: {
+        numberOfAcceleratorDevicesRequired: props.model.settings.tp,
+        numberOfCpuCoresRequired: props.cpuCoresPerCopy ?? derived.cpuCores,
+        minMemoryRequiredInMb: props.minMemoryMbPerCopy ?? derived.minMemoryMb,
+      },
+      startupParameters: {
+        containerStartupHealthCheckTimeoutInSeconds: timeoutS,
+        modelDataDownloadTimeoutInSeconds: timeoutS,
+      },
+    };
+    // A fixed component's copies are the template's. An autoscaled one's come from CopyCountReader:
+    // the planned copies at creation, the component's current DesiredCopyCount at every later update,
+    // so that an update does not set back what the autoscaler chose (sources in copy-count-reader.ts).
+    const copyCount = props.autoscaling
+      ? new CopyCountReader(this, 'CopyCountReader', {
+          inferenceComponentName: props.inferenceComponentName,
+          plannedCopies: props.copies,
+          ...autoscalingBounds(props.autoscaling),
+          componentProperties: componentFingerprint(props.endpointName, props.variantName, specification),
+        }).copyCount
+      : props.copies;
     this.cfnInferenceComponent = new sagemaker.CfnInferenceComponent(this, 'Resource', {
       inferenceComponentName: props.inferenceComponentName,
       endpointName: props.endpointName,
       variantName: props.variantName,
-      specification: {
-        modelName: props.model.modelName,
-        computeResourceRequirements: {
-          numberOfAcceleratorDevicesRequired: props.model.settings.tp,
-          numberOfCpuCoresRequired: props.cpuCoresPerCopy ?? derived.cpuCores,
-          minMemoryRequiredInMb: props.minMemoryMbPerCopy ?? derived.minMemoryMb,
-        },
-        startupParameters: {
-          containerStartupHealthCheckTimeoutInSeconds: timeoutS,
-          modelDataDownloadTimeoutInSeconds: timeoutS,
-        },
-      },
-      // How CloudFormation treats this value: CopyCount is write-only in the resource schema (never read back, so the autoscaler's
-      // DesiredCopyCount is no drift) and "Update requires: No interruption": it is sent again only
-      // when this resource is updated, e.g. when a replaced Model changes Specification.ModelName.
-      // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-sagemaker-inferencecomponent-inferencecomponentruntimeconfig.html
-      // Schema (writeOnlyProperties, required): aws-cloudformation/cfn-lint
-      // src/cfnlint/data/schemas/providers/us_east_1/aws-sagemaker-inferencecomponent.json
-      // The planned copies stay the creation value: the post-deploy sweep waits for exactly them. Known
-      // limit: an update of an autoscaled component (new model) sets its copies back to this value
-      // until the autoscaler moves them again.
-      runtimeConfig: { copyCount: props.copies },
+      specification,
+      runtimeConfig: { copyCount },
     });
     this.inferenceComponentArn = this.cfnInferenceComponent.attrInferenceComponentArn;
     if (props.autoscaling) {
@@ -154,8 +174,8 @@ export class LlmInferenceComponent extends Resource {
       resource: this.cfnInferenceComponent,
       resourceId: `inference-component/${this.inferenceComponentName}`,
       dimension: COMPONENT_COPY_DIMENSION,
-      minCapacity: a.scaleToZero ? 0 : (a.minCopies ?? 1),
-      maxCapacity: a.maxCopies,
+      minCapacity: autoscalingBounds(a).minCopies,
+      maxCapacity: autoscalingBounds(a).maxCopies,
       predefinedMetricType:
         metric === 'invocations-per-copy' ? PREDEFINED_METRIC.componentInvocationsPerCopy : PREDEFINED_METRIC.componentConcurrentRequestsPerCopy,
       targetValue: a.targetValue,

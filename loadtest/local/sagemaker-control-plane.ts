@@ -11,9 +11,10 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './sagemaker-runtime-protocol';
  * The control plane of the local endpoint, AWS JSON 1.1 (POST / with `X-Amz-Target`), as the real
  * SDK clients send it:
  * - SageMaker (`SageMaker.<Operation>`, @aws-sdk/client-sagemaker): DescribeEndpoint,
- *   DescribeInferenceComponent, UpdateInferenceComponentRuntimeConfig, UpdateEndpointWeightsAndCapacities.
+ *   DescribeInferenceComponent, UpdateInferenceComponent, UpdateInferenceComponentRuntimeConfig,
+ *   UpdateEndpointWeightsAndCapacities.
  *   https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html,
- *   .../API_DescribeInferenceComponent.html, .../API_UpdateInferenceComponentRuntimeConfig.html,
+ *   .../API_DescribeInferenceComponent.html, .../API_UpdateInferenceComponent.html, .../API_UpdateInferenceComponentRuntimeConfig.html,
  *   .../API_UpdateEndpointWeightsAndCapacities.html
  * - Application Auto Scaling (`AnyScaleFrontendService.<Operation>`, @aws-sdk/client-application-auto-scaling):
  *   RegisterScalableTarget, DescribeScalableTargets, DescribeScalingActivities.
@@ -139,6 +140,13 @@ export function createControlPlane(facts: ControlPlaneFacts): ControlPlane {
       const copies = asRecord(input.DesiredRuntimeConfig)?.CopyCount;
       if (typeof copies !== 'number') throw new ServiceError('ValidationException', 'DesiredRuntimeConfig.CopyCount is required.');
       world.setCopyCount(name, copies);
+      return { InferenceComponentArn: world.componentArn(name) };
+    },
+    UpdateInferenceComponent: (input) => {
+      const name = String(input.InferenceComponentName);
+      const copies = asRecord(input.RuntimeConfig)?.CopyCount;
+      if (copies !== undefined && typeof copies !== 'number') throw new ServiceError('ValidationException', 'RuntimeConfig.CopyCount must be a number.');
+      world.updateComponent(name, copies);
       return { InferenceComponentArn: world.componentArn(name) };
     },
     UpdateEndpointWeightsAndCapacities: (input) => {

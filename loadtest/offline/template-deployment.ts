@@ -2,6 +2,7 @@ import { getInstanceType, jumpStartModelDataS3Uri, listModels } from '../../lib/
 import type { InstanceTypeSpec, ModelSpec } from '../../lib/catalog/types';
 import type { RouterPolicy } from '../../lib/planner/engine/types';
 import { resolveTemplateValue } from '../local/judges/iam/template-roles';
+import { COPY_COUNT_READER_TYPE } from '../../lib/endpoint/copy-count-reader';
 import type { CfnTemplate } from './definition';
 
 /**
@@ -88,6 +89,17 @@ function referencedId(value: unknown): string | undefined {
   return typeof value.Ref === 'string' ? value.Ref : undefined;
 }
 
+/**
+ * RuntimeConfig.CopyCount at creation: the number, or, for an autoscaled component whose copies come
+ * from the copy-count reader (lib/endpoint/copy-count-reader.ts), the planned copies it answers while
+ * the component does not exist yet.
+ */
+function creationCopies(value: unknown, template: CfnTemplate): unknown {
+  const id = referencedId(value);
+  const reader = id === undefined ? undefined : template.Resources[id];
+  return reader?.Type === COPY_COUNT_READER_TYPE ? reader.Properties?.PlannedCopies : value;
+}
+
 function tagValue(resource: Resource, key: string): string | undefined {
   const tags = resource.Properties?.Tags;
   if (!Array.isArray(tags)) return undefined;
@@ -153,7 +165,7 @@ export function readTemplateDeployment(template: CfnTemplate, region: string): T
     const runtime = field(properties.RuntimeConfig, `${id}.RuntimeConfig`, isRecord, 'an object');
     return {
       name: field(properties.InferenceComponentName, `${id}.InferenceComponentName`, isString, 'a string'),
-      copies: field(runtime.CopyCount, `${id}.RuntimeConfig.CopyCount`, isCount, 'a whole number'),
+      copies: field(creationCopies(runtime.CopyCount, template), `${id}.RuntimeConfig.CopyCount`, isCount, 'a whole number'),
       acceleratorsPerCopy: field(compute.NumberOfAcceleratorDevicesRequired ?? 0, `${id}.ComputeResourceRequirements.NumberOfAcceleratorDevicesRequired`, isCount, 'a whole number'),
     };
   });

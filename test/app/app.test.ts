@@ -33,8 +33,11 @@ describe('default fleet (fleets/published-study.yaml)', () => {
     expect(components[0].properties).toMatchObject({
       InferenceComponentName: 'published-study-llama-2-7b-p4d-24xlarge-ic-8x-tp1-ic',
       Specification: { ComputeResourceRequirements: { NumberOfAcceleratorDevicesRequired: 1 } },
-      RuntimeConfig: { CopyCount: 8 },
+      // Autoscaled: the copies come from the copy-count reader (8 at creation, the current ones at updates).
+      RuntimeConfig: { CopyCount: { 'Fn::GetAtt': [expect.stringContaining('CopyCountReader'), 'CopyCount'] } },
     });
+    const [reader] = resourcesOfType(fleet.templates, 'Custom::InferenceComponentCopyCount');
+    expect(reader?.properties).toMatchObject({ InferenceComponentName: 'published-study-llama-2-7b-p4d-24xlarge-ic-8x-tp1-ic', PlannedCopies: 8, MinCopies: 1, MaxCopies: 8 });
     const targets = resourcesOfType(fleet.templates, 'AWS::ApplicationAutoScaling::ScalableTarget');
     expect(targets.map((t) => t.properties)).toEqual([
       expect.objectContaining({

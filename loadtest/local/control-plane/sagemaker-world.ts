@@ -113,6 +113,25 @@ export class SageMakerWorld {
     this.ramp(c, now);
   }
 
+  /**
+   * UpdateInferenceComponent (what CloudFormation's update of the component calls): the component is
+   * Updating while its copies are redeployed, then InService. `copies` is RuntimeConfig.CopyCount,
+   * optional in the API: when absent the desired copies stay as they are.
+   * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateInferenceComponent.html
+   */
+  updateComponent(name: string, copies: number | undefined): void {
+    this.timeline.advance();
+    const c = this.components.get(name);
+    if (c === undefined) throw new ServiceError('ValidationException', `Could not find inference component "${name}".`);
+    if (c.status !== 'InService') throw new ServiceError('ValidationException', `Inference component "${name}" is ${c.status}; it can be updated only when it is InService.`);
+    if (copies !== undefined && (!Number.isInteger(copies) || copies < 0)) throw new ServiceError('ValidationException', `CopyCount must be a whole number ≥ 0, got ${copies}.`);
+    const now = this.timeline.now();
+    if (copies !== undefined) c.desiredCopies = copies;
+    c.lastModifiedMs = now;
+    c.status = 'Updating';
+    this.timeline.after(now, this.timings.copyPlacementMs, (at) => this.ramp(c, at));
+  }
+
   /** UpdateEndpointWeightsAndCapacities on the variant: Updating, then InService (or RollingBack, then InService). */
   setInstanceCount(variantName: string, instances: number, onSettled?: (atMs: number) => void): void {
     this.timeline.advance();
