@@ -2,7 +2,8 @@
  * `npm run bench:sweep-cost`: what the adaptive search saves. Starts `llm-bench serve-local`
  * (ml.g5.2xlarge, Llama 2 7B, time-compressed), then runs `llm-bench sweep` with the same payload
  * twice: the full grid 1..128 and `--concurrency auto` (up to 128). Prints each sweep's max
- * throughput, knee and cost.levelSeconds, and checks the targets: auto's max throughput within 5 % of
+ * throughput, knee and cost.levelSeconds (warm-up, window and drain of every level; each level's share
+ * is printed, with the measured windows' sum beside it), and checks the targets: auto's max throughput within 5 % of
  * the grid's, its knee within one grid level, its levelSeconds ≤ 50 % of the grid's. Exits 1 when a
  * target is missed. Flags: --speedup X (default 50), --input-tokens N, --output-tokens N (default 256).
  */
@@ -75,6 +76,10 @@ async function main(): Promise<void> {
     console.log(`serve-local ml.g5.2xlarge llama-2-7b, speedup ${SPEEDUP}, payload ${INPUT}/${OUTPUT}`);
     console.log(row('grid', grid));
     console.log(row('auto', auto));
+    for (const [name, s] of [['grid', grid], ['auto', auto]] as const) {
+      const windows = s.levels.reduce((sum, l) => sum + l.durationS, 0);
+      console.log(`  ${name} levelSeconds per level: ${s.levels.map((l) => `c=${l.concurrency} ${l.levelSeconds?.toFixed(0) ?? '-'}`).join(', ')} (measured windows alone: ${windows.toFixed(0)})`);
+    }
     const maxRatio = (auto.maxThroughput?.tokensPerS ?? 0) / (grid.maxThroughput?.tokensPerS ?? Infinity);
     const kneeSteps = grid.knee && auto.knee ? Math.abs(gridIndex(auto.knee.concurrency) - gridIndex(grid.knee.concurrency)) : Infinity;
     const costRatio = (auto.cost?.levelSeconds ?? Infinity) / (grid.cost?.levelSeconds ?? 0);

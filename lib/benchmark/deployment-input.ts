@@ -44,7 +44,8 @@ export function benchmarkInputOf(b: BenchmarkInput): BenchmarkInput {
     ...(b.container !== undefined ? { container: b.container } : {}),
     // Open-loop settings and SLOs only when set: a closed-loop definition stays as it was.
     ...(b.mode !== undefined ? { mode: b.mode } : {}),
-    ...(b.rates !== undefined ? { rates: [...b.rates] } : {}),
+    ...(b.rates !== undefined ? { rates: b.rates === 'auto' ? 'auto' : [...b.rates] } : {}),
+    ...(b.maxRatePerS !== undefined ? { maxRatePerS: b.maxRatePerS } : {}),
     ...(b.arrival !== undefined ? { arrival: b.arrival } : {}),
     ...(b.burstiness !== undefined ? { burstiness: b.burstiness } : {}),
     ...(b.slo !== undefined ? { slo: { ...b.slo } } : {}),

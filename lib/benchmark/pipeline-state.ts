@@ -46,7 +46,10 @@ export interface BenchmarkInput {
   readonly container?: ServingContainer;
   /** `rate`: open loop over `rates` (requests/s, endpoint-wide) instead of `concurrency`. @default 'concurrency' */
   readonly mode?: 'concurrency' | 'rate';
-  readonly rates?: readonly number[];
+  /** The offered rates, requests/s, or 'auto': the search for the highest rate meeting `slo`, up to `maxRatePerS`. */
+  readonly rates?: readonly number[] | 'auto';
+  /** Highest rate the 'auto' rate search may try, requests/s. */
+  readonly maxRatePerS?: number;
   /** Open-loop arrivals. @default 'poisson' */
   readonly arrival?: ArrivalProcess;
   readonly burstiness?: number;

@@ -125,7 +125,11 @@ export const BenchmarkSchema = z
     schedule: ScheduleSchema.optional(),
     regressionThresholdPct: z.number().positive().optional(),
     mode: z.enum(['concurrency', 'rate']).optional().describe('concurrency: closed loop over `concurrency`; rate: open loop over `rates` (requests/s)'),
-    rates: z.array(z.number().positive()).min(1).optional().describe('open-loop levels, requests/s (mode: rate)'),
+    rates: z
+      .union([z.array(z.number().positive()).min(1), z.literal('auto')], { error: "expected a list of rates > 0 (requests/s) or 'auto'" })
+      .optional()
+      .describe("open-loop levels, requests/s (mode: rate), or 'auto': the highest rate meeting slo, up to maxRatePerS"),
+    maxRatePerS: z.number().positive().optional().describe('rates: auto: highest rate to try, requests/s'),
     arrival: z.enum(['poisson', 'gamma', 'constant']).optional().describe('open-loop arrivals (default poisson)'),
     burstiness: z.number().positive().optional().describe('gamma arrivals: shape k (1 = Poisson)'),
     slo: z
@@ -141,6 +145,9 @@ export const BenchmarkSchema = z
     }
     if (b.burstiness !== undefined && b.arrival !== 'gamma' && b.burstiness !== 1) ctx.addIssue({ code: 'custom', path: ['burstiness'], message: 'applies to arrival: gamma only' });
     if (b.minSloAttainment !== undefined && b.slo === undefined) ctx.addIssue({ code: 'custom', path: ['minSloAttainment'], message: 'needs slo' });
+    if (b.rates === 'auto' && b.slo === undefined) ctx.addIssue({ code: 'custom', path: ['slo'], message: 'rates: auto searches for the highest rate meeting the SLOs: give slo' });
+    if (b.rates === 'auto' && b.maxRatePerS === undefined) ctx.addIssue({ code: 'custom', path: ['maxRatePerS'], message: 'rates: auto needs the highest rate to try, requests/s' });
+    if (b.rates !== 'auto' && b.maxRatePerS !== undefined) ctx.addIssue({ code: 'custom', path: ['maxRatePerS'], message: "applies to rates: 'auto' only" });
   })
   .describe('load-test settings');
 

@@ -31,3 +31,10 @@ export const DEFAULT_LATENCY_BOUND_MS_PER_TOKEN = 100;
  * completions per slot, the requests cut by the window's edges are about 1/k of the count.
  */
 export const DEFAULT_MIN_COMPLETIONS_PER_SLOT = 3;
+
+/**
+ * Share of requests that must meet every SLO for a rate to pass the open-loop search (`--rate auto`)
+ * when no `--min-slo-attainment` is given: 90 %. Our default (the rate search needs one), stated in
+ * docs/workloads.md.
+ */
+export const DEFAULT_MIN_SLO_ATTAINMENT = 0.9;

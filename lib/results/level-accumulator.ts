@@ -42,6 +42,9 @@ export class LevelAccumulator {
   private firstSendEpochMs = Infinity;
   private lastSendEpochMs = -Infinity;
   private lastEndEpochMs = -Infinity;
+  /** First send and last end of every record, warm-up included: what the level cost on the endpoint. */
+  private levelStartEpochMs = Infinity;
+  private levelEndEpochMs = -Infinity;
   private readonly msPerToken = new LatencySketch();
   private readonly e2e = new LatencySketch();
   private readonly ttft = new LatencySketch();
@@ -55,8 +58,10 @@ export class LevelAccumulator {
     private readonly slo?: Slo,
   ) {}
 
-  /** Adds one record; warm-up records are ignored. */
+  /** Adds one record; warm-up records only count toward `levelSeconds`. */
   add(r: RequestRecord): void {
+    this.levelStartEpochMs = Math.min(this.levelStartEpochMs, r.clockOriginMs + r.sentMs);
+    this.levelEndEpochMs = Math.max(this.levelEndEpochMs, r.clockOriginMs + r.endMs);
     if (r.warmup === true) return;
     const s = this.speedup;
     this.requests += 1;
@@ -112,6 +117,8 @@ export class LevelAccumulator {
     this.firstSendEpochMs = Math.min(this.firstSendEpochMs, other.firstSendEpochMs);
     this.lastSendEpochMs = Math.max(this.lastSendEpochMs, other.lastSendEpochMs);
     this.lastEndEpochMs = Math.max(this.lastEndEpochMs, other.lastEndEpochMs);
+    this.levelStartEpochMs = Math.min(this.levelStartEpochMs, other.levelStartEpochMs);
+    this.levelEndEpochMs = Math.max(this.levelEndEpochMs, other.levelEndEpochMs);
     this.msPerToken.merge(other.msPerToken);
     this.e2e.merge(other.e2e);
     this.ttft.merge(other.ttft);
@@ -158,7 +165,7 @@ export class LevelAccumulator {
       ...optional('clientQueueMs', this.clientQueue),
       timeouts: this.errors.timeout ?? 0,
       ...(this.endedEarly > 0 ? { endedEarly: this.endedEarly } : {}),
-      levelSeconds: (measuredWindow * s) / 1000,
+      levelSeconds: this.levelEndEpochMs > this.levelStartEpochMs ? ((this.levelEndEpochMs - this.levelStartEpochMs) * s) / 1000 : 0,
       ...(this.slo !== undefined
         ? {
             slo: this.slo,

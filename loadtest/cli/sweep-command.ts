@@ -9,7 +9,7 @@ import { parseSlo } from '../../lib/results/slo';
 import type { ArrivalProcess } from '../../lib/results/records';
 import { ARRIVAL_PROCESSES, validateArrivals } from '../runner/arrivals';
 import type { OpenLoopPlan } from '../sweep/open-loop-plan';
-import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_MAX_ERROR_RATE, DEFAULT_MIN_COMPLETIONS_PER_SLOT, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
+import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_MAX_ERROR_RATE, DEFAULT_MIN_COMPLETIONS_PER_SLOT, DEFAULT_MIN_SLO_ATTAINMENT, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
 import { createPayloadSource, parseLengthDistribution } from '../payload';
 import { concurrencyListFlag, numberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
@@ -46,6 +46,7 @@ export interface SweepFlags {
   /** Closed loop: highest level of an adaptive sweep (default 256). Open loop: cap on requests in flight (default none). */
   readonly maxConcurrency?: string;
   readonly rate?: string;
+  readonly maxRate?: string;
   readonly arrival?: string;
   readonly burstiness?: string;
   readonly slo?: string;
@@ -142,8 +143,12 @@ export function parseRates(text: string, field = '--rate'): number[] {
   return rates;
 }
 
-/** The open-loop load of `--rate`, `--arrival`, `--burstiness` and `--max-concurrency` (undefined without --rate). */
+/**
+ * The open-loop load of `--rate` (a list, or 'auto' with `--max-rate`), `--arrival`, `--burstiness`
+ * and `--max-concurrency` (undefined without --rate).
+ */
 export function openLoopOf(flags: SweepFlags, seed: number | undefined): OpenLoopPlan | undefined {
+  if (flags.rate !== 'auto' && flags.maxRate !== undefined) throw new UserInputError('--max-rate', 'caps the rate search only: give --rate auto');
   if (flags.rate === undefined) {
     for (const [flag, value] of [['--arrival', flags.arrival], ['--burstiness', flags.burstiness]] as const) {
       if (value !== undefined) throw new UserInputError(flag, 'applies to open-loop sweeps only: give --rate');
@@ -155,10 +160,14 @@ export function openLoopOf(flags: SweepFlags, seed: number | undefined): OpenLoo
   if (!ARRIVAL_PROCESSES.includes(arrival)) throw new UserInputError('--arrival', `'${flags.arrival}' is not one of ${ARRIVAL_PROCESSES.join(', ')}`);
   const burstiness = flags.burstiness !== undefined ? positiveNumberFlag('--burstiness', flags.burstiness) : undefined;
   if (burstiness !== undefined && arrival !== 'gamma' && burstiness !== 1) throw new UserInputError('--burstiness', `applies to --arrival gamma only (got --arrival ${arrival})`);
-  const rates = parseRates(flags.rate);
-  for (const ratePerS of rates) validateArrivals({ ratePerS, process: arrival, burstiness });
+  const auto = flags.rate === 'auto';
+  if (auto && flags.slo === undefined) throw new UserInputError('--rate', "auto searches for the highest rate meeting the SLOs: give --slo (e.g. --slo ttft=2000,itl=100)");
+  if (auto && flags.maxRate === undefined) throw new UserInputError('--max-rate', 'give the highest rate the search may try, requests/s (--rate auto)');
+  const maxRatePerS = auto ? positiveNumberFlag('--max-rate', flags.maxRate ?? '') : undefined;
+  const rates = auto ? 'auto' : parseRates(flags.rate);
+  for (const ratePerS of rates === 'auto' ? [maxRatePerS ?? 0] : rates) validateArrivals({ ratePerS, process: arrival, burstiness });
   const maxConcurrency = flags.maxConcurrency !== undefined ? wholeNumberFlag('--max-concurrency', flags.maxConcurrency) : undefined;
-  return { rates, arrival, ...(burstiness !== undefined ? { burstiness } : {}), ...(maxConcurrency !== undefined ? { maxConcurrency } : {}), ...(seed !== undefined ? { seed } : {}) };
+  return { rates, ...(maxRatePerS !== undefined ? { maxRatePerS } : {}), arrival, ...(burstiness !== undefined ? { burstiness } : {}), ...(maxConcurrency !== undefined ? { maxConcurrency } : {}), ...(seed !== undefined ? { seed } : {}) };
 }
 
 /** A progress bar per level on a terminal; nothing in between on a pipe (one line per level is printed instead). */
@@ -227,7 +236,11 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
     // A fixed list measures every level unless asked to stop on a plateau.
     plateauGain: flags.plateauGain !== undefined ? numberFlag('--plateau-gain', flags.plateauGain, { min: -1 }) : levels === 'auto' ? DEFAULT_PLATEAU_GAIN : -Infinity,
     ...(flags.latencySlo !== undefined ? { latencySloMsPerToken: positiveNumberFlag('--latency-slo', flags.latencySlo) } : {}),
-    ...(flags.minSloAttainment !== undefined ? { minSloAttainment: numberFlag('--min-slo-attainment', flags.minSloAttainment, { min: 0, max: 1 }) } : {}),
+    ...(flags.minSloAttainment !== undefined
+      ? { minSloAttainment: numberFlag('--min-slo-attainment', flags.minSloAttainment, { min: 0, max: 1 }) }
+      : openLoop?.rates === 'auto'
+        ? { minSloAttainment: DEFAULT_MIN_SLO_ATTAINMENT }
+        : {}),
   };
   const api = flags.api !== undefined ? parseRequestApi(flags.api, '--api') : defaultApi(spec);
   const container = flags.container !== undefined ? parseServingContainer(flags.container, '--container') : undefined;
@@ -329,11 +342,12 @@ export function register(program: Command): void {
     .description('measure an endpoint over concurrency levels (closed loop), write records, sweep.json and the report')
     .requiredOption('--target <spec>', "tgi:URL | openai:URL | sagemaker:ENDPOINT[:COMPONENT]")
     .option('--concurrency <levels>', "closed loop: comma-separated levels, or 'auto' (double until a stop rule fires, then bisect) (default: auto)")
-    .option('--rate <r1,r2,...>', 'open loop: offered requests/s per level, sent whatever the endpoint does')
+    .option('--rate <r1,r2,...|auto>', "open loop: offered requests/s per level, sent whatever the endpoint does; 'auto' searches for the highest rate meeting --slo (needs --max-rate)")
+    .option('--max-rate <r>', '--rate auto: highest rate to try, requests/s')
     .option('--arrival <process>', `open loop arrivals: ${ARRIVAL_PROCESSES.join(' | ')} (default poisson)`)
     .option('--burstiness <k>', 'gamma arrivals: shape k (1 = Poisson, < 1 burstier)')
     .option('--slo <bounds>', 'per-request SLOs, any of ttft=MS,itl=MS,e2e=MS,msPerToken=MS: levels report goodput and attainment')
-    .option('--min-slo-attainment <r>', 'stop when fewer than this share of requests meet every SLO (e.g. 0.9)')
+    .option('--min-slo-attainment <r>', `stop when fewer than this share of requests meet every SLO (e.g. 0.9; --rate auto: default ${DEFAULT_MIN_SLO_ATTAINMENT})`)
     .option('--input-tokens <n|dist>', "exact prompt tokens (Llama tokenizer, BOS included), or a distribution: 'normal:MEAN,SD', 'uniform:MIN,MAX', 'lognormal:MU,SIGMA'", '256')
     .option('--output-tokens <n|dist>', 'max_new_tokens, fixed or a distribution (as --input-tokens); a dataset row\'s outputTokens wins', '256')
     .option('--max-input-tokens <n>', 'clip drawn input lengths to this (default: the server\'s max_input_tokens from GET /info)')

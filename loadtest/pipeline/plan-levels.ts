@@ -7,10 +7,11 @@ export type { LevelPlan } from '../sweep/next-step';
 
 /**
  * The plan of a deployment's sweep: its listed levels (deduplicated, ≤ maxConcurrency) or 'auto';
- * in mode `rate`, its rates in order under their level keys (rateLevelKey).
+ * in mode `rate`, its rates in order under their level keys (rateLevelKey), or the rate search ('auto').
  */
-export function planLevels(settings: Pick<BenchmarkInput, 'concurrency' | 'maxConcurrency' | 'mode' | 'rates'>): LevelPlan {
-  if (settings.mode === 'rate') return { mode: 'list', levels: [...new Set((settings.rates ?? []).map(rateLevelKey))] };
+export function planLevels(settings: Pick<BenchmarkInput, 'concurrency' | 'maxConcurrency' | 'mode' | 'rates' | 'maxRatePerS'>): LevelPlan {
+  if (settings.mode === 'rate' && settings.rates === 'auto') return { mode: 'rate-auto', maxRatePerS: settings.maxRatePerS ?? 0 };
+  if (settings.mode === 'rate') return { mode: 'list', levels: [...new Set((settings.rates === 'auto' ? [] : (settings.rates ?? [])).map(rateLevelKey))] };
   if (settings.concurrency === 'auto') return { mode: 'auto', maxConcurrency: settings.maxConcurrency };
   const seen = new Set<number>();
   const levels: number[] = [];

@@ -107,7 +107,12 @@ function validateLevels(levels: readonly number[] | 'auto'): void {
  */
 export async function runSweep(given: RunSweepOptions): Promise<SweepResult> {
   // An open-loop sweep is a list of rate levels under their keys; the one sweep decision plans it like any list.
-  const opts: RunSweepOptions = given.openLoop !== undefined ? { ...given, levels: given.openLoop.rates.map(rateLevelKey) } : given;
+  // The rate search ('auto') is planned by levelPlanOf from `openLoop`; `levels` then only says 'auto'.
+  const rates = given.openLoop?.rates;
+  const opts: RunSweepOptions = rates !== undefined ? { ...given, levels: rates === 'auto' ? 'auto' : rates.map(rateLevelKey) } : given;
+  if (rates === 'auto' && !(given.openLoop?.maxRatePerS !== undefined && given.openLoop.maxRatePerS > 0)) {
+    throw new UserInputError('maxRatePerS', 'the rate search (rates: auto) needs the highest rate to try, requests/s > 0');
+  }
   validateLevels(opts.levels);
   validateRepeat(opts.repeat);
   const targetDescription = { ...opts.target.description, ...(opts.speedup !== undefined && opts.speedup !== 1 ? { speedup: opts.speedup } : {}) };
@@ -235,12 +240,19 @@ async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescri
   return sweep;
 }
 
-/** The level plan of a CLI sweep: its list as given, or the adaptive search up to `maxConcurrency` (default 256). */
-export function levelPlanOf(opts: Pick<RunSweepOptions, 'levels' | 'maxConcurrency'>): LevelPlan {
-  return opts.levels === 'auto' ? { mode: 'auto', maxConcurrency: opts.maxConcurrency ?? 256 } : { mode: 'list', levels: opts.levels };
+type PlanOptions = Pick<RunSweepOptions, 'levels' | 'maxConcurrency' | 'openLoop' | 'latencyBoundMsPerToken'>;
+
+/**
+ * The level plan of a CLI sweep: its list as given, the adaptive search up to `maxConcurrency`
+ * (default 256), or the open-loop rate search up to `openLoop.maxRatePerS`.
+ */
+export function levelPlanOf(opts: PlanOptions): LevelPlan {
+  if (opts.openLoop?.rates === 'auto') return { mode: 'rate-auto', maxRatePerS: opts.openLoop.maxRatePerS ?? 0 };
+  if (opts.levels !== 'auto') return { mode: 'list', levels: opts.levels };
+  return { mode: 'auto', maxConcurrency: opts.maxConcurrency ?? 256, ...(opts.latencyBoundMsPerToken !== undefined ? { latencyBoundMsPerToken: opts.latencyBoundMsPerToken } : {}) };
 }
 
 /** The CLI sweep's next move: the one sweep decision applied to its plan and stop rules. */
-export function nextSweepStep(opts: Pick<RunSweepOptions, 'levels' | 'maxConcurrency' | 'stopRules'>, measured: readonly LevelResult[]): NextStep {
+export function nextSweepStep(opts: PlanOptions & Pick<RunSweepOptions, 'stopRules'>, measured: readonly LevelResult[]): NextStep {
   return nextStep(levelPlanOf(opts), measured, opts.stopRules);
 }

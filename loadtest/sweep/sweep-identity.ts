@@ -54,7 +54,7 @@ export function sweepIdentity(input: SweepIdentityInput): RunIdentity {
       ...(input.latencyBoundMsPerToken !== undefined ? { latencyBoundMsPerToken: input.latencyBoundMsPerToken } : {}),
       ...(input.slo !== undefined ? { request: finiteJson(input.slo) } : {}),
     },
-    ...(input.openLoop !== undefined ? { openLoop: finiteJson({ ...input.openLoop, rates: input.openLoop.rates.join(',') }) } : {}),
+    ...(input.openLoop !== undefined ? { openLoop: finiteJson({ ...input.openLoop, rates: input.openLoop.rates === 'auto' ? 'auto' : input.openLoop.rates.join(',') }) } : {}),
     toolVersion: TOOL_VERSION,
   };
 }

@@ -63,10 +63,10 @@ describe('decideNext', () => {
     expect(sweep).toMatchObject({ done: true, stopReason: { rule: 'completed', detail: 'every listed level measured (c = 1, 2, 4, 8)' } });
   });
 
-  it('adaptive: starts at 1, doubles, and skips a level while throughput scales linearly', () => {
+  it('adaptive: starts at 1, then 4 (one level says nothing about scaling)', () => {
     const auto = { ...DEPLOYMENT, benchmark: { ...DEPLOYMENT.benchmark, concurrency: 'auto' as const } };
     expect(decideNext({ ...base, deployment: auto, measured: [] }).concurrency).toBe(1);
-    expect(decideNext({ ...base, deployment: auto, measured: [level(1, 30), level(2, 30)] }).concurrency).toBe(8);
+    expect(decideNext({ ...base, deployment: auto, measured: [level(1, 30)] }).concurrency).toBe(4);
   });
 
   it('adaptive: names the rule of the first bad level when bisection ends below the highest level', () => {

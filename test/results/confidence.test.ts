@@ -62,6 +62,20 @@ describe('summarizeLevel over repeats', () => {
     expect(level.levelSeconds).toBeCloseTo(30.5, 9);
   });
 
+  it('charges each repeat its warm-up: levelSeconds runs from the first send, warm-up included, to the last end', () => {
+    // Each repeat: one 2 s warm-up request, then its measured requests; windows exclude it, levelSeconds does not.
+    const warm = (repeat: number, startMs: number): RequestRecord => ({
+      ...repeatRecords(repeat, startMs, 2000, 1)[0],
+      warmup: true,
+    });
+    const records = [warm(0, 0), ...repeatRecords(0, 2000, 1000, 10), warm(1, 20_000), ...repeatRecords(1, 22_000, 1000, 10)];
+    const level = summarizeLevel(records, { concurrency: 1, speedup: 2 });
+    expect(level.requests).toBe(20);
+    // Measured windows 10 s each, endpoint time × 2.
+    expect(level.durationS).toBeCloseTo(40, 9);
+    expect(level.levelSeconds).toBeCloseTo(48, 9);
+  });
+
   it('a level measured once has no repeats; a success shorter than asked counts as ended early', () => {
     const records = repeatRecords(0, 0, 1000, 4).map((r, i) => (i === 0 ? { ...r, outputTokens: 60, shortOutput: true as const } : r));
     const level = summarizeLevel(records, { concurrency: 1 });

@@ -85,7 +85,7 @@ describe('runSweep', () => {
     }
   });
 
-  it('finds the max feasible concurrency adaptively: ×2, ×4 while scaling is linear, then refinement with a minimum relative step', async () => {
+  it('finds the max feasible concurrency adaptively to one grid level: 1, 4, a jump, then refinement at grid levels', async () => {
     await server.close();
     server = await startFaultServer({ delayMs: 10, maxConcurrentRequests: 5 });
     const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 16 });
@@ -102,15 +102,17 @@ describe('runSweep', () => {
         label: 'auto',
         onLevelStart: (c) => order.push(c),
       });
-      // 1 → 2 scaled linearly, so the search skips 4 (×4 → 8); 8 is rejected (over the server's 5), so
-      // it refines at √(2·8) = 4 (good), then √(4·8) ≈ 6 (bad); 5 is a step of 1 above 4 and 1 below 6,
-      // less than 25 % of 5: not worth a level.
-      expect(order).toEqual([1, 2, 8, 4, 6]);
+      // 1, then ×4; with no latency growth the search jumps (to the cap, 16, or wherever the latency line
+      // points); the server rejects over 5 in flight, so levels above 4 fail and the search refines at grid
+      // levels until the first bad level is 8, one grid level above the last good one, 4.
+      expect(order.slice(0, 2)).toEqual([1, 4]);
+      expect(order.every((c) => [1, 4, 8, 16].includes(c))).toBe(true);
+      expect(order).toContain(8);
       expect(sweep.maxFeasibleConcurrency).toBe(4);
       expect(sweep.cost?.levelSeconds).toBeCloseTo(sweep.levels.reduce((sum, l) => sum + (l.levelSeconds ?? 0), 0), 9);
       expect(sweep.cost?.levelSeconds).toBeGreaterThan(0);
       expect(sweep.stopReason?.rule).toBe('error-rate');
-      expect(sweep.stopReason?.detail).toMatch(/at c=6/);
+      expect(sweep.stopReason?.detail).toMatch(/at c=8/);
     } finally {
       await target.close();
     }
