@@ -1,6 +1,6 @@
 /**
- * Confidence intervals of a mean over repeated measurements (Student t), and the noise of one
- * level's throughput, used by repeats, the regression check and the adaptive search.
+ * Confidence intervals of a mean over repeated measurements (Student t), used by repeats and the
+ * regression check.
  */
 
 /**

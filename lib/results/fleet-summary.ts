@@ -1,5 +1,5 @@
 import { recommend, type Recommendation } from './recommend';
-import type { Knee, SweepResult } from './records';
+import type { CostAtSlo, Knee, MaxGoodput, SweepResult } from './records';
 import { formatStopReason } from './stop-reason';
 
 export const FLEET_REPORT_VERSION = 1 as const;
@@ -33,6 +33,10 @@ export interface FleetDeploymentSummary {
   readonly maxFeasibleConcurrency?: number;
   /** Cost per 1M output tokens at max throughput, USD. */
   readonly usdPerMillionTokens?: number;
+  /** Highest goodput (tokens/s of requests meeting every SLO), when the levels were judged on SLOs. */
+  readonly maxGoodput?: MaxGoodput;
+  /** Cheapest $ per 1M goodput tokens among levels meeting the SLO attainment target. */
+  readonly minCostAtSlo?: CostAtSlo;
   readonly levels: number;
 }
 
@@ -65,6 +69,8 @@ export interface SummarizeFleetOptions {
   readonly generatedAt: string;
   /** Latency bound, p50 ms per output token, for the 'best under the bound' goal. */
   readonly latencyBoundMsPerToken: number;
+  /** SLO attainment a level must reach for the '$ per 1M tokens at SLO' goal. @default 0.9 */
+  readonly minSloAttainment?: number;
 }
 
 function statusOf(input: FleetDeploymentInput): { status: FleetDeploymentStatus; reason?: string } {
@@ -99,6 +105,8 @@ function summarizeDeployment(input: FleetDeploymentInput): FleetDeploymentSummar
     ...copy('knee', sweep?.knee),
     ...copy('maxFeasibleConcurrency', sweep?.maxFeasibleConcurrency),
     ...copy('usdPerMillionTokens', sweep?.cost?.usdPerMillionTokensAtMaxThroughput),
+    ...copy('maxGoodput', sweep?.maxGoodput),
+    ...copy('minCostAtSlo', sweep?.minCostAtSlo),
     levels: sweep?.levels.length ?? 0,
   };
 }
@@ -117,7 +125,10 @@ export function summarizeFleet(inputs: readonly FleetDeploymentInput[], opts: Su
     generatedAt: opts.generatedAt,
     latencyBoundMsPerToken: opts.latencyBoundMsPerToken,
     deployments: inputs.map(summarizeDeployment),
-    recommendations: recommend(sweeps, { latencyBoundMsPerToken: opts.latencyBoundMsPerToken }),
+    recommendations: recommend(sweeps, {
+      latencyBoundMsPerToken: opts.latencyBoundMsPerToken,
+      ...(opts.minSloAttainment !== undefined ? { minSloAttainment: opts.minSloAttainment } : {}),
+    }),
   };
 }
 

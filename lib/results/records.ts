@@ -18,8 +18,11 @@ export const REQUEST_RECORD_VERSION = 2 as const;
  * per-request figure, read back as `tpotMs`); adds open-loop rates, goodput and the client verdict.
  */
 export const LEVEL_RESULT_VERSION = 2 as const;
-/** 2: `stopReason` is a StopReason `{ rule, detail }` (1: a string). 3: levels are LevelResult v2. */
-export const SWEEP_RESULT_VERSION = 3 as const;
+/**
+ * 2: `stopReason` is a StopReason `{ rule, detail }` (1: a string). 3: levels are LevelResult v2.
+ * 4: adds `maxGoodput` and `minCostAtSlo` (additive: a 3 reads as is).
+ */
+export const SWEEP_RESULT_VERSION = 4 as const;
 
 /** Why a request did not succeed. `undefined` on success. */
 export type ErrorKind =
@@ -292,6 +295,23 @@ export interface DeploymentDescription {
   readonly price?: PriceQuote;
 }
 
+/** The level with the highest goodput. */
+export interface MaxGoodput {
+  readonly concurrency: number;
+  readonly tokensPerS: number;
+  readonly attainment: number;
+}
+
+/** The cheapest level per 1M tokens meeting the SLO attainment target. */
+export interface CostAtSlo {
+  readonly concurrency: number;
+  readonly usdPerMillionTokens: number;
+  readonly goodputTokensPerS: number;
+  readonly attainment: number;
+  /** The attainment a level had to reach to compete. */
+  readonly minAttainment: number;
+}
+
 export interface SweepCost {
   readonly levelSeconds: number;
   readonly instanceSeconds: number;
@@ -315,6 +335,13 @@ export interface SweepResult {
   readonly knee?: Knee;
   /** Knees by every rule, for reports that show them all. */
   readonly knees?: readonly Knee[];
+  /** The level with the highest goodput (output tokens/s of requests meeting every SLO); levels judged on SLOs only, client-bound ones left out. */
+  readonly maxGoodput?: MaxGoodput;
+  /**
+   * $ per 1M tokens at SLO: the cheapest level among those whose SLO attainment meets `minAttainment`,
+   * costed on goodput tokens (hourly price × 10^6 / (goodput tokens/s × 3600)). Needs the hourly price.
+   */
+  readonly minCostAtSlo?: CostAtSlo;
   /**
    * What the sweep cost: `levelSeconds`, the endpoint time of its levels (Σ LevelResult.levelSeconds:
    * warm-up, window and drain, repeats included); `instanceSeconds`, that × the instance count; and,

@@ -24,17 +24,20 @@ export function stopReasonFromV1(text: string): StopReason {
 }
 
 /**
- * A SweepResult as stored by this version, by version 2 (LevelResult v1 levels) or by version 1
+ * A SweepResult as stored by this version, by version 3 (without the SLO figures), by version 2 (LevelResult v1 levels) or by version 1
  * (string `stopReason`, LevelResult v1 levels), in the current shape.
  */
 export type StoredSweepResult =
   | SweepResult
+  | (Omit<SweepResult, 'schemaVersion'> & { readonly schemaVersion: 3 })
   | (Omit<SweepResult, 'schemaVersion' | 'levels'> & { readonly schemaVersion: 2; readonly levels: readonly StoredLevelResult[] })
   | (Omit<SweepResult, 'schemaVersion' | 'stopReason' | 'levels'> & { readonly schemaVersion: 1; readonly stopReason?: string; readonly levels: readonly StoredLevelResult[] });
 
 /** Reads a stored SweepResult of any supported schemaVersion into the current shape. */
 export function upgradeSweepResult(stored: StoredSweepResult): SweepResult {
   if (stored.schemaVersion === SWEEP_RESULT_VERSION) return stored;
+  // 3 → 4 only added optional figures.
+  if (stored.schemaVersion === 3) return { ...stored, schemaVersion: SWEEP_RESULT_VERSION };
   const levels = stored.levels.map(upgradeLevelResult);
   if (stored.schemaVersion === 2) return { ...stored, schemaVersion: SWEEP_RESULT_VERSION, levels };
   const { stopReason, ...rest } = stored;
@@ -42,4 +45,4 @@ export function upgradeSweepResult(stored: StoredSweepResult): SweepResult {
 }
 
 /** The schemaVersions `upgradeSweepResult` reads. */
-export const READABLE_SWEEP_VERSIONS: readonly number[] = [1, 2, SWEEP_RESULT_VERSION];
+export const READABLE_SWEEP_VERSIONS: readonly number[] = [1, 2, 3, SWEEP_RESULT_VERSION];

@@ -8,7 +8,8 @@ import {
   type TargetDescription,
 } from './records';
 import { costPerMillionTokensUsd } from './cost';
-import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_MAX_ERROR_RATE } from './defaults';
+import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_MAX_ERROR_RATE, DEFAULT_MIN_SLO_ATTAINMENT } from './defaults';
+import { maxGoodputOf, minCostAtSloOf } from './slo-figures';
 import { findKnees, type KneeParams } from './knee';
 import { errorRate } from './summarize-level';
 
@@ -35,6 +36,11 @@ export interface SummarizeSweepInput {
    * @default no check beyond counted timeouts
    */
   readonly invocationTimeoutMs?: number;
+  /**
+   * SLO attainment a level must reach to compete for `minCostAtSlo`.
+   * @default 0.9 (DEFAULT_MIN_SLO_ATTAINMENT)
+   */
+  readonly minSloAttainment?: number;
   /** Other knee rule parameters (marginal-gain fraction, half-latency factor). */
   readonly kneeParams?: Partial<Omit<KneeParams, 'latencyBoundMsPerToken'>>;
 }
@@ -63,7 +69,8 @@ export function candidateLevels(levels: readonly LevelResult[], opts: Feasibilit
  * The sweep-level figures from its levels: max feasible concurrency, max throughput and min latency
  * (p50 ms/token) among feasible levels (all measured levels when none is feasible), the knee by every
  * rule (`knee` = the first of latency-bound, marginal-gain, half-latency that places one; rules see
- * the same candidate levels) and cost when the deployment's hourly price is known.
+ * the same candidate levels), the SLO figures of levels judged on SLOs (max goodput; $ per 1M tokens
+ * at SLO when priced: lib/results/slo-figures.ts) and cost when the deployment's hourly price is known.
  */
 export function summarizeSweep(input: SummarizeSweepInput): SweepResult {
   const feasibility: FeasibilityOptions = { maxErrorRate: input.maxErrorRate, invocationTimeoutMs: input.invocationTimeoutMs };
@@ -75,6 +82,8 @@ export function summarizeSweep(input: SummarizeSweepInput): SweepResult {
   const quickest = pick(candidates, (a, b) => a.latencyMsPerToken.p50 < b.latencyMsPerToken.p50);
   const knees = findKnees(candidates, { ...input.kneeParams, latencyBoundMsPerToken: input.latencyBoundMsPerToken ?? DEFAULT_LATENCY_BOUND_MS_PER_TOKEN });
   const hourlyUsd = input.deployment?.hourlyUsd;
+  const maxGoodput = maxGoodputOf(levels);
+  const minCostAtSlo = hourlyUsd !== undefined ? minCostAtSloOf(levels, hourlyUsd, input.minSloAttainment ?? DEFAULT_MIN_SLO_ATTAINMENT) : undefined;
 
   return {
     schemaVersion: SWEEP_RESULT_VERSION,
@@ -89,6 +98,8 @@ export function summarizeSweep(input: SummarizeSweepInput): SweepResult {
     ...(quickest ? { minLatency: { concurrency: quickest.concurrency, msPerToken: quickest.latencyMsPerToken.p50 } } : {}),
     ...(feasible.length > 0 ? { maxFeasibleConcurrency: feasible[feasible.length - 1].concurrency } : {}),
     ...(knees.length > 0 ? { knee: knees[0], knees } : {}),
+    ...(maxGoodput !== undefined ? { maxGoodput } : {}),
+    ...(minCostAtSlo !== undefined ? { minCostAtSlo } : {}),
     cost: {
       ...sweepSeconds(levels, input.deployment?.instances ?? 1),
       ...(hourlyUsd !== undefined && fastest && fastest.throughputTokensPerS > 0

@@ -1,6 +1,8 @@
 import { DEFAULT_PRICE_REGION, quotePrice, type PriceOverrides, type PriceRow } from '../catalog';
 import { costPerMillionTokensUsd } from './cost';
+import { DEFAULT_MIN_SLO_ATTAINMENT } from './defaults';
 import type { SweepResult } from './records';
+import { minCostAtSloOf } from './slo-figures';
 
 /** How to re-price stored sweeps (`llm-bench report --price … --discount … --region …`). */
 export interface Repricing {
@@ -14,7 +16,7 @@ export interface Repricing {
 /**
  * The sweep re-priced: when its instance type is overridden, or a discount or a region is given, the
  * price of one instance is quoted again (quotePrice) in the sweep's region, and the hourly price of all
- * its instances and the cost per 1M tokens at max throughput are recomputed. Sweeps without an
+ * its instances, the cost per 1M tokens at max throughput and $ per 1M tokens at SLO are recomputed. Sweeps without an
  * instance type, or with nothing to change, are returned as stored.
  */
 export function withPrices(sweep: SweepResult, repricing: Repricing): SweepResult {
@@ -32,12 +34,14 @@ export function withPrices(sweep: SweepResult, repricing: Repricing): SweepResul
   });
   const hourlyUsd = quote.usd * (sweep.deployment.instances ?? 1);
   const tokensPerS = sweep.maxThroughput?.tokensPerS ?? 0;
-  const { cost: stored_, ...rest } = sweep;
+  const { cost: stored_, minCostAtSlo: storedAtSlo, ...rest } = sweep;
+  const atSlo = minCostAtSloOf(sweep.levels, hourlyUsd, storedAtSlo?.minAttainment ?? DEFAULT_MIN_SLO_ATTAINMENT);
   const time = stored_ !== undefined ? { levelSeconds: stored_.levelSeconds, instanceSeconds: stored_.instanceSeconds } : undefined;
   const priced = tokensPerS > 0 ? { hourlyUsd, usdPerMillionTokensAtMaxThroughput: costPerMillionTokensUsd(hourlyUsd, tokensPerS) } : {};
   return {
     ...rest,
     deployment: { ...sweep.deployment, hourlyUsd, price: quote },
+    ...(atSlo !== undefined ? { minCostAtSlo: atSlo } : {}),
     ...(time !== undefined ? { cost: { ...time, ...priced } } : tokensPerS > 0 ? { cost: { levelSeconds: 0, instanceSeconds: 0, ...priced } } : {}),
   };
 }

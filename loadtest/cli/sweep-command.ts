@@ -331,6 +331,12 @@ function sweepSummary(sweep: SweepResult, htmlPath: string): string {
   if (sweep.minLatency) lines.push(`  min latency ${sweep.minLatency.msPerToken.toFixed(1)} ms/token at c=${sweep.minLatency.concurrency}`);
   if (sweep.maxFeasibleConcurrency !== undefined) lines.push(`  max feasible concurrency ${sweep.maxFeasibleConcurrency}`);
   if (sweep.knee) lines.push(`  knee c=${sweep.knee.concurrency} (${sweep.knee.rule})`);
+  const named = (key: number): string => levelName(sweep.levels.find((l) => l.concurrency === key) ?? { concurrency: key });
+  if (sweep.maxGoodput) lines.push(`  max goodput ${sweep.maxGoodput.tokensPerS.toFixed(1)} tokens/s at ${named(sweep.maxGoodput.concurrency)} (SLO attainment ${(sweep.maxGoodput.attainment * 100).toFixed(1)} %)`);
+  if (sweep.minCostAtSlo) {
+    const at = sweep.minCostAtSlo;
+    lines.push(`  $ per 1M tokens at SLO ${at.usdPerMillionTokens.toFixed(3)} at ${named(at.concurrency)} (attainment ${(at.attainment * 100).toFixed(1)} % ≥ ${(at.minAttainment * 100).toFixed(1)} %)`);
+  }
   if (sweep.cost) lines.push(`  cost ${sweep.cost.levelSeconds.toFixed(0)} level-seconds (${sweep.cost.instanceSeconds.toFixed(0)} instance-seconds)`);
   lines.push(`  report: ${htmlPath}`);
   return lines.join('\n') + '\n';

@@ -54,6 +54,7 @@ export async function buildReport(store: ResultStore, input: BuildReportInput): 
     latencyBoundMsPerToken: deployment.benchmark.latencyBoundMsPerToken,
     maxErrorRate: deployment.benchmark.maxErrorRate,
     invocationTimeoutMs: deployment.benchmark.timeoutS * 1000,
+    ...(deployment.benchmark.minSloAttainment !== undefined ? { minSloAttainment: deployment.benchmark.minSloAttainment } : {}),
   });
 
   const latest = latestPrefix(deployment.id);

@@ -43,6 +43,14 @@ const COLUMNS: readonly Column[] = [
   ['client.sendLagMsP99', (_, l) => l.client?.sendLagMsP99],
   ['client.eventLoopDelayMsP99', (_, l) => l.client?.eventLoopDelayMsP99],
   ['client.cpuPct', (_, l) => l.client?.cpuPct],
+  ['levelSeconds', (_, l) => l.levelSeconds],
+  ['repeats.n', (_, l) => l.repeats?.n],
+  ['repeats.throughputTokensPerS.mean', (_, l) => l.repeats?.throughputTokensPerS.mean],
+  ['repeats.throughputTokensPerS.halfWidth95', (_, l) => l.repeats?.throughputTokensPerS.halfWidth95],
+  ['repeats.msPerTokenP50.mean', (_, l) => l.repeats?.msPerTokenP50.mean],
+  ['repeats.msPerTokenP50.halfWidth95', (_, l) => l.repeats?.msPerTokenP50.halfWidth95],
+  ['repeats.ttftMsP50.mean', (_, l) => l.repeats?.ttftMsP50?.mean],
+  ['repeats.ttftMsP50.halfWidth95', (_, l) => l.repeats?.ttftMsP50?.halfWidth95],
 ];
 
 /** RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled. */

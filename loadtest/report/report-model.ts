@@ -4,6 +4,7 @@ import { formatStopReason } from '../../lib/results/stop-reason';
 import { ERROR_KINDS, type ErrorKind, type LevelResult, type SweepResult } from '../../lib/results/records';
 import { isStale, priceAgeDays, STALE_AFTER_DAYS } from '../../lib/catalog';
 import { formatMeasure, formatUsd, MISSING } from './format';
+import { formatInterval, levelLabel } from './level-cells';
 import { gpuUtilizationTable, serverLevelTable } from './server-tables';
 import type { ReportTable } from './report-table';
 
@@ -21,6 +22,8 @@ export interface ReportModel {
 export interface ReportOptions {
   /** Latency bound for recommendations, p50 ms per output token. @default 100 */
   readonly latencyBoundMsPerToken?: number;
+  /** SLO attainment a level must reach for '$ per 1M tokens at SLO'. @default the sweeps' own (minCostAtSlo), else 0.9 */
+  readonly minSloAttainment?: number;
   /** Date prices are aged against. @default now */
   readonly now?: Date;
 }
@@ -91,10 +94,18 @@ function levelAt(s: SweepResult, c: number) {
 }
 
 function summaryTable(sweeps: readonly SweepResult[]): ReportTable {
+  // Sweeps judged on SLOs add their goodput figures (lib/results/slo-figures.ts).
+  const slo = sweeps.some((s) => s.levels.some((l) => l.goodput !== undefined));
+  const headers = ['Configuration', 'Max throughput (tokens/s)', 'at c', 'Min latency (ms/token)', 'at c', 'Max feasible c', 'Knee c', 'Knee rule', 'Cost (USD/h)', 'USD per 1M tokens'];
+  if (slo) headers.push('Max goodput (tokens/s)', 'at', 'USD per 1M tokens at SLO', 'at');
+  headers.push('Level-seconds', 'Instance-seconds', 'Stop reason');
   return {
     id: 'summary',
     title: 'Summary',
-    headers: ['Configuration', 'Max throughput (tokens/s)', 'at c', 'Min latency (ms/token)', 'at c', 'Max feasible c', 'Knee c', 'Knee rule', 'Cost (USD/h)', 'USD per 1M tokens', 'Stop reason'],
+    caption:
+      'Level-seconds: endpoint time of the levels (warm-up, window and drain of every repeat); instance-seconds: that × the instances.' +
+      (slo ? ' Goodput counts the output tokens of requests meeting every SLO; USD per 1M tokens at SLO is the cheapest level whose attainment meets the target, costed on goodput tokens.' : ''),
+    headers,
     rows: sweeps.map((s) => [
       s.label,
       formatMeasure(s.maxThroughput?.tokensPerS),
@@ -106,6 +117,16 @@ function summaryTable(sweeps: readonly SweepResult[]): ReportTable {
       s.knee ? `${s.knee.rule}${s.knee.detail ? ` (${s.knee.detail})` : ''}` : MISSING,
       formatUsd(s.cost?.hourlyUsd ?? s.deployment?.hourlyUsd),
       formatUsd(s.cost?.usdPerMillionTokensAtMaxThroughput),
+      ...(slo
+        ? [
+            formatMeasure(s.maxGoodput?.tokensPerS),
+            levelLabel(s, s.maxGoodput?.concurrency),
+            formatUsd(s.minCostAtSlo?.usdPerMillionTokens),
+            s.minCostAtSlo !== undefined ? `${levelLabel(s, s.minCostAtSlo.concurrency)} (≥ ${formatMeasure(s.minCostAtSlo.minAttainment * 100)} %)` : MISSING,
+          ]
+        : []),
+      formatMeasure(s.cost?.levelSeconds),
+      formatMeasure(s.cost?.instanceSeconds),
       s.failure ? `failed: ${s.failure.step}` : (s.stopReason?.rule ?? MISSING),
     ]),
   };
@@ -149,16 +170,21 @@ function levelDetailTable(s: SweepResult, index: number): ReportTable {
   const open = s.levels.some((l) => l.offeredRatePerS !== undefined);
   const judged = s.levels.some((l) => l.goodput !== undefined);
   const verdicts = s.levels.some((l) => l.client !== undefined);
+  const repeated = s.levels.some((l) => l.repeats !== undefined && l.repeats.n > 1);
+  const repeatedTtft = s.levels.some((l) => l.repeats?.ttftMsP50 !== undefined);
   const headers = [open ? 'Offered req/s' : 'c'];
   if (open) headers.push('Achieved req/s');
   headers.push('Requests', 'OK', 'Requests/s', 'Tokens/s', 'ms/token mean', 'p50', 'p90', 'p99', 'e2e ms p50', 'e2e ms p99');
   if (streamed) headers.push('TTFT ms p50', 'TTFT ms p99', 'ITL ms p50', 'ITL ms p99', 'TPOT ms p50');
   if (judged) headers.push('SLO attainment %', 'Goodput tokens/s');
-  headers.push('Client queue ms p99', 'Duration s');
+  if (repeated) headers.push('Repeats', 'Tokens/s 95 % CI', 'ms/token p50 95 % CI');
+  if (repeatedTtft) headers.push('TTFT ms p50 95 % CI');
+  headers.push('Client queue ms p99', 'Duration s', 'Level s');
   if (verdicts) headers.push('Client');
   return {
     id: `levels-${index + 1}`,
     title: `Levels: ${s.label}`,
+    ...(repeated ? { caption: 'A 95 % CI is mean ± t(0.975, n − 1) × s / √n over the repeats; Level s is what the level cost on the endpoint (warm-up, window and drain of every repeat).' } : {}),
     headers,
     rows: [...s.levels]
       .sort((a, b) => a.concurrency - b.concurrency)
@@ -170,7 +196,9 @@ function levelDetailTable(s: SweepResult, index: number): ReportTable {
         row.push(m(l.latencyMsPerToken.mean), m(l.latencyMsPerToken.p50), m(l.latencyMsPerToken.p90), m(l.latencyMsPerToken.p99), m(l.e2eMs.p50), m(l.e2eMs.p99));
         if (streamed) row.push(m(l.ttftMs?.p50), m(l.ttftMs?.p99), m(l.itlMs?.p50), m(l.itlMs?.p99), m(l.tpotMs?.p50));
         if (judged) row.push(l.goodput !== undefined ? formatMeasure(l.goodput.attainment * 100) : MISSING, l.goodput !== undefined ? formatMeasure(l.goodput.tokensPerS) : MISSING);
-        row.push(formatMeasure(l.clientQueueMs?.p99), formatMeasure(l.durationS));
+        if (repeated) row.push(String(l.repeats?.n ?? 1), formatInterval(l.repeats?.throughputTokensPerS), formatInterval(l.repeats?.msPerTokenP50));
+        if (repeatedTtft) row.push(formatInterval(l.repeats?.ttftMsP50));
+        row.push(formatMeasure(l.clientQueueMs?.p99), formatMeasure(l.durationS), formatMeasure(l.levelSeconds));
         // A client-bound level says nothing about the server: flagged with what crossed its threshold.
         if (verdicts) row.push(l.client === undefined ? MISSING : l.client.verdict === 'ok' ? 'ok' : `CLIENT-BOUND (${(l.client.reasons ?? []).join('; ')})`);
         return row;
@@ -182,12 +210,14 @@ function recommendationTable(recs: readonly Recommendation[], bound: number): Re
   return {
     id: 'recommendations',
     title: 'Recommendations',
-    caption: `Latency bound: p50 ms/token < ${bound}. Only feasible levels (no timeouts, error rate within the allowance) compete.`,
+    caption:
+      `Latency bound: p50 ms/token < ${bound}. Only feasible levels (no timeouts, error rate within the allowance) compete.` +
+      (recs.some((r) => r.goal === 'max-goodput') ? ' Goodput goals take levels judged on SLOs whose client kept up.' : ''),
     headers: ['Goal', 'Configuration', 'Concurrency', 'Value', 'Why'],
     rows: recs.map((r) => [
       r.goal,
       r.label,
-      String(r.concurrency),
+      r.offeredRatePerS !== undefined ? `${r.offeredRatePerS} req/s` : String(r.concurrency),
       `${r.unit.startsWith('USD') ? formatUsd(r.value) : formatMeasure(r.value)} ${r.unit}`,
       r.why,
     ]),
@@ -219,7 +249,8 @@ export function isNumericColumn(table: ReportTable, index: number): boolean {
 /** Everything a report shows, as preformatted tables; Markdown and HTML render this same model. */
 export function buildReportModel(sweeps: readonly SweepResult[], opts: ReportOptions = {}): ReportModel {
   const bound = opts.latencyBoundMsPerToken ?? DEFAULT_LATENCY_BOUND_MS_PER_TOKEN;
-  const recommendations = recommend(sweeps, { latencyBoundMsPerToken: bound });
+  const minSloAttainment = opts.minSloAttainment ?? sweeps.find((s) => s.minCostAtSlo !== undefined)?.minCostAtSlo?.minAttainment;
+  const recommendations = recommend(sweeps, { latencyBoundMsPerToken: bound, ...(minSloAttainment !== undefined ? { minSloAttainment } : {}) });
   return {
     title: sweeps.length === 1 ? `LLM endpoint benchmark: ${sweeps[0].label}` : `LLM endpoint benchmark: ${sweeps.length} configurations`,
     banners: banners(sweeps),

@@ -152,6 +152,7 @@ async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescri
       latencyBoundMsPerToken: opts.latencyBoundMsPerToken,
       maxErrorRate: opts.stopRules.maxErrorRate,
       invocationTimeoutMs: opts.stopRules.invocationTimeoutMs,
+      ...(opts.stopRules.minSloAttainment !== undefined ? { minSloAttainment: opts.stopRules.minSloAttainment } : {}),
       ...extra,
     });
 

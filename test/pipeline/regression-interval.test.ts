@@ -1,5 +1,5 @@
 import { intervalOf } from '../../lib/results/confidence';
-import type { LevelResult, SweepResult } from '../../lib/results/records';
+import { SWEEP_RESULT_VERSION, type LevelResult, type SweepResult } from '../../lib/results/records';
 import { checkRegression } from '../../loadtest/pipeline/regression';
 import { level } from '../support/levels';
 
@@ -13,7 +13,7 @@ function repeated(c: number, throughputs: number[], msPerToken: number[]): Level
 function sweep(levels: LevelResult[], startedAt: string): SweepResult {
   const best = [...levels].sort((a, b) => b.throughputTokensPerS - a.throughputTokensPerS)[0];
   return {
-    schemaVersion: 3,
+    schemaVersion: SWEEP_RESULT_VERSION,
     label: 'x',
     startedAt,
     target: { kind: 'tgi', address: 'u' },

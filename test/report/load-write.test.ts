@@ -53,9 +53,9 @@ describe('loadSweeps and writeReport', () => {
 
   it('names the file and the problem for unsupported or broken input', () => {
     const future = join(dir, 'future.json');
-    writeFileSync(future, JSON.stringify({ ...g5Sweep(), schemaVersion: 4 }));
+    writeFileSync(future, JSON.stringify({ ...g5Sweep(), schemaVersion: 5 }));
     expect(() => loadSweeps([future])).toThrow(UserInputError);
-    expect(() => loadSweeps([future])).toThrow(`${future}: schemaVersion 4 is not supported (this llm-bench reads schemaVersion 1 or 2 or 3)`);
+    expect(() => loadSweeps([future])).toThrow(`${future}: schemaVersion 5 is not supported (this llm-bench reads schemaVersion 1 or 2 or 3 or 4)`);
 
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"schemaVersion": 1,');

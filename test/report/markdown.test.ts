@@ -32,10 +32,11 @@ describe('renderMarkdown', () => {
     expect(rows[2]).toBe('| llama-2-7b \\| g5.2xlarge | 33 | 33 | 35 | 39 | 48 | 97 | 159 | — |');
   });
 
-  it('summarises each sweep: max throughput @c, min latency, max feasible c, knee + rule, cost', () => {
+  it('summarises each sweep: max throughput @c, min latency, max feasible c, knee + rule, cost, level- and instance-seconds', () => {
     const rows = section(md, 'Summary');
+    // Level-seconds of a sweep whose levels predate levelSeconds: their windows (7 levels of 60 s), on one instance.
     expect(rows[2]).toBe(
-      '| llama-2-7b \\| g5.2xlarge | 486 | 64 | 33 | 1 | 64 | 32 | latency-bound (p50 ms/token < 100) | 1.515 | 0.866 | — |',
+      '| llama-2-7b \\| g5.2xlarge | 486 | 64 | 33 | 1 | 64 | 32 | latency-bound (p50 ms/token < 100) | 1.515 | 0.866 | 420 | 420 | — |',
     );
     expect(rows[3]).toContain('| 1098 | 64 | 17 | 1 | 64 | 64 | latency-bound');
     expect(rows[3]).toContain('| timeout |');
