@@ -220,7 +220,7 @@ export interface LevelRepeats {
   readonly ttftMsP50?: Interval;
 }
 
-export type KneeRule = 'latency-bound' | 'marginal-gain' | 'half-latency' | 'predicted';
+export type KneeRule = 'slo-attainment' | 'latency-bound' | 'marginal-gain' | 'half-latency' | 'predicted';
 
 export interface Knee {
   readonly concurrency: number;

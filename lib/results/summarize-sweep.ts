@@ -68,7 +68,7 @@ export function candidateLevels(levels: readonly LevelResult[], opts: Feasibilit
 /**
  * The sweep-level figures from its levels: max feasible concurrency, max throughput and min latency
  * (p50 ms/token) among feasible levels (all measured levels when none is feasible), the knee by every
- * rule (`knee` = the first of latency-bound, marginal-gain, half-latency that places one; rules see
+ * rule (`knee` = the first of slo-attainment, latency-bound, marginal-gain, half-latency that places one; rules see
  * the same candidate levels), the SLO figures of levels judged on SLOs (max goodput; $ per 1M tokens
  * at SLO when priced: lib/results/slo-figures.ts) and cost when the deployment's hourly price is known.
  */
@@ -80,7 +80,11 @@ export function summarizeSweep(input: SummarizeSweepInput): SweepResult {
 
   const fastest = pick(candidates, (a, b) => a.throughputTokensPerS > b.throughputTokensPerS);
   const quickest = pick(candidates, (a, b) => a.latencyMsPerToken.p50 < b.latencyMsPerToken.p50);
-  const knees = findKnees(candidates, { ...input.kneeParams, latencyBoundMsPerToken: input.latencyBoundMsPerToken ?? DEFAULT_LATENCY_BOUND_MS_PER_TOKEN });
+  const knees = findKnees(candidates, {
+    ...input.kneeParams,
+    latencyBoundMsPerToken: input.latencyBoundMsPerToken ?? DEFAULT_LATENCY_BOUND_MS_PER_TOKEN,
+    ...(input.minSloAttainment !== undefined ? { minSloAttainment: input.minSloAttainment } : {}),
+  });
   const hourlyUsd = input.deployment?.hourlyUsd;
   const maxGoodput = maxGoodputOf(levels);
   const minCostAtSlo = hourlyUsd !== undefined ? minCostAtSloOf(levels, hourlyUsd, input.minSloAttainment ?? DEFAULT_MIN_SLO_ATTAINMENT) : undefined;

@@ -153,12 +153,12 @@ function priceTable(sweeps: readonly SweepResult[], now: Date): ReportTable {
 }
 
 function kneeTable(sweeps: readonly SweepResult[]): ReportTable {
-  const rules = ['latency-bound', 'marginal-gain', 'half-latency', 'predicted'] as const;
+  const rules = ['slo-attainment', 'latency-bound', 'marginal-gain', 'half-latency', 'predicted'] as const;
   const used = rules.filter((r) => sweeps.some((s) => s.knees?.some((k) => k.rule === r)));
   return {
     id: 'knees',
     title: 'Knee by rule (concurrency)',
-    caption: 'latency-bound: highest c with p50 ms/token under the bound; marginal-gain: last c before Δtokens/s per Δms/token falls below a fraction (default 10 %) of the first rising step; half-latency: highest c whose p50 ms/token is at most twice the best.',
+    caption: 'slo-attainment: highest c whose share of requests meeting every SLO reaches the target (levels judged on SLOs); latency-bound: highest c with p50 ms/token under the bound; marginal-gain: last c before Δtokens/s per Δms/token falls below a fraction (default 10 %) of the first rising step; half-latency: highest c whose p50 ms/token is at most twice the best.',
     headers: ['Configuration', ...used],
     rows: sweeps.map((s) => [s.label, ...used.map((r) => String(s.knees?.find((k) => k.rule === r)?.concurrency ?? MISSING))]),
   };

@@ -73,9 +73,11 @@ function latencyEvidence(levels: readonly LevelResult[]): LevelResult[] {
 
 /**
  * The latency thresholds whose crossing places a knee: twice the best p50 ms/token (half-latency
- * rule) and the latency bound (latency-bound rule). `knee` is the threshold of the knee the sweep
- * reports first (summarizeSweep: the latency-bound rule whenever a level is under the bound, else
- * a later rule): the one whose crossing the search brackets to one grid level.
+ * rule) and the latency bound (latency-bound rule). `knee` is the threshold of the latency knee the
+ * sweep reports first (summarizeSweep: the latency-bound rule whenever a level is under the bound,
+ * else a later rule): the one whose crossing the search brackets to one grid level. (A sweep judged
+ * on SLOs reports the SLO-attainment knee first; with `minSloAttainment` set it is the last good
+ * level before the first bad one, which the search brackets anyway.)
  */
 function latencyThresholds(evidence: readonly LevelResult[], boundMsPerToken: number): { readonly all: number[]; readonly knee: number } {
   const best = Math.min(...evidence.map((l) => l.latencyMsPerToken.p50));

@@ -2,13 +2,18 @@ import type { Knee, LevelResult } from '../records';
 import { halfLatencyRule } from './half-latency';
 import { latencyBoundRule } from './latency-bound';
 import { marginalGainRule } from './marginal-gain';
+import { sloAttainmentKneeRule } from './slo-attainment';
 import { DEFAULT_KNEE_PARAMS, type KneeParams, type KneePlacement, type KneeRuleDefinition } from './types';
 
-export { DEFAULT_KNEE_PARAMS, halfLatencyRule, latencyBoundRule, marginalGainRule };
+export { DEFAULT_KNEE_PARAMS, halfLatencyRule, latencyBoundRule, marginalGainRule, sloAttainmentKneeRule };
 export type { KneeParams, KneePlacement, KneeRuleDefinition };
 
-/** The knee rules in order of preference: a sweep's knee is the first one that places a knee. */
-export const KNEE_RULES: readonly KneeRuleDefinition[] = [latencyBoundRule, marginalGainRule, halfLatencyRule];
+/**
+ * The knee rules in order of preference: a sweep's knee is the first one that places a knee. The
+ * SLO-attainment rule places one only for levels judged on SLOs: when the user stated SLOs, the
+ * knee is where they stop being met.
+ */
+export const KNEE_RULES: readonly KneeRuleDefinition[] = [sloAttainmentKneeRule, latencyBoundRule, marginalGainRule, halfLatencyRule];
 
 /** The knee by every rule that places one, in KNEE_RULES order. Levels are sorted by concurrency here. */
 export function findKnees(

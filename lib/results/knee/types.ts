@@ -1,4 +1,4 @@
-import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN } from '../defaults';
+import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_MIN_SLO_ATTAINMENT } from '../defaults';
 import type { Knee, KneeRule, LevelResult } from '../records';
 import type { Rule } from '../rule';
 
@@ -20,12 +20,18 @@ export interface KneeParams {
    * @default 2
    */
   readonly latencyGrowthFactor: number;
+  /**
+   * SLO-attainment rule: the share of requests meeting every SLO a level must reach.
+   * @default 0.9
+   */
+  readonly minSloAttainment: number;
 }
 
 export const DEFAULT_KNEE_PARAMS: KneeParams = {
   latencyBoundMsPerToken: DEFAULT_LATENCY_BOUND_MS_PER_TOKEN,
   marginalGainFraction: 0.1,
   latencyGrowthFactor: 2,
+  minSloAttainment: DEFAULT_MIN_SLO_ATTAINMENT,
 };
 
 /** Where a knee rule places the knee; `findKnees` adds the rule's id. */

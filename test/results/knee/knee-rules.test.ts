@@ -34,13 +34,13 @@ describe('knee rules on the published g5.2xlarge curve', () => {
     expect(knee?.detail).toContain('33 → 66');
   });
 
-  it('findKnees lists every rule in preference order', () => {
+  it('findKnees lists every rule that places a knee in preference order (no SLOs: no slo-attainment knee)', () => {
     expect(findKnees(levels).map((k) => [k.rule, k.concurrency])).toEqual([
       ['latency-bound', 32],
       ['marginal-gain', 16],
       ['half-latency', 16],
     ]);
-    expect(KNEE_RULES.map((r) => r.id)).toEqual(['latency-bound', 'marginal-gain', 'half-latency']);
+    expect(KNEE_RULES.map((r) => r.id)).toEqual(['slo-attainment', 'latency-bound', 'marginal-gain', 'half-latency']);
   });
 });
 
