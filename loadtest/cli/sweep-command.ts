@@ -326,12 +326,13 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
 }
 
 function sweepSummary(sweep: SweepResult, htmlPath: string): string {
-  const lines = [`sweep '${sweep.label}': ${sweep.levels.length} levels, stopped: ${sweep.stopReason ? formatStopReason(sweep.stopReason) : 'completed'}`];
-  if (sweep.maxThroughput) lines.push(`  max throughput ${sweep.maxThroughput.tokensPerS.toFixed(1)} tokens/s at c=${sweep.maxThroughput.concurrency}`);
-  if (sweep.minLatency) lines.push(`  min latency ${sweep.minLatency.msPerToken.toFixed(1)} ms/token at c=${sweep.minLatency.concurrency}`);
-  if (sweep.maxFeasibleConcurrency !== undefined) lines.push(`  max feasible concurrency ${sweep.maxFeasibleConcurrency}`);
-  if (sweep.knee) lines.push(`  knee c=${sweep.knee.concurrency} (${sweep.knee.rule})`);
+  // Levels by name: c=8, or 0.5 req/s for an open-loop level (its key is not a concurrency).
   const named = (key: number): string => levelName(sweep.levels.find((l) => l.concurrency === key) ?? { concurrency: key });
+  const lines = [`sweep '${sweep.label}': ${sweep.levels.length} levels, stopped: ${sweep.stopReason ? formatStopReason(sweep.stopReason) : 'completed'}`];
+  if (sweep.maxThroughput) lines.push(`  max throughput ${sweep.maxThroughput.tokensPerS.toFixed(1)} tokens/s at ${named(sweep.maxThroughput.concurrency)}`);
+  if (sweep.minLatency) lines.push(`  min latency ${sweep.minLatency.msPerToken.toFixed(1)} ms/token at ${named(sweep.minLatency.concurrency)}`);
+  if (sweep.maxFeasibleConcurrency !== undefined) lines.push(`  max feasible level ${named(sweep.maxFeasibleConcurrency)}`);
+  if (sweep.knee) lines.push(`  knee ${named(sweep.knee.concurrency)} (${sweep.knee.rule})`);
   if (sweep.maxGoodput) lines.push(`  max goodput ${sweep.maxGoodput.tokensPerS.toFixed(1)} tokens/s at ${named(sweep.maxGoodput.concurrency)} (SLO attainment ${(sweep.maxGoodput.attainment * 100).toFixed(1)} %)`);
   if (sweep.minCostAtSlo) {
     const at = sweep.minCostAtSlo;
