@@ -38,7 +38,7 @@ export interface SearchParams {
    * does, and no finer (no c=35 after c=34).
    */
   readonly resolution: number;
-  /** Concurrency search: largest factor of one climbing step (4 = two grid levels at once). */
+  /** Concurrency search: largest factor of one climbing step (16 = four grid levels at once). */
   readonly maxStepFactor: number;
   /** Rate search: the bisection stops when the first failing rate is within this fraction above the highest passing one. */
   readonly rateResolution: number;
