@@ -50,6 +50,8 @@ export function benchmarkInputOf(b: BenchmarkInput): BenchmarkInput {
     ...(b.burstiness !== undefined ? { burstiness: b.burstiness } : {}),
     ...(b.slo !== undefined ? { slo: { ...b.slo } } : {}),
     ...(b.minSloAttainment !== undefined ? { minSloAttainment: b.minSloAttainment } : {}),
+    ...(b.repeat !== undefined ? { repeat: b.repeat } : {}),
+    ...(b.minCompletionsPerSlot !== undefined ? { minCompletionsPerSlot: b.minCompletionsPerSlot } : {}),
   };
 }
 

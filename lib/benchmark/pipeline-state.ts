@@ -57,6 +57,10 @@ export interface BenchmarkInput {
   readonly slo?: Slo;
   /** Stop rule `slo-attainment`. */
   readonly minSloAttainment?: number;
+  /** Measurements of each level (mean and 95 % interval over them). @default 1 */
+  readonly repeat?: number;
+  /** A closed-loop window is extended until this many completions per stream (lib/results/level-window.ts). @default DEFAULT_MIN_COMPLETIONS_PER_SLOT */
+  readonly minCompletionsPerSlot?: number;
 }
 
 /** One deployment of the fleet as the state machine knows it (resolved at synth). */
@@ -117,6 +121,12 @@ export interface WorkerItem {
   readonly burstiness?: number;
   /** The level's SLOs (workers do not judge; merge-level does). */
   readonly slo?: Slo;
+  /** Which measurement of a repeated level this is (0-based; absent: 0), stamped on its records. */
+  readonly repeat?: number;
+  /** Closed loop: the window is extended until this many completions per stream this worker holds. */
+  readonly minCompletionsPerSlot?: number;
+  /** Open loop: this worker's share of the level's cap on requests in flight (`maxConcurrency`). */
+  readonly maxInFlight?: number;
 }
 
 /** Where the sweep stands, returned by plan-levels and decide-next. */
@@ -131,6 +141,8 @@ export interface SweepState {
   readonly measured: readonly number[];
   /** Next level to measure (absent when done). */
   readonly concurrency?: number;
+  /** Which measurement of the next level (0-based) when the level is repeated. */
+  readonly repeat?: number;
   /** Items of the next level's Map state. */
   readonly workers: readonly WorkerItem[];
   /** `workers.length` (at least 1): the Map state's MaxConcurrencyPath, so all workers run at once. */

@@ -137,6 +137,8 @@ export const BenchmarkSchema = z
       .optional()
       .describe('per-request SLOs: levels report goodput and attainment'),
     minSloAttainment: z.number().min(0).max(1).optional().describe('stop when fewer than this share of requests meet every SLO'),
+    repeat: wholeAtLeast1.optional().describe('measurements of each level: mean and 95 % CI over them (default 1)'),
+    minCompletionsPerSlot: wholeAtLeast0.optional().describe('extend a closed-loop window until this many completions per stream (at most 4× durationS; default 3)'),
   })
   .superRefine((b, ctx) => {
     if (b.mode === 'rate' && b.rates === undefined) ctx.addIssue({ code: 'custom', path: ['rates'], message: 'mode rate needs rates (requests/s), e.g. [0.5, 1, 2]' });

@@ -45,3 +45,18 @@ export function clientVerdict(m: ClientMeasures, thresholds: typeof CLIENT_BOUND
 export function isClientBound(level: { readonly client?: ClientVerdict }): boolean {
   return level.client?.verdict === 'client-bound';
 }
+
+/**
+ * The verdict of a level measured by several clients (Lambda workers, processes, repeats): each
+ * measure is the worst client's (the highest send lag, event-loop delay and CPU), judged by the same
+ * thresholds, so the level is client-bound when any client was. Undefined when none has a verdict.
+ */
+export function worstClientVerdict(verdicts: readonly (ClientVerdict | undefined)[]): ClientVerdict | undefined {
+  const known = verdicts.filter((v): v is ClientVerdict => v !== undefined);
+  if (known.length === 0) return undefined;
+  return clientVerdict({
+    sendLagMsP99: Math.max(...known.map((v) => v.sendLagMsP99)),
+    eventLoopDelayMsP99: Math.max(...known.map((v) => v.eventLoopDelayMsP99)),
+    cpuPct: Math.max(...known.map((v) => v.cpuPct)),
+  });
+}

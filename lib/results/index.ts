@@ -15,5 +15,7 @@ export { parseSlo, meetsSlo, hasSlo, formatSlo, SLO_NAMES, type Slo, type SloMea
 export { LatencySketch, EXACT_SAMPLE_LIMIT, type EncodedSketch } from './sketch';
 export { LevelAccumulator, type LevelResultOptions } from './level-accumulator';
 export { forEachTokenGap } from './token-gaps';
-export { clientVerdict, isClientBound, CLIENT_BOUND_THRESHOLDS, type ClientMeasures } from './client-verdict';
+export { clientVerdict, isClientBound, worstClientVerdict, CLIENT_BOUND_THRESHOLDS, type ClientMeasures } from './client-verdict';
+export { poolLevelRuns, pooledPeakInFlight, type LevelRunMeasures, type PoolRunsOptions } from './pool-runs';
+export { MAX_WINDOW_EXTENSION, windowOver, meetsMinCompletions, completionsPerSlot, type LevelWindowRule } from './level-window';
 export { upgradeLevelResult, READABLE_LEVEL_VERSIONS, type StoredLevelResult } from './upgrade-level';

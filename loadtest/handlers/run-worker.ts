@@ -1,8 +1,8 @@
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createPayloadSource, parseLengthDistribution } from '../payload';
-import { recordsKey } from '../pipeline/layout';
-import { encodeJsonl } from '../records/jsonl';
-import { CONTENT_TYPES } from '../pipeline/result-store';
+import { pipelineRunKeys } from '../pipeline/layout';
+import { RunFiles } from '../pipeline/run-files';
+import { WORKER_RUN_VERSION } from '../pipeline/worker-run';
 import type { WorkerItem } from '../../lib/benchmark/pipeline-state';
 import { runLevel } from '../runner/run-level';
 import { runOpenLoop } from '../runner/run-open-loop';
@@ -25,15 +25,42 @@ export interface WorkerResult {
   readonly ok: number;
   /** Store key of the raw records (absent for the warm-up). */
   readonly recordsKey?: string;
+  /** Which measurement of a repeated level. */
+  readonly repeat?: number;
+  /** The worker's client verdict (also in its workers/ file, which the merge reads). */
+  readonly client?: 'ok' | 'client-bound';
+}
+
+/** The part of Lambda's context a worker reads: its remaining time bounds an extended window. */
+export interface WorkerContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Time a worker keeps after its window for the requests in flight to end and its files to be written, beyond their deadline. */
+const WORKER_MARGIN_MS = 15_000;
+
+/**
+ * Hard end of this worker's window, wall s after it began: what its Lambda's remaining time leaves
+ * once the wait for the common start, the drain (one request deadline) and a margin are taken off;
+ * undefined without a Lambda context (offline), where the window rule's own cap applies.
+ */
+export function workerWindowCapS(item: WorkerItem, context: WorkerContext | undefined, nowEpochMs: number, speedup: number): number | undefined {
+  if (context === undefined) return undefined;
+  const untilStartMs = Math.max(0, item.startAtEpochMs - nowEpochMs);
+  const drainMs = (item.timeoutS * 1000) / speedup;
+  return Math.max(0, (context.getRemainingTimeInMillis() - untilStartMs - drainMs - WORKER_MARGIN_MS) / 1000);
 }
 
 /**
  * One worker's slice of a level: a closed loop of `workerConcurrency` streams from the level's
- * common start for the fixed window; its raw records go to records/c-{N}-w{W}.jsonl.gz.
+ * common start for the window (extended by the one window rule until `minCompletionsPerSlot`
+ * completions per stream, within the Lambda's remaining time), or in mode rate its share of the
+ * arrivals under its share of the cap. Its raw records go to records/c-{N}-w{W}[-r{R}].jsonl.gz and
+ * what records cannot carry (client verdict, peak in flight) to workers/c-{N}-w{W}[-r{R}].json.
  * A warm-up item sends its requests and keeps nothing.
  */
 export function createRunWorkerHandler(deps: RunWorkerDeps) {
-  return async (item: WorkerItem): Promise<WorkerResult> => {
+  return async (item: WorkerItem, context?: WorkerContext): Promise<WorkerResult> => {
     await deps.beforeRun?.(item);
     const target = createSageMakerTarget({
       endpointName: item.endpointName,
@@ -61,6 +88,8 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
       const warmup = item.phase === 'warmup';
       // The window is real time at the endpoint: a time-compressed endpoint runs it `speedup` times faster.
       const window = warmup ? { requests: item.requests ?? 1 } : { durationS: (item.durationS ?? 60) / deps.speedup, startAtEpochMs: item.startAtEpochMs };
+      const repeat = warmup ? undefined : item.repeat;
+      const maxWindowS = warmup ? undefined : workerWindowCapS(item, context, deps.now().getTime(), deps.speedup);
       const { records, level } =
         item.ratePerS !== undefined && !warmup
           ? await runOpenLoop({
@@ -71,19 +100,49 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
               arrival: item.arrival ?? 'poisson',
               burstiness: item.burstiness,
               seed: item.seed,
+              ...(item.maxInFlight !== undefined ? { maxConcurrency: item.maxInFlight } : {}),
               ...window,
               speedup: deps.speedup,
+              repeat,
             })
-          : await runLevel({ target, payload, concurrency: item.workerConcurrency, ...window, speedup: deps.speedup });
+          : await runLevel({
+              target,
+              payload,
+              concurrency: item.workerConcurrency,
+              ...window,
+              speedup: deps.speedup,
+              repeat,
+              ...(warmup ? {} : { minCompletionsPerSlot: item.minCompletionsPerSlot, ...(maxWindowS !== undefined ? { maxWindowS } : {}) }),
+            });
       // No record is warm-up here (the warm-up item measures by count), so the level's ok counts them all.
       const { ok } = level;
-      deps.logger.info('worker done', { phase: item.phase, concurrency: item.concurrency, worker: item.worker, records: records.length, ok });
+      deps.logger.info('worker done', { phase: item.phase, concurrency: item.concurrency, worker: item.worker, repeat: item.repeat ?? 0, records: records.length, ok, client: level.client });
       if (warmup) return { concurrency: item.concurrency, worker: item.worker, records: records.length, ok };
       // Records carry the level's endpoint-wide concurrency and a worker index unique across Lambdas.
       const stamped = records.map((r) => ({ ...r, concurrency: item.concurrency, worker: item.worker * 100000 + r.worker }));
-      const key = recordsKey(item.deploymentId, item.runId, item.concurrency, item.worker);
-      await deps.store.putBytes(key, encodeJsonl(stamped, { gzip: true }), CONTENT_TYPES.jsonl);
-      return { concurrency: item.concurrency, worker: item.worker, records: records.length, ok, recordsKey: key };
+      const run = new RunFiles(deps.store, pipelineRunKeys(item.deploymentId, item.runId));
+      const key = await run.putRecords(item.concurrency, item.worker, stamped, true, repeat);
+      // Written after the records: the merge takes a level's worker as done when both are there.
+      await run.putWorkerRun({
+        schemaVersion: WORKER_RUN_VERSION,
+        concurrency: item.concurrency,
+        worker: item.worker,
+        repeat: repeat ?? 0,
+        requests: level.requests,
+        ok,
+        slots: item.maxInFlight ?? item.workerConcurrency,
+        ...(level.client !== undefined ? { client: level.client } : {}),
+        ...(level.openLoop?.peakInFlight !== undefined ? { peakInFlight: level.openLoop.peakInFlight } : {}),
+      });
+      return {
+        concurrency: item.concurrency,
+        worker: item.worker,
+        records: records.length,
+        ok,
+        recordsKey: key,
+        ...(repeat !== undefined && repeat > 0 ? { repeat } : {}),
+        ...(level.client !== undefined ? { client: level.client.verdict } : {}),
+      };
     } finally {
       await target.close();
     }
@@ -91,5 +150,5 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
 }
 
 let cached: ReturnType<typeof createRunWorkerHandler> | undefined;
-export const handler = (event: WorkerItem): Promise<WorkerResult> =>
-  (cached ??= createRunWorkerHandler(defaultCommonDeps('llm-bench-run-worker')))(event);
+export const handler = (event: WorkerItem, context?: WorkerContext): Promise<WorkerResult> =>
+  (cached ??= createRunWorkerHandler(defaultCommonDeps('llm-bench-run-worker')))(event, context);

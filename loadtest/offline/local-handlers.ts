@@ -131,7 +131,8 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
     'run-worker': createRunWorkerHandler({ ...common('run-worker'), runtimeClient: opts.runtimeClient, beforeRun: opts.beforeWorker }) as StepHandler,
     'merge-level': async (input) => {
       const level = await merge(input as ExecutionState);
-      opts.onLevel?.(level);
+      // A repeat before a level's last is not a level yet.
+      if (level.complete) opts.onLevel?.(level);
       return level;
     },
     report: async (input) => {

@@ -1,7 +1,7 @@
 import type { LevelResult } from '../../lib/results/records';
 import { nextStep, type NextStep } from '../sweep/next-step';
 import type { StopRuleConfig } from '../sweep/stop-rules';
-import { planLevels, warmupItem, workerItems } from './plan-levels';
+import { planLevels, repeatsOf, warmupItem, workerItems } from './plan-levels';
 import type { DeploymentInput, SweepState } from '../../lib/benchmark/pipeline-state';
 
 export interface DecideNextInput {
@@ -17,6 +17,25 @@ export interface DecideNextInput {
   readonly startLeadMs: number;
   /** Include the one-off warm-up (the first decision of an execution). */
   readonly withWarmup?: boolean;
+  /** The repeat merge-level just merged, when it did not complete its level (more repeats to measure). */
+  readonly pendingRepeat?: PendingRepeat;
+}
+
+/** A repeat of a level merged before the level's last one (the level is written after its last). */
+export interface PendingRepeat {
+  readonly concurrency: number;
+  /** The repeat merged (0-based). */
+  readonly repeat: number;
+}
+
+/**
+ * The next measurement of a repeated level: the repeat after the one just merged, while the level
+ * is not written. Only within one execution: a resumed run measures an unwritten level from repeat 0.
+ */
+function nextRepeat(deployment: DeploymentInput, measured: readonly LevelResult[], pending: PendingRepeat | undefined): { concurrency: number; repeat: number } | undefined {
+  if (pending === undefined || measured.some((l) => l.concurrency === pending.concurrency)) return undefined;
+  const repeat = pending.repeat + 1;
+  return repeat < repeatsOf(deployment.benchmark) ? { concurrency: pending.concurrency, repeat } : undefined;
 }
 
 export function stopRuleConfig(deployment: DeploymentInput): StopRuleConfig {
@@ -34,13 +53,15 @@ export function nextPipelineStep(deployment: DeploymentInput, measured: readonly
 }
 
 /**
- * The sweep's next move from the levels measured so far: the next level's worker items, or done
- * with the stop rule that fired. Pure; a resumed run (same runId) continues at the first unmeasured level.
+ * The sweep's next move from the levels measured so far: the next repeat of a level being repeated,
+ * else the next level's worker items (repeat 0), or done with the stop rule that fired. Pure; a
+ * resumed run (same runId) continues at the first unmeasured level.
  */
 export function decideNext(input: DecideNextInput): SweepState {
   const { deployment, runId } = input;
   const measured = [...input.measured].sort((a, b) => a.concurrency - b.concurrency);
-  const step = nextPipelineStep(deployment, measured);
+  const again = nextRepeat(deployment, measured, input.pendingRepeat);
+  const step = again ?? nextPipelineStep(deployment, measured);
   const base = { deploymentId: deployment.id, runId, measured: measured.map((l) => l.concurrency) };
   if ('stop' in step) return { ...base, done: true, stopReason: step.stop, workers: [], workerCount: 1 };
   const common = {
@@ -52,11 +73,13 @@ export function decideNext(input: DecideNextInput): SweepState {
     startAtEpochMs: input.nowEpochMs + input.startLeadMs,
   };
   const warmup = input.withWarmup ? warmupItem({ ...common, startAtEpochMs: input.nowEpochMs }) : undefined;
-  const workers = workerItems({ ...common, concurrency: step.concurrency });
+  const repeat = again?.repeat ?? 0;
+  const workers = workerItems({ ...common, concurrency: step.concurrency, repeat });
   return {
     ...base,
     done: false,
     concurrency: step.concurrency,
+    ...(repeat > 0 ? { repeat } : {}),
     workers,
     workerCount: workers.length,
     ...(warmup ? { warmup } : {}),

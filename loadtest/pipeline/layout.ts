@@ -5,6 +5,8 @@
  *   {run}run.lock                        owner of the run while it runs (pid, host or execution)
  *   {run}levels/c-{N}.json               LevelResult of a measured (merged) level
  *   {run}records/c-{N}-w{W}.jsonl[.gz]   raw RequestRecords of worker W (the CLI is worker 0)
+ *   {run}records/c-{N}-w{W}-r{R}.jsonl.gz pipeline: worker W's records of repeat R ≥ 1 of a repeated level
+ *   {run}workers/c-{N}-w{W}[-r{R}].json  pipeline: what worker W measured beside its records (client verdict, peak in flight)
  *   {run}records/c-{N}-w{W}.interrupted-{ms}.jsonl[.gz]  records of a level cut short (not kept)
  *   {run}{sweep.json,report.md,report.html,curve.svg,sweep.csv}  (report/names.ts)
  *   latest/{deployment}/...              pipeline: copy of the newest complete run's report files
@@ -44,7 +46,11 @@ export interface RunKeys {
   readonly levelsPrefix: string;
   readonly recordsPrefix: string;
   level(concurrency: number): string;
-  records(concurrency: number, worker: number, gzip: boolean): string;
+  /** Records of worker W; a repeat R ≥ 1 of the level gets its own file (`-r{R}`). */
+  records(concurrency: number, worker: number, gzip: boolean, repeat?: number): string;
+  /** What a pipeline worker measured beside its records (WorkerRunFile). */
+  workerRun(concurrency: number, worker: number, repeat?: number): string;
+  readonly workerRunsPrefix: string;
   /** Records of a level cut short: kept for inspection, never read as the level's records. */
   interruptedRecords(concurrency: number, worker: number, gzip: boolean, atEpochMs: number): string;
   /** Prefix of every worker's records of one level (`c-4-` does not match `c-48-`). */
@@ -52,6 +58,8 @@ export interface RunKeys {
   /** Key of a file at the run's top level (report files). */
   file(name: string): string;
 }
+
+const repeatSuffix = (repeat: number | undefined): string => (repeat !== undefined && repeat > 0 ? `-r${repeat}` : '');
 
 export function runKeys(prefix: string): RunKeys {
   return {
@@ -61,7 +69,9 @@ export function runKeys(prefix: string): RunKeys {
     levelsPrefix: `${prefix}levels/`,
     recordsPrefix: `${prefix}records/`,
     level: (concurrency) => `${prefix}levels/c-${concurrency}.json`,
-    records: (concurrency, worker, gzip) => `${prefix}records/c-${concurrency}-w${worker}.jsonl${gzip ? '.gz' : ''}`,
+    records: (concurrency, worker, gzip, repeat) => `${prefix}records/c-${concurrency}-w${worker}${repeatSuffix(repeat)}.jsonl${gzip ? '.gz' : ''}`,
+    workerRun: (concurrency, worker, repeat) => `${prefix}workers/c-${concurrency}-w${worker}${repeatSuffix(repeat)}.json`,
+    workerRunsPrefix: `${prefix}workers/`,
     interruptedRecords: (concurrency, worker, gzip, atEpochMs) =>
       `${prefix}records/c-${concurrency}-w${worker}.interrupted-${atEpochMs}.jsonl${gzip ? '.gz' : ''}`,
     levelRecordsPrefix: (concurrency) => `${prefix}records/c-${concurrency}-w`,
@@ -86,9 +96,9 @@ export function levelsPrefix(deploymentId: string, runId: string): string {
   return pipelineRunKeys(deploymentId, runId).levelsPrefix;
 }
 
-/** Raw records of pipeline worker W (always gzip: they travel through S3). */
-export function recordsKey(deploymentId: string, runId: string, concurrency: number, worker: number): string {
-  return pipelineRunKeys(deploymentId, runId).records(concurrency, worker, true);
+/** Raw records of pipeline worker W, of repeat R when the level is repeated (always gzip: they travel through S3). */
+export function recordsKey(deploymentId: string, runId: string, concurrency: number, worker: number, repeat?: number): string {
+  return pipelineRunKeys(deploymentId, runId).records(concurrency, worker, true, repeat);
 }
 
 export function levelRecordsPrefix(deploymentId: string, runId: string, concurrency: number): string {
@@ -128,8 +138,8 @@ export function fleetReportPrefix(fleet: string, runId?: string): string {
   return `fleets/${fleet}/${runId}/`;
 }
 
-/** Level and worker of a kept records key, or undefined for other keys (interrupted records included). */
-export function parseRecordsKey(key: string): { readonly concurrency: number; readonly worker: number } | undefined {
-  const match = /(?:^|\/)records\/c-(\d+)-w(\d+)\.jsonl(?:\.gz)?$/.exec(key);
-  return match ? { concurrency: Number(match[1]), worker: Number(match[2]) } : undefined;
+/** Level, worker and repeat (0 when absent) of a kept records key, or undefined for other keys (interrupted records included). */
+export function parseRecordsKey(key: string): { readonly concurrency: number; readonly worker: number; readonly repeat: number } | undefined {
+  const match = /(?:^|\/)records\/c-(\d+)-w(\d+)(?:-r(\d+))?\.jsonl(?:\.gz)?$/.exec(key);
+  return match ? { concurrency: Number(match[1]), worker: Number(match[2]), repeat: match[3] !== undefined ? Number(match[3]) : 0 } : undefined;
 }

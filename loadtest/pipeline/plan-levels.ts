@@ -2,6 +2,7 @@ import type { BenchmarkInput, WorkerItem } from '../../lib/benchmark/pipeline-st
 
 import type { LevelPlan } from '../sweep/next-step';
 import { rateLevelKey, rateOfLevelKey } from '../../lib/results/level-key';
+import { DEFAULT_MIN_COMPLETIONS_PER_SLOT } from '../../lib/results/defaults';
 
 export type { LevelPlan } from '../sweep/next-step';
 
@@ -43,7 +44,21 @@ export interface WorkerItemsInput {
   readonly concurrency: number;
   readonly settings: BenchmarkInput;
   readonly startAtEpochMs: number;
+  /** Which measurement of a repeated level (0-based). @default 0 */
+  readonly repeat?: number;
 }
+
+/** Measurements of each level of a deployment's sweep. */
+export function repeatsOf(settings: Pick<BenchmarkInput, 'repeat'>): number {
+  return settings.repeat ?? 1;
+}
+
+/** Completions per stream a closed-loop window waits for: the setting, else the CLI's default (one rule for both). */
+export function minCompletionsPerSlotOf(settings: Pick<BenchmarkInput, 'minCompletionsPerSlot'>): number {
+  return settings.minCompletionsPerSlot ?? DEFAULT_MIN_COMPLETIONS_PER_SLOT;
+}
+
+const repeatOf = (input: WorkerItemsInput): Pick<WorkerItem, 'repeat'> => (input.repeat !== undefined && input.repeat > 0 ? { repeat: input.repeat } : {});
 
 /**
  * The Map items of one level: one per worker, all starting at the same epoch ms. In mode `rate`
@@ -74,14 +89,22 @@ export function workerItems(input: WorkerItemsInput): WorkerItem[] {
     seed: 1000 + input.concurrency,
     ...(input.settings.container !== undefined ? { container: input.settings.container } : {}),
     ...(input.settings.slo !== undefined ? { slo: input.settings.slo } : {}),
+    ...repeatOf(input),
+    minCompletionsPerSlot: minCompletionsPerSlotOf(input.settings),
   }));
 }
 
+/**
+ * Open loop: `maxConcurrency` caps the requests in flight of the whole level (the CLI's
+ * --max-concurrency), split over the workers like a closed loop's streams (never more workers than
+ * the cap), each worker's arrivals over its share waiting for a free slot.
+ */
 function openLoopItems(input: WorkerItemsInput): WorkerItem[] {
   const { settings } = input;
-  const workers = Math.max(1, settings.workers);
+  const caps = splitConcurrency(settings.maxConcurrency, settings.workers);
+  const workers = caps.length;
   const ratePerS = rateOfLevelKey(input.concurrency);
-  return Array.from({ length: workers }, (_, worker) => ({
+  return caps.map((cap, worker) => ({
     phase: 'measure' as const,
     deploymentId: input.deploymentId,
     runId: input.runId,
@@ -90,12 +113,14 @@ function openLoopItems(input: WorkerItemsInput): WorkerItem[] {
     concurrency: input.concurrency,
     worker,
     workers,
-    // Sockets of the worker: an open loop has as many requests in flight as the endpoint holds; the SDK pool grows to this.
-    workerConcurrency: settings.maxConcurrency,
+    // Sockets of the worker: as many as its share of the cap lets fly at once.
+    workerConcurrency: cap,
+    maxInFlight: cap,
     startAtEpochMs: input.startAtEpochMs,
     durationS: settings.durationS,
     inputTokens: settings.inputTokens,
     outputTokens: settings.outputTokens,
+    ...distributionsOf(settings),
     stream: settings.stream,
     timeoutS: settings.timeoutS,
     seed: 1000 + input.concurrency + 7919 * worker,
@@ -104,6 +129,7 @@ function openLoopItems(input: WorkerItemsInput): WorkerItem[] {
     ...(settings.burstiness !== undefined ? { burstiness: settings.burstiness } : {}),
     ...(settings.container !== undefined ? { container: settings.container } : {}),
     ...(settings.slo !== undefined ? { slo: settings.slo } : {}),
+    ...repeatOf(input),
   }));
 }
 

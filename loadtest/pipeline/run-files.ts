@@ -6,6 +6,7 @@ import { renderReportFiles, sweepJson } from '../report/report-files';
 import type { ReportOptions } from '../report/report-model';
 import { concurrencyOfLevelKey, parseRecordsKey, type RunKeys } from './layout';
 import { CONTENT_TYPES, type ResultStore } from './result-store';
+import { isWorkerRunFile, type WorkerRunFile } from './worker-run';
 
 /**
  * The files of one run in a results store (layout.ts): the CLI sweep's `--out` folder and a
@@ -38,8 +39,8 @@ export class RunFiles {
   }
 
   /** Raw records of one worker of a level (replaces records a run killed before the level was saved left behind). */
-  public async putRecords(concurrency: number, worker: number, records: readonly RequestRecord[], gzip: boolean): Promise<string> {
-    const key = this.keys.records(concurrency, worker, gzip);
+  public async putRecords(concurrency: number, worker: number, records: readonly RequestRecord[], gzip: boolean, repeat?: number): Promise<string> {
+    const key = this.keys.records(concurrency, worker, gzip, repeat);
     await this.store.putBytes(key, encodeJsonl(records, { gzip }), CONTENT_TYPES.jsonl);
     return key;
   }
@@ -51,16 +52,42 @@ export class RunFiles {
     return key;
   }
 
-  /** Every kept records file of a level by worker (interrupted records excluded). */
+  /** Every kept records file of a level by worker, its repeats in order (interrupted records excluded). */
   public async levelRecords(concurrency: number): Promise<Map<number, RequestRecord[]>> {
     const byWorker = new Map<number, RequestRecord[]>();
+    for (const part of await this.levelRecordFiles(concurrency)) byWorker.set(part.worker, [...(byWorker.get(part.worker) ?? []), ...part.records]);
+    return byWorker;
+  }
+
+  /** Every kept records file of a level with its worker and repeat, ordered by repeat then worker. */
+  public async levelRecordFiles(concurrency: number): Promise<{ readonly worker: number; readonly repeat: number; readonly records: RequestRecord[] }[]> {
+    const parts: { worker: number; repeat: number; records: RequestRecord[] }[] = [];
     for (const key of await this.store.list(this.keys.levelRecordsPrefix(concurrency))) {
       const parsed = parseRecordsKey(key);
       if (parsed === undefined || parsed.concurrency !== concurrency) continue;
       const bytes = await this.store.getBytes(key);
-      if (bytes !== undefined) byWorker.set(parsed.worker, [...(byWorker.get(parsed.worker) ?? []), ...decodeJsonl(bytes, this.store.locate(key))]);
+      if (bytes !== undefined) parts.push({ worker: parsed.worker, repeat: parsed.repeat, records: decodeJsonl(bytes, this.store.locate(key)) });
     }
-    return byWorker;
+    return parts.sort((a, b) => a.repeat - b.repeat || a.worker - b.worker);
+  }
+
+  public async putWorkerRun(run: WorkerRunFile): Promise<string> {
+    const key = this.keys.workerRun(run.concurrency, run.worker, run.repeat);
+    await this.store.putJson(key, run);
+    return key;
+  }
+
+  /** What the workers of a level measured beside their records (files of another format are an error naming them). */
+  public async workerRuns(concurrency: number): Promise<WorkerRunFile[]> {
+    const runs: WorkerRunFile[] = [];
+    // `c-4-w` does not match `c-48-w`.
+    for (const key of await this.store.list(`${this.keys.workerRunsPrefix}c-${concurrency}-w`)) {
+      const stored = await this.store.getJson<unknown>(key);
+      if (stored === undefined) continue;
+      if (!isWorkerRunFile(stored) || stored.concurrency !== concurrency) throw new Error(`${this.store.locate(key)}: not a worker run v1 of c=${concurrency}`);
+      runs.push(stored);
+    }
+    return runs.sort((a, b) => a.repeat - b.repeat || a.worker - b.worker);
   }
 
   public async putSweep(sweeps: readonly SweepResult[]): Promise<void> {

@@ -85,8 +85,21 @@ export function pipelineIdentity(deployment: DeploymentInput, speedup: number): 
     target: { ...target },
     deployment: { id: deployment.id, model: deployment.model, instanceType: deployment.instanceType, instances: deployment.instances, tp: deployment.tp, copies: deployment.copies },
     payload: { inputTokens: b.inputTokens, outputTokens: b.outputTokens },
-    workload: { durationS: b.durationS, warmupRequests: b.warmupRequests, stream: b.stream, workers: b.workers, timeoutS: b.timeoutS },
-    levels: { concurrency: b.concurrency === 'auto' ? 'auto' : [...b.concurrency], maxConcurrency: b.maxConcurrency },
+    workload: {
+      durationS: b.durationS,
+      warmupRequests: b.warmupRequests,
+      stream: b.stream,
+      workers: b.workers,
+      timeoutS: b.timeoutS,
+      // Set only when given, so the identity of a run without them is unchanged.
+      ...(b.repeat !== undefined && b.repeat > 1 ? { repeat: b.repeat } : {}),
+      ...(b.minCompletionsPerSlot !== undefined ? { minCompletionsPerSlot: b.minCompletionsPerSlot } : {}),
+    },
+    levels: {
+      concurrency: b.concurrency === 'auto' ? 'auto' : [...b.concurrency],
+      maxConcurrency: b.maxConcurrency,
+      ...(b.mode === 'rate' ? { mode: 'rate', rates: [...(b.rates ?? [])], arrival: b.arrival ?? 'poisson', ...(b.burstiness !== undefined ? { burstiness: b.burstiness } : {}) } : {}),
+    },
     slos: { maxErrorRate: b.maxErrorRate, plateauGain: b.plateauGain, latencyBoundMsPerToken: b.latencyBoundMsPerToken },
     toolVersion: TOOL_VERSION,
   };

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { UserInputError } from '../../lib/errors';
 import { LevelAccumulator } from '../../lib/results/level-accumulator';
 import { summarizeLevel } from '../../lib/results/summarize-level';
+import { MAX_WINDOW_EXTENSION, windowOver, type LevelWindowRule } from '../../lib/results/level-window';
 import type { Slo } from '../../lib/results/slo';
 import type { PayloadSource } from '../payload';
 import { startClientMonitor } from './client-monitor';
@@ -33,9 +34,12 @@ export interface RunLevelOptions {
   readonly repeat?: number;
   /**
    * A `durationS` window is extended until this many measured requests per worker have completed,
-   * so a level with long requests still sees enough completions; at most to MAX_WINDOW_EXTENSION × durationS. @default 0
+   * so a level with long requests still sees enough completions; at most to MAX_WINDOW_EXTENSION × durationS
+   * (lib/results/level-window.ts: the one rule). @default 0
    */
   readonly minCompletionsPerSlot?: number;
+  /** Hard end of an extended window, s after it began (a Lambda worker's remaining time). @default MAX_WINDOW_EXTENSION × durationS */
+  readonly maxWindowS?: number;
   /** SLOs each request is judged on (the level then carries `goodput`). */
   readonly slo?: Slo;
   /**
@@ -45,8 +49,7 @@ export interface RunLevelOptions {
   readonly keepRecords?: boolean;
 }
 
-/** A window extended for `minCompletionsPerSlot` ends at the latest this many times `durationS` after it began. */
-export const MAX_WINDOW_EXTENSION = 4;
+export { MAX_WINDOW_EXTENSION };
 
 export interface LevelRun {
   /** Every record, warm-up included (empty when `keepRecords` is false). */
@@ -91,10 +94,14 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
   const accumulator = new LevelAccumulator(opts.speedup ?? 1, opts.slo);
   let issued = 0;
   let measuredIssued = 0;
-  let windowEndMs = Infinity;
-  let windowCapMs = Infinity;
+  let windowStartMs = Infinity;
   let measuredDone = 0;
-  const minCompletions = (opts.minCompletionsPerSlot ?? 0) * concurrency;
+  const rule: LevelWindowRule = {
+    durationMs: windowMs,
+    slots: concurrency,
+    minCompletionsPerSlot: opts.minCompletionsPerSlot,
+    ...(opts.maxWindowS !== undefined ? { maxWindowMs: opts.maxWindowS * 1000 } : {}),
+  };
 
   if (opts.startAtEpochMs !== undefined) {
     const waitMs = opts.startAtEpochMs - Date.now();
@@ -109,10 +116,8 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
       const warmup = issued < warmupRequests;
       if (!warmup) {
         if (measuredIssued >= measuredLimit) return;
-        if (measuredIssued === 0) {
-          windowEndMs = performance.now() + windowMs;
-          windowCapMs = performance.now() + windowMs * MAX_WINDOW_EXTENSION;
-        } else if (performance.now() >= windowEndMs && (measuredDone >= minCompletions || performance.now() >= windowCapMs)) return;
+        if (measuredIssued === 0) windowStartMs = performance.now();
+        else if (windowOver(rule, performance.now() - windowStartMs, measuredDone)) return;
         measuredIssued += 1;
       }
       issued += 1;

@@ -1,5 +1,6 @@
 import { UserInputError } from '../../lib/errors';
-import { summarizeLevel, summarizeSweep, type SummarizeLevelOptions } from '../../lib/results';
+import { summarizeSweep } from '../../lib/results';
+import { poolLevelRuns } from '../../lib/results/pool-runs';
 import type { PayloadSource } from '../payload';
 import { openRunFolder, type OpenRunFolder } from '../pipeline/run-folder';
 import type { DeploymentDescription, LevelResult, RequestRecord, StopReason, SweepResult } from '../../lib/results/records';
@@ -61,32 +62,6 @@ export interface RunSweepOptions {
 
 function validateRepeat(repeat: number | undefined): void {
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new UserInputError('repeat', `${repeat} must be an integer ≥ 1`);
-}
-
-/**
- * The level from every repeat's records (summarizeLevel pools the repeats): an open loop keeps its
- * offered rate and load (peak in flight the highest of the runs); the client verdict is the first
- * client-bound run's, else the last run's.
- */
-function pooledLevel(records: readonly RequestRecord[], runs: readonly LevelResult[], opts: SummarizeLevelOptions): LevelResult {
-  const last = runs[runs.length - 1];
-  const load = last?.openLoop;
-  const level = summarizeLevel(records, {
-    ...opts,
-    ...(last?.offeredRatePerS !== undefined ? { offeredRatePerS: last.offeredRatePerS } : {}),
-    ...(load !== undefined
-      ? {
-          openLoop: {
-            arrival: load.arrival,
-            ...(load.burstiness !== undefined ? { burstiness: load.burstiness } : {}),
-            ...(load.maxConcurrency !== undefined ? { maxConcurrency: load.maxConcurrency } : {}),
-            peakInFlight: Math.max(...runs.map((r) => r.openLoop?.peakInFlight ?? 0)),
-          },
-        }
-      : {}),
-  });
-  const client = runs.find((r) => r.client?.verdict === 'client-bound')?.client ?? last?.client;
-  return client !== undefined ? { ...level, client } : level;
 }
 
 function validateLevels(levels: readonly number[] | 'auto'): void {
@@ -200,7 +175,21 @@ async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescri
         runs.push(run);
       }
       complete = opts.signal?.aborted !== true;
-      const level = pooledLevel(records, runs, { concurrency, speedup: opts.speedup, slo: opts.slo });
+      // One function pools a level's runs here and in the pipeline's merge (offered rate and load kept, worst client).
+      const load = runs[runs.length - 1]?.openLoop;
+      const level = poolLevelRuns(
+        records,
+        runs.map((run, repeat) => ({ repeat, client: run.client, peakInFlight: run.openLoop?.peakInFlight })),
+        {
+          concurrency,
+          speedup: opts.speedup,
+          slo: opts.slo,
+          ...(open !== undefined ? { offeredRatePerS: rateOfLevelKey(concurrency) } : {}),
+          ...(load !== undefined
+            ? { openLoop: { arrival: load.arrival, ...(load.burstiness !== undefined ? { burstiness: load.burstiness } : {}), ...(load.maxConcurrency !== undefined ? { maxConcurrency: load.maxConcurrency } : {}) } }
+            : {}),
+        },
+      );
       return complete && opts.enrichLevel !== undefined ? await opts.enrichLevel(level, records) : level;
     } finally {
       if (complete) await store.putRecords(concurrency, 0, records, gzip);

@@ -74,7 +74,15 @@ describe('fleet benchmark mode: rate', () => {
       await createMergeLevelHandler(deps)(state);
       const level = (await store.getJson<LevelResult>(levelKey(RATE_DEPLOYMENT.id, 'r', 1000)))!;
       expect(level.offeredRatePerS).toBe(1);
-      expect(level.openLoop).toEqual({ arrival: 'poisson', waitedForCap: 0 });
+      // maxConcurrency (default 512) caps the level's requests in flight, split over its workers; the
+      // level's peak is the sum of its workers' peaks, and never above the cap.
+      expect(step.workers.map((w) => w.maxInFlight)).toEqual([256, 256]);
+      expect(level.openLoop).toMatchObject({ arrival: 'poisson', maxConcurrency: 512, waitedForCap: 0 });
+      expect(level.openLoop!.peakInFlight).toBeGreaterThanOrEqual(2);
+      expect(level.openLoop!.peakInFlight).toBeLessThanOrEqual(512);
+      // The client verdict: each worker's own send lag, event-loop delay and CPU, the worst of each.
+      expect(level.client).toBeDefined();
+      expect(level.client!.verdict).toMatch(/^(ok|client-bound)$/);
       // Two seeded Poisson streams of 0.5/s over 60 s: about 60 arrivals.
       expect(level.requests).toBeGreaterThan(40);
       expect(level.requests).toBeLessThan(85);
@@ -89,10 +97,13 @@ describe('fleet benchmark mode: rate', () => {
       expect(goodput!.tokensPerS).toBeLessThanOrEqual(level.throughputTokensPerS);
       expect(level.itlMs).toBeDefined();
       // The attainment rule judges the level: a met one goes on to the next rate, an unmet one stops the sweep.
-      const met = { ...level, goodput: { ...level.goodput!, attainment: 1 } };
+      // (Judged as a server-bound level: on a busy test machine the client may be judged client-bound, and
+      // stop rules take no evidence from such a level.)
+      const { client: _client, ...judged } = level;
+      const met = { ...judged, goodput: { ...level.goodput!, attainment: 1 } };
       const next = decideNext({ deployment: RATE_DEPLOYMENT, runId: 'r', measured: [met], nowEpochMs: Date.now(), startLeadMs: 0 });
       expect(next).toMatchObject({ done: false, concurrency: 4000 });
-      const unmet = { ...level, goodput: { ...level.goodput!, attainment: 0.5 } };
+      const unmet = { ...judged, goodput: { ...level.goodput!, attainment: 0.5 } };
       expect(decideNext({ deployment: RATE_DEPLOYMENT, runId: 'r', measured: [unmet], nowEpochMs: Date.now(), startLeadMs: 0 })).toMatchObject({
         done: true,
         stopReason: { rule: 'slo-attainment', detail: 'SLO attainment 50.0 % < 90.0 % at 1 requests/s' },

@@ -1,0 +1,52 @@
+import { worstClientVerdict } from './client-verdict';
+import type { ClientVerdict, LevelResult, OpenLoopLoad, RequestRecord } from './records';
+import { summarizeLevel, type SummarizeLevelOptions } from './summarize-level';
+
+/**
+ * What one run of a level measured beside its records: a repeat of the CLI's level, or one Lambda
+ * worker's share of one repeat of a pipeline level.
+ */
+export interface LevelRunMeasures {
+  /** Which measurement of the level (0-based); runs with the same repeat ran side by side. */
+  readonly repeat: number;
+  /** The run's client verdict (its own send lag, event-loop delay and CPU). */
+  readonly client?: ClientVerdict;
+  /** Open loop: the run's highest number of requests in flight. */
+  readonly peakInFlight?: number;
+}
+
+export interface PoolRunsOptions extends Omit<SummarizeLevelOptions, 'openLoop' | 'client'> {
+  /** Open loop: how the load was generated (its peak in flight comes from the runs). */
+  readonly openLoop?: Omit<OpenLoopLoad, 'waitedForCap' | 'peakInFlight'>;
+}
+
+/**
+ * Highest requests in flight of a level from its runs: runs of one repeat ran side by side, so their
+ * peaks add up (an upper bound: each run peaks at its own moment, and never above its share of a
+ * cap); repeats ran one after the other, so the level's peak is the highest repeat's.
+ */
+export function pooledPeakInFlight(runs: readonly LevelRunMeasures[]): number | undefined {
+  const byRepeat = new Map<number, number>();
+  for (const run of runs) {
+    if (run.peakInFlight === undefined) continue;
+    byRepeat.set(run.repeat, (byRepeat.get(run.repeat) ?? 0) + run.peakInFlight);
+  }
+  return byRepeat.size > 0 ? Math.max(...byRepeat.values()) : undefined;
+}
+
+/**
+ * The level from every run's records, used by the CLI sweep (its repeats) and the pipeline's merge
+ * (its workers × repeats) alike: summarizeLevel over the union of the records (a repeated level gets
+ * `repeats`, the mean and 95 % interval over its repeats); an open loop keeps its offered rate and load,
+ * with the pooled peak in flight; the client verdict is the worst run's, measure by measure.
+ */
+export function poolLevelRuns(records: readonly RequestRecord[], runs: readonly LevelRunMeasures[], opts: PoolRunsOptions): LevelResult {
+  const { openLoop, ...rest } = opts;
+  const peak = pooledPeakInFlight(runs);
+  const level = summarizeLevel(records, {
+    ...rest,
+    ...(openLoop !== undefined ? { openLoop: { ...openLoop, ...(peak !== undefined ? { peakInFlight: peak } : {}) } } : {}),
+  });
+  const client = worstClientVerdict(runs.map((r) => r.client));
+  return client !== undefined ? { ...level, client } : level;
+}
