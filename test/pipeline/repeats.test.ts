@@ -1,10 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { benchmarkInputOf } from '../../lib/benchmark/deployment-input';
+import { BenchmarkSchema } from '../../lib/fleet/schema';
 import { clientVerdict } from '../../lib/results/client-verdict';
 import type { LevelResult, RequestRecord } from '../../lib/results/records';
 import { decideNext } from '../../loadtest/pipeline/decide-next';
-import { levelKey, pipelineRunKeys, recordsKey } from '../../loadtest/pipeline/layout';
+import { levelKey, parseRecordsKey, pipelineRunKeys, recordsKey } from '../../loadtest/pipeline/layout';
 import { LocalFolderStore } from '../../loadtest/pipeline/local-store';
 import { mergeRepeat } from '../../loadtest/pipeline/merge-worker-records';
 import { RunFiles } from '../../loadtest/pipeline/run-files';
@@ -13,6 +15,38 @@ import { encodeJsonl } from '../../loadtest/records/jsonl';
 import { DEPLOYMENT, level, requestRecord } from './records-fixture';
 
 const REPEATED = { ...DEPLOYMENT, benchmark: { ...DEPLOYMENT.benchmark, concurrency: [1, 2], repeat: 2, workers: 2 } };
+
+describe('fleet benchmark.repeat and benchmark.minCompletionsPerSlot', () => {
+  it('the schema takes whole numbers (repeat ≥ 1, minimum ≥ 0) and names the field otherwise', () => {
+    expect(BenchmarkSchema.safeParse({ repeat: 3, minCompletionsPerSlot: 0 }).success).toBe(true);
+    const paths = (input: unknown): string[] => {
+      const result = BenchmarkSchema.safeParse(input);
+      return result.success ? [] : result.error.issues.map((i) => i.path.join('.'));
+    };
+    expect(paths({ repeat: 0 })).toEqual(['repeat']);
+    expect(paths({ repeat: 1.5 })).toEqual(['repeat']);
+    expect(paths({ minCompletionsPerSlot: -1 })).toEqual(['minCompletionsPerSlot']);
+  });
+
+  it('the state machine carries them only when set (definitions without them unchanged)', () => {
+    expect(Object.keys(benchmarkInputOf(DEPLOYMENT.benchmark))).not.toEqual(expect.arrayContaining(['repeat']));
+    expect(Object.keys(benchmarkInputOf(DEPLOYMENT.benchmark))).not.toEqual(expect.arrayContaining(['minCompletionsPerSlot']));
+    expect(benchmarkInputOf({ ...DEPLOYMENT.benchmark, repeat: 3, minCompletionsPerSlot: 5 })).toMatchObject({ repeat: 3, minCompletionsPerSlot: 5 });
+  });
+});
+
+describe('layout of a repeated level', () => {
+  it('repeat 0 keeps the single-run key; later repeats and the workers’ measures get their own', () => {
+    expect(recordsKey('d', 'r', 4, 1)).toBe('runs/d/r/records/c-4-w1.jsonl.gz');
+    expect(recordsKey('d', 'r', 4, 1, 0)).toBe('runs/d/r/records/c-4-w1.jsonl.gz');
+    expect(recordsKey('d', 'r', 4, 1, 2)).toBe('runs/d/r/records/c-4-w1-r2.jsonl.gz');
+    expect(parseRecordsKey('runs/d/r/records/c-4-w1-r2.jsonl.gz')).toEqual({ concurrency: 4, worker: 1, repeat: 2 });
+    expect(parseRecordsKey('records/c-4-w0.jsonl')).toEqual({ concurrency: 4, worker: 0, repeat: 0 });
+    expect(parseRecordsKey('records/c-4-w0-r1.interrupted-5.jsonl')).toBeUndefined();
+    expect(pipelineRunKeys('d', 'r').workerRun(4, 1, 2)).toBe('runs/d/r/workers/c-4-w1-r2.json');
+    expect(pipelineRunKeys('d', 'r').workerRun(4, 1, 0)).toBe('runs/d/r/workers/c-4-w1.json');
+  });
+});
 
 describe('decide-next with benchmark.repeat', () => {
   const decide = (measured: LevelResult[], pendingRepeat?: { concurrency: number; repeat: number }) =>
