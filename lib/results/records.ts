@@ -146,7 +146,7 @@ export interface OpenLoopLoad {
   readonly maxConcurrency?: number;
   /** Requests that waited for a free slot under the cap. */
   readonly waitedForCap: number;
-  /** Highest number of requests in flight at once (one process; absent when merged from several workers). */
+  /** Highest number of requests in flight at once; merged from several workers, the sum of their peaks (an upper bound, never above the cap). */
   readonly peakInFlight?: number;
 }
 

@@ -3,10 +3,12 @@ import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { LevelResult, OpenLoopLoad, RequestRecord, SweepResult } from '../../lib/results/records';
 import { summarizeLevel } from '../../lib/results/summarize-level';
+import { poolLevelRuns } from '../../lib/results/pool-runs';
 import { readJsonl } from '../records/jsonl';
 import { REPORT_FILE_KINDS, REPORT_FILES } from '../report/names';
 import { renderReportFiles } from '../report/report-files';
 import { parseRecordsKey, RUN_FILES } from './layout';
+import { isWorkerRunFile, type WorkerRunFile } from './worker-run';
 
 /**
  * Consistency of a finished run folder (a CLI `--out` folder or a pipeline run's folder), as the
@@ -37,7 +39,7 @@ function readJson<T>(file: string): T | undefined {
   }
 }
 
-const recordId = (r: RequestRecord): string => `${r.clockOriginMs}/${r.concurrency}/${r.worker}/${r.seq}`;
+const recordId = (r: RequestRecord): string => `${r.clockOriginMs}/${r.concurrency}/${r.repeat ?? 0}/${r.worker}/${r.seq}`;
 
 export async function checkRunFolder(dir: string, expectedLevels: readonly number[] | undefined, speedup: number, counts: { levels: number; records: number } = { levels: 0, records: 0 }): Promise<string[]> {
   const problems: string[] = [];
@@ -65,7 +67,11 @@ export async function checkRunFolder(dir: string, expectedLevels: readonly numbe
     }
     const level = readJson<LevelResult>(levelFile);
     if (level === undefined) continue; // reported above
-    const kept = files.filter((f) => parseRecordsKey(relative(dir, f).split('\\').join('/'))?.concurrency === concurrency);
+    // In the merge's order: by repeat, then worker.
+    const keyOf = (f: string) => parseRecordsKey(relative(dir, f).split('\\').join('/'));
+    const kept = files
+      .filter((f) => keyOf(f)?.concurrency === concurrency)
+      .sort((a, b) => (keyOf(a)?.repeat ?? 0) - (keyOf(b)?.repeat ?? 0) || (keyOf(a)?.worker ?? 0) - (keyOf(b)?.worker ?? 0));
     const records = kept.flatMap((f) => readJsonl(f));
     for (const r of records) {
       if (seen.has(recordId(r))) problems.push(`c=${concurrency}: record ${recordId(r)} kept twice`);
@@ -73,7 +79,9 @@ export async function checkRunFolder(dir: string, expectedLevels: readonly numbe
     }
     // Each worker of a process numbers its requests 0, 1, 2, … (warm-up included): a gap is a lost record.
     const seqs = new Map<string, number[]>();
-    for (const r of records) seqs.set(`${r.clockOriginMs}/${r.worker}`, [...(seqs.get(`${r.clockOriginMs}/${r.worker}`) ?? []), r.seq]);
+    // (Each repeat of a level numbers its requests afresh.)
+    const slot = (r: RequestRecord): string => `${r.clockOriginMs}/${r.repeat ?? 0}/${r.worker}`;
+    for (const r of records) seqs.set(slot(r), [...(seqs.get(slot(r)) ?? []), r.seq]);
     for (const [worker, list] of seqs) {
       const sorted = [...new Set(list)].sort((a, b) => a - b);
       if (sorted.some((seq, i) => seq !== i)) problems.push(`c=${concurrency}: worker ${worker} lost records (seq ${sorted.join(',')})`);
@@ -82,17 +90,31 @@ export async function checkRunFolder(dir: string, expectedLevels: readonly numbe
     if (measured.length !== level.requests) problems.push(`c=${concurrency}: ${measured.length} kept records for ${level.requests} requests`);
     const processes = new Set(records.map((r) => r.clockOriginMs)).size;
     if (kept.length === 1 && processes !== 1) problems.push(`c=${concurrency}: records of ${processes} processes in one file`);
-    // What records cannot carry comes from the level: its load, SLOs and the client's own measures
-    // (event-loop delay, CPU); everything else, the client's send lag included, is recomputed.
+    // What records cannot carry comes from the level (its load, SLOs, the client's own measures:
+    // event-loop delay, CPU; the endpoint's telemetry) or from the workers' files of a pipeline run;
+    // everything else, the client's send lag included, is recomputed.
     const load: Omit<OpenLoopLoad, 'waitedForCap'> | undefined = level.openLoop && { arrival: level.openLoop.arrival, ...(level.openLoop.burstiness !== undefined ? { burstiness: level.openLoop.burstiness } : {}), ...(level.openLoop.maxConcurrency !== undefined ? { maxConcurrency: level.openLoop.maxConcurrency } : {}), ...(level.openLoop.peakInFlight !== undefined ? { peakInFlight: level.openLoop.peakInFlight } : {}) };
-    const again = summarizeLevel(records, {
+    // A pipeline level's workers wrote their own measures (workers/): the level pools them as the merge does.
+    const workerRuns = files
+      .filter((f) => relative(dir, f).split('\\').join('/').startsWith(`workers/c-${concurrency}-w`))
+      .map((f) => readJson<unknown>(f))
+      .filter((w): w is WorkerRunFile => isWorkerRunFile(w));
+    const common = {
       concurrency,
       speedup,
       ...(level.offeredRatePerS !== undefined ? { offeredRatePerS: level.offeredRatePerS } : {}),
-      ...(load !== undefined ? { openLoop: load } : {}),
       ...(level.slo !== undefined ? { slo: level.slo } : {}),
-      ...(level.client !== undefined ? { client: { eventLoopDelayMsP99: level.client.eventLoopDelayMsP99, cpuPct: level.client.cpuPct } } : {}),
-    });
+    };
+    const pooled =
+      workerRuns.length > 0
+        ? poolLevelRuns(records, workerRuns, { ...common, ...(load !== undefined ? { openLoop: { arrival: load.arrival, ...(load.burstiness !== undefined ? { burstiness: load.burstiness } : {}), ...(load.maxConcurrency !== undefined ? { maxConcurrency: load.maxConcurrency } : {}) } } : {}) })
+        : summarizeLevel(records, {
+            ...common,
+            ...(load !== undefined ? { openLoop: load } : {}),
+            ...(level.client !== undefined ? { client: { eventLoopDelayMsP99: level.client.eventLoopDelayMsP99, cpuPct: level.client.cpuPct } } : {}),
+          });
+    // The endpoint's telemetry of the window (a pipeline merge joins it) is not in the records either.
+    const again = level.server !== undefined ? { ...pooled, server: level.server } : pooled;
     if (!isDeepStrictEqual(again, level)) problems.push(`c=${concurrency}: levels/c-${concurrency}.json differs from the summary of its kept records`);
     if (!isDeepStrictEqual(sweep.levels.find((l) => l.concurrency === concurrency), level)) problems.push(`c=${concurrency}: sweep.json level differs from levels/c-${concurrency}.json`);
     rebuilt.push(again);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { runOffline } from '../../loadtest/offline/run-offline';
 import type { SynthesizedFleet } from '../../loadtest/offline/synth';
 import { checkRegression } from '../../loadtest/pipeline/regression';
+import { checkRunFolder } from '../../loadtest/pipeline/run-consistency';
 import { synthesizeStudyPipeline } from './fixture';
 
 /**
@@ -46,6 +47,8 @@ describe('the pipeline on a par with the CLI (state machine run locally)', () =>
       'c-1-w0-r1.jsonl.gz', 'c-1-w0.jsonl.gz', 'c-4-w0-r1.jsonl.gz', 'c-4-w0.jsonl.gz', 'c-4-w1-r1.jsonl.gz', 'c-4-w1.jsonl.gz',
     ]);
     expect(files(path.join(run, 'workers'))).toEqual(['c-1-w0-r1.json', 'c-1-w0.json', 'c-4-w0-r1.json', 'c-4-w0.json', 'c-4-w1-r1.json', 'c-4-w1.json']);
+    // Each level file is the pool of its kept records and its workers' measures (the crash checker's rebuild).
+    expect(await checkRunFolder(run, [1, 4], 60)).toEqual([]);
 
     const second = await runOffline({ synthesized, speedup: 60, outDir, benchmark, runId: 'second' });
     expect(second.error).toBeUndefined();
