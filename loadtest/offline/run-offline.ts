@@ -322,7 +322,8 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
     ...(opts.priceListUrl !== undefined ? { priceListUrl: opts.priceListUrl } : {}),
     beforeWorker: opts.beforeWorker,
     onDecision: (sweep: SweepState) => {
-      if (!sweep.done && sweep.concurrency !== undefined) progress({ kind: 'level-start', concurrency: sweep.concurrency, workers: sweep.workers.length });
+      // A level's later repeats continue its line (the level is reported once, pooled).
+      if (!sweep.done && sweep.concurrency !== undefined && (sweep.repeat ?? 0) === 0) progress({ kind: 'level-start', concurrency: sweep.concurrency, workers: sweep.workers.length });
     },
     onLevel: (level) => progress({ kind: 'level', level }),
   });
