@@ -16,6 +16,12 @@ export interface RunWorkerDeps extends CommonDeps {
   readonly region?: string;
   /** Called before the closed loop starts; tests inject faults here. */
   readonly beforeRun?: (item: WorkerItem) => void | Promise<void>;
+  /**
+   * Keep the worker's client verdict (its workers/ file and the level's `client`). Off, levels carry
+   * none and stop rules judge every level: for offline tests of stop rules, whose workers share one
+   * process (and a loaded machine) with the endpoint twin. @default true
+   */
+  readonly recordClient?: boolean;
 }
 
 export interface WorkerResult {
@@ -131,7 +137,7 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
         requests: level.requests,
         ok,
         slots: item.maxInFlight ?? item.workerConcurrency,
-        ...(level.client !== undefined ? { client: level.client } : {}),
+        ...(level.client !== undefined && deps.recordClient !== false ? { client: level.client } : {}),
         ...(level.openLoop?.peakInFlight !== undefined ? { peakInFlight: level.openLoop.peakInFlight } : {}),
       });
       return {
@@ -141,7 +147,7 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
         ok,
         recordsKey: key,
         ...(repeat !== undefined && repeat > 0 ? { repeat } : {}),
-        ...(level.client !== undefined ? { client: level.client.verdict } : {}),
+        ...(level.client !== undefined && deps.recordClient !== false ? { client: level.client.verdict } : {}),
       };
     } finally {
       await target.close();

@@ -76,6 +76,8 @@ export interface LocalHandlerOptions {
   readonly beforeWorker?: (item: WorkerItem) => void | Promise<void>;
   readonly onDecision?: (sweep: SweepState) => void;
   readonly onLevel?: (level: MergedLevelSummary) => void;
+  /** Workers keep their client verdict (RunWorkerDeps.recordClient). @default true */
+  readonly recordClient?: boolean;
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -128,7 +130,7 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
       opts.onDecision?.(sweep);
       return sweep;
     },
-    'run-worker': createRunWorkerHandler({ ...common('run-worker'), runtimeClient: opts.runtimeClient, beforeRun: opts.beforeWorker }) as StepHandler,
+    'run-worker': createRunWorkerHandler({ ...common('run-worker'), runtimeClient: opts.runtimeClient, beforeRun: opts.beforeWorker, ...(opts.recordClient === false ? { recordClient: false } : {}) }) as StepHandler,
     'merge-level': async (input) => {
       const level = await merge(input as ExecutionState);
       // A repeat before a level's last is not a level yet.

@@ -92,6 +92,12 @@ export interface OfflineOptions {
   readonly lifecycle?: Partial<LifecycleTimings> | LifecyclePreset;
   /** Called once the local endpoint listens (tests drive and inspect its control plane). */
   readonly onLocalEndpoint?: (endpoint: LocalEndpoint) => void;
+  /**
+   * Workers keep their client verdict. Offline the workers share one process with the endpoint twin,
+   * so on a loaded machine levels can be judged client-bound, and stop rules then skip them; tests of
+   * stop rules turn it off. @default true
+   */
+  readonly recordClient?: boolean;
 }
 
 export interface OfflineResult {
@@ -321,6 +327,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
         : await discoverTargetClock(endpointUrl),
     ...(opts.priceListUrl !== undefined ? { priceListUrl: opts.priceListUrl } : {}),
     beforeWorker: opts.beforeWorker,
+    ...(opts.recordClient === false ? { recordClient: false } : {}),
     onDecision: (sweep: SweepState) => {
       // A level's later repeats continue its line (the level is reported once, pooled).
       if (!sweep.done && sweep.concurrency !== undefined && (sweep.repeat ?? 0) === 0) progress({ kind: 'level-start', concurrency: sweep.concurrency, workers: sweep.workers.length });

@@ -99,9 +99,12 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
   it('a level whose requests time out ends the sweep with stopReason timeout', async () => {
     // 22 s deadline: c=1 and c=2 finish in ~9 s, c=64 queues far past it (~34 s). Speedup 30 keeps
     // the 13 s margin at ~430 ms of wall time, well above event-loop lag on a busy 2-core machine.
-    const result = await runOffline(options({ runId: 'timeouts', speedup: 30, benchmark: { ...FAST, concurrency: [1, 2, 64, 128], timeoutS: 22 } }));
+    // Without client verdicts: 64 streams aborting at once, on a loaded machine, in the endpoint twin's own
+    // process, can make the level client-bound, and stop rules take no evidence from such a level.
+    const result = await runOffline(options({ runId: 'timeouts', speedup: 30, benchmark: { ...FAST, concurrency: [1, 2, 64, 128], timeoutS: 22 }, recordClient: false }));
     expect(result.succeeded).toBe(true);
     const sweep = result.sweep as SweepResult;
+    expect(sweep.levels.every((l) => l.client === undefined)).toBe(true);
     expect(sweep.stopReason?.rule).toBe('timeout');
     expect(sweep.stopReason?.detail).toMatch(/hit the \d+ ms deadline at c=/);
     expect(sweep.levels.map((l) => l.concurrency)).toEqual([1, 2, 64]);
