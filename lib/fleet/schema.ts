@@ -113,7 +113,7 @@ export const BenchmarkSchema = z
     concurrency: z
       .union([z.array(wholeAtLeast1).min(1), z.literal('auto')], { error: "expected a list of whole numbers ≥ 1 or 'auto'" })
       .optional(),
-    maxConcurrency: wholeAtLeast1.optional(),
+    maxConcurrency: wholeAtLeast1.optional().describe("concurrency 'auto': highest level; mode rate: cap on requests in flight (default 512)"),
     durationS: z.number().positive().optional(),
     warmupRequests: wholeAtLeast0.optional(),
     stream: z.boolean().optional(),

@@ -55,6 +55,26 @@ describe('fleet benchmark mode: rate', () => {
     expect(benchmarkInputOf(RATE_DEPLOYMENT.benchmark)).toMatchObject({ mode: 'rate', rates: [1, 4], arrival: 'poisson', slo: { ttftMs: 2000, itlMs: 100 }, minSloAttainment: 0.9 });
   });
 
+  it('maxConcurrency caps the level: split over the workers like streams (never more workers than the cap), each its share of the rate', () => {
+    const plan = (maxConcurrency: number, workers: number) =>
+      decideNext({ deployment: { ...RATE_DEPLOYMENT, benchmark: { ...RATE_DEPLOYMENT.benchmark, maxConcurrency, workers } }, runId: 'r', measured: [], nowEpochMs: 0, startLeadMs: 0 }).workers;
+    expect(plan(3, 2).map((w) => [w.maxInFlight, w.workerConcurrency, w.ratePerS])).toEqual([
+      [2, 2, 0.5],
+      [1, 1, 0.5],
+    ]);
+    expect(plan(1, 4).map((w) => [w.maxInFlight, w.ratePerS, w.workers])).toEqual([[1, 1, 1]]);
+    // Length distributions reach open-loop workers as they reach closed-loop ones.
+    const drawn = decideNext({
+      deployment: { ...RATE_DEPLOYMENT, benchmark: { ...RATE_DEPLOYMENT.benchmark, inputDistribution: 'normal:64,16', tokenLimits: { maxInputTokens: 1024, maxTotalTokens: 2048 } } },
+      runId: 'r',
+      measured: [],
+      nowEpochMs: 0,
+      startLeadMs: 0,
+    }).workers;
+    expect(drawn.map((w) => w.inputDistribution)).toEqual(['normal:64,16', 'normal:64,16']);
+    expect(drawn[0].tokenLimits).toEqual({ maxInputTokens: 1024, maxTotalTokens: 2048 });
+  });
+
   it('decide-next plans rate levels and splits each over the workers with their own seeds; workers and merge give the level its rates and goodput', async () => {
     const step = decideNext({ deployment: RATE_DEPLOYMENT, runId: 'r', measured: [], nowEpochMs: Date.now(), startLeadMs: 200 });
     expect(step).toMatchObject({ done: false, concurrency: 1000, workerCount: 2 });
