@@ -49,14 +49,19 @@ export function isClientBound(level: { readonly client?: ClientVerdict }): boole
 /**
  * The verdict of a level measured by several clients (Lambda workers, processes, repeats): each
  * measure is the worst client's (the highest send lag, event-loop delay and CPU), judged by the same
- * thresholds, so the level is client-bound when any client was. Undefined when none has a verdict.
+ * thresholds, so the level is client-bound when any client was. Send lag and event-loop delay are
+ * each client's own p99, never taken over merged samples, so one starved client cannot hide among
+ * healthy ones. With `names` (one per verdict, e.g. `process 1`), the reasons say which client
+ * crossed which threshold. Undefined when none has a verdict.
  */
-export function worstClientVerdict(verdicts: readonly (ClientVerdict | undefined)[]): ClientVerdict | undefined {
+export function worstClientVerdict(verdicts: readonly (ClientVerdict | undefined)[], names?: readonly string[]): ClientVerdict | undefined {
   const known = verdicts.filter((v): v is ClientVerdict => v !== undefined);
   if (known.length === 0) return undefined;
-  return clientVerdict({
+  const worst = clientVerdict({
     sendLagMsP99: Math.max(...known.map((v) => v.sendLagMsP99)),
     eventLoopDelayMsP99: Math.max(...known.map((v) => v.eventLoopDelayMsP99)),
     cpuPct: Math.max(...known.map((v) => v.cpuPct)),
   });
+  if (names === undefined || worst.reasons === undefined) return worst;
+  return { ...worst, reasons: verdicts.flatMap((v, i) => (v?.reasons ?? []).map((reason) => `${names[i] ?? `client ${i}`}: ${reason}`)) };
 }

@@ -1,5 +1,5 @@
 export { distributionOf, nearestRank, EMPTY_DISTRIBUTION } from './distribution';
-export { summarizeLevel, errorRate, measuredWindow, type SummarizeLevelOptions } from './summarize-level';
+export { summarizeLevel, levelFromAccumulators, needsSteadyPass, SteadyTokens, errorRate, measuredWindow, type SummarizeLevelOptions } from './summarize-level';
 export { joinServerTelemetry, SERVER_TELEMETRY_VERSION, type ServerTelemetry, type MetricSeries, type MetricPoint, type JoinOptions } from './server-telemetry';
 export * from './server-metrics';
 export { summarizeSweep, isFeasible, candidateLevels, type SummarizeSweepInput, type FeasibilityOptions } from './summarize-sweep';
@@ -13,7 +13,7 @@ export { formatStopReason, stopReasonFromV1, upgradeSweepResult, READABLE_SWEEP_
 export type { Rule } from './rule';
 export { parseSlo, meetsSlo, hasSlo, formatSlo, SLO_NAMES, type Slo, type SloMeasures } from './slo';
 export { LatencySketch, EXACT_SAMPLE_LIMIT, type EncodedSketch } from './sketch';
-export { LevelAccumulator, type LevelResultOptions } from './level-accumulator';
+export { LevelAccumulator, ENCODED_LEVEL_ACCUMULATOR_VERSION, type LevelResultOptions, type EncodedLevelAccumulator } from './level-accumulator';
 export { forEachTokenGap } from './token-gaps';
 export { clientVerdict, isClientBound, worstClientVerdict, CLIENT_BOUND_THRESHOLDS, type ClientMeasures } from './client-verdict';
 export { poolLevelRuns, pooledPeakInFlight, type LevelRunMeasures, type PoolRunsOptions } from './pool-runs';

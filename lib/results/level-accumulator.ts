@@ -1,6 +1,6 @@
 import { clientVerdict } from './client-verdict';
 import { meetsSlo, type Slo } from './slo';
-import { LatencySketch } from './sketch';
+import { LatencySketch, type EncodedSketch } from './sketch';
 import { forEachTokenGap } from './token-gaps';
 import { LEVEL_RESULT_VERSION, type ErrorKind, type LevelResult, type OpenLoopLoad, type RequestRecord } from './records';
 
@@ -24,6 +24,36 @@ export interface LevelResultOptions {
   readonly client?: { readonly eventLoopDelayMsP99: number; readonly cpuPct: number };
 }
 
+/** The sketches of a level, by measure. */
+const SKETCHES = ['msPerToken', 'e2e', 'ttft', 'itlGaps', 'tpot', 'clientQueue', 'sendLag'] as const;
+type SketchName = (typeof SKETCHES)[number];
+
+/** The counters of a level, each a sum of integers (exact in any order). */
+const COUNTERS = ['requests', 'ok', 'retries', 'outputTokens', 'good', 'goodTokens', 'waitedForCap', 'endedEarly'] as const;
+type CounterName = (typeof COUNTERS)[number];
+
+/** Version of {@link EncodedLevelAccumulator}. */
+export const ENCODED_LEVEL_ACCUMULATOR_VERSION = 1;
+
+/** A LevelAccumulator as JSON, to merge the accumulators of a level's processes in one. */
+export interface EncodedLevelAccumulator {
+  readonly version: typeof ENCODED_LEVEL_ACCUMULATOR_VERSION;
+  readonly speedup: number;
+  readonly slo?: Slo;
+  readonly counters: Readonly<Record<CounterName, number>>;
+  readonly errors: Partial<Record<ErrorKind, number>>;
+  /** Epoch ms (clockOriginMs + t) of the first and last measured send and the last measured end; null when no request was measured. */
+  readonly firstSendEpochMs: number | null;
+  readonly lastSendEpochMs: number | null;
+  readonly lastEndEpochMs: number | null;
+  /** First send and last end of every record, warm-up included (the level's cost); null without records. */
+  readonly levelStartEpochMs: number | null;
+  readonly levelEndEpochMs: number | null;
+  /** Connection slots that sent a measured request, as `clockOriginMs/worker` (one clock per process). */
+  readonly slots: readonly string[];
+  readonly sketches: Readonly<Record<SketchName, EncodedSketch>>;
+}
+
 /**
  * The statistics of one level accumulated record by record in constant memory (counts, sums and
  * {@link LatencySketch}es; no record is kept), mergeable across workers and processes. The SLOs
@@ -45,6 +75,7 @@ export class LevelAccumulator {
   /** First send and last end of every record, warm-up included: what the level cost on the endpoint. */
   private levelStartEpochMs = Infinity;
   private levelEndEpochMs = -Infinity;
+  private readonly slots = new Set<string>();
   private readonly msPerToken = new LatencySketch();
   private readonly e2e = new LatencySketch();
   private readonly ttft = new LatencySketch();
@@ -71,6 +102,7 @@ export class LevelAccumulator {
     if (sent > this.lastSendEpochMs) this.lastSendEpochMs = sent;
     const end = r.clockOriginMs + r.endMs;
     if (end > this.lastEndEpochMs) this.lastEndEpochMs = end;
+    this.slots.add(`${r.clockOriginMs}/${r.worker}`);
     const queued = r.sentMs - r.scheduledMs;
     this.clientQueue.add(queued * s);
     this.sendLag.add(queued - (r.capWaitMs ?? 0));
@@ -119,6 +151,7 @@ export class LevelAccumulator {
     this.lastEndEpochMs = Math.max(this.lastEndEpochMs, other.lastEndEpochMs);
     this.levelStartEpochMs = Math.min(this.levelStartEpochMs, other.levelStartEpochMs);
     this.levelEndEpochMs = Math.max(this.levelEndEpochMs, other.levelEndEpochMs);
+    for (const slot of other.slots) this.slots.add(slot);
     this.msPerToken.merge(other.msPerToken);
     this.e2e.merge(other.e2e);
     this.ttft.merge(other.ttft);
@@ -126,6 +159,61 @@ export class LevelAccumulator {
     this.tpot.merge(other.tpot);
     this.clientQueue.merge(other.clientQueue);
     this.sendLag.merge(other.sendLag);
+  }
+
+  /**
+   * First and last measured send (epoch ms on the records' clocks) and the connection slots that sent
+   * measured requests: the steady window of a closed-loop level (see SteadyTokens); undefined before
+   * a measured request.
+   */
+  sends(): { readonly firstMs: number; readonly lastMs: number; readonly slots: number } | undefined {
+    return this.requests > 0 ? { firstMs: this.firstSendEpochMs, lastMs: this.lastSendEpochMs, slots: this.slots.size } : undefined;
+  }
+
+  /** Earliest measured send to latest measured end, epoch ms (the level's window for server telemetry); undefined before a measured request. */
+  measuredWindow(): { readonly startMs: number; readonly endMs: number } | undefined {
+    return this.requests > 0 ? { startMs: this.firstSendEpochMs, endMs: this.lastEndEpochMs } : undefined;
+  }
+
+  /** The accumulator as JSON (see {@link LevelAccumulator.decode}). */
+  encode(): EncodedLevelAccumulator {
+    const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+    const counters = {} as Record<CounterName, number>;
+    for (const name of COUNTERS) counters[name] = this[name];
+    const sketches = {} as Record<SketchName, EncodedSketch>;
+    for (const name of SKETCHES) sketches[name] = this[name].encode();
+    return {
+      version: ENCODED_LEVEL_ACCUMULATOR_VERSION,
+      speedup: this.speedup,
+      ...(this.slo !== undefined ? { slo: this.slo } : {}),
+      counters,
+      errors: { ...this.errors },
+      firstSendEpochMs: finite(this.firstSendEpochMs),
+      lastSendEpochMs: finite(this.lastSendEpochMs),
+      lastEndEpochMs: finite(this.lastEndEpochMs),
+      levelStartEpochMs: finite(this.levelStartEpochMs),
+      levelEndEpochMs: finite(this.levelEndEpochMs),
+      slots: [...this.slots],
+      sketches,
+    };
+  }
+
+  /** An accumulator back from its JSON; an unknown version is an error naming it. */
+  static decode(encoded: EncodedLevelAccumulator): LevelAccumulator {
+    if (encoded.version !== ENCODED_LEVEL_ACCUMULATOR_VERSION) {
+      throw new Error(`level accumulator version ${String(encoded.version)} is not ${ENCODED_LEVEL_ACCUMULATOR_VERSION} (processes of one run must run the same code)`);
+    }
+    const acc = new LevelAccumulator(encoded.speedup, encoded.slo);
+    for (const name of COUNTERS) acc[name] = encoded.counters[name];
+    Object.assign(acc.errors, encoded.errors);
+    acc.firstSendEpochMs = encoded.firstSendEpochMs ?? Infinity;
+    acc.lastSendEpochMs = encoded.lastSendEpochMs ?? -Infinity;
+    acc.lastEndEpochMs = encoded.lastEndEpochMs ?? -Infinity;
+    acc.levelStartEpochMs = encoded.levelStartEpochMs ?? Infinity;
+    acc.levelEndEpochMs = encoded.levelEndEpochMs ?? -Infinity;
+    for (const slot of encoded.slots) acc.slots.add(slot);
+    for (const name of SKETCHES) acc[name].merge(LatencySketch.decode(encoded.sketches[name]));
+    return acc;
   }
 
   /** p99 of the client's send lag (sent − intended − cap wait), wall ms. */

@@ -1,5 +1,6 @@
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import { distributionOf, EMPTY_DISTRIBUTION } from './distribution';
+import { ExactSum } from './exact-sum';
 import type { Distribution } from './records';
 
 /**
@@ -18,23 +19,27 @@ export const SIGNIFICANT_DIGITS = 3;
 /** Values are stored as integer microseconds (µs) so sub-ms figures keep their precision. */
 const UNITS_PER_MS = 1000;
 
-/** The serialized form of a sketch (JSON), to merge sketches measured in other processes. */
+/**
+ * The serialized form of a sketch (JSON), to merge sketches measured in other processes: the
+ * samples while exact, else the histogram (compressed base64) with the exact sum's partials.
+ */
 export type EncodedSketch =
-  | { readonly exact: readonly number[]; readonly sum: number; readonly min: number; readonly max: number }
-  | { readonly hdr: string; readonly sum: number; readonly min: number; readonly max: number; readonly count: number };
+  | { readonly exact: readonly number[] }
+  | { readonly hdr: string; readonly sumPartials: readonly number[]; readonly min: number; readonly max: number; readonly count: number };
 
 /**
  * A mergeable latency distribution in bounded memory: exact below {@link EXACT_SAMPLE_LIMIT}
  * samples, an HDR histogram (fixed size, {@link SIGNIFICANT_DIGITS} significant digits) above.
- * Count, sum (hence mean), min and max are exact in both modes. Values are ms ≥ 0 (negatives are
+ * Count, sum (hence mean; an {@link ExactSum}, so independent of the order of the samples), min
+ * and max are exact in both modes. Values are ms ≥ 0 (negatives are
  * taken as 0). Merging two sketches equals sketching the union of their samples (exactly while
  * small, within the histogram's precision otherwise): levels are merged this way, never by
- * averaging percentiles.
+ * averaging percentiles. The result does not depend on the order of samples or merges.
  */
 export class LatencySketch {
   private exact: number[] | undefined = [];
   private hdr: Histogram | undefined;
-  private sum = 0;
+  private sum = new ExactSum();
   private min = Infinity;
   private max = -Infinity;
   private n = 0;
@@ -46,7 +51,7 @@ export class LatencySketch {
   add(valueMs: number): void {
     const v = valueMs > 0 ? valueMs : 0;
     this.n += 1;
-    this.sum += v;
+    this.sum.add(v);
     if (v < this.min) this.min = v;
     if (v > this.max) this.max = v;
     if (this.exact !== undefined) {
@@ -60,7 +65,7 @@ export class LatencySketch {
   /** Adds every sample of `other` to this sketch. */
   merge(other: LatencySketch): void {
     if (other.n === 0) return;
-    this.sum += other.sum;
+    this.sum.merge(other.sum);
     this.n += other.n;
     this.min = Math.min(this.min, other.min);
     this.max = Math.max(this.max, other.max);
@@ -85,12 +90,12 @@ export class LatencySketch {
     // The histogram's value at a percentile is the highest value equivalent to the sample at that
     // rank; clamp into [min, max], which are exact.
     const at = (p: number): number => Math.min(this.max, Math.max(this.min, h.getValueAtPercentile(p) / UNITS_PER_MS));
-    return { mean: this.sum / this.n, p50: at(50), p90: at(90), p99: at(99), min: this.min, max: this.max };
+    return { mean: this.sum.value() / this.n, p50: at(50), p90: at(90), p99: at(99), min: this.min, max: this.max };
   }
 
   encode(): EncodedSketch {
-    if (this.exact !== undefined) return { exact: [...this.exact], sum: this.sum, min: this.min, max: this.max };
-    return { hdr: encodeIntoCompressedBase64(this.hdr!), sum: this.sum, min: this.min, max: this.max, count: this.n };
+    if (this.exact !== undefined) return { exact: [...this.exact] };
+    return { hdr: encodeIntoCompressedBase64(this.hdr!), sumPartials: this.sum.encode(), min: this.min, max: this.max, count: this.n };
   }
 
   static decode(encoded: EncodedSketch): LatencySketch {
@@ -102,7 +107,7 @@ export class LatencySketch {
     s.exact = undefined;
     s.hdr = newHistogram();
     s.hdr.add(decodeFromCompressedBase64(encoded.hdr));
-    s.sum = encoded.sum;
+    s.sum = ExactSum.decode(encoded.sumPartials);
     s.min = encoded.min;
     s.max = encoded.max;
     s.n = encoded.count;

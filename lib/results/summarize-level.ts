@@ -1,5 +1,6 @@
 import type { LevelRepeats, LevelResult, RequestRecord } from './records';
 import { intervalOf } from './confidence';
+import { ExactSum } from './exact-sum';
 import { LevelAccumulator, type LevelResultOptions } from './level-accumulator';
 import type { Slo } from './slo';
 
@@ -32,30 +33,75 @@ export function measuredWindow(records: readonly RequestRecord[]): { readonly st
  * send to end), warm-up requests included (they load the endpoint like any other), divided by b − a.
  * Undefined when the window is empty or fewer requests than workers overlap it (a level by request
  * count, for one). Times are merged across processes on clockOriginMs + t.
+ *
+ * a, b and the workers come from the level's accumulator (first pass); the tokens need a second
+ * pass over every record, warm-up included, in any order (from memory or from the records files:
+ * the sum is exact, so the order does not change it).
  */
-function steadyWindow(records: readonly RequestRecord[]): { readonly ms: number; readonly tokens: number } | undefined {
-  let a = Infinity;
-  let b = -Infinity;
-  const workers = new Set<string>();
-  for (const r of records) {
-    if (r.warmup === true) continue;
-    a = Math.min(a, r.clockOriginMs + r.sentMs);
-    b = Math.max(b, r.clockOriginMs + r.sentMs);
-    workers.add(`${r.clockOriginMs}/${r.worker}`);
-  }
-  if (!(b > a)) return undefined;
-  let tokens = 0;
-  let overlapping = 0;
-  for (const r of records) {
+export class SteadyTokens {
+  private readonly tokens = new ExactSum();
+  private overlapping = 0;
+
+  constructor(private readonly sends: { readonly firstMs: number; readonly lastMs: number; readonly slots: number }) {}
+
+  add(r: RequestRecord): void {
+    const a = this.sends.firstMs;
+    const b = this.sends.lastMs;
     const start = r.clockOriginMs + (r.firstTokenMs ?? r.sentMs);
     const end = r.clockOriginMs + r.endMs;
     const overlap = Math.min(end, b) - Math.max(start, a);
-    if (overlap <= 0 && !(end > a && end <= b)) continue;
-    overlapping += 1;
-    if (r.error !== undefined || r.outputTokens === 0) continue;
-    tokens += end > start ? (r.outputTokens * Math.max(0, overlap)) / (end - start) : end > a && end <= b ? r.outputTokens : 0;
+    if (overlap <= 0 && !(end > a && end <= b)) return;
+    this.overlapping += 1;
+    if (r.error !== undefined || r.outputTokens === 0) return;
+    this.tokens.add(end > start ? (r.outputTokens * Math.max(0, overlap)) / (end - start) : end > a && end <= b ? r.outputTokens : 0);
   }
-  return overlapping >= Math.max(2, workers.size) ? { ms: b - a, tokens } : undefined;
+
+  /** The steady figures, endpoint time; empty when the window is empty or too few requests overlap it. */
+  result(speedup = 1): Pick<LevelResult, 'steadyThroughputTokensPerS' | 'steadyWindowS'> {
+    const ms = this.sends.lastMs - this.sends.firstMs;
+    if (!(ms > 0) || this.overlapping < Math.max(2, this.sends.slots)) return {};
+    const seconds = (ms * speedup) / 1000;
+    return { steadyThroughputTokensPerS: this.tokens.value() / seconds, steadyWindowS: seconds };
+  }
+}
+
+/**
+ * Whether a level summarized with `opts` from `repeats` measurements gets steady-window figures (and
+ * so needs the second pass of {@link SteadyTokens}): one measurement of a closed loop whose window
+ * the records define.
+ */
+export function needsSteadyPass(repeats: number, opts: Pick<LevelResultOptions, 'windowMs' | 'openLoop'>): boolean {
+  return repeats <= 1 && opts.windowMs === undefined && opts.openLoop === undefined;
+}
+
+/**
+ * The level from one accumulator per measurement (in repeat order, each holding every process's
+ * requests of that measurement) and, when {@link needsSteadyPass}, the steady tokens of the second
+ * pass. The one summary of a level: summarizeLevel builds it from records in memory, the CLI sweep
+ * from accumulators and the records files it streamed, with the same result. A repeated level is
+ * pooled: counts and distributions over every repeat's requests, rates over the sum of the repeats'
+ * windows, and `repeats` holds the mean and 95 % Student-t interval over the repeats of throughput,
+ * ms/token p50 and TTFT p50.
+ */
+export function levelFromAccumulators(repeats: readonly LevelAccumulator[], opts: SummarizeLevelOptions, steady?: SteadyTokens): LevelResult {
+  const speedup = opts.speedup ?? 1;
+  if (repeats.length <= 1) {
+    const acc = repeats[0] ?? new LevelAccumulator(speedup, opts.slo);
+    return { ...acc.result(opts), ...(steady !== undefined && needsSteadyPass(1, opts) ? steady.result(speedup) : {}) };
+  }
+  const each = repeats.map((acc) => acc.result({ concurrency: opts.concurrency, speedup, openLoop: opts.openLoop }));
+  const windowMs = each.reduce((sum, l) => sum + l.durationS, 0) * (1000 / speedup);
+  const all = new LevelAccumulator(speedup, opts.slo);
+  for (const acc of repeats) all.merge(acc);
+  const pooled = all.result({ ...opts, windowMs });
+  const ttfts = each.filter((l) => l.ttftMs !== undefined).map((l) => l.ttftMs?.p50 ?? 0);
+  const interval: LevelRepeats = {
+    n: each.length,
+    throughputTokensPerS: intervalOf(each.map((l) => l.throughputTokensPerS)),
+    msPerTokenP50: intervalOf(each.map((l) => l.latencyMsPerToken.p50)),
+    ...(ttfts.length === each.length ? { ttftMsP50: intervalOf(ttfts) } : {}),
+  };
+  return { ...pooled, levelSeconds: each.reduce((sum, l) => sum + (l.levelSeconds ?? 0), 0), repeats: interval };
 }
 
 /** Records grouped by `repeat` (absent = 0), in repeat order. */
@@ -71,51 +117,28 @@ function byRepeat(records: readonly RequestRecord[]): RequestRecord[][] {
 }
 
 /**
- * The statistics of one concurrency level from its raw records (pure). A level measured several
- * times (records carry `repeat`) is summarized per repeat and pooled: counts and distributions over
- * every repeat's requests, rates over the sum of the repeats' windows, and `repeats` holds the mean
- * and 95 % Student-t interval over the repeats of throughput, ms/token p50 and TTFT p50.
+ * The statistics of one concurrency level from its raw records (pure; see levelFromAccumulators).
+ * Merge raw records or LevelAccumulators of several workers, never LevelResults, because percentiles
+ * cannot be averaged. Warm-up records are excluded. Latency measures use successful requests only;
+ * `clientQueueMs` uses every measured request. A level with no successful request has all-zero
+ * distributions and ok = 0. Percentiles are exact up to 4096 samples per measure, within 0.1 % past
+ * it (lib/results/sketch.ts).
  */
 export function summarizeLevel(given: Iterable<RequestRecord>, opts: SummarizeLevelOptions): LevelResult {
   const records = Array.isArray(given) ? (given as readonly RequestRecord[]) : [...given];
-  const groups = byRepeat(records);
-  if (groups.length <= 1) return summarizeOnce(records, opts);
   const speedup = opts.speedup ?? 1;
-  const each = groups.map((group) => summarizeOnce(group, { concurrency: opts.concurrency, speedup, slo: opts.slo, openLoop: opts.openLoop }));
-  const windowMs = each.reduce((sum, l) => sum + l.durationS, 0) * (1000 / speedup);
-  const pooled = summarizeOnce(records, { ...opts, windowMs });
-  const ttfts = each.filter((l) => l.ttftMs !== undefined).map((l) => l.ttftMs?.p50 ?? 0);
-  const repeats: LevelRepeats = {
-    n: each.length,
-    throughputTokensPerS: intervalOf(each.map((l) => l.throughputTokensPerS)),
-    msPerTokenP50: intervalOf(each.map((l) => l.latencyMsPerToken.p50)),
-    ...(ttfts.length === each.length ? { ttftMsP50: intervalOf(ttfts) } : {}),
-  };
-  return { ...pooled, levelSeconds: each.reduce((sum, l) => sum + (l.levelSeconds ?? 0), 0), repeats };
-}
-
-/**
- * The statistics of one measurement of a level from its raw records (a pure function; merge raw records or
- * LevelAccumulators of several workers, never LevelResults, because percentiles cannot be averaged).
- * Warm-up records are excluded. Latency measures use successful requests only; `clientQueueMs`
- * uses every measured request. A level with no successful request has all-zero distributions and ok = 0.
- * Percentiles are exact up to 4096 samples per measure, within 0.1 % past it (lib/results/sketch.ts).
- */
-function summarizeOnce(records: readonly RequestRecord[], opts: SummarizeLevelOptions): LevelResult {
-  const speedup = opts.speedup ?? 1;
-  const acc = new LevelAccumulator(speedup, opts.slo);
-  for (const r of records) acc.add(r);
-  // A window the caller defines (the simulated closed loop) has no ramp or drain to exclude; an open
-  // loop has no fixed set of busy workers, so no steady window either.
-  const steady = opts.windowMs === undefined && opts.openLoop === undefined ? steadyFigures(records, speedup) : {};
-  return { ...acc.result(opts), ...steady };
-}
-
-function steadyFigures(records: readonly RequestRecord[], speedup: number): Pick<LevelResult, 'steadyThroughputTokensPerS' | 'steadyWindowS'> {
-  const steady = steadyWindow(records);
-  if (steady === undefined) return {};
-  const seconds = (steady.ms * speedup) / 1000;
-  return { steadyThroughputTokensPerS: steady.tokens / seconds, steadyWindowS: seconds };
+  const accumulators = byRepeat(records).map((group) => {
+    const acc = new LevelAccumulator(speedup, opts.slo);
+    for (const r of group) acc.add(r);
+    return acc;
+  });
+  const sends = accumulators.length === 1 && needsSteadyPass(1, opts) ? accumulators[0].sends() : undefined;
+  let steady: SteadyTokens | undefined;
+  if (sends !== undefined) {
+    steady = new SteadyTokens(sends);
+    for (const r of records) steady.add(r);
+  }
+  return levelFromAccumulators(accumulators, opts, steady);
 }
 
 /** Errors / requests of a level (0 for an empty level). */
