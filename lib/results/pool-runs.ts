@@ -1,6 +1,7 @@
 import { worstClientVerdict } from './client-verdict';
 import type { ClientVerdict, LevelResult, OpenLoopLoad, RequestRecord } from './records';
-import { summarizeLevel, type SummarizeLevelOptions } from './summarize-level';
+import type { LevelAccumulator } from './level-accumulator';
+import { levelFromAccumulators, summarizeLevel, type SteadyTokens, type SummarizeLevelOptions } from './summarize-level';
 
 /**
  * What one run of a level measured beside its records: a repeat of the CLI's level, or one Lambda
@@ -13,6 +14,8 @@ export interface LevelRunMeasures {
   readonly client?: ClientVerdict;
   /** Open loop: the run's highest number of requests in flight. */
   readonly peakInFlight?: number;
+  /** Who measured it (e.g. `process 1`): when runs are named, the client verdict's reasons say which run crossed which threshold. */
+  readonly name?: string;
 }
 
 export interface PoolRunsOptions extends Omit<SummarizeLevelOptions, 'openLoop' | 'client'> {
@@ -41,12 +44,31 @@ export function pooledPeakInFlight(runs: readonly LevelRunMeasures[]): number | 
  * with the pooled peak in flight; the client verdict is the worst run's, measure by measure.
  */
 export function poolLevelRuns(records: readonly RequestRecord[], runs: readonly LevelRunMeasures[], opts: PoolRunsOptions): LevelResult {
+  return withWorstClient(summarizeLevel(records, pooledOptions(runs, opts)), runs);
+}
+
+/**
+ * The same level from accumulators instead of records, for a sweep that streams its records to disk
+ * (the CLI sweep): one LevelAccumulator per repeat, each holding every run of that repeat, and the
+ * steady tokens of a second pass over the records files when needsSteadyPass(repeats, pooledOptions).
+ * Equal to poolLevelRuns over the same records (summarizeLevel and levelFromAccumulators are one path).
+ */
+export function poolLevelAccumulators(accumulators: readonly LevelAccumulator[], runs: readonly LevelRunMeasures[], opts: PoolRunsOptions, steady?: SteadyTokens): LevelResult {
+  return withWorstClient(levelFromAccumulators(accumulators, pooledOptions(runs, opts), steady), runs);
+}
+
+/** The summary options of a level pooled from `runs`: an open loop gets the pooled peak in flight. */
+export function pooledOptions(runs: readonly LevelRunMeasures[], opts: PoolRunsOptions): SummarizeLevelOptions {
   const { openLoop, ...rest } = opts;
   const peak = pooledPeakInFlight(runs);
-  const level = summarizeLevel(records, {
-    ...rest,
-    ...(openLoop !== undefined ? { openLoop: { ...openLoop, ...(peak !== undefined ? { peakInFlight: peak } : {}) } } : {}),
-  });
-  const client = worstClientVerdict(runs.map((r) => r.client));
+  return { ...rest, ...(openLoop !== undefined ? { openLoop: { ...openLoop, ...(peak !== undefined ? { peakInFlight: peak } : {}) } } : {}) };
+}
+
+function withWorstClient(level: LevelResult, runs: readonly LevelRunMeasures[]): LevelResult {
+  const named = runs.some((r) => r.name !== undefined);
+  const client = worstClientVerdict(
+    runs.map((r) => r.client),
+    named ? runs.map((r, i) => r.name ?? `run ${i}`) : undefined,
+  );
   return client !== undefined ? { ...level, client } : level;
 }

@@ -10,7 +10,8 @@ import type { ArrivalProcess } from '../../lib/results/records';
 import { ARRIVAL_PROCESSES, validateArrivals } from '../runner/arrivals';
 import type { OpenLoopPlan } from '../sweep/open-loop-plan';
 import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_MAX_ERROR_RATE, DEFAULT_MIN_COMPLETIONS_PER_SLOT, DEFAULT_MIN_SLO_ATTAINMENT, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
-import { createPayloadSource, parseLengthDistribution } from '../payload';
+import { createPayloadSource, parseLengthDistribution, type PayloadOptions } from '../payload';
+import { MAX_PROCESSES } from '../runner/process-shares';
 import { concurrencyListFlag, numberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
 import { REPORT_FILES } from '../report/names';
@@ -68,6 +69,7 @@ export interface SweepFlags {
   readonly minCompletionsPerSlot?: string;
   readonly maxInputTokens?: string;
   readonly maxTotalTokens?: string;
+  readonly processes?: string;
 }
 
 /** Where progress and the summary go; tests pass their own. */
@@ -187,6 +189,12 @@ function createProgress(io: SweepIo, flags: { durationS?: number; requests?: num
       bar = new SingleBar({ stream: io.stderr, format: `c=${concurrency} [{bar}] {value}/{total} ${unit} | {done} done`, hideCursor: true });
       bar.start(total, 0, { done: 0 });
     },
+    /** Measured requests completed so far in the level (client processes report counts, not records). */
+    measured(count: number): void {
+      done = count;
+      const value = flags.requests !== undefined ? done : Math.min(total, Math.floor(((performance.now() - startMs) / 1000) * (flags.speedup ?? 1)));
+      bar?.update(value, { done });
+    },
     record(record: RequestRecord): void {
       if (record.serverInputTokens !== undefined && record.serverInputTokens !== record.inputTokens) {
         tokenMismatch ??= { client: record.inputTokens, server: record.serverInputTokens };
@@ -246,7 +254,8 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
   const container = flags.container !== undefined ? parseServingContainer(flags.container, '--container') : undefined;
   if (container !== undefined && spec.kind !== 'sagemaker') throw new UserInputError('--container', 'applies to sagemaker: targets only (it decides their stream framing)');
   const info = await detectServerInfo(spec);
-  const payload = createPayloadSource({
+  const processCount = flags.processes !== undefined ? wholeNumberFlag('--processes', flags.processes, { max: MAX_PROCESSES }) : 1;
+  const payloadOptions: PayloadOptions = {
     api,
     inputTokens: parseLengthDistribution(flags.inputTokens, '--input-tokens'),
     outputTokens: parseLengthDistribution(flags.outputTokens, '--output-tokens'),
@@ -256,12 +265,13 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
       maxInputTokens: flags.maxInputTokens !== undefined ? wholeNumberFlag('--max-input-tokens', flags.maxInputTokens) : info.maxInputTokens,
       maxTotalTokens: flags.maxTotalTokens !== undefined ? wholeNumberFlag('--max-total-tokens', flags.maxTotalTokens) : info.maxTotalTokens,
     },
-  });
+  };
+  const payload = createPayloadSource(payloadOptions);
   const deployment = deploymentOf(flags);
   const speedup = flags.speedup !== undefined ? positiveNumberFlag('--speedup', flags.speedup) : info.speedup;
   // An open loop without a cap may have many requests in flight: one socket each, up to the highest closed-loop default.
   const maxSockets = openLoop !== undefined ? (openLoop.maxConcurrency ?? 1024) : levels === 'auto' ? (maxConcurrency ?? 256) : Math.max(...levels);
-  const target = createTarget(spec, {
+  const targetOptions = {
     maxSockets,
     // The deadline is endpoint time: a time-compressed local endpoint answers `speedup` times sooner.
     timeoutMs: stopRules.invocationTimeoutMs / (speedup ?? 1),
@@ -272,7 +282,8 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
     model: flags.model,
     api,
     container,
-  }, '--api');
+  };
+  const target = createTarget(spec, targetOptions, '--api');
   // SageMaker targets: each level joined to the endpoint's CloudWatch metrics (--telemetry off skips it).
   const telemetry = await sweepTelemetry({ spec, mode: parseTelemetryMode(flags.telemetry), region: flags.region, endpointUrl: flags.endpointUrl, instanceType: deployment?.instanceType ?? flags.instance });
   const progress = createProgress(io, { durationS, requests, speedup });
@@ -313,6 +324,8 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
       onRecord: (r) => progress.record(r),
       onLevel: (level, resumed) => progress.level(level, resumed),
       ...(telemetry !== undefined ? { enrichLevel: telemetry.enrichLevel } : {}),
+      // --processes N: each client process makes the same target and payload (its own payload seed) from these.
+      ...(processCount > 1 ? { processes: { count: processCount, workload: { target: spec, targetOptions, payload: payloadOptions } }, onProgress: (n: number) => progress.measured(n) } : {}),
     });
   } finally {
     telemetry?.close();
@@ -388,6 +401,7 @@ export function register(program: Command): void {
     .option('--gzip', 'write records as .jsonl.gz')
     .option('--repeat <n>', 'measure each level n times: mean and 95 % CI (Student t) of throughput, ms/token p50, TTFT p50', '1')
     .option('--min-completions-per-slot <n>', `extend a level's window until n requests per worker completed (at most 4× --duration; default ${DEFAULT_MIN_COMPLETIONS_PER_SLOT})`)
+    .option('--processes <n>', `client processes to spread each level's load over (workers or rate split evenly; records merged exactly; 1 to ${MAX_PROCESSES})`, '1')
     .option('--restart', 'move a different run already in --out aside (to OUT.replaced-TIME) and start afresh')
     .option('--telemetry <on|off>', "SageMaker targets: join each level to the endpoint's CloudWatch metrics (GPU utilization, model and overhead latency)", 'on')
     .action(async (flags: SweepFlags) => {

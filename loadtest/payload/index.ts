@@ -48,7 +48,8 @@ export interface PayloadOptions {
   readonly limits?: TokenLimits;
 }
 
-const DEFAULT_SEED = 42;
+/** Seed of the prompt builder, length draws and dataset order when none is given. */
+export const DEFAULT_PAYLOAD_SEED = 42;
 /** A prompt has at least BOS and one token. */
 const MIN_INPUT_TOKENS = 2;
 const promptCache = new Map<string, string>();
@@ -100,7 +101,7 @@ export function createPayloadSource(opts: PayloadOptions): PayloadSource {
   validateFixed('outputTokens', output);
   // A dataset brings its own prompts: the input length is not used.
   if (opts.datasetPath === undefined) validateFixed('inputTokens', input);
-  const seed = opts.seed ?? DEFAULT_SEED;
+  const seed = opts.seed ?? DEFAULT_PAYLOAD_SEED;
   const chat = opts.api === 'chat';
   const template = chat ? { chatTemplate: CHAT_TEMPLATE } : {};
   const maxTotal = opts.limits?.maxTotalTokens ?? Infinity;

@@ -5,8 +5,20 @@ import { REPORT_CONTENT_TYPES, REPORT_FILE_KINDS, REPORT_FILES, type ReportFileK
 import { renderReportFiles, sweepJson } from '../report/report-files';
 import type { ReportOptions } from '../report/report-model';
 import { concurrencyOfLevelKey, parseRecordsKey, type RunKeys } from './layout';
+import { promises as fs } from 'node:fs';
+import { LocalFolderStore } from './local-store';
 import { CONTENT_TYPES, type ResultStore } from './result-store';
 import { isWorkerRunFile, type WorkerRunFile } from './worker-run';
+
+/** A level's records file being written as the level runs (see RunFiles.streamedRecords). */
+export interface StreamedRecordsFile {
+  /** Where to write now: a temporary name beside the final one, which no reader takes for records. */
+  readonly path: string;
+  /** The level is measured: move the file to its name under the level (replacing one a killed run left). */
+  keep(): Promise<string>;
+  /** The level was cut short: move the file aside as interrupted records (removed when empty); its location, if kept. */
+  setAside(atEpochMs: number): Promise<string | undefined>;
+}
 
 /**
  * The files of one run in a results store (layout.ts): the CLI sweep's `--out` folder and a
@@ -50,6 +62,35 @@ export class RunFiles {
     const key = this.keys.interruptedRecords(concurrency, worker, gzip, atEpochMs);
     await this.store.putBytes(key, encodeJsonl(records, { gzip }), CONTENT_TYPES.jsonl);
     return key;
+  }
+
+  /**
+   * A records file to stream one worker's records of a level into as they complete, so no record is
+   * held in memory (a store in a local folder only: the CLI sweep's `--out`). A crash leaves only the
+   * temporary file, which readers skip (like every `.tmp` in the store).
+   */
+  public streamedRecords(concurrency: number, worker: number, gzip: boolean): StreamedRecordsFile {
+    const store = this.store;
+    if (!(store instanceof LocalFolderStore)) throw new Error(`records are streamed to a local folder only, not to ${store.locate('')}`);
+    const key = this.keys.records(concurrency, worker, gzip);
+    const path = `${store.locate(key)}.${process.pid}.writing.tmp`;
+    return {
+      path,
+      keep: async () => {
+        await fs.rename(path, store.locate(key));
+        return key;
+      },
+      setAside: async (atEpochMs) => {
+        const size = await fs.stat(path).then((st) => st.size, () => 0);
+        if (size === 0) {
+          await fs.rm(path, { force: true });
+          return undefined;
+        }
+        const aside = this.keys.interruptedRecords(concurrency, worker, gzip, atEpochMs);
+        await fs.rename(path, store.locate(aside));
+        return aside;
+      },
+    };
   }
 
   /** Every kept records file of a level by worker, its repeats in order (interrupted records excluded). */

@@ -16,6 +16,13 @@ export interface RunLevelOptions {
   readonly payload: PayloadSource;
   /** Workers, each with one request in flight at a time (closed loop). */
   readonly concurrency: number;
+  /**
+   * The level's concurrency stamped on the records, when this run is one process's share of it.
+   * @default concurrency
+   */
+  readonly levelKey?: number;
+  /** Index of this run's first worker (a process's share of a level numbers its workers after the previous processes'). @default 0 */
+  readonly firstWorker?: number;
   /** Requests sent first and marked `warmup` (excluded from statistics). @default 0 */
   readonly warmupRequests?: number;
   /** Measured window, wall s: workers stop sending new requests this long after the first measured send. */
@@ -102,6 +109,8 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
     minCompletionsPerSlot: opts.minCompletionsPerSlot,
     ...(opts.maxWindowS !== undefined ? { maxWindowMs: opts.maxWindowS * 1000 } : {}),
   };
+  const levelKey = opts.levelKey ?? concurrency;
+  const firstWorker = opts.firstWorker ?? 0;
 
   if (opts.startAtEpochMs !== undefined) {
     const waitMs = opts.startAtEpochMs - Date.now();
@@ -127,8 +136,8 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
         messages: next.messages,
         inputTokens: next.inputTokens,
         maxNewTokens: next.maxNewTokens,
-        concurrency,
-        worker: index,
+        concurrency: levelKey,
+        worker: firstWorker + index,
         seq,
         scheduledMs,
         warmup,
@@ -155,6 +164,8 @@ export async function runLevel(opts: RunLevelOptions): Promise<LevelRun> {
   await Promise.all(workers);
   const client = monitor.stop();
   // Records kept: the level also gets its steady-window figures (they need every record, warm-up included).
-  const level = keep ? summarizeLevel(records, { concurrency, speedup: opts.speedup, slo: opts.slo, client }) : accumulator.result({ concurrency, speedup: opts.speedup, client });
+  const level = keep
+    ? summarizeLevel(records, { concurrency: levelKey, speedup: opts.speedup, slo: opts.slo, client })
+    : accumulator.result({ concurrency: levelKey, speedup: opts.speedup, client });
   return { records, accumulator, level };
 }

@@ -1,12 +1,19 @@
 import { UserInputError } from '../../lib/errors';
 import { summarizeSweep } from '../../lib/results';
-import { poolLevelRuns } from '../../lib/results/pool-runs';
+import { LevelAccumulator } from '../../lib/results/level-accumulator';
+import { poolLevelAccumulators, pooledOptions, type LevelRunMeasures, type PoolRunsOptions } from '../../lib/results/pool-runs';
+import { needsSteadyPass, SteadyTokens } from '../../lib/results/summarize-level';
 import type { PayloadSource } from '../payload';
 import { openRunFolder, type OpenRunFolder } from '../pipeline/run-folder';
+import type { StreamedRecordsFile } from '../pipeline/run-files';
 import type { DeploymentDescription, LevelResult, RequestRecord, StopReason, SweepResult } from '../../lib/results/records';
 import { rateLevelKey, rateOfLevelKey } from '../../lib/results/level-key';
 import type { Slo } from '../../lib/results/slo';
+import { forEachJsonlRecord, JsonlWriter } from '../records/jsonl';
 import type { OpenLoopPlan } from './open-loop-plan';
+import { ProcessPool } from '../runner/process-pool';
+import type { ProcessWorkload } from '../runner/process-protocol';
+import { splitLoad, validateProcesses } from '../runner/process-shares';
 import { runLevel } from '../runner/run-level';
 import { runOpenLoop } from '../runner/run-open-loop';
 import type { Target } from '../targets/types';
@@ -48,9 +55,15 @@ export interface RunSweepOptions {
   readonly onLevelStart?: (concurrency: number) => void;
   /** After each level; `resumed` when it was read back from an earlier run. */
   readonly onLevel?: (level: LevelResult, resumed: boolean) => void;
+  /** Every record as it completes (in-process levels; with `processes` the records stay in the client processes, see `onProgress`). */
   readonly onRecord?: (record: RequestRecord) => void;
-  /** Adds to each measured level before it is stored (the endpoint's CloudWatch telemetry of its window). */
-  readonly enrichLevel?: (level: LevelResult, records: readonly RequestRecord[]) => Promise<LevelResult>;
+  /** With `processes`: measured requests completed so far in the current measurement of the level, over every process, about twice a second. */
+  readonly onProgress?: (measured: number) => void;
+  /**
+   * Adds to each measured level before it is stored (the endpoint's CloudWatch telemetry of its
+   * window: earliest measured send to latest measured end, epoch ms of the client's clock).
+   */
+  readonly enrichLevel?: (level: LevelResult, window: { readonly startMs: number; readonly endMs: number }) => Promise<LevelResult>;
   /**
    * Open loop: each level is an offered rate (requests/s, endpoint time; levels keyed by
    * rateLevelKey), sent with seeded arrivals whatever the endpoint does; `levels` is then ignored.
@@ -58,10 +71,24 @@ export interface RunSweepOptions {
   readonly openLoop?: OpenLoopPlan;
   /** SLOs each request is judged on: levels carry `goodput`. */
   readonly slo?: Slo;
+  /**
+   * Spread each level's load over `count` client processes (forked once per sweep; each makes its own
+   * target and payload from `workload`): closed-loop workers or the offered rate split evenly (see
+   * splitLoad), each process streaming its records to `records/c-N-w{i}.jsonl`, the level merged
+   * exactly from their accumulators and files; the client verdict is the worst process's. A count
+   * of 1 runs in this process. @default in this process
+   */
+  readonly processes?: { readonly count: number; readonly workload: ProcessWorkload };
 }
 
 function validateRepeat(repeat: number | undefined): void {
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new UserInputError('repeat', `${repeat} must be an integer ≥ 1`);
+}
+
+/** One measurement (repeat) of a level: its accumulator (every process's requests) and what each process measured beside its records. */
+interface Measurement {
+  readonly accumulator: LevelAccumulator;
+  readonly runs: readonly LevelRunMeasures[];
 }
 
 function validateLevels(levels: readonly number[] | 'auto'): void {
@@ -74,11 +101,13 @@ function validateLevels(levels: readonly number[] | 'auto'): void {
 
 /**
  * A sweep over concurrency levels into the run folder `outDir` (pipeline/layout.ts). The folder is
- * claimed first (lock and run identity, see openRunFolder); each finished level's records go to
- * `records/c-N-w0.jsonl[.gz]`, then the level to `levels/c-N.json`, and `sweep.json` is rewritten
- * after every level, each file replaced atomically, so a crash loses nothing already measured;
- * re-running the same sweep into the folder skips measured levels. The report files are written
- * at the end, still under the lock.
+ * claimed first (lock and run identity, see openRunFolder); each level's records are streamed as
+ * they complete to `records/c-N-w{process}.jsonl[.gz]` (under a temporary name until the level is
+ * measured), then the level goes to `levels/c-N.json`, and `sweep.json` is rewritten after every
+ * level, each file replaced atomically, so a crash loses nothing already measured; re-running the
+ * same sweep into the folder skips measured levels (the number of client processes is not part of
+ * the run's identity: a run may resume with another). The report files are written at the end,
+ * still under the lock. Memory stays flat in the number of requests.
  */
 export async function runSweep(given: RunSweepOptions): Promise<SweepResult> {
   // An open-loop sweep is a list of rate levels under their keys; the one sweep decision plans it like any list.
@@ -90,6 +119,7 @@ export async function runSweep(given: RunSweepOptions): Promise<SweepResult> {
   }
   validateLevels(opts.levels);
   validateRepeat(opts.repeat);
+  if (opts.processes !== undefined) validateProcesses(opts.processes.count);
   const targetDescription = { ...opts.target.description, ...(opts.speedup !== undefined && opts.speedup !== 1 ? { speedup: opts.speedup } : {}) };
   const run = await openRunFolder({
     outDir: opts.outDir,
@@ -131,69 +161,150 @@ async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescri
       ...extra,
     });
 
-  async function measure(concurrency: number): Promise<LevelResult> {
-    opts.onLevelStart?.(concurrency);
-    // Records are kept in memory and written whole once the level ends: a level cut short leaves
-    // no records file under the level's name (a crash: none; an interruption or error: an .interrupted- one).
-    const records: RequestRecord[] = [];
-    let complete = false;
+  // Client processes (--processes N > 1): forked at the first level measured, closed with the sweep.
+  let pool: ProcessPool | undefined;
+  const processes = opts.processes !== undefined && opts.processes.count > 1 ? opts.processes : undefined;
+  const speedup = opts.speedup ?? 1;
+  const durationS = opts.durationS !== undefined ? opts.durationS / speedup : undefined;
+
+  /** One measurement of a level in this process, its records streamed to `writer`. */
+  async function measureHere(concurrency: number, warmup: number | undefined, repeat: number, writer: JsonlWriter): Promise<Measurement> {
     const common = {
       target: opts.target,
       payload: opts.payload,
-      durationS: opts.durationS !== undefined ? opts.durationS / (opts.speedup ?? 1) : undefined,
+      durationS,
       requests: opts.requests,
       speedup: opts.speedup,
       signal: opts.signal,
       slo: opts.slo,
-      // The records are kept here (to be written whole); the runner summarizes in constant memory.
+      warmupRequests: warmup,
+      repeat,
+      // Constant memory: records go to the file as they complete; the runner only accumulates.
       keepRecords: false,
       onRecord: (record: RequestRecord) => {
-        records.push(record);
+        writer.write(record);
         opts.onRecord?.(record);
       },
     };
+    const open = opts.openLoop;
+    const { level, accumulator } =
+      open !== undefined
+        ? await runOpenLoop({
+            ...common,
+            levelKey: concurrency,
+            ratePerS: rateOfLevelKey(concurrency),
+            arrival: open.arrival,
+            burstiness: open.burstiness,
+            maxConcurrency: open.maxConcurrency,
+            seed: open.seed,
+          })
+        : await runLevel({ ...common, concurrency, minCompletionsPerSlot: opts.minCompletionsPerSlot });
+    return { accumulator, runs: [{ repeat, client: level.client, peakInFlight: level.openLoop?.peakInFlight }] };
+  }
+
+  /** One measurement of a level spread over the client processes, merged exactly. */
+  async function measureInProcesses(concurrency: number, warmup: number | undefined, repeat: number, fileOf: (i: number) => StreamedRecordsFile): Promise<Measurement> {
+    if (processes === undefined) throw new Error('no client processes');
+    pool ??= await ProcessPool.start(processes.count, processes.workload);
+    const open = opts.openLoop;
+    const shares = splitLoad(
+      open !== undefined
+        ? {
+            kind: 'open',
+            ratePerS: rateOfLevelKey(concurrency),
+            arrival: open.arrival,
+            ...(open.burstiness !== undefined ? { burstiness: open.burstiness } : {}),
+            ...(open.seed !== undefined ? { seed: open.seed } : {}),
+            ...(open.maxConcurrency !== undefined ? { maxConcurrency: open.maxConcurrency } : {}),
+            warmupRequests: warmup ?? 0,
+            ...(opts.requests !== undefined ? { requests: opts.requests } : {}),
+            speedup,
+          }
+        : { kind: 'closed', concurrency, warmupRequests: warmup ?? 0, ...(opts.requests !== undefined ? { requests: opts.requests } : {}) },
+      pool.size,
+    );
+    const runs = await pool.run({
+      levelKey: concurrency,
+      shares,
+      ...(durationS !== undefined ? { durationS } : {}),
+      ...(opts.speedup !== undefined ? { speedup: opts.speedup } : {}),
+      ...(opts.slo !== undefined ? { slo: opts.slo } : {}),
+      repeat,
+      ...(opts.minCompletionsPerSlot !== undefined ? { minCompletionsPerSlot: opts.minCompletionsPerSlot } : {}),
+      recordsPath: (i) => fileOf(i).path,
+      gzip,
+      ...(opts.signal !== undefined ? { signal: opts.signal } : {}),
+      ...(opts.onProgress !== undefined ? { onProgress: opts.onProgress } : {}),
+    });
+    const accumulator = new LevelAccumulator(speedup, opts.slo);
+    for (const r of runs) accumulator.merge(r.accumulator);
+    // Each process judged itself (its own send lag, event-loop delay, CPU); pooling takes the worst, naming it.
+    return {
+      accumulator,
+      runs: runs.map((r, i) => ({ repeat, name: `process ${i}`, ...(r.client !== undefined ? { client: r.client } : {}), ...(r.peakInFlight !== undefined ? { peakInFlight: r.peakInFlight } : {}) })),
+    };
+  }
+
+  /**
+   * Measures a level (each repeat) in constant memory: every record is streamed to the level's records
+   * file(s) as it completes, under a temporary name until the level is measured (a crash leaves no
+   * records file under the level's name; an interruption or error sets it aside as `.interrupted-`);
+   * the level is summarized from the measurements' accumulators, and a closed loop's steady window by
+   * a second pass over the files.
+   */
+  async function measure(concurrency: number): Promise<LevelResult> {
+    opts.onLevelStart?.(concurrency);
+    const files: StreamedRecordsFile[] = [];
+    const fileOf = (i: number): StreamedRecordsFile => (files[i] ??= store.streamedRecords(concurrency, i, gzip));
+    let writer: JsonlWriter | undefined;
+    let complete = false;
     const warmup = typeof opts.warmupRequests === 'function' ? opts.warmupRequests(concurrency) : opts.warmupRequests;
     try {
-      const open = opts.openLoop;
-      const runs: LevelResult[] = [];
+      const measurements: Measurement[] = [];
       const repeats = opts.repeat ?? 1;
       for (let repeat = 0; repeat < repeats && opts.signal?.aborted !== true; repeat++) {
-        const { level: run } =
-          open !== undefined
-            ? await runOpenLoop({
-                ...common,
-                levelKey: concurrency,
-                ratePerS: rateOfLevelKey(concurrency),
-                arrival: open.arrival,
-                burstiness: open.burstiness,
-                maxConcurrency: open.maxConcurrency,
-                seed: open.seed,
-                warmupRequests: warmup,
-                repeat,
-              })
-            : await runLevel({ ...common, concurrency, warmupRequests: warmup, repeat, minCompletionsPerSlot: opts.minCompletionsPerSlot });
-        runs.push(run);
+        if (processes !== undefined) measurements.push(await measureInProcesses(concurrency, warmup, repeat, fileOf));
+        else measurements.push(await measureHere(concurrency, warmup, repeat, (writer ??= new JsonlWriter(fileOf(0).path, { gzip }))));
       }
+      writer?.close();
+      await pool?.endLevel();
       complete = opts.signal?.aborted !== true;
-      // One function pools a level's runs here and in the pipeline's merge (offered rate and load kept, worst client).
-      const load = runs[runs.length - 1]?.openLoop;
-      const level = poolLevelRuns(
-        records,
-        runs.map((run, repeat) => ({ repeat, client: run.client, peakInFlight: run.openLoop?.peakInFlight })),
-        {
-          concurrency,
-          speedup: opts.speedup,
-          slo: opts.slo,
-          ...(open !== undefined ? { offeredRatePerS: rateOfLevelKey(concurrency) } : {}),
-          ...(load !== undefined
-            ? { openLoop: { arrival: load.arrival, ...(load.burstiness !== undefined ? { burstiness: load.burstiness } : {}), ...(load.maxConcurrency !== undefined ? { maxConcurrency: load.maxConcurrency } : {}) } }
-            : {}),
-        },
-      );
-      return complete && opts.enrichLevel !== undefined ? await opts.enrichLevel(level, records) : level;
+      const open = opts.openLoop;
+      // One pooling here and in the pipeline's merge (offered rate and load kept, peaks of runs side by side added, worst client).
+      const poolOpts: PoolRunsOptions = {
+        concurrency,
+        speedup: opts.speedup,
+        slo: opts.slo,
+        ...(open !== undefined
+          ? {
+              offeredRatePerS: rateOfLevelKey(concurrency),
+              openLoop: {
+                arrival: open.arrival,
+                ...(open.arrival === 'gamma' ? { burstiness: open.burstiness ?? 1 } : {}),
+                ...(open.maxConcurrency !== undefined ? { maxConcurrency: open.maxConcurrency } : {}),
+              },
+            }
+          : {}),
+      };
+      const runs = measurements.flatMap((m) => m.runs);
+      const accumulators = measurements.map((m) => m.accumulator);
+      const sends = needsSteadyPass(accumulators.length, pooledOptions(runs, poolOpts)) ? accumulators[0]?.sends() : undefined;
+      let steady: SteadyTokens | undefined;
+      if (complete && sends !== undefined) {
+        const pass = new SteadyTokens(sends);
+        for (const file of files) await forEachJsonlRecord(file.path, (r) => pass.add(r));
+        steady = pass;
+      }
+      const level = poolLevelAccumulators(accumulators, runs, poolOpts, steady);
+      const window = mergedWindow(accumulators);
+      return complete && opts.enrichLevel !== undefined && window !== undefined ? await opts.enrichLevel(level, window) : level;
     } finally {
-      if (complete) await store.putRecords(concurrency, 0, records, gzip);
-      else if (records.length > 0) await store.putInterruptedRecords(concurrency, 0, records, gzip, Date.now());
+      writer?.close();
+      if (!complete) await pool?.endLevel().catch(() => undefined);
+      for (const file of files) {
+        if (complete) await file.keep();
+        else await file.setAside(Date.now());
+      }
     }
   }
 
@@ -224,10 +335,19 @@ async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescri
     const failure = { step: 'measure', message: error instanceof Error ? error.message : String(error) };
     await store.putSweep([summarize({ finishedAt: new Date().toISOString(), stopReason: { rule: 'failed', detail: failure.message }, failure })]);
     throw error;
+  } finally {
+    await pool?.close();
   }
   const sweep = summarize({ finishedAt: new Date().toISOString(), stopReason });
   await store.putReport([sweep], opts.latencyBoundMsPerToken !== undefined ? { latencyBoundMsPerToken: opts.latencyBoundMsPerToken } : {});
   return sweep;
+}
+
+/** Earliest measured send to latest measured end over every measurement of a level, epoch ms. */
+function mergedWindow(accumulators: readonly LevelAccumulator[]): { startMs: number; endMs: number } | undefined {
+  const windows = accumulators.flatMap((acc) => acc.measuredWindow() ?? []);
+  if (windows.length === 0) return undefined;
+  return { startMs: Math.min(...windows.map((w) => w.startMs)), endMs: Math.max(...windows.map((w) => w.endMs)) };
 }
 
 type PlanOptions = Pick<RunSweepOptions, 'levels' | 'maxConcurrency' | 'openLoop' | 'latencyBoundMsPerToken'>;

@@ -1,9 +1,9 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { UserInputError } from '../../lib/errors';
-import type { LevelResult, RequestRecord } from '../../lib/results/records';
+import type { LevelResult } from '../../lib/results/records';
 import type { TargetSpec } from '../targets/types';
 import { gpusOf } from './deployment-target';
-import { levelTelemetry } from './level-telemetry';
+import { windowTelemetry } from './level-telemetry';
 import { discoverTargetClock } from './target-clock';
 
 export type TelemetryMode = 'on' | 'off';
@@ -25,7 +25,8 @@ export interface SweepTelemetryOptions {
 }
 
 export interface SweepTelemetry {
-  readonly enrichLevel: (level: LevelResult, records: readonly RequestRecord[]) => Promise<LevelResult>;
+  /** The level joined to the endpoint's metrics of its measured window (epoch ms of the client's clock). */
+  readonly enrichLevel: (level: LevelResult, window: { readonly startMs: number; readonly endMs: number }) => Promise<LevelResult>;
   close(): void;
 }
 
@@ -48,7 +49,7 @@ export async function sweepTelemetry(opts: SweepTelemetryOptions): Promise<Sweep
     ...gpusOf(opts.instanceType),
   };
   return {
-    enrichLevel: (level, records) => levelTelemetry(level, records, { client, target, clock }),
+    enrichLevel: (level, window) => windowTelemetry(level, window, { client, target, clock }),
     close: () => client.destroy(),
   };
 }

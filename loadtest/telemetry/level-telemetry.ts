@@ -21,7 +21,14 @@ export interface LevelTelemetryOptions {
  */
 export async function levelTelemetry(level: LevelResult, records: readonly RequestRecord[], opts: LevelTelemetryOptions): Promise<LevelResult> {
   const wall = measuredWindow(records);
-  if (wall === undefined) return level;
+  return wall === undefined ? level : windowTelemetry(level, wall, opts);
+}
+
+/**
+ * The same from the measured window itself (epoch ms of the client's clock), when the records are
+ * not in memory (LevelAccumulator.measuredWindow of a level streamed to disk).
+ */
+export async function windowTelemetry(level: LevelResult, wall: { readonly startMs: number; readonly endMs: number }, opts: LevelTelemetryOptions): Promise<LevelResult> {
   const window = toTargetWindow(wall, opts.clock);
   let server: ServerTelemetry;
   try {
