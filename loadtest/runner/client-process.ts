@@ -16,8 +16,9 @@ import { runOpenLoop } from './run-open-loop';
 
 const PROGRESS_EVERY_MS = 500;
 
+/** Sends to the sweep; once it has disconnected (it ended or gave up on this level) there is no one to tell. */
 function send(message: FromProcess): void {
-  process.send?.(message);
+  if (process.connected) process.send?.(message, undefined, {}, () => undefined);
 }
 
 let target: Target | undefined;

@@ -158,25 +158,31 @@ export class ProcessPool {
     for (const p of used) p.measured = 0;
     const progress = opts.onProgress !== undefined ? setInterval(() => opts.onProgress?.(used.reduce((sum, p) => sum + p.measured, 0)), 500) : undefined;
     try {
-      const answers = await Promise.all(
-        used.map((p, i) => {
-          const message: RunMessage = {
-            type: 'run',
-            id,
-            levelKey: opts.levelKey,
-            share: opts.shares[i],
-            ...(opts.durationS !== undefined ? { durationS: opts.durationS } : {}),
-            ...(opts.speedup !== undefined ? { speedup: opts.speedup } : {}),
-            ...(opts.slo !== undefined ? { slo: opts.slo } : {}),
-            repeat: opts.repeat,
-            ...(opts.minCompletionsPerSlot !== undefined ? { minCompletionsPerSlot: opts.minCompletionsPerSlot } : {}),
-            startAtEpochMs,
-            recordsPath: opts.recordsPath(i),
-            gzip: opts.gzip,
-          };
-          return p.request(message, 'done', id);
-        }),
-      );
+      const pending = used.map((p, i) => {
+        const message: RunMessage = {
+          type: 'run',
+          id,
+          levelKey: opts.levelKey,
+          share: opts.shares[i],
+          ...(opts.durationS !== undefined ? { durationS: opts.durationS } : {}),
+          ...(opts.speedup !== undefined ? { speedup: opts.speedup } : {}),
+          ...(opts.slo !== undefined ? { slo: opts.slo } : {}),
+          repeat: opts.repeat,
+          ...(opts.minCompletionsPerSlot !== undefined ? { minCompletionsPerSlot: opts.minCompletionsPerSlot } : {}),
+          startAtEpochMs,
+          recordsPath: opts.recordsPath(i),
+          gzip: opts.gzip,
+        };
+        // A process that fails stops the others: the level ends with every process's file closed.
+        return p.request(message, 'done', id).catch((error: unknown) => {
+          onAbort();
+          throw error;
+        });
+      });
+      const settled = await Promise.allSettled(pending);
+      const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+      const answers = settled.map((s) => (s as PromiseFulfilledResult<FromProcess>).value);
       return answers.map((answer) => {
         if (answer.type !== 'done') throw new Error(`unexpected answer '${answer.type}' from a client process`);
         return {

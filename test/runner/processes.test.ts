@@ -34,6 +34,13 @@ describe('splitLoad', () => {
     expect(processSeed(5, 1)).not.toBe(processSeed(5, 2));
     expect(() => splitLoad({ kind: 'closed', concurrency: 1, warmupRequests: 0 }, 0)).toThrow(/processes: 0 must be an integer from 1 to 64/);
   });
+
+  it('the CLI names --processes and its range', async () => {
+    const flags = { target: 'tgi:http://127.0.0.1:1', concurrency: '1', requests: '1', inputTokens: '8', outputTokens: '4', timeout: '1', retries: '0', maxErrorRate: '1', out: join(tmpdir(), 'processes-flag-not-created') };
+    for (const processes of ['0', '65', '1.5']) {
+      await expect(runSweepCommand({ ...flags, processes }, { stdout: sink(), stderr: sink() })).rejects.toThrow(`--processes: '${processes}' is not a whole number from 1 to 64`);
+    }
+  });
 });
 
 describe('a level spread over 2 client processes (real child processes, loopback server)', () => {
@@ -101,6 +108,27 @@ describe('a level spread over 2 client processes (real child processes, loopback
       const names = readdirSync(join(out, 'records')).sort();
       expect(names).toHaveLength(2);
       names.forEach((name, i) => expect(name).toMatch(new RegExp(`^c-4-w${i}\\.interrupted-\\d+\\.jsonl$`)));
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('a client process that cannot start fails the sweep with its error, naming the field', async () => {
+    const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 2 });
+    const payload = { inputTokens: 16, outputTokens: 4 };
+    try {
+      const failing = runSweep({
+        target,
+        payload: createPayloadSource(payload),
+        levels: [2],
+        requests: 4,
+        outDir: out,
+        stopRules,
+        label: 'failing',
+        processes: { count: 2, workload: { target: parseTargetSpec(`openai:${server.url}`), targetOptions: { maxSockets: 2, api: 'generate' }, payload } },
+      });
+      await expect(failing).rejects.toThrow(/^api: an OpenAI-compatible server has no generate API/);
+      expect(readdirSync(out)).not.toContain('levels');
     } finally {
       await target.close();
     }
