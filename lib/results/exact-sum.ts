@@ -10,32 +10,46 @@
  * finite. The list stays short (a few partials for values of similar magnitude).
  */
 export class ExactSum {
-  private partials: number[] = [];
+  /** The partials, increasing in magnitude, in p[0..n) (a typed array: this runs once per latency sample). */
+  private p = new Float64Array(4);
+  private n = 0;
 
   add(value: number): void {
+    let p = this.p;
     let x = value;
     let i = 0;
-    for (let j = 0; j < this.partials.length; j++) {
-      let y = this.partials[j];
-      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+    for (let j = 0; j < this.n; j++) {
+      let y = p[j];
+      if (Math.abs(x) < Math.abs(y)) {
+        const t = x;
+        x = y;
+        y = t;
+      }
       const hi = x + y;
       const lo = y - (hi - x);
-      if (lo !== 0) this.partials[i++] = lo;
+      if (lo !== 0) p[i++] = lo;
       x = hi;
     }
-    this.partials.length = i;
-    if (x !== 0) this.partials.push(x);
+    if (x !== 0) {
+      if (i === p.length) {
+        const grown = new Float64Array(p.length * 2);
+        grown.set(p);
+        this.p = p = grown;
+      }
+      p[i++] = x;
+    }
+    this.n = i;
   }
 
   /** Adds every addend of `other` (exactly: its partials are its exact total). */
   merge(other: ExactSum): void {
-    for (const p of other.partials) this.add(p);
+    for (let i = 0; i < other.n; i++) this.add(other.p[i]);
   }
 
   /** The exact total, correctly rounded to the nearest double (ties to even). */
   value(): number {
-    const p = this.partials;
-    let n = p.length;
+    const p = this.p;
+    let n = this.n;
     if (n === 0) return 0;
     let hi = p[--n];
     let lo = 0;
@@ -57,7 +71,7 @@ export class ExactSum {
 
   /** The partials, for another process to merge (JSON numbers round-trip doubles exactly). */
   encode(): number[] {
-    return [...this.partials];
+    return Array.from(this.p.subarray(0, this.n));
   }
 
   static decode(partials: readonly number[]): ExactSum {
