@@ -241,7 +241,12 @@ async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescri
     // Each process judged itself (its own send lag, event-loop delay, CPU); pooling takes the worst, naming it.
     return {
       accumulator,
-      runs: runs.map((r, i) => ({ repeat, name: `process ${i}`, ...(r.client !== undefined ? { client: r.client } : {}), ...(r.peakInFlight !== undefined ? { peakInFlight: r.peakInFlight } : {}) })),
+      runs: runs.map((r, i) => ({
+        repeat,
+        name: repeat > 0 ? `process ${i} (repeat ${repeat})` : `process ${i}`,
+        ...(r.client !== undefined ? { client: r.client } : {}),
+        ...(r.peakInFlight !== undefined ? { peakInFlight: r.peakInFlight } : {}),
+      })),
     };
   }
 

@@ -4,6 +4,7 @@ import { LevelAccumulator, type EncodedLevelAccumulator } from '../../lib/result
 import { mulberry32 } from '../../lib/planner/engine/prng';
 import { REQUEST_RECORD_VERSION, type ErrorKind, type RequestRecord } from '../../lib/results/records';
 import { EXACT_SAMPLE_LIMIT } from '../../lib/results/sketch';
+import { poolLevelAccumulators, poolLevelRuns, type LevelRunMeasures } from '../../lib/results/pool-runs';
 import { levelFromAccumulators, needsSteadyPass, SteadyTokens, summarizeLevel, type SummarizeLevelOptions } from '../../lib/results/summarize-level';
 
 const ERRORS: readonly ErrorKind[] = ['timeout', 'throttled', 'server_error'];
@@ -118,6 +119,30 @@ describe('a level merged from several processes', () => {
       return copy;
     });
     expect(mergedLevel(shuffled, { concurrency: 12 }, 1)).toEqual(mergedLevel(byProcess, { concurrency: 12 }, 1));
+  });
+});
+
+describe('pooling a level from accumulators (the CLI sweep) and from records (the pipeline merge)', () => {
+  it('gives the same level: peaks of processes side by side added, the worst client named', () => {
+    const byProcess = levelRecords(2, 3, 40, 2, 13);
+    const ok = clientVerdict({ sendLagMsP99: 1, eventLoopDelayMsP99: 4, cpuPct: 30 });
+    const starved = clientVerdict({ sendLagMsP99: 2, eventLoopDelayMsP99: 41, cpuPct: 60 });
+    const runs: LevelRunMeasures[] = [
+      { repeat: 0, name: 'process 0', client: ok, peakInFlight: 3 },
+      { repeat: 0, name: 'process 1', client: ok, peakInFlight: 3 },
+      { repeat: 1, name: 'process 0', client: ok, peakInFlight: 2 },
+      { repeat: 1, name: 'process 1', client: starved, peakInFlight: 3 },
+    ];
+    const opts = { concurrency: 6, offeredRatePerS: 5, openLoop: { arrival: 'poisson' as const } };
+    const accumulators = [0, 1].map((repeat) => {
+      const acc = new LevelAccumulator(1);
+      for (const records of byProcess) for (const r of records) if ((r.repeat ?? 0) === repeat) acc.add(r);
+      return acc;
+    });
+    const level = poolLevelAccumulators(accumulators, runs, opts);
+    expect(level).toEqual(poolLevelRuns(byProcess.flat(), runs, opts));
+    expect(level.openLoop?.peakInFlight).toBe(6);
+    expect(level.client).toMatchObject({ verdict: 'client-bound', eventLoopDelayMsP99: 41, reasons: ['process 1: event-loop delay p99 41.0 ms > 25 ms'] });
   });
 });
 
