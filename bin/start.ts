@@ -157,19 +157,35 @@ async function runOne(opts: StartOptions, common: { speedup?: number; outDir: st
   }
 }
 
-/** `--scenario KIND --deployment ID`: the scenario against the deployment's autoscaling twin; scenario.json and its report. */
+/**
+ * `--scenario KIND --deployment ID`: the synthesized state machine's scenario path against the
+ * deployment's autoscaling twin; scenario.json, its time series and report, and the EMF document.
+ */
 async function runScenario(opts: StartOptions, common: { speedup?: number; outDir: string; runId?: string; fleetPath: string }, started: number): Promise<void> {
-  if (opts.deployment === undefined) throw new UserInputError('--scenario', 'needs --deployment ID (a deployment with autoscaling and inference components)');
+  if (opts.deployment === undefined) throw new UserInputError('--scenario', 'needs --deployment ID (a deployment that declares the scenario in benchmark.scenarios)');
   if (opts.endpointUrl !== undefined) throw new UserInputError('--scenario', 'runs against the local autoscaling twin; use `llm-bench scenario --target` for another endpoint');
-  const { runScenarioOffline } = await import('../loadtest/scenario/offline');
-  console.log(`scenario ${opts.scenario} on the autoscaling twin of ${opts.deployment} (policies from its synthesized template) …`);
-  const { result, files, emfPath } = await runScenarioOffline({ deployment: opts.deployment, kind: opts.scenario as string, fleetPath: common.fleetPath, outDir: common.outDir, ...(common.speedup ? { speedup: common.speedup } : {}), ...(common.runId ? { runId: common.runId } : {}) });
-  const f = result.figures;
+  const { runScenarioPipelineOffline } = await import('../loadtest/offline/run-scenario-offline');
+  console.log(`scenario ${opts.scenario} on ${opts.deployment}: the synthesized state machine's scenario path against its autoscaling twin (policies from its synthesized template) …`);
+  const run = await runScenarioPipelineOffline({
+    deployment: opts.deployment,
+    scenario: opts.scenario as string,
+    fleetPath: common.fleetPath,
+    outDir: common.outDir,
+    ...(common.speedup ? { speedup: common.speedup } : {}),
+    ...(common.runId ? { runId: common.runId } : {}),
+    onProgress: (message) => console.log(message),
+  });
+  if (!run.succeeded || run.result === undefined) {
+    console.error(`error: the scenario failed: ${run.error ?? 'no scenario.json was written'}`);
+    process.exitCode = 1;
+    return;
+  }
+  const f = run.result.figures;
   const s = (v: number | undefined): string => (v === undefined ? '—' : `${v.toFixed(1)} s`);
   console.log(`copies ${f.startCapacity} → ${f.peakCapacity}; time to first added capacity ${s(f.timeToFirstAddedCapacityS)}, to full capacity ${s(f.timeToFullCapacityS)}${f.coldStartS !== undefined ? `, cold start ${s(f.coldStartS)}` : ''}; ${f.requests - f.ok} of ${f.requests} requests failed; $${f.costUsd.toFixed(2)}`);
   console.log('\nscenario files:');
-  for (const file of Object.values(files)) console.log(`  ${file}`);
-  console.log(`  ${emfPath} (EMF: TimeToFirstAddedCapacityS, ColdStartS, …)`);
+  for (const file of Object.values(run.files)) console.log(`  ${file}`);
+  console.log(`  ${run.emfPath} (EMF: TimeToFirstAddedCapacityS, ColdStartS, …)`);
   console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

@@ -5,10 +5,15 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BENCHMARK_NAMESPACE } from './metric-contract';
+import { SCENARIO_WINDOW_S } from './pipeline-state';
 
 /** The pipeline's steps; each is one Lambda bundled from loadtest/handlers/{step}.ts. */
 export const PIPELINE_STEPS = ['describe-endpoint', 'scaling', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report', 'fleet-report'] as const;
 export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+/** Steps of the scenario path, created only when a deployment of the fleet declares scenarios. */
+export const SCENARIO_STEPS = ['scenario-control', 'scenario-worker', 'scenario-finish'] as const;
+export type ScenarioStep = (typeof SCENARIO_STEPS)[number];
 
 /** Environment variable naming the step a function runs (the offline harness binds tasks by it). */
 export const STEP_ENV = 'LLM_BENCH_STEP';
@@ -34,19 +39,28 @@ export interface BenchmarkFunctionsProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Create the scenario path's functions (a deployment declares `benchmark.scenarios`).
+   * @default false
+   */
+  readonly scenarios?: boolean;
 }
 
 /** Seven NodejsFunctions (Node.js 22, Powertools, bundled with the local esbuild — never Docker). */
 export class BenchmarkFunctions extends Construct {
   /** The function of each step. */
   public readonly byStep: Readonly<Record<PipelineStep, nodejs.NodejsFunction>>;
+  /** The scenario path's functions, when `scenarios` is on. */
+  public readonly scenarioSteps?: Readonly<Record<ScenarioStep, nodejs.NodejsFunction>>;
 
   constructor(scope: Construct, id: string, props: BenchmarkFunctionsProps) {
     super(scope, id);
     // A worker runs warm-up or one window plus the deadline of its slowest request; Lambda's limit is 900 s
     // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
     const workerTimeoutS = Math.min(900, Math.ceil(props.maxDurationS + 2 * props.maxTimeoutS + 60));
-    const sizing: Record<PipelineStep, { memoryMb: number; timeoutS: number }> = {
+    // A scenario window's worker (and its capacity sampler) runs the window plus its slowest request's deadline.
+    const scenarioWindowTimeoutS = Math.min(900, SCENARIO_WINDOW_S + 2 * props.maxTimeoutS + 60);
+    const sizing: Record<PipelineStep | ScenarioStep, { memoryMb: number; timeoutS: number }> = {
       'describe-endpoint': { memoryMb: 256, timeoutS: 30 },
       scaling: { memoryMb: 256, timeoutS: 60 },
       'plan-levels': { memoryMb: 512, timeoutS: 60 },
@@ -55,9 +69,12 @@ export class BenchmarkFunctions extends Construct {
       'decide-next': { memoryMb: 512, timeoutS: 60 },
       report: { memoryMb: 1769, timeoutS: 300 },
       'fleet-report': { memoryMb: 1769, timeoutS: 300 },
+      'scenario-control': { memoryMb: 256, timeoutS: scenarioWindowTimeoutS },
+      'scenario-worker': { memoryMb: props.workerMemoryMb ?? 3538, timeoutS: scenarioWindowTimeoutS },
+      'scenario-finish': { memoryMb: 1769, timeoutS: 300 },
     };
-    const functions = {} as Record<PipelineStep, nodejs.NodejsFunction>;
-    for (const step of PIPELINE_STEPS) {
+    const functions = {} as Record<PipelineStep | ScenarioStep, nodejs.NodejsFunction>;
+    for (const step of [...PIPELINE_STEPS, ...(props.scenarios === true ? SCENARIO_STEPS : [])]) {
       const name = step.replace(/(^|-)(\w)/g, (_m, _d: string, c: string) => c.toUpperCase());
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
         retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -94,5 +111,6 @@ export class BenchmarkFunctions extends Construct {
       });
     }
     this.byStep = functions;
+    if (props.scenarios === true) this.scenarioSteps = functions;
   }
 }

@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { COMPONENT_COPY_DIMENSION, VARIANT_INSTANCE_DIMENSION } from '../endpoint/scalable-dimensions';
 import { LlmEndpointBase, type ILlmEndpoint } from '../endpoint/endpoint-base';
 import { UserInputError } from '../errors';
-import { BenchmarkFunctions, type PipelineStep } from './benchmark-functions';
+import { BenchmarkFunctions, type PipelineStep, type ScenarioStep } from './benchmark-functions';
 import { runMetric } from './benchmark-metrics';
 import { BenchmarkDashboard } from './dashboard';
 import { suppressPipelineFindings } from './nag-suppressions';
@@ -50,6 +50,8 @@ export class BenchmarkPipeline extends Construct {
   public readonly resultsBucket: s3.IBucket;
   /** The Lambda function of each pipeline step. */
   public readonly functions: Readonly<Record<PipelineStep, lambda.IFunction>>;
+  /** The scenario path's functions, when a deployment declares `benchmark.scenarios`. */
+  public readonly scenarioFunctions?: Readonly<Record<ScenarioStep, lambda.IFunction>>;
   public readonly sweep: SweepStateMachine;
   public readonly triggers: SweepTriggers;
   public readonly dashboard: BenchmarkDashboard;
@@ -71,8 +73,10 @@ export class BenchmarkPipeline extends Construct {
       maxDurationS: Math.max(...deployments.map((d) => d.benchmark.durationS)),
       maxTimeoutS: Math.max(...deployments.map((d) => d.benchmark.timeoutS)),
       workerMemoryMb: props.workerMemoryMb,
+      scenarios: deployments.some((d) => (d.benchmark.scenarios ?? []).length > 0),
     });
     this.functions = steps.byStep;
+    this.scenarioFunctions = steps.scenarioSteps;
     const scalingWildcards = this.grantLeastPrivilege(deployments, props.fleet.name);
 
     if (props.notifications === true) this.topic = new sns.Topic(this, 'RunResults', { enforceSSL: true, displayName: `llm-bench ${props.fleet.name} run results` });
@@ -86,6 +90,7 @@ export class BenchmarkPipeline extends Construct {
       fleetName: props.fleet.name,
       deployments,
       functions: this.functions,
+      ...(this.scenarioFunctions !== undefined ? { scenarioFunctions: this.scenarioFunctions } : {}),
       pollIntervalS: props.pollIntervalS,
       notify,
     });
@@ -107,7 +112,14 @@ export class BenchmarkPipeline extends Construct {
 
     new CfnOutput(this, 'StateMachineArn', { value: this.sweep.stateMachine.stateMachineArn, description: 'start-execution --input {"deploymentId": "..."}' });
     new CfnOutput(this, 'ResultsBucketName', { value: this.resultsBucket.bucketName });
-    suppressPipelineFindings({ pipeline: this, bucket: this.resultsBucket, functions: Object.values(this.functions), scalingWildcards, fleetName: props.fleet.name });
+    suppressPipelineFindings({
+      pipeline: this,
+      bucket: this.resultsBucket,
+      functions: [...Object.values(this.functions), ...Object.values(this.scenarioFunctions ?? {})],
+      scalingWildcards,
+      fleetName: props.fleet.name,
+      scenarios: this.scenarioFunctions !== undefined,
+    });
   }
 
   /** Allows starting a sweep (`states:StartExecution` on the sweep state machine). */
@@ -203,6 +215,10 @@ export class BenchmarkPipeline extends Construct {
     return wildcards;
   }
 
+  private grantScenarios(deployments: PipelineFleet['deployments'], arnOf: (resource: string, name: string) => string): void {
+    if (this.scenarioFunctions !== undefined) grantScenarioSteps(this, this.scenarioFunctions, this.resultsBucket, deployments, arnOf);
+  }
+
   /**
    * Functions may invoke only the fleet's endpoints and touch only the results bucket's prefixes.
    * The worker's invoke permission is each endpoint's own `grantInvoke`, which covers the endpoint
@@ -224,6 +240,7 @@ export class BenchmarkPipeline extends Construct {
     const arnOf = (resource: string, name: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName: name.toLowerCase() });
     const scalingWildcards = this.grantScaling(deployments, { endpointArns, componentArns: (d) => (d.inferenceComponentName ? [arnOf('inference-component', d.inferenceComponentName)] : []), arnOf });
     for (const endpoint of endpoints) endpoint.grantInvoke(fns['run-worker']);
+    this.grantScenarios(deployments, arnOf);
 
     // The report step reads current prices of the region from the Price List API; GetProducts has no
     // resource-level permissions (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awspricelist.html).
@@ -255,8 +272,44 @@ export class BenchmarkPipeline extends Construct {
   }
 }
 
+/**
+ * The scenario path's calls. Scaling stays enabled: nothing is registered or suspended.
+ * - scenario-control reads the scalable target (application-autoscaling:DescribeScalableTargets, no
+ *   resource type: "*") and sets the starting copies (sagemaker:UpdateInferenceComponentRuntimeConfig),
+ *   and, like scenario-finish, reads capacity (sagemaker:DescribeEndpoint, DescribeInferenceComponent);
+ * - scenario-finish reads the scaling activities (application-autoscaling:DescribeScalingActivities,
+ *   no resource type: "*"; https://docs.aws.amazon.com/service-authorization/latest/reference/list_applicationautoscaling.html);
+ * - scenario-worker invokes the scenario deployments' endpoints (their own grantInvoke);
+ * - S3: workers and the sampler write under scenarios/, the finish step reads there and writes the
+ *   scenario's files and latest/{deployment}/scenarios/.
+ */
+function grantScenarioSteps(
+  scope: Construct,
+  fns: Readonly<Record<ScenarioStep, lambda.IFunction>>,
+  bucket: s3.IBucket,
+  deployments: PipelineFleet['deployments'],
+  arnOf: (resource: string, name: string) => string,
+): void {
+  const scenario = deployments.filter((d) => (d.benchmark.scenarios ?? []).length > 0);
+  const endpointArns = [...new Set(scenario.map((d) => arnOf('endpoint', d.endpointName)))];
+  const componentArns = [...new Set(scenario.flatMap((d) => (d.inferenceComponentName !== undefined ? [arnOf('inference-component', d.inferenceComponentName)] : [])))];
+  for (const step of ['scenario-control', 'scenario-finish'] as const) {
+    fns[step].addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeEndpoint'], resources: endpointArns }));
+    if (componentArns.length > 0) fns[step].addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:DescribeInferenceComponent'], resources: componentArns }));
+  }
+  if (componentArns.length > 0) fns['scenario-control'].addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:UpdateInferenceComponentRuntimeConfig'], resources: componentArns }));
+  fns['scenario-control'].addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }));
+  fns['scenario-finish'].addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalingActivities'], resources: ['*'] }));
+  for (const endpoint of importedEndpoints(scope, scenario, 'ScenarioEndpoint')) endpoint.grantInvoke(fns['scenario-worker']);
+  bucket.grantPut(fns['scenario-control'], 'scenarios/*');
+  bucket.grantPut(fns['scenario-worker'], 'scenarios/*');
+  bucket.grantRead(fns['scenario-finish'], 'scenarios/*');
+  bucket.grantPut(fns['scenario-finish'], 'scenarios/*');
+  bucket.grantPut(fns['scenario-finish'], 'latest/*');
+}
+
 /** The fleet's endpoints as imported resources (they live in the deployment stacks), components included. */
-function importedEndpoints(scope: Construct, deployments: PipelineFleet['deployments']): ILlmEndpoint[] {
+function importedEndpoints(scope: Construct, deployments: PipelineFleet['deployments'], idPrefix = 'Endpoint'): ILlmEndpoint[] {
   const components = new Map<string, string[]>();
   for (const d of deployments) {
     const names = components.get(d.endpointName) ?? [];
@@ -264,6 +317,6 @@ function importedEndpoints(scope: Construct, deployments: PipelineFleet['deploym
     components.set(d.endpointName, names);
   }
   return [...components].map(([endpointName, inferenceComponentNames]) =>
-    LlmEndpointBase.fromEndpointAttributes(scope, `Endpoint-${endpointName}`, { endpointName, inferenceComponentNames }),
+    LlmEndpointBase.fromEndpointAttributes(scope, `${idPrefix}-${endpointName}`, { endpointName, inferenceComponentNames }),
   );
 }

@@ -16,6 +16,10 @@ export function deploymentInputOf(deployment: PipelineDeployment): DeploymentInp
     ...(deployment.price !== undefined && deployment.price.discount > 0 ? { priceDiscount: deployment.price.discount } : {}),
     ...(deployment.autoscaling ? { autoscaling: { kind: deployment.autoscaling.kind, scaleToZero: deployment.autoscaling.scaleToZero === true } } : {}),
     benchmark: benchmarkInputOf(deployment.benchmark),
+    // The declared scenarios' specs by kind (their schedules are the triggers'); absent when none.
+    ...((deployment.benchmark.scenarios ?? []).length > 0
+      ? { scenarios: Object.fromEntries((deployment.benchmark.scenarios ?? []).map((s) => [s.spec.kind, { ...s.spec }])) }
+      : {}),
   };
 }
 

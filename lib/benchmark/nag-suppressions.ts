@@ -36,6 +36,8 @@ export interface PipelineNagTargets {
   readonly scalingWildcards?: readonly { readonly arn: string; readonly reason: string }[];
   /** The fleet whose report the fleet-report step writes into latest/{fleet}/. */
   readonly fleetName: string;
+  /** The scenario path exists (its steps write under scenarios/). @default false */
+  readonly scenarios?: boolean;
 }
 
 /**
@@ -54,7 +56,7 @@ export function suppressPipelineFindings(targets: PipelineNagTargets): void {
   );
   ack(
     awsSolutions('IAM5', 'Resource::*'),
-    'X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery (logs:*LogDelivery*, DescribeResourcePolicies) the Price List API (pricing:GetProducts, report step only) and CloudWatch GetMetricData of classic metrics (merge-level step only) do not support resource-level permissions.',
+    'X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery (logs:*LogDelivery*, DescribeResourcePolicies) the Price List API (pricing:GetProducts, report step only) and CloudWatch GetMetricData of classic metrics (merge-level step only) and Application Auto Scaling DescribeScalableTargets / DescribeScalingActivities (scaling and scenario steps) do not support resource-level permissions.',
   );
   for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*']) {
     ack(
@@ -70,6 +72,12 @@ export function suppressPipelineFindings(targets: PipelineNagTargets): void {
     "The fleet-report step writes the fleet report's files (fleet-report.html/.md/.json, fleet-curve.svg) under latest/{fleet}/ only.",
   );
   ack(awsSolutions('IAM5', `Resource::${bucket}/prices/*`), 'The report step caches the Price List read of its region as prices/{region}.json; access stays under prices/.');
+  if (targets.scenarios === true) {
+    ack(
+      awsSolutions('IAM5', `Resource::${bucket}/scenarios/*`),
+      'Scenario files are keyed by deployment and run id, known only at run time; the scenario steps stay under scenarios/ (and the finish step writes latest/{deployment}/scenarios/).',
+    );
+  }
   for (const { arn, reason } of targets.scalingWildcards ?? []) ack(awsSolutions('IAM5', `Resource::${nagArn(targets.pipeline, arn)}`), reason);
   for (const fn of targets.functions) {
     ack(

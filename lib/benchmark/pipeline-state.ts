@@ -4,6 +4,7 @@
  * Kept small: Step Functions limits a state's payload to 256 KB.
  */
 import type { ArrivalProcess, ServingContainer, StopReason } from '../results/records';
+import type { CapacityReading, ScenarioFigures, ScenarioKind, ScenarioSpec } from '../results/scenario';
 import type { Slo } from '../results/slo';
 
 /** TGI's MAX_INPUT_TOKENS and MAX_TOTAL_TOKENS of a deployment. */
@@ -63,6 +64,15 @@ export interface BenchmarkInput {
   readonly minCompletionsPerSlot?: number;
 }
 
+/** When a sweep or scenario runs by itself: an EventBridge Scheduler cron with its IANA time zone, or off. */
+export type BenchmarkSchedule = { readonly cron: string; readonly timeZone: string } | 'off';
+
+/** An autoscaling scenario a deployment declares (`benchmark.scenarios`), resolved, with its own schedule. */
+export interface ScheduledScenario {
+  readonly spec: ScenarioSpec;
+  readonly schedule: BenchmarkSchedule;
+}
+
 /** One deployment of the fleet as the state machine knows it (resolved at synth). */
 export interface DeploymentInput {
   readonly id: string;
@@ -84,6 +94,8 @@ export interface DeploymentInput {
    */
   readonly autoscaling?: { readonly kind: 'instances' | 'copies'; readonly scaleToZero: boolean };
   readonly benchmark: BenchmarkInput;
+  /** The autoscaling scenarios the deployment declares, by kind (an execution input `scenario` picks one). */
+  readonly scenarios?: Readonly<Partial<Record<ScenarioKind, ScenarioSpec>>>;
 }
 
 /** Work of one Lambda worker for one level (an item of the level's Map state). */
@@ -211,11 +223,95 @@ export interface CaughtError {
   readonly Cause?: string;
 }
 
+/**
+ * Length of one window of a scenario's load, endpoint seconds: each window's workers are one
+ * Lambda invocation each, so a window plus its slowest request's deadline stays well under
+ * Lambda's 900 s limit (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
+ */
+export const SCENARIO_WINDOW_S = 300;
+
+/** What the workers and the capacity sampler of a scenario window share. */
+interface ScenarioSliceItem {
+  readonly deploymentId: string;
+  readonly runId: string;
+  readonly endpointName: string;
+  readonly inferenceComponentName?: string;
+  readonly spec: ScenarioSpec;
+  readonly window: number;
+  /** Client epoch ms of scenario time 0 (every window counts from it). */
+  readonly scenarioStartEpochMs: number;
+  /** The window, scenario seconds: [fromS, toS). */
+  readonly fromS: number;
+  readonly toS: number;
+}
+
+/** One Lambda worker's share of a scenario window: streams i with i mod workers = worker. */
+export interface ScenarioWorkerItem extends ScenarioSliceItem {
+  readonly worker: number;
+  readonly workers: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly stream: boolean;
+  readonly timeoutS: number;
+  readonly seed: number;
+  readonly container?: ServingContainer;
+}
+
+/** The capacity sampler of a scenario window (DescribeEndpoint / DescribeInferenceComponent every `spec.sampleS`). */
+export type ScenarioSamplerItem = ScenarioSliceItem;
+
+/** One window of a scenario: its workers run at once beside its sampler. */
+export interface ScenarioWindow {
+  readonly index: number;
+  readonly workers: readonly ScenarioWorkerItem[];
+  /** `workers.length`: the Map state's MaxConcurrencyPath, so all workers run at once. */
+  readonly workerCount: number;
+  readonly sampler: ScenarioSamplerItem;
+}
+
+/** Where a scenario execution stands: planned, waiting for its starting capacity, then its windows. */
+export interface ScenarioRunState {
+  readonly deploymentId: string;
+  readonly runId: string;
+  readonly spec: ScenarioSpec;
+  /** Copies set before the load (0 for scale-from-zero, else the scalable target's MinCapacity). */
+  readonly startCopies?: number;
+  /** MinCapacity / MaxCapacity of the scalable target as registered. */
+  readonly scalableTarget?: { readonly minCapacity: number; readonly maxCapacity: number };
+  /** True once the starting capacity is in service and the windows are planned. */
+  readonly ready: boolean;
+  /** Polls of the starting capacity so far. */
+  readonly attempts: number;
+  readonly startReading?: CapacityReading;
+  readonly scenarioStartEpochMs?: number;
+  readonly windows: readonly ScenarioWindow[];
+}
+
+/** Input of the scenario-control step. */
+export type ScenarioControlEvent =
+  | { readonly action: 'plan'; readonly state: ExecutionState; readonly executionName: string }
+  | { readonly action: 'prepare'; readonly state: ExecutionState }
+  | { readonly action: 'sample'; readonly item: ScenarioSamplerItem };
+
+/** What the scenario-finish step returns (the figures are also in scenario.json). */
+export interface ScenarioFinishResult {
+  readonly deploymentId: string;
+  readonly runId: string;
+  readonly kind: ScenarioKind;
+  /** Store keys of scenario.json and its report files. */
+  readonly files: Readonly<Record<string, string>>;
+  readonly figures: ScenarioFigures;
+}
+
 /** The whole execution state as the state machine passes it to each step. */
 export interface ExecutionState {
   readonly deploymentId?: string;
   readonly endpointName?: string;
   readonly runId?: string;
+  /** Execution input: the scenario to run instead of the sweep (a kind the deployment declares; absent or 'sweep': the sweep). */
+  readonly scenario?: string;
+  /** Set by the scenario path's steps. */
+  readonly scenarioRun?: ScenarioRunState;
   readonly deployment: DeploymentInput;
   readonly endpoint?: EndpointStatusResult;
   readonly sweep?: SweepState;

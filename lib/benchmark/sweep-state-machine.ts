@@ -7,7 +7,8 @@ import { Construct } from 'constructs';
 import { fleetLatencyBound } from '../results/fleet-summary';
 import { deploymentInputOf } from './deployment-input';
 import { LAYOUT_BUSY, SCALABLE_TARGET_NOT_REGISTERED } from './pipeline-state';
-import type { PipelineStep } from './benchmark-functions';
+import type { PipelineStep, ScenarioStep } from './benchmark-functions';
+import { scenarioPath, SCENARIO_STATE_NAMES } from './scenario-path';
 import type { PipelineDeployment } from './types';
 
 /**
@@ -39,6 +40,11 @@ export interface SweepStateMachineProps {
   readonly fleetName: string;
   readonly deployments: readonly PipelineDeployment[];
   readonly functions: Readonly<Record<PipelineStep, lambda.IFunction>>;
+  /**
+   * The scenario path's functions: with them, an execution whose input names a `scenario` runs it
+   * instead of the sweep (scenario-path.ts). @default no scenario path
+   */
+  readonly scenarioFunctions?: Readonly<Record<ScenarioStep, lambda.IFunction>>;
   /** Seconds between endpoint status polls. @default 30 */
   readonly pollIntervalS?: number;
   /** Published after the report (success or failure) when set. */
@@ -71,9 +77,9 @@ export class SweepStateMachine extends Construct {
 
     // A payload is either an object template (TaskInput) or a JSON path selecting part of the state
     // (rendered as InputPath: a bare path in Parameters is not valid ASL).
-    const invoke = (stateName: string, fn: PipelineStep, payload: sfn.TaskInput | string, resultPath: string): tasks.LambdaInvoke => {
+    const invokeFunction = (stateName: string, fn: lambda.IFunction, payload: sfn.TaskInput | string, resultPath: string): tasks.LambdaInvoke => {
       const task = new tasks.LambdaInvoke(this, stateName, {
-        lambdaFunction: fns[fn],
+        lambdaFunction: fn,
         ...(typeof payload === 'string' ? { inputPath: payload } : { payload }),
         payloadResponseOnly: true,
         resultPath,
@@ -89,6 +95,7 @@ export class SweepStateMachine extends Construct {
       });
       return task;
     };
+    const invoke = (stateName: string, fn: PipelineStep, payload: sfn.TaskInput | string, resultPath: string): tasks.LambdaInvoke => invokeFunction(stateName, fns[fn], payload, resultPath);
 
     const withContext = sfn.TaskInput.fromObject({ 'state.$': '$', 'executionName.$': '$$.Execution.Name' });
     const wholeState = '$';
@@ -112,8 +119,8 @@ export class SweepStateMachine extends Construct {
       latencyBoundMsPerToken: fleetLatencyBound(props.deployments),
       'report.$': '$.report',
     });
-    const fleetReportThen = (stateName: string, then: sfn.IChainable): sfn.IChainable => {
-      const task = invoke(stateName, 'fleet-report', fleetReportInput, '$.fleetReport');
+    const fleetReportThen = (stateName: string, then: sfn.IChainable, input: sfn.TaskInput = fleetReportInput): sfn.IChainable => {
+      const task = invoke(stateName, 'fleet-report', input, '$.fleetReport');
       task.addCatch(then, { errors: [sfn.Errors.ALL], resultPath: '$.fleetReportError' });
       return task.next(then);
     };
@@ -178,10 +185,26 @@ export class SweepStateMachine extends Construct {
     pin.next(describe);
     wait.next(describe);
 
+    // With scenarios: `{"scenario": KIND}` (other than 'sweep') takes the scenario path; scaling stays enabled there.
+    let start: sfn.IChainable = describe;
+    if (props.scenarioFunctions !== undefined) {
+      const scenario = scenarioPath(this, {
+        functions: props.scenarioFunctions,
+        describeEndpoint: fns['describe-endpoint'],
+        invoke: invokeFunction,
+        fleetReportThen: (stateName, then) =>
+          fleetReportThen(stateName, then, sfn.TaskInput.fromObject({ fleet: props.fleetName, deployments: props.deployments.map((d) => d.id), latencyBoundMsPerToken: fleetLatencyBound(props.deployments) })),
+        pollIntervalS: props.pollIntervalS ?? 30,
+        maxWorkers: Math.max(1, ...props.deployments.filter((d) => (d.benchmark.scenarios ?? []).length > 0).map((d) => d.benchmark.workers)),
+      });
+      start = new sfn.Choice(this, SCENARIO_STATE_NAMES.route)
+        .when(sfn.Condition.and(sfn.Condition.isPresent('$.scenario'), sfn.Condition.not(sfn.Condition.stringEquals('$.scenario', 'sweep'))), scenario)
+        .otherwise(describe);
+    }
     const select = new sfn.Choice(this, 'SelectDeployment');
     for (const deployment of props.deployments) {
       const use = new sfn.Pass(this, `Use ${deployment.id}`, { result: sfn.Result.fromObject({ ...deploymentInputOf(deployment) }), resultPath: '$.deployment' });
-      use.next(describe);
+      use.next(start);
       select.when(
         sfn.Condition.or(
           sfn.Condition.and(sfn.Condition.isPresent('$.deploymentId'), sfn.Condition.stringEquals('$.deploymentId', deployment.id)),

@@ -43,7 +43,8 @@ const VERSION_PATH = '$.version';
  *   new endpoint configuration: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_UpdateEndpointWeightsAndCapacities.html
  *   Execution names are unique per state machine (StartExecution → ExecutionAlreadyExists):
  *   https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
- * - an EventBridge Scheduler schedule per deployment (cron + time zone) unless its schedule is off.
+ * - an EventBridge Scheduler schedule per deployment (cron + time zone) unless its schedule is off,
+ *   and one per scheduled scenario of a deployment, whose input names the scenario.
  *   ScheduleExpression cron(6 fields), ScheduleExpressionTimezone, FlexibleTimeWindow.Mode OFF|FLEXIBLE:
  *   https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedule.html
  */
@@ -108,23 +109,30 @@ export class SweepTriggers extends Construct {
       targets: [new targets.SfnStateMachine(this.launcher)],
     });
 
-    const scheduled = props.deployments.filter((d) => d.benchmark.schedule !== 'off');
-    if (scheduled.length === 0) return;
+    // One schedule per scheduled entry: the sweep's (`Schedule-{id}`) and each scenario's
+    // (`Schedule-{id}-{kind}`, whose input selects the scenario).
+    const entries = props.deployments.flatMap((d) => [
+      ...(d.benchmark.schedule !== 'off' ? [{ deployment: d, id: `Schedule-${d.id}`, schedule: d.benchmark.schedule, what: 'sweep', input: { deploymentId: d.id, trigger: 'schedule' } }] : []),
+      ...(d.benchmark.scenarios ?? []).flatMap((s) =>
+        s.schedule !== 'off'
+          ? [{ deployment: d, id: `Schedule-${d.id}-${s.spec.kind}`, schedule: s.schedule, what: `${s.spec.kind} scenario`, input: { deploymentId: d.id, scenario: s.spec.kind, trigger: 'schedule' } }]
+          : [],
+      ),
+    ]);
+    if (entries.length === 0) return;
     const role = new iam.Role(this, 'SchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }) });
     props.sweep.grantStartExecution(role);
-    for (const deployment of scheduled) {
-      const schedule = deployment.benchmark.schedule;
-      if (schedule === 'off') continue;
+    for (const entry of entries) {
       this.schedules.push(
-        new scheduler.CfnSchedule(this, `Schedule-${deployment.id}`, {
-          description: `Scheduled benchmark sweep of ${deployment.id}`,
-          scheduleExpression: scheduleExpression(schedule.cron),
-          scheduleExpressionTimezone: schedule.timeZone,
+        new scheduler.CfnSchedule(this, entry.id, {
+          description: `Scheduled benchmark ${entry.what} of ${entry.deployment.id}`,
+          scheduleExpression: scheduleExpression(entry.schedule.cron),
+          scheduleExpressionTimezone: entry.schedule.timeZone,
           flexibleTimeWindow: { mode: 'OFF' },
           target: {
             arn: props.sweep.stateMachineArn,
             roleArn: role.roleArn,
-            input: JSON.stringify({ deploymentId: deployment.id, trigger: 'schedule' }),
+            input: JSON.stringify(entry.input),
             retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
           },
         }),

@@ -1,4 +1,4 @@
-import type { BenchmarkInput } from './pipeline-state';
+import type { BenchmarkInput, BenchmarkSchedule, ScheduledScenario } from './pipeline-state';
 
 /**
  * The part of a resolved fleet the benchmark pipeline needs (structurally a subset of
@@ -9,8 +9,10 @@ import type { BenchmarkInput } from './pipeline-state';
  * list for both) plus the schedule, which only the triggers read.
  */
 export type PipelineBenchmarkSettings = BenchmarkInput & {
-  /** EventBridge Scheduler cron (`cron(...)` or its 6 fields) with an IANA time zone, or off. */
-  readonly schedule: { readonly cron: string; readonly timeZone: string } | 'off';
+  /** EventBridge Scheduler cron (`cron(...)` or its 6 fields) with an IANA time zone, or off: the sweep's schedule. */
+  readonly schedule: BenchmarkSchedule;
+  /** Autoscaling scenarios of the deployment, each with its own schedule. @default none */
+  readonly scenarios?: readonly ScheduledScenario[];
 };
 
 export interface PipelineDeployment {

@@ -30,14 +30,15 @@ export const DEFAULT_BENCHMARK: BenchmarkSettings = {
   plateauGain: DEFAULT_PLATEAU_GAIN,
   schedule: 'off',
   regressionThresholdPct: 10,
+  scenarios: [],
 };
 
-/** Layers benchmark blocks: later ones win field by field. */
+/** Layers benchmark blocks: later ones win field by field (`scenarios` is resolved per deployment: resolve-scenarios.ts). */
 export function mergeBenchmark(...layers: readonly (BenchmarkConfig | undefined)[]): BenchmarkSettings {
   let out: BenchmarkSettings = DEFAULT_BENCHMARK;
   for (const layer of layers) {
     if (!layer) continue;
-    const { inputTokens, outputTokens, ...rest } = layer;
+    const { inputTokens, outputTokens, scenarios: _scenarios, ...rest } = layer;
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<BenchmarkSettings>;
     out = { ...out, ...defined };
     // A distribution is carried as its spec beside its mean; a later fixed length clears it.

@@ -7,6 +7,7 @@ import { mergeBenchmark } from './benchmark-defaults';
 import type { FleetIssue } from './errors';
 import { defaultDeploymentId, endpointName, inferenceComponentName, stackName } from './names';
 import { resolveAutoscaling } from './resolve-autoscaling';
+import { resolveScenarios } from './resolve-scenarios';
 import type { AutoscalingConfig, BenchmarkConfig, FleetConfig, LmiOverrides, TgiOverrides } from './schema';
 import type { ResolvedDeployment } from './types';
 
@@ -122,8 +123,18 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
   const drawn = merged.inputDistribution !== undefined || merged.outputDistribution !== undefined;
   const limited = drawn ? { ...merged, tokenLimits: { maxInputTokens: tgi.maxInputTokens, maxTotalTokens: tgi.maxTotalTokens } } : merged;
   // The workers frame the endpoint's streams by its container: LMI streams JSON lines.
-  const benchmark = engine === 'lmi' ? { ...limited, container: 'lmi' as const } : limited;
+  const withContainer = engine === 'lmi' ? { ...limited, container: 'lmi' as const } : limited;
   const autoscaling = resolveAutoscaling(defaults.autoscaling, input.autoscaling, { path, layout, instance: input.instance, tp, copies, instances }, issues);
+  // The deployment's list replaces the fleet default's; an entry the deployment cannot run names it.
+  const ownScenarios = input.benchmark?.scenarios;
+  const scenarioIssues: FleetIssue[] = [];
+  const resolvedScenarios = resolveScenarios(
+    ownScenarios ?? defaults.benchmark?.scenarios,
+    { path: ownScenarios !== undefined ? `${path}.benchmark.scenarios` : 'defaults.benchmark.scenarios', autoscaling, benchmarkSchedule: withContainer.schedule },
+    scenarioIssues,
+  );
+  issues.push(...scenarioIssues.map((i) => (ownScenarios !== undefined ? i : { ...i, message: `${i.message} (in ${id})` })));
+  const benchmark = { ...withContainer, schedule: resolvedScenarios.sweepSchedule, scenarios: resolvedScenarios.scenarios };
   const underCheck: DeploymentUnderCheck = {
     model: input.model,
     instance: input.instance,

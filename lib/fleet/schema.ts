@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SAGEMAKER_INVOCATION_TIMEOUT_S } from '../results/defaults';
+import { SCENARIO_KINDS } from '../results/scenario';
 import { parseLengthDistribution } from '../workload/length-distribution';
 
 /**
@@ -106,6 +107,36 @@ export const ScheduleSchema = z.union(
   { error: "expected 'off' or { cron: 'cron(...)', timeZone: 'Area/City' }" },
 );
 
+/** What a deployment's `benchmark.scenarios` may list: the sweep and the autoscaling scenarios. */
+export const SCENARIO_ENTRY_KINDS = ['sweep', ...SCENARIO_KINDS] as const;
+const scenarioKind = z.enum(SCENARIO_ENTRY_KINDS, { error: `expected one of ${SCENARIO_ENTRY_KINDS.join(', ')}` });
+const seconds = z.number().min(0);
+
+/**
+ * One entry of `benchmark.scenarios`: a kind name, or the kind with its parameters (the CLI flags'
+ * domain names: `llm-bench scenario --from/--to/--over/--hold/--fall/--idle/--sample/--slo-p99-ms`)
+ * and its own schedule. Range checks beyond the types (from ≤ to, a spike starts idle) run at resolve.
+ */
+export const ScenarioEntrySchema = z.union(
+  [
+    scenarioKind,
+    z.strictObject({
+      kind: scenarioKind,
+      from: wholeAtLeast0.optional().describe('concurrency at the start of the ramp'),
+      to: wholeAtLeast1.optional().describe('concurrency at the top; default: half the maximum copies (at least 2) at the policy target'),
+      overS: seconds.optional().describe('rise time, s'),
+      holdS: seconds.optional().describe('time held at `to`, s'),
+      fallS: seconds.optional().describe('fall time back to `from`, s'),
+      idleS: seconds.optional().describe('idle time before the step or the first request, s'),
+      sampleS: z.number().positive().optional().describe('sampling interval of the time series, s'),
+      sloP99LatencyMs: z.number().positive().optional().describe('a window whose p99 latency exceeds it is an SLO breach'),
+      retryBackoffS: seconds.optional().describe('client back-off after a no-capacity or throttled answer, s'),
+      schedule: ScheduleSchema.optional().describe("this scenario's own schedule (default off; the sweep's default: benchmark.schedule)"),
+    }),
+  ],
+  { error: `expected a scenario kind (${SCENARIO_ENTRY_KINDS.join(', ')}) or { kind, from, to, overS, holdS, fallS, idleS, sampleS, sloP99LatencyMs, retryBackoffS, schedule }` },
+);
+
 export const BenchmarkSchema = z
   .strictObject({
     inputTokens: tokenLength.optional().describe("whole number or distribution, e.g. 'normal:512,128'"),
@@ -139,6 +170,11 @@ export const BenchmarkSchema = z
     minSloAttainment: z.number().min(0).max(1).optional().describe('stop when fewer than this share of requests meet every SLO'),
     repeat: wholeAtLeast1.optional().describe('measurements of each level: mean and 95 % CI over them (default 1)'),
     minCompletionsPerSlot: wholeAtLeast0.optional().describe('extend a closed-loop window until this many completions per stream (at most 4× durationS; default 3)'),
+    scenarios: z
+      .array(ScenarioEntrySchema)
+      .min(1)
+      .optional()
+      .describe('what the pipeline runs for this deployment: sweep and/or autoscaling scenarios, each with its own schedule (default [sweep])'),
   })
   .superRefine((b, ctx) => {
     if (b.mode === 'rate' && b.rates === undefined) ctx.addIssue({ code: 'custom', path: ['rates'], message: 'mode rate needs rates (requests/s), e.g. [0.5, 1, 2]' });
@@ -234,6 +270,7 @@ export type TgiOverrides = z.infer<typeof TgiOverridesSchema>;
 export type LmiOverrides = z.infer<typeof LmiOverridesSchema>;
 export type AutoscalingConfig = z.infer<typeof AutoscalingSchema>;
 export type BenchmarkConfig = z.infer<typeof BenchmarkSchema>;
+export type ScenarioEntryConfig = z.infer<typeof ScenarioEntrySchema>;
 
 /** JSON Schema (draft 2020-12) of the fleet file, for editors (`# yaml-language-server: $schema=...`). */
 export function fleetJsonSchema(): Record<string, unknown> {

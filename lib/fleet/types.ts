@@ -1,6 +1,6 @@
 import type { PriceQuote } from '../catalog';
 import type { InstanceTypeSpec, LmiSettings, ModelSpec, ServingEngine, TgiSettings } from '../catalog/types';
-import type { BenchmarkInput } from '../benchmark/pipeline-state';
+import type { BenchmarkInput, BenchmarkSchedule, ScheduledScenario } from '../benchmark/pipeline-state';
 import type { TgiQuantize } from '../endpoint/tgi-settings-env';
 
 /**
@@ -8,8 +8,10 @@ import type { TgiQuantize } from '../endpoint/tgi-settings-env';
  * (BenchmarkInput, documented there) plus when to run it.
  */
 export interface BenchmarkSettings extends BenchmarkInput {
-  /** EventBridge Scheduler cron with its time zone, or 'off'. */
-  readonly schedule: { readonly cron: string; readonly timeZone: string } | 'off';
+  /** EventBridge Scheduler cron with its time zone, or 'off': the sweep's schedule. */
+  readonly schedule: BenchmarkSchedule;
+  /** Autoscaling scenarios (`benchmark.scenarios` besides `sweep`), each resolved with its own schedule. */
+  readonly scenarios: readonly ScheduledScenario[];
 }
 
 /** Autoscaling of a deployment: instances (variant layout) or copies (inference components). */

@@ -77,6 +77,21 @@ export interface ScenarioScalingActivity {
   readonly toCapacity?: number;
 }
 
+/**
+ * Capacity in service at one moment, as DescribeEndpoint (ProductionVariants[0].CurrentInstanceCount /
+ * DesiredInstanceCount) and DescribeInferenceComponent (RuntimeConfig.CurrentCopyCount / DesiredCopyCount,
+ * InferenceComponentStatus, LastModifiedTime) report it.
+ */
+export interface CapacityReading {
+  /** Epoch ms (the endpoint's clock) of the component's last change, when it has one. */
+  readonly lastModifiedMs?: number;
+  readonly copiesInService?: number;
+  readonly copiesDesired?: number;
+  readonly componentStatus?: string;
+  readonly instancesInService?: number;
+  readonly instancesDesired?: number;
+}
+
 /** A change of capacity in service, exact to DescribeInferenceComponent's LastModifiedTime. */
 export interface CapacityChange {
   readonly atS: number;

@@ -6,7 +6,7 @@ import { createPayloadSource } from '../payload';
 import { capacityClients, createCapacityReader } from '../scenario/capacity-reader';
 import { writeScenarioFiles } from '../scenario/report';
 import { REAL_TIME, runScenario, type EndpointClock } from '../scenario/run-scenario';
-import { scenarioSpec } from '../scenario/schedule';
+import { scenarioSpec } from '../../lib/results/scenario-schedule';
 import { createTarget, parseTargetSpec } from '../targets';
 import { numberFlag, optionalWholeNumberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
 

@@ -69,13 +69,15 @@ export function resolveIntrinsics(value: unknown, template: CfnTemplate, region:
   throw new Error(`unsupported intrinsic in DefinitionString: ${Object.keys(obj).join(', ')}`);
 }
 
-/** Every state of a definition, nested Map processors included. */
+/** Every state of a definition, nested Map processors and Parallel branches included. */
 export function allStates(definition: StatesDefinition): [string, StateDefinition][] {
   const out: [string, StateDefinition][] = [];
   for (const [name, state] of Object.entries(definition.States)) {
     out.push([name, state]);
     const inner = state.ItemProcessor ?? state.Iterator;
     if (inner) out.push(...allStates(inner));
+    const branches = state.Branches as StatesDefinition[] | undefined;
+    for (const branch of branches ?? []) out.push(...allStates(branch));
   }
   return out;
 }

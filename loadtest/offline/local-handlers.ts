@@ -14,6 +14,9 @@ import { createReportHandler, type ReportEvent } from '../handlers/report';
 import { createPriceListClient } from '../pricing/price-list';
 import { createRunWorkerHandler } from '../handlers/run-worker';
 import { createScalingHandler, type ScalingEvent } from '../handlers/scaling';
+import { createScenarioControlHandler } from '../handlers/scenario-control';
+import { createScenarioFinishHandler } from '../handlers/scenario-finish';
+import { createScenarioWorkerHandler } from '../handlers/scenario-worker';
 import type { ResultStore } from '../pipeline/result-store';
 import type { EndpointStatusResult, ExecutionState, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { TargetClock } from '../telemetry';
@@ -74,6 +77,8 @@ export interface LocalHandlerOptions {
   /** The endpoint's clock: merge-level reads each level's CloudWatch metrics at `endpointUrl` on it. Absent: no telemetry. */
   readonly telemetryClock?: TargetClock;
   readonly beforeWorker?: (item: WorkerItem) => void | Promise<void>;
+  /** Runtime client of the scenario workers (signed as their role). @default runtimeClient */
+  readonly scenarioRuntimeClient?: SageMakerRuntimeClient;
   readonly onDecision?: (sweep: SweepState) => void;
   readonly onLevel?: (level: MergedLevelSummary) => void;
   /** Workers keep their client verdict (RunWorkerDeps.recordClient). @default true */
@@ -104,6 +109,44 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
   const reportAuthorize = identity('report').authorize;
   if (pricing !== undefined && reportAuthorize !== undefined) judgeClient(pricing as unknown as MiddlewareClient, 'pricing', reportAuthorize);
   const report = createReportHandler({ ...common('report'), emfSink: (emf) => emfLines.push(JSON.stringify(emf)), prices: { pricing, region: opts.region } });
+  const flushEmf = async (): Promise<void> => {
+    if (emfLines.length === 0) return;
+    await fs.mkdir(path.dirname(opts.emfPath), { recursive: true });
+    await fs.appendFile(opts.emfPath, `${emfLines.splice(0).join('\n')}\n`);
+  };
+  // The scenario steps, each signing as its own role toward the local control plane.
+  const capacityClients = (step: string) => {
+    const credentials = identity(step).credentials ?? LOCAL_CREDENTIALS;
+    return {
+      sagemaker: new SageMakerClient({ endpoint: opts.endpointUrl, region: opts.region, credentials, maxAttempts: 1 }),
+      autoScaling: new ApplicationAutoScalingClient({ endpoint: opts.endpointUrl, region: opts.region, credentials, maxAttempts: 1 }),
+    };
+  };
+  // Built on first use: a fleet without scenarios never calls them (its template has no scenario roles).
+  let scenarioControl: ReturnType<typeof createScenarioControlHandler> | undefined;
+  let scenarioWorker: ReturnType<typeof createScenarioWorkerHandler> | undefined;
+  let scenarioFinish: ReturnType<typeof createScenarioFinishHandler> | undefined;
+  const scenarioSteps: Record<string, StepHandler> = {
+    'scenario-control': async (input) => {
+      scenarioControl ??= createScenarioControlHandler({ ...common('scenario-control'), clients: capacityClients('scenario-control'), startLeadMs: 200, maxPrepareAttempts: 200 });
+      return scenarioControl(input as Parameters<typeof scenarioControl>[0]);
+    },
+    'scenario-worker': async (input) => {
+      scenarioWorker ??= createScenarioWorkerHandler({ ...common('scenario-worker'), runtimeClient: opts.scenarioRuntimeClient ?? opts.runtimeClient });
+      return scenarioWorker(input as Parameters<typeof scenarioWorker>[0]);
+    },
+    'scenario-finish': async (input) => {
+      scenarioFinish ??= createScenarioFinishHandler({
+        ...common('scenario-finish'),
+        clients: capacityClients('scenario-finish'),
+        ...(opts.telemetryClock !== undefined ? { clock: opts.telemetryClock } : {}),
+        emfSink: (emf) => emfLines.push(JSON.stringify(emf)),
+      });
+      const result = await scenarioFinish(input as ExecutionState);
+      await flushEmf();
+      return result;
+    },
+  };
   return {
     'describe-endpoint': async (input) => {
       try {
@@ -139,12 +182,10 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
     },
     report: async (input) => {
       const result = await report(input as ReportEvent);
-      if (emfLines.length > 0) {
-        await fs.mkdir(path.dirname(opts.emfPath), { recursive: true });
-        await fs.appendFile(opts.emfPath, `${emfLines.splice(0).join('\n')}\n`);
-      }
+      await flushEmf();
       return result;
     },
+    ...scenarioSteps,
   };
 }
 

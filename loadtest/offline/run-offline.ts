@@ -10,9 +10,8 @@ import type { ResolvedDeployment } from '../../lib/fleet/types';
 import { startLocalEndpoint, type LocalEndpoint } from '../local';
 import type { TemplateEndpoint } from './template-endpoint';
 import { IamJudge, type JudgedCall } from '../local/judges/iam/iam-judge';
-import { resolveTemplateValue, roleOfResource, templateRoles, arnOfResource } from '../local/judges/iam/template-roles';
+import { templateRoles } from '../local/judges/iam/template-roles';
 import type { AwsCall } from '../local/judges/aws-call';
-import { AccessDeniedError, AuthorizedStore } from './authorized-store';
 import { readTemplateDeployment } from './template-deployment';
 import { judgedImage, startTemplateEndpoint } from './template-endpoint';
 import type { LifecyclePreset, LifecycleTimings } from '../local/control-plane/lifecycle-timings';
@@ -27,9 +26,10 @@ import { LocalFolderStore } from '../pipeline/local-store';
 import type { BenchmarkInput, DeploymentInput, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { StopReason, SweepResult } from '../../lib/results/records';
 import { createSageMakerRuntimeClient } from '../targets/sagemaker';
-import { bindTasks, taskStateNames, type StepHandler } from './bind-tasks';
-import { extractStateMachine, localizeDefinition, type CfnTemplate, type StatesDefinition } from './definition';
-import { localHandlers, type StepIdentity } from './local-handlers';
+import { bindTasks, taskStateNames } from './bind-tasks';
+import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
+import { localHandlers } from './local-handlers';
+import { invokedAs, stepIdentities } from './step-roles';
 import { discoverTargetClock } from '../telemetry';
 import { synthesizeFleet, type SynthesizedFleet } from './synth';
 
@@ -380,72 +380,4 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
     emfPath,
     durationMs: Date.now() - started,
   };
-}
-
-/** Lambda function logical id of each pipeline step (its LLM_BENCH_STEP variable). */
-function stepFunctions(template: CfnTemplate): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [id, resource] of Object.entries(template.Resources)) {
-    if (resource.Type !== 'AWS::Lambda::Function') continue;
-    const step = (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables?.[STEP_ENV];
-    if (typeof step === 'string') out.set(step, id);
-  }
-  return out;
-}
-
-/**
- * Each step runs as its function's role: its SDK clients sign with the role's logical id as access
- * key id (the local endpoint's IAM judge reads it back), and its S3 calls are judged by the role.
- */
-function stepIdentities(
-  template: CfnTemplate,
-  judge: IamJudge,
-  store: LocalFolderStore,
-  ctx: { region: string; account: string },
-  signAsRole: boolean,
-): (step: string) => StepIdentity {
-  const functions = stepFunctions(template);
-  const cache = new Map<string, StepIdentity>();
-  return (step) => {
-    const known = cache.get(step);
-    if (known) return known;
-    const fn = functions.get(step);
-    if (fn === undefined) throw new Error(`no Lambda function of the template runs step '${step}'`);
-    const role = roleOfResource(template, fn);
-    const env = (template.Resources[fn]?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-    const bucket = String(resolveTemplateValue(env.RESULTS_BUCKET, template.Resources, ctx));
-    const authorize = (call: AwsCall) => judge.authorize(role, call);
-    const identity: StepIdentity = {
-      store: new AuthorizedStore(store, bucket, authorize),
-      authorize,
-      ...(signAsRole ? { credentials: { accessKeyId: role, secretAccessKey: 'offline' } } : {}),
-    };
-    cache.set(step, identity);
-    return identity;
-  };
-}
-
-/** Task handlers invoked as the state machine's role: lambda:InvokeFunction on each step's function. */
-function invokedAs(
-  template: CfnTemplate,
-  machineId: string,
-  judge: IamJudge,
-  handlers: Readonly<Record<string, StepHandler>>,
-  ctx: { region: string; account: string },
-): Record<string, StepHandler> {
-  const role = roleOfResource(template, machineId);
-  const functions = stepFunctions(template);
-  return Object.fromEntries(
-    Object.entries(handlers).map(([step, handler]) => {
-      const fn = functions.get(step);
-      if (fn === undefined) return [step, handler];
-      const arn = arnOfResource(template.Resources, fn, ctx);
-      const judged: StepHandler = async (input) => {
-        const decision = await judge.authorize(role, { action: 'lambda:InvokeFunction', resources: [{ arn }] });
-        if (!decision.allowed) throw new AccessDeniedError('Lambda.AccessDeniedException', decision.message);
-        return handler(input);
-      };
-      return [step, judged];
-    }),
-  );
 }

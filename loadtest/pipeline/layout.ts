@@ -143,3 +143,51 @@ export function parseRecordsKey(key: string): { readonly concurrency: number; re
   const match = /(?:^|\/)records\/c-(\d+)-w(\d+)(?:-r(\d+))?\.jsonl(?:\.gz)?$/.exec(key);
   return match ? { concurrency: Number(match[1]), worker: Number(match[2]), repeat: match[3] !== undefined ? Number(match[3]) : 0 } : undefined;
 }
+
+/**
+ * Keys of a scenario run (the pipeline's scenario path), beside the sweep runs:
+ *   scenarios/{deployment}/{runId}/records/window-{K}-w{W}.jsonl.gz  raw RequestRecords of worker W in window K
+ *   scenarios/{deployment}/{runId}/readings/window-{K}.json          capacity readings of window K's sampler
+ *   scenarios/{deployment}/{runId}/{scenario.json,scenario.md,scenario.html,scenario.svg,scenario-series.csv}
+ *   latest/{deployment}/scenarios/{kind}.json                         pointer to the newest run of each kind, with its figures
+ */
+export interface ScenarioKeys {
+  readonly prefix: string;
+  readonly recordsPrefix: string;
+  readonly readingsPrefix: string;
+  records(window: number, worker: number): string;
+  readings(window: number): string;
+  /** Key of a file at the scenario run's top level (scenario.json and its report). */
+  file(name: string): string;
+}
+
+export function scenarioKeys(deploymentId: string, runId: string): ScenarioKeys {
+  const problem = runIdProblem(runId);
+  if (problem) throw new Error(`runId: ${problem}`);
+  const prefix = `scenarios/${deploymentId}/${runId}/`;
+  return {
+    prefix,
+    recordsPrefix: `${prefix}records/`,
+    readingsPrefix: `${prefix}readings/`,
+    records: (window, worker) => `${prefix}records/window-${window}-w${worker}.jsonl.gz`,
+    readings: (window) => `${prefix}readings/window-${window}.json`,
+    file: (name) => `${prefix}${name}`,
+  };
+}
+
+export const LATEST_SCENARIO_VERSION = 1 as const;
+
+/** The newest scenario run of one kind on a deployment (latest/{deployment}/scenarios/{kind}.json). */
+export interface LatestScenarioPointer<Figures = unknown> {
+  readonly schemaVersion: typeof LATEST_SCENARIO_VERSION;
+  readonly kind: string;
+  readonly runId: string;
+  readonly finishedAt: string;
+  /** Store key of the run's scenario.html. */
+  readonly report: string;
+  readonly figures: Figures;
+}
+
+export function latestScenarioKey(deploymentId: string, kind: string): string {
+  return `${latestPrefix(deploymentId)}scenarios/${kind}.json`;
+}

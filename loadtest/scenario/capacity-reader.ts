@@ -1,4 +1,6 @@
-import { ApplicationAutoScalingClient, DescribeScalingActivitiesCommand } from '@aws-sdk/client-application-auto-scaling';
+import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeScalingActivitiesCommand } from '@aws-sdk/client-application-auto-scaling';
+import type { CapacityReading } from '../../lib/results/scenario';
+import { COMPONENT_COPY_DIMENSION, componentResourceId, VARIANT_INSTANCE_DIMENSION, variantResourceId } from '../../lib/endpoint/scalable-dimensions';
 import { DescribeEndpointCommand, DescribeInferenceComponentCommand, SageMakerClient, UpdateInferenceComponentRuntimeConfigCommand } from '@aws-sdk/client-sagemaker';
 
 /**
@@ -9,17 +11,10 @@ import { DescribeEndpointCommand, DescribeInferenceComponentCommand, SageMakerCl
  * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeEndpoint.html
  * https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeInferenceComponent.html
  * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_DescribeScalingActivities.html
+ * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_DescribeScalableTargets.html
  */
 
-export interface CapacityReading {
-  /** Epoch ms (the endpoint's clock) of the component's last change, when it has one. */
-  readonly lastModifiedMs?: number;
-  readonly copiesInService?: number;
-  readonly copiesDesired?: number;
-  readonly componentStatus?: string;
-  readonly instancesInService?: number;
-  readonly instancesDesired?: number;
-}
+export type { CapacityReading };
 
 export interface RawActivity {
   readonly activityId: string;
@@ -35,6 +30,8 @@ export interface CapacityReader {
   activities(): Promise<RawActivity[]>;
   /** UpdateInferenceComponentRuntimeConfig: the scenario's starting copy count. */
   setCopies(copies: number): Promise<void>;
+  /** MinCapacity / MaxCapacity of the scalable target as registered (DescribeScalableTargets); undefined when none is. */
+  scalableTarget(): Promise<{ readonly minCapacity: number; readonly maxCapacity: number } | undefined>;
 }
 
 export interface CapacityClients {
@@ -50,6 +47,7 @@ export function capacityClients(opts: { region?: string; endpointUrl?: string })
 }
 
 export function createCapacityReader(clients: CapacityClients, endpointName: string, inferenceComponent: string | undefined): CapacityReader {
+  const resourceId = inferenceComponent !== undefined ? componentResourceId(inferenceComponent) : variantResourceId(endpointName, 'AllTraffic');
   return {
     async read(): Promise<CapacityReading> {
       const endpoint = await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
@@ -66,7 +64,6 @@ export function createCapacityReader(clients: CapacityClients, endpointName: str
       };
     },
     async activities(): Promise<RawActivity[]> {
-      const resourceId = inferenceComponent !== undefined ? `inference-component/${inferenceComponent}` : `endpoint/${endpointName}/variant/AllTraffic`;
       const out = await clients.autoScaling.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'sagemaker', ResourceId: resourceId }));
       return (out.ScalingActivities ?? []).map((a) => ({
         activityId: a.ActivityId ?? '',
@@ -80,6 +77,12 @@ export function createCapacityReader(clients: CapacityClients, endpointName: str
     async setCopies(copies: number): Promise<void> {
       if (inferenceComponent === undefined) throw new Error('setCopies needs an inference component');
       await clients.sagemaker.send(new UpdateInferenceComponentRuntimeConfigCommand({ InferenceComponentName: inferenceComponent, DesiredRuntimeConfig: { CopyCount: copies } }));
+    },
+    async scalableTarget() {
+      const dimension = inferenceComponent !== undefined ? COMPONENT_COPY_DIMENSION : VARIANT_INSTANCE_DIMENSION;
+      const out = await clients.autoScaling.send(new DescribeScalableTargetsCommand({ ServiceNamespace: 'sagemaker', ResourceIds: [resourceId], ScalableDimension: dimension }));
+      const target = out.ScalableTargets?.[0];
+      return target?.MinCapacity !== undefined && target.MaxCapacity !== undefined ? { minCapacity: target.MinCapacity, maxCapacity: target.MaxCapacity } : undefined;
     },
   };
 }

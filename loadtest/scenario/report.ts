@@ -7,7 +7,17 @@ import { makeOutputFolder } from '../report/output-folder';
 import { renderScenarioSvg } from './chart';
 
 /** File names of a scenario's results, once. */
-export const SCENARIO_FILES = { json: 'scenario.json', markdown: 'scenario.md', html: 'scenario.html', svg: 'scenario.svg' } as const;
+export const SCENARIO_FILES = { json: 'scenario.json', markdown: 'scenario.md', html: 'scenario.html', svg: 'scenario.svg', csv: 'scenario-series.csv' } as const;
+export type ScenarioFileKind = keyof typeof SCENARIO_FILES;
+
+/** Content types of the scenario files (as the results store serves them). */
+export const SCENARIO_CONTENT_TYPES: Readonly<Record<ScenarioFileKind, string>> = {
+  json: 'application/json',
+  markdown: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  svg: 'image/svg+xml',
+  csv: 'text/csv; charset=utf-8',
+};
 
 const s = (v: number | undefined, digits = 1): string => (v === undefined ? MISSING : `${v.toFixed(digits)} s`);
 
@@ -64,19 +74,51 @@ ${context(result).map((l) => `<p>${escapeHtml(l.replace(/\*\*|`/g, ''))}</p>`).j
 `;
 }
 
-/** Writes scenario.json, scenario.md, scenario.html and scenario.svg into `dir`. */
-export async function writeScenarioFiles(dir: string, result: ScenarioResult): Promise<Record<keyof typeof SCENARIO_FILES, string>> {
-  makeOutputFolder(dir);
+/** The time series as CSV: one row per sample (capacity and client figures), errors summed. */
+export function scenarioSeriesCsv(result: ScenarioResult): string {
+  const header = ['tS', 'offeredConcurrency', 'achievedConcurrency', 'completed', 'ok', 'tokensPerS', 'latencyP50Ms', 'latencyP99Ms', 'errors', 'noCapacity', 'copiesInService', 'copiesDesired', 'instancesInService', 'instancesDesired'];
+  const cell = (v: number | undefined, digits = 3): string => (v === undefined ? '' : String(Number(v.toFixed(digits))));
+  const rows = result.samples.map((x) =>
+    [
+      cell(x.tS),
+      String(x.offeredConcurrency),
+      cell(x.achievedConcurrency),
+      String(x.completed),
+      String(x.ok),
+      cell(x.tokensPerS),
+      cell(x.latencyP50Ms),
+      cell(x.latencyP99Ms),
+      String(Object.values(x.errors).reduce((a: number, b) => a + (b ?? 0), 0)),
+      String(x.errors.no_capacity ?? 0),
+      cell(x.copiesInService),
+      cell(x.copiesDesired),
+      cell(x.instancesInService),
+      cell(x.instancesDesired),
+    ].join(','),
+  );
+  return `${[header.join(','), ...rows].join('\n')}\n`;
+}
+
+/** The scenario's files by kind: scenario.json, its report (markdown, HTML with the chart, SVG) and the time series as CSV. */
+export async function renderScenarioFiles(result: ScenarioResult): Promise<Record<ScenarioFileKind, string>> {
   const svg = await renderScenarioSvg(result);
-  const files = {
-    json: path.join(dir, SCENARIO_FILES.json),
-    markdown: path.join(dir, SCENARIO_FILES.markdown),
-    html: path.join(dir, SCENARIO_FILES.html),
-    svg: path.join(dir, SCENARIO_FILES.svg),
+  return {
+    json: `${JSON.stringify(result, null, 2)}\n`,
+    markdown: scenarioMarkdown(result),
+    html: scenarioHtml(result, svg),
+    svg,
+    csv: scenarioSeriesCsv(result),
   };
-  await fs.writeFile(files.json, `${JSON.stringify(result, null, 2)}\n`);
-  await fs.writeFile(files.markdown, scenarioMarkdown(result));
-  await fs.writeFile(files.html, scenarioHtml(result, svg));
-  await fs.writeFile(files.svg, svg);
+}
+
+/** Writes the scenario's files (renderScenarioFiles) into `dir`; returns their paths. */
+export async function writeScenarioFiles(dir: string, result: ScenarioResult): Promise<Record<ScenarioFileKind, string>> {
+  makeOutputFolder(dir);
+  const bodies = await renderScenarioFiles(result);
+  const files = {} as Record<ScenarioFileKind, string>;
+  for (const kind of Object.keys(SCENARIO_FILES) as ScenarioFileKind[]) {
+    files[kind] = path.join(dir, SCENARIO_FILES[kind]);
+    await fs.writeFile(files[kind], bodies[kind]);
+  }
   return files;
 }

@@ -6,6 +6,7 @@ import { copyLoadMs, instanceAddMs, resolveCapacityTiming, type CapacityTimingPa
 import { scalingOfTemplate, type TemplateScaling } from '../local/control-plane/scaling-policies';
 import type { TargetTrackingModel } from '../local/control-plane/target-tracking';
 import { startLocalEndpoint, type LocalEndpoint } from '../local';
+import type { LocalEndpointOptions } from '../local/server';
 import { OFFLINE_APP_PROPS } from '../offline/synth';
 
 /**
@@ -56,6 +57,18 @@ export function synthesizeDeploymentScaling(fleetPath: string, deploymentId: str
 
 export async function startScalingTwin(opts: ScalingTwinOptions): Promise<ScalingTwin> {
   const { deployment, policies } = synthesizeDeploymentScaling(opts.fleetPath ?? DEFAULT_FLEET_PATH, opts.deployment);
+  return startScalingTwinOf(deployment, policies, opts);
+}
+
+/**
+ * The autoscaling twin of a deployment whose policies are already read from its template (the
+ * offline pipeline synthesizes the fleet once). `authorize` judges every call (the IAM judge).
+ */
+export async function startScalingTwinOf(
+  deployment: ResolvedDeployment,
+  policies: readonly TemplateScaling[],
+  opts: Omit<ScalingTwinOptions, 'deployment' | 'fleetPath'> & { readonly authorize?: LocalEndpointOptions['authorize'] },
+): Promise<ScalingTwin> {
   if (deployment.inferenceComponentName === undefined || policies.length === 0) {
     throw new UserInputError('deployment', `'${deployment.id}' has no autoscaled inference component; scenarios run on deployments with \`autoscaling\` and inference components`);
   }
@@ -75,6 +88,7 @@ export async function startScalingTwin(opts: ScalingTwinOptions): Promise<Scalin
     endpointName: deployment.endpointName,
     inferenceComponents: [deployment.inferenceComponentName],
     port: opts.port ?? 0,
+    ...(opts.authorize !== undefined ? { authorize: opts.authorize } : {}),
     controlPlane: {
       lifecycle: {
         endpointCreateMs: 0,

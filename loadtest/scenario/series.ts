@@ -2,7 +2,7 @@ import { nearestRank } from '../../lib/results/distribution';
 import type { RequestRecord } from '../../lib/results/records';
 import type { CapacityChange, ScenarioErrorKind, ScenarioRequest, ScenarioSample, ScenarioSpec } from '../../lib/results/scenario';
 import type { CapacityReading } from './capacity-reader';
-import { offeredAt } from './schedule';
+import { offeredAt } from '../../lib/results/scenario-schedule';
 
 /** SageMaker's answer to an invocation of a component with no copy (scale to zero), as the client sees it. */
 const NO_CAPACITY_PATTERN = /has no capacity to process this request/i;

@@ -1,6 +1,6 @@
 import { UserInputError } from '../../lib/errors';
 import { capacityOfDescription, deriveScenarioFigures, type ScenarioSample } from '../../lib/results/scenario';
-import { offeredAt, scenarioDurationS, scenarioSpec } from '../../loadtest/scenario/schedule';
+import { offeredAt, scenarioDurationS, scenarioSpec } from '../../lib/results/scenario-schedule';
 
 const sample = (tS: number, copies: number, errors: ScenarioSample['errors'] = {}, p99?: number): ScenarioSample => ({
   tS,

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { SCENARIO_RESULT_VERSION } from '../../lib/results/scenario';
 import { writeScenarioFiles } from '../../loadtest/scenario/report';
 import { runTwinScenario } from '../../loadtest/scenario/run-twin-scenario';
-import { scenarioSpec } from '../../loadtest/scenario/schedule';
+import { scenarioSpec } from '../../lib/results/scenario-schedule';
 
 // End to end against the autoscaling twin: policies from the synthesized templates, load through the
 // SageMaker runtime client, capacity through @aws-sdk/client-sagemaker and

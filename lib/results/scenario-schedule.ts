@@ -1,5 +1,5 @@
-import { UserInputError } from '../../lib/errors';
-import { SCENARIO_KINDS, type ScenarioKind, type ScenarioSpec } from '../../lib/results/scenario';
+import { UserInputError } from '../errors';
+import { SCENARIO_KINDS, type ScenarioKind, type ScenarioSpec } from './scenario';
 
 /**
  * The offered load of a scenario over time (closed-loop concurrency, endpoint seconds):
@@ -52,4 +52,18 @@ export function offeredAt(spec: ScenarioSpec, tS: number): number {
   const f = t - spec.overS - spec.holdS;
   if (f < spec.fallS) return Math.round(spec.to - ((spec.to - low) * f) / spec.fallS);
   return spec.fallS > 0 ? low : spec.to;
+}
+
+/** Requests in flight per copy a policy on another metric than concurrency is sized with (the fleet's default target). */
+const DEFAULT_CONCURRENCY_PER_COPY = 16;
+
+/**
+ * The top of a scenario's load when none is given, from the deployment's autoscaling: half its
+ * maximum copies (at least 2) at the policy's concurrency target, so target tracking has to add
+ * capacity; a scale-from-zero asks for two copies' worth.
+ */
+export function defaultScenarioTo(kind: ScenarioKind, policy: { readonly maxCapacity: number; readonly concurrencyPerCopy?: number }): number {
+  const perCopy = policy.concurrencyPerCopy ?? DEFAULT_CONCURRENCY_PER_COPY;
+  const copies = kind === 'scale-from-zero' ? 2 : Math.max(2, Math.floor(policy.maxCapacity / 2));
+  return Math.ceil(perCopy * copies);
 }

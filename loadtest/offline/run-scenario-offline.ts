@@ -1,0 +1,175 @@
+import './polyfill';
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { STEP_ENV } from '../../lib/benchmark/benchmark-functions';
+import type { DeploymentInput } from '../../lib/benchmark/pipeline-state';
+import { SCENARIO_STATE_NAMES } from '../../lib/benchmark/scenario-path';
+import { UserInputError } from '../../lib/errors';
+import { SCENARIO_KINDS, type ScenarioKind, type ScenarioResult, type ScenarioSpec } from '../../lib/results/scenario';
+import { scenarioSpec } from '../../lib/results/scenario-schedule';
+import type { CapacityTimingParams } from '../local/control-plane/capacity-timing';
+import { scalingOfTemplate } from '../local/control-plane/scaling-policies';
+import type { TargetTrackingModel } from '../local/control-plane/target-tracking';
+import { IamJudge, type JudgedCall } from '../local/judges/iam/iam-judge';
+import { templateRoles } from '../local/judges/iam/template-roles';
+import { LocalFolderStore } from '../pipeline/local-store';
+import { runIdProblem, scenarioKeys } from '../pipeline/layout';
+import { checkOutputFolder } from '../report/output-folder';
+import { SCENARIO_FILES, type ScenarioFileKind } from '../scenario/report';
+import { startScalingTwinOf, type ScalingTwin } from '../scenario/scaling-twin';
+import { createSageMakerRuntimeClient } from '../targets/sagemaker';
+import { bindTasks, taskStateNames } from './bind-tasks';
+import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
+import { localHandlers } from './local-handlers';
+import { defaultRunId } from './run-offline';
+import { invokedAs, stepIdentities } from './step-roles';
+import { synthesizeFleet, type SynthesizedFleet } from './synth';
+
+export interface ScenarioOfflineOptions {
+  readonly deployment: string;
+  /** A scenario the deployment declares in `benchmark.scenarios`. */
+  readonly scenario: string;
+  readonly fleetPath?: string;
+  readonly region?: string;
+  /** A fleet synthesized before (tests reuse one). */
+  readonly synthesized?: SynthesizedFleet;
+  /** Time compression of the twin. @default 30 */
+  readonly speedup?: number;
+  /** Results folder (the S3 bucket's stand-in). @default ./bench-results */
+  readonly outDir?: string;
+  readonly runId?: string;
+  /** Overrides of the declared scenario's parameters (tests shorten it), checked like the fleet's. */
+  readonly overrides?: Partial<Omit<ScenarioSpec, 'kind'>>;
+  /** The twin's capacity model and target tracking model (docs/scenarios.md). */
+  readonly capacity?: Partial<CapacityTimingParams>;
+  readonly tracking?: Partial<TargetTrackingModel>;
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface ScenarioOfflineResult {
+  readonly succeeded: boolean;
+  readonly deploymentId: string;
+  readonly runId: string;
+  readonly spec: ScenarioSpec;
+  readonly result?: ScenarioResult;
+  /** Absolute paths of scenario.json and its report. */
+  readonly files: Readonly<Record<ScenarioFileKind, string>>;
+  readonly error?: string;
+  /** The twin's modelled copy load and instance add times, virtual ms (the figures are checked against them). */
+  readonly twin: Pick<ScalingTwin, 'copyLoadMs' | 'instanceAddMs' | 'policies' | 'capacity'>;
+  /** Every distinct AWS call the IAM judge decided (role, action, resource, allowed). */
+  readonly iam: readonly JudgedCall[];
+  readonly emfPath: string;
+  readonly durationMs: number;
+}
+
+/** The declared spec of `kind` in the deployment's `Use {id}` state, with `overrides` applied (patched into the definition). */
+function patchScenario(definition: StatesDefinition, deploymentId: string, kind: string, overrides: Partial<Omit<ScenarioSpec, 'kind'>> | undefined): ScenarioSpec {
+  const state = definition.States[`Use ${deploymentId}`];
+  if (!state || state.Result === undefined) throw new Error(`definition has no 'Use ${deploymentId}' state`);
+  const input = state.Result as unknown as DeploymentInput;
+  const declared = input.scenarios ?? {};
+  const spec = SCENARIO_KINDS.includes(kind as ScenarioKind) ? declared[kind as ScenarioKind] : undefined;
+  if (spec === undefined || definition.States[SCENARIO_STATE_NAMES.route] === undefined) {
+    throw new UserInputError('--scenario', `deployment ${deploymentId} declares no '${kind}' scenario; allowed: ${Object.keys(declared).join(', ') || 'none'} (add it to benchmark.scenarios in the fleet file)`);
+  }
+  const patched = overrides === undefined ? spec : scenarioSpec(kind, { ...spec, ...overrides });
+  state.Result = { ...input, scenarios: { ...declared, [kind]: patched } } as unknown as typeof state.Result;
+  return patched;
+}
+
+/**
+ * A scenario through the synthesized pipeline, offline: the state machine's scenario path executed
+ * by aws-local-stepfunctions, every task bound to the real handler running as its function's role
+ * (the IAM judge decides each call), S3 replaced by a local folder, against the deployment's
+ * autoscaling twin (its policies read from the synthesized deployment template).
+ */
+export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): Promise<ScenarioOfflineResult> {
+  const started = Date.now();
+  const progress = opts.onProgress ?? (() => undefined);
+  const speedup = opts.speedup ?? 30;
+  if (!(speedup > 0) || !Number.isFinite(speedup)) throw new UserInputError('--speedup', `${speedup} is not a number > 0`);
+  const runId = opts.runId ?? `${opts.scenario}-${defaultRunId(new Date())}`;
+  const runIdError = runIdProblem(runId);
+  if (runIdError) throw new UserInputError('--run-id', runIdError);
+  const synth = opts.synthesized ?? synthesizeFleet({ fleetPath: opts.fleetPath, region: opts.region });
+  progress(`synthesized fleet '${synth.fleet.name}' in ${(synth.durationMs / 1000).toFixed(1)} s`);
+  const deployment = synth.fleet.deployments.find((d) => d.id === opts.deployment);
+  if (deployment === undefined) throw new UserInputError('--deployment', `unknown deployment '${opts.deployment}'; the fleet has: ${synth.fleet.deployments.map((d) => d.id).join(', ')}`);
+  const machine = extractStateMachine(synth.template, { region: synth.region, account: synth.account, startAt: 'SelectDeployment', stepEnv: STEP_ENV });
+  const definition = localizeDefinition(machine.definition);
+  const spec = patchScenario(definition, deployment.id, opts.scenario, opts.overrides);
+  const deploymentTemplate = synth.deploymentTemplates[deployment.id];
+  if (deploymentTemplate === undefined) throw new Error(`no synthesized template for deployment ${deployment.id}`);
+
+  const ctx = { region: synth.region, account: synth.account };
+  const judge = new IamJudge(templateRoles(synth.template, ctx), ctx);
+  const outDir = path.resolve(opts.outDir ?? 'bench-results');
+  checkOutputFolder(outDir);
+  const twin = await startScalingTwinOf(deployment, scalingOfTemplate(deploymentTemplate), {
+    speedup,
+    ...(opts.capacity ? { capacity: opts.capacity } : {}),
+    ...(opts.tracking ? { tracking: opts.tracking } : {}),
+    authorize: (accessKeyId, call) => judge.authorize(accessKeyId, call),
+  });
+  const endpointUrl = twin.endpoint.url;
+  progress(`autoscaling twin of ${deployment.id} at ${endpointUrl}, speedup ${speedup}× (one copy loads in ${(twin.copyLoadMs / 1000).toFixed(1)} s)`);
+  const store = new LocalFolderStore(outDir);
+  const identity = stepIdentities(synth.template, judge, store, ctx, true);
+  const workerCredentials = identity('scenario-worker').credentials;
+  // No SDK retries: every refusal (no capacity, throttled) is one of the scenario's failures.
+  const runtimeClient = createSageMakerRuntimeClient({ maxSockets: 1024, endpointUrl, region: synth.region, retries: 0, ...(workerCredentials ? { credentials: workerCredentials } : {}) });
+  const emfPath = path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`);
+  const handlers = localHandlers({
+    store,
+    identity,
+    endpointUrl,
+    region: synth.region,
+    speedup,
+    runtimeClient,
+    emfPath,
+    tolerateMissingControlPlane: false,
+    telemetryClock: { speedup, originMs: twin.endpoint.clockOriginMs ?? Date.now() },
+  });
+  const stateMachine = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: false, checkPaths: false } });
+  const executionName = `${runId.slice(0, 60)}-${randomUUID().slice(0, 8)}`;
+  const pollMs = Math.max(10, Math.round(30_000 / speedup));
+  let error: string | undefined;
+  try {
+    progress(`scenario ${spec.kind} → ${outDir} (run ${runId})`);
+    const execution = stateMachine.run(
+      { deploymentId: deployment.id, scenario: spec.kind, runId, trigger: 'offline' },
+      {
+        overrides: {
+          taskResourceLocalHandlers: bindTasks(machine, definition, invokedAs(synth.template, machine.logicalId, judge, handlers, ctx)),
+          waitTimeOverrides: { [SCENARIO_STATE_NAMES.waitForEndpoint]: pollMs, [SCENARIO_STATE_NAMES.waitForCapacity]: Math.min(pollMs, 200) },
+          retryIntervalOverrides: Object.fromEntries(taskStateNames(definition).map((name) => [name, 10])),
+        },
+        context: { Execution: { Name: executionName, Id: `arn:aws:states:${synth.region}:${synth.account}:execution:offline:${executionName}` } },
+      },
+    );
+    await execution.result;
+  } catch (caught) {
+    error = caught instanceof Error ? caught.message : String(caught);
+  } finally {
+    runtimeClient.destroy();
+    await twin.endpoint.close();
+  }
+  const keys = scenarioKeys(deployment.id, runId);
+  const files = Object.fromEntries((Object.keys(SCENARIO_FILES) as ScenarioFileKind[]).map((kind) => [kind, store.locate(keys.file(SCENARIO_FILES[kind]))])) as Record<ScenarioFileKind, string>;
+  const result = error === undefined ? await store.getJson<ScenarioResult>(keys.file(SCENARIO_FILES.json)) : undefined;
+  return {
+    succeeded: error === undefined && result !== undefined,
+    deploymentId: deployment.id,
+    runId,
+    spec,
+    ...(result ? { result } : {}),
+    files,
+    ...(error ? { error } : {}),
+    twin: { copyLoadMs: twin.copyLoadMs, instanceAddMs: twin.instanceAddMs, policies: twin.policies, capacity: twin.capacity },
+    iam: judge.judged,
+    emfPath,
+    durationMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,108 @@
+import { setMaxListeners } from 'node:events';
+import type { RequestRecord } from '../../lib/results/records';
+import type { ScenarioSpec } from '../../lib/results/scenario';
+import { offeredAt } from '../../lib/results/scenario-schedule';
+import type { PayloadSource } from '../payload';
+import { faultFromException } from '../targets/error-kinds';
+import { toRecord } from '../targets/record';
+import type { GenerationRequest, Target } from '../targets/types';
+import type { CapacityReader } from './capacity-reader';
+import { scenarioErrorKind, type TimedReading } from './series';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Where a slice of a scenario sits on the clock: scenario time 0 at `startWallMs`, endpoint time `speedup` times wall time. */
+export interface ScenarioSlice {
+  readonly spec: ScenarioSpec;
+  /** Client epoch ms of scenario time 0. */
+  readonly startWallMs: number;
+  /** Time compression of the endpoint (1 in AWS). */
+  readonly speedup: number;
+  /** The span this call covers, scenario seconds: [fromS, toS). */
+  readonly fromS: number;
+  readonly toS: number;
+}
+
+/** Scenario seconds of a client epoch ms. */
+export function scenarioSecondsOf(slice: Pick<ScenarioSlice, 'startWallMs' | 'speedup'>, wallMs: number): number {
+  return ((wallMs - slice.startWallMs) / 1000) * slice.speedup;
+}
+
+/** Client epoch ms of scenario seconds. */
+export function wallMsOf(slice: Pick<ScenarioSlice, 'startWallMs' | 'speedup'>, scenarioS: number): number {
+  return slice.startWallMs + (scenarioS * 1000) / slice.speedup;
+}
+
+export interface DriveOptions extends ScenarioSlice {
+  readonly target: Target;
+  readonly payload: PayloadSource;
+  /** This driver's share of the streams: stream i is driven by worker i mod `workers`. @default 0 of 1 */
+  readonly worker?: number;
+  readonly workers?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Drives the schedule's closed-loop concurrency over [fromS, toS): stream i sends a request
+ * whenever the schedule offers more than i streams, one after another; a stream that gets a
+ * no-capacity or throttled answer backs off `retryBackoffS`. No request starts at or after `toS`;
+ * one in flight then finishes (the next slice's stream starts at `toS`). Records carry the stream
+ * index as their worker.
+ */
+export async function driveScenario(opts: DriveOptions): Promise<RequestRecord[]> {
+  const { spec, target, payload } = opts;
+  const signal = opts.signal ?? new AbortController().signal;
+  setMaxListeners(0, signal);
+  const worker = opts.worker ?? 0;
+  const workers = opts.workers ?? 1;
+  const wallPerScenarioS = 1000 / opts.speedup;
+  const backoffWallMs = spec.retryBackoffS * wallPerScenarioS;
+  const idleWallMs = Math.max(5, Math.min(50, wallPerScenarioS / 4));
+  const elapsedS = (): number => scenarioSecondsOf(opts, Date.now());
+  await sleep(wallMsOf(opts, opts.fromS) - Date.now());
+  const records: RequestRecord[] = [];
+  const streams = Math.max(spec.from, spec.to);
+  async function stream(index: number): Promise<void> {
+    let seq = 0;
+    while (!signal.aborted) {
+      const t = elapsedS();
+      if (t >= opts.toS) return;
+      const offered = offeredAt(spec, t);
+      if (index >= offered) {
+        await sleep(idleWallMs);
+        continue;
+      }
+      const request: GenerationRequest = { ...payload.next(), concurrency: offered, worker: index, seq: seq++, scheduledMs: performance.now() };
+      let record: RequestRecord;
+      try {
+        record = await target.generate(request, signal);
+      } catch (error) {
+        record = toRecord(request, { sentMs: request.scheduledMs, endMs: performance.now(), fault: faultFromException(error, false, 0) });
+      }
+      records.push(record);
+      const kind = scenarioErrorKind(record);
+      if (kind === 'no_capacity' || kind === 'throttled' || kind === 'overloaded') await sleep(backoffWallMs);
+    }
+  }
+  const mine = Array.from({ length: streams }, (_, i) => i).filter((i) => i % workers === worker);
+  await Promise.all(mine.map((i) => stream(i)));
+  return records;
+}
+
+/**
+ * Reads capacity at every multiple of `spec.sampleS` in [fromS, toS) after 0 (time 0 is the
+ * scenario's starting reading), each timed when its answer arrived.
+ */
+export async function sampleCapacity(opts: ScenarioSlice & { readonly capacity: CapacityReader; readonly onSample?: (reading: TimedReading) => void; readonly until?: () => boolean }): Promise<TimedReading[]> {
+  const readings: TimedReading[] = [];
+  const step = opts.spec.sampleS;
+  for (let k = Math.max(1, Math.ceil(opts.fromS / step - 1e-9)); k * step < opts.toS - 1e-9; k += 1) {
+    if (opts.until?.() === true) break;
+    await sleep(wallMsOf(opts, k * step) - Date.now());
+    const answer = await opts.capacity.read();
+    const reading = { tS: scenarioSecondsOf(opts, Date.now()), ...answer };
+    readings.push(reading);
+    opts.onSample?.(reading);
+  }
+  return readings;
+}
