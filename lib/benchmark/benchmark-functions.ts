@@ -5,7 +5,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BENCHMARK_NAMESPACE } from './metric-contract';
-import { SCENARIO_WINDOW_S } from './pipeline-state';
+import { SCENARIO_WINDOW_S, SCENARIO_WINDOWS_IN_FLIGHT } from './pipeline-state';
 
 /** The pipeline's steps; each is one Lambda bundled from loadtest/handlers/{step}.ts. */
 export const PIPELINE_STEPS = ['describe-endpoint', 'scaling', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report', 'fleet-report'] as const;
@@ -58,8 +58,9 @@ export class BenchmarkFunctions extends Construct {
     // A worker runs warm-up or one window plus the deadline of its slowest request; Lambda's limit is 900 s
     // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
     const workerTimeoutS = Math.min(900, Math.ceil(props.maxDurationS + 2 * props.maxTimeoutS + 60));
-    // A scenario window's worker (and its capacity sampler) runs the window plus its slowest request's deadline.
-    const scenarioWindowTimeoutS = Math.min(900, SCENARIO_WINDOW_S + 2 * props.maxTimeoutS + 60);
+    // A scenario window's worker (and its capacity sampler) waits up to one window for its start, runs its
+    // window, waits for the previous window's streams and drains its own (one request deadline each).
+    const scenarioWindowTimeoutS = Math.min(900, SCENARIO_WINDOWS_IN_FLIGHT * SCENARIO_WINDOW_S + 2 * props.maxTimeoutS + 60);
     const sizing: Record<PipelineStep | ScenarioStep, { memoryMb: number; timeoutS: number }> = {
       'describe-endpoint': { memoryMb: 256, timeoutS: 30 },
       scaling: { memoryMb: 256, timeoutS: 60 },

@@ -280,7 +280,8 @@ export class BenchmarkPipeline extends Construct {
  * - scenario-finish reads the scaling activities (application-autoscaling:DescribeScalingActivities,
  *   no resource type: "*"; https://docs.aws.amazon.com/service-authorization/latest/reference/list_applicationautoscaling.html);
  * - scenario-worker invokes the scenario deployments' endpoints (their own grantInvoke);
- * - S3: workers and the sampler write under scenarios/, the finish step reads there and writes the
+ * - S3: workers and the sampler write under scenarios/ (workers also read the previous window's
+ *   hand-off markers there), the finish step reads there and writes the
  *   scenario's files and latest/{deployment}/scenarios/.
  */
 function grantScenarioSteps(
@@ -303,6 +304,8 @@ function grantScenarioSteps(
   for (const endpoint of importedEndpoints(scope, scenario, 'ScenarioEndpoint')) endpoint.grantInvoke(fns['scenario-worker']);
   bucket.grantPut(fns['scenario-control'], 'scenarios/*');
   bucket.grantPut(fns['scenario-worker'], 'scenarios/*');
+  // Each stream waits for the previous window's hand-off marker (HeadObject, a missing key needs ListBucket).
+  bucket.grantRead(fns['scenario-worker'], 'scenarios/*');
   bucket.grantRead(fns['scenario-finish'], 'scenarios/*');
   bucket.grantPut(fns['scenario-finish'], 'scenarios/*');
   bucket.grantPut(fns['scenario-finish'], 'latest/*');

@@ -224,11 +224,16 @@ export interface CaughtError {
 }
 
 /**
- * Length of one window of a scenario's load, endpoint seconds: each window's workers are one
- * Lambda invocation each, so a window plus its slowest request's deadline stays well under
- * Lambda's 900 s limit (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
+ * Length of one window of a scenario's load, endpoint seconds. Windows run two at a time: a window's
+ * workers are launched while the one before it drains, wait for its start (and for each stream's
+ * hand-off), run it and drain their last requests. So a worker lives at most two windows plus two
+ * request deadlines: 2 × 240 + 2 × 60 s, well under Lambda's 900 s limit
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
  */
-export const SCENARIO_WINDOW_S = 300;
+export const SCENARIO_WINDOW_S = 240;
+
+/** Windows of a scenario in flight at once: the running one and the next, whose workers wait for their start. */
+export const SCENARIO_WINDOWS_IN_FLIGHT = 2;
 
 /** What the workers and the capacity sampler of a scenario window share. */
 interface ScenarioSliceItem {

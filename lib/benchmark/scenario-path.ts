@@ -4,7 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { ScenarioStep } from './benchmark-functions';
-import { LAYOUT_BUSY, SCALABLE_TARGET_NOT_REGISTERED } from './pipeline-state';
+import { LAYOUT_BUSY, SCALABLE_TARGET_NOT_REGISTERED, SCENARIO_WINDOWS_IN_FLIGHT } from './pipeline-state';
 
 /** Names of the scenario path's states the offline harness and tests refer to. */
 export const SCENARIO_STATE_NAMES = {
@@ -44,8 +44,9 @@ export interface ScenarioPathProps {
  * The scenario path (execution input `{"deploymentId": …, "scenario": "ramp"}`): scaling stays
  * enabled, nothing is pinned. Wait until the endpoint and its component are InService; plan (pick
  * the declared scenario, ask for the starting copies: 0 for scale-from-zero, else MinCapacity);
- * wait until they are in service; then one window after another (a Map of concurrency 1): the
- * window's workers (a Map, all at once) beside its capacity sampler (a Parallel state); finally
+ * wait until they are in service; then the windows (a Map, two in flight so the next one's workers
+ * are up when this one ends): each window's workers (a Map, all at once) beside its capacity sampler
+ * (a Parallel state); finally
  * derive the figures and write scenario.json, its time series and report, and the EMF metrics.
  * Any failure ends in ScenarioFailed with the failed state's name (no scaling to restore).
  */
@@ -80,8 +81,10 @@ export function scenarioPath(scope: Construct, props: ScenarioPathProps): sfn.IC
   const sample = props.invoke(n.sample, fns['scenario-control'], sfn.TaskInput.fromObject({ action: 'sample', 'item.$': '$.sampler' }), sfn.JsonPath.DISCARD);
   const window = new sfn.Parallel(scope, n.window, { resultPath: sfn.JsonPath.DISCARD });
   window.branch(workers).branch(sample);
-  // One window after another: every window counts from the scenario's common start.
-  const windows = new sfn.Map(scope, n.windows, { itemsPath: '$.scenarioRun.windows', maxConcurrency: 1, resultPath: sfn.JsonPath.DISCARD });
+  // Two windows in flight: the next window's workers start (and wait for its start) while this one's
+  // last requests drain, so draining never delays the next window. Every window counts from the
+  // scenario's common start, and each stream hands over to the next window's (scenario-worker).
+  const windows = new sfn.Map(scope, n.windows, { itemsPath: '$.scenarioRun.windows', maxConcurrency: SCENARIO_WINDOWS_IN_FLIGHT, resultPath: sfn.JsonPath.DISCARD });
   windows.itemProcessor(window);
   catchInto(windows, n.windows);
   const finish = props.invoke(n.finish, fns['scenario-finish'], '$', '$.scenarioResult');

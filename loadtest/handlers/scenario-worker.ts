@@ -4,13 +4,56 @@ import { createPayloadSource } from '../payload';
 import { scenarioKeys } from '../pipeline/layout';
 import { CONTENT_TYPES } from '../pipeline/result-store';
 import { encodeJsonl } from '../records/jsonl';
-import { driveScenario } from '../scenario/drive';
+import { driveScenario, wallMsOf, type StreamHandoff } from '../scenario/drive';
 import { createSageMakerTarget } from '../targets/sagemaker';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 
 export interface ScenarioWorkerDeps extends CommonDeps {
   /** Injected runtime client (offline: pointed at the local endpoint); else one sized to the worker. */
   readonly runtimeClient?: SageMakerRuntimeClient;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Hand-off of each stream between windows through the store: window K's stream I writes
+ * handoff/window-K-sI.json once its last request finished; window K+1's stream I starts when it
+ * appears. One listing of the previous window's markers serves every waiting stream, every half
+ * second of endpoint time (200 ms at most); a stream waits at most until its window's start plus one
+ * request deadline (a worker that died leaves no marker).
+ */
+function storeHandoff(deps: ScenarioWorkerDeps, item: ScenarioWorkerItem): StreamHandoff {
+  const keys = scenarioKeys(item.deploymentId, item.runId);
+  const giveUpAt = wallMsOf({ startWallMs: item.scenarioStartEpochMs, speedup: deps.speedup }, item.fromS) + (item.timeoutS * 1000) / deps.speedup;
+  const pollMs = Math.min(200, 500 / deps.speedup);
+  const waiting = new Map<number, () => void>();
+  let polling: Promise<void> | undefined;
+  const poll = async (): Promise<void> => {
+    const prefix = keys.handoffPrefix(item.window - 1);
+    while (waiting.size > 0) {
+      const done = new Set((await deps.store.list(prefix)).map((key) => Number(/-s(\d+)\.json$/.exec(key)?.[1])));
+      for (const [index, resolve] of [...waiting]) {
+        if (done.has(index) || Date.now() >= giveUpAt) {
+          waiting.delete(index);
+          resolve();
+        }
+      }
+      if (waiting.size > 0) await sleep(pollMs);
+    }
+    polling = undefined;
+  };
+  return {
+    wait(index) {
+      if (item.window === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        waiting.set(index, resolve);
+        polling ??= poll();
+      });
+    },
+    async done(index) {
+      await deps.store.putJson(keys.handoff(item.window, index), { endEpochMs: Date.now() });
+    },
+  };
 }
 
 export interface ScenarioWorkerResult {
@@ -22,8 +65,8 @@ export interface ScenarioWorkerResult {
 
 /**
  * One worker's share of one scenario window: the streams i with i mod workers = worker follow the
- * schedule's concurrency over the window (driveScenario, from the scenario's common start); the
- * raw records go to scenarios/{deployment}/{runId}/records/window-{K}-w{W}.jsonl.gz.
+ * schedule's concurrency over the window (driveScenario, from the scenario's common start), each
+ * stream picking up where the previous window's left off (storeHandoff); the raw records go to scenarios/{deployment}/{runId}/records/window-{K}-w{W}.jsonl.gz.
  */
 export function createScenarioWorkerHandler(deps: ScenarioWorkerDeps) {
   return async (item: ScenarioWorkerItem): Promise<ScenarioWorkerResult> => {
@@ -52,6 +95,7 @@ export function createScenarioWorkerHandler(deps: ScenarioWorkerDeps) {
         payload,
         worker: item.worker,
         workers: item.workers,
+        handoff: storeHandoff(deps, item),
       });
       const key = scenarioKeys(item.deploymentId, item.runId).records(item.window, item.worker);
       await deps.store.putBytes(key, encodeJsonl(records, { gzip: true }), CONTENT_TYPES.jsonl);

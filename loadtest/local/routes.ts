@@ -134,6 +134,12 @@ function controlPlaneCall(target: string, body: Buffer): AwsCall | undefined {
   if (target === 'SageMaker.DescribeInferenceComponent') {
     return { action: 'sagemaker:DescribeInferenceComponent', resources: [{ type: 'inference-component', name: String(input.InferenceComponentName) }] };
   }
+  if (target === 'SageMaker.UpdateInferenceComponentRuntimeConfig') {
+    return { action: 'sagemaker:UpdateInferenceComponentRuntimeConfig', resources: [{ type: 'inference-component', name: String(input.InferenceComponentName) }] };
+  }
+  if (target === 'SageMaker.UpdateEndpointWeightsAndCapacities') {
+    return { action: 'sagemaker:UpdateEndpointWeightsAndCapacities', resources: [{ type: 'endpoint', name: String(input.EndpointName) }] };
+  }
   if (target === 'SageMaker.DescribeEndpointConfig') {
     return { action: 'sagemaker:DescribeEndpointConfig', resources: [{ type: 'endpoint-config', name: String(input.EndpointConfigName) }] };
   }

@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
 import { summarizeFleet, fleetSweeps, type FleetDeploymentInput, type FleetReport } from '../../lib/results/fleet-summary';
 import type { SweepResult } from '../../lib/results/records';
-import { FLEET_REPORT_FILES, renderFleetReportFiles } from '../report/fleet-report';
+import { SCENARIO_KINDS, type ScenarioFigures } from '../../lib/results/scenario';
+import { FLEET_REPORT_FILES, renderFleetReportFiles, type FleetScenarioRow } from '../report/fleet-report';
 import { REPORT_FILES } from '../report/names';
-import { fleetReportPrefix, lastRunKey, latestPrefix, runPrefix, type LastRunPointer } from './layout';
+import { fleetReportPrefix, lastRunKey, latestPrefix, latestScenarioKey, runPrefix, type LastRunPointer, type LatestScenarioPointer } from './layout';
 import { CONTENT_TYPES, type ResultStore } from './result-store';
 
 /** A deployment of the fleet and the run of it to show (absent: its newest run, under latest/). */
@@ -25,6 +26,8 @@ export interface BuildFleetReportInput {
 
 export interface BuiltFleetReport {
   readonly report: FleetReport;
+  /** Each deployment's latest scenario of each kind, when it ran one. */
+  readonly scenarios: readonly FleetScenarioRow[];
   /** Store keys of the files written, by kind. */
   readonly keys: Readonly<Partial<Record<keyof typeof FLEET_REPORT_FILES, string>>>;
 }
@@ -64,7 +67,8 @@ export async function buildFleetReport(store: ResultStore, input: BuildFleetRepo
     generatedAt: input.generatedAt,
     latencyBoundMsPerToken: input.latencyBoundMsPerToken,
   });
-  const files = await renderFleetReportFiles(report, fleetSweeps(inputs));
+  const scenarios = await latestScenarios(store, input.deployments.map((d) => d.id), outPrefix);
+  const files = await renderFleetReportFiles(report, fleetSweeps(inputs), scenarios);
   const keys: Partial<Record<keyof typeof FLEET_REPORT_FILES, string>> = {};
   for (const kind of Object.keys(FLEET_REPORT_FILES) as (keyof typeof FLEET_REPORT_FILES)[]) {
     const body = files[FLEET_REPORT_FILES[kind]];
@@ -72,5 +76,18 @@ export async function buildFleetReport(store: ResultStore, input: BuildFleetRepo
     keys[kind] = `${outPrefix}${FLEET_REPORT_FILES[kind]}`;
     await store.putText(keys[kind], body, CONTENT_TYPE_OF[kind]);
   }
-  return { report, keys };
+  return { report, scenarios, keys };
+}
+
+/** latest/{deployment}/scenarios/{kind}.json of every deployment and kind that has one. */
+async function latestScenarios(store: ResultStore, deploymentIds: readonly string[], outPrefix: string): Promise<FleetScenarioRow[]> {
+  const rows: FleetScenarioRow[] = [];
+  for (const deploymentId of deploymentIds) {
+    for (const kind of SCENARIO_KINDS) {
+      const pointer = await store.getJson<LatestScenarioPointer<ScenarioFigures>>(latestScenarioKey(deploymentId, kind));
+      if (pointer === undefined) continue;
+      rows.push({ deploymentId, kind, runId: pointer.runId, finishedAt: pointer.finishedAt, figures: pointer.figures, report: posix.relative(outPrefix, pointer.report) });
+    }
+  }
+  return rows;
 }

@@ -148,6 +148,7 @@ export function parseRecordsKey(key: string): { readonly concurrency: number; re
  * Keys of a scenario run (the pipeline's scenario path), beside the sweep runs:
  *   scenarios/{deployment}/{runId}/records/window-{K}-w{W}.jsonl.gz  raw RequestRecords of worker W in window K
  *   scenarios/{deployment}/{runId}/readings/window-{K}.json          capacity readings of window K's sampler
+ *   scenarios/{deployment}/{runId}/handoff/window-{K}-s{I}.json      stream I of window K is done (window K+1's stream I starts)
  *   scenarios/{deployment}/{runId}/{scenario.json,scenario.md,scenario.html,scenario.svg,scenario-series.csv}
  *   latest/{deployment}/scenarios/{kind}.json                         pointer to the newest run of each kind, with its figures
  */
@@ -156,6 +157,10 @@ export interface ScenarioKeys {
   readonly recordsPrefix: string;
   readonly readingsPrefix: string;
   records(window: number, worker: number): string;
+  /** Written when stream `stream` of window K has sent its last request and it finished (the next window's stream waits for it). */
+  handoff(window: number, stream: number): string;
+  /** Prefix of every stream's hand-off marker of window K. */
+  handoffPrefix(window: number): string;
   readings(window: number): string;
   /** Key of a file at the scenario run's top level (scenario.json and its report). */
   file(name: string): string;
@@ -170,6 +175,8 @@ export function scenarioKeys(deploymentId: string, runId: string): ScenarioKeys 
     recordsPrefix: `${prefix}records/`,
     readingsPrefix: `${prefix}readings/`,
     records: (window, worker) => `${prefix}records/window-${window}-w${worker}.jsonl.gz`,
+    handoff: (window, stream) => `${prefix}handoff/window-${window}-s${stream}.json`,
+    handoffPrefix: (window) => `${prefix}handoff/window-${window}-s`,
     readings: (window) => `${prefix}readings/window-${window}.json`,
     file: (name) => `${prefix}${name}`,
   };

@@ -1,5 +1,6 @@
 import type { FleetDeploymentSummary, FleetReport } from '../../lib/results/fleet-summary';
 import type { SweepResult } from '../../lib/results/records';
+import type { ScenarioFigures } from '../../lib/results/scenario';
 import { formatMeasure, formatUsd, MISSING } from './format';
 import { escapeHtml, htmlTable, HTML_STYLE } from './html';
 import { markdownTable } from './markdown';
@@ -56,6 +57,45 @@ function deploymentsTable(report: FleetReport): ReportTable {
   };
 }
 
+/** A deployment's newest scenario of one kind (latest/{deployment}/scenarios/{kind}.json), as the fleet report shows it. */
+export interface FleetScenarioRow {
+  readonly deploymentId: string;
+  readonly kind: string;
+  readonly runId: string;
+  readonly finishedAt: string;
+  readonly figures: ScenarioFigures;
+  /** The scenario's report, relative to the fleet report. */
+  readonly report?: string;
+}
+
+const seconds = (v: number | undefined): string => (v === undefined ? MISSING : v.toFixed(1));
+
+/** Each deployment's latest scenario figures (docs/scenarios.md explains each). */
+export function scenariosTable(rows: readonly FleetScenarioRow[]): ReportTable {
+  return {
+    id: 'scenarios',
+    title: 'Autoscaling scenarios',
+    caption:
+      "Each deployment's latest run of each scenario (scaling enabled). Times in endpoint seconds: from the first SLO breach or policy trigger to the first added copy in service " +
+      'and to full capacity; cold start from the first request after scale to zero to the first success. Each row links to its scenario report.',
+    headers: ['Deployment', 'Scenario', 'Run', 'Time to first added capacity (s)', 'Time to full capacity (s)', 'Cold start (s)', 'Copies', 'Failed during scaling', 'No capacity', 'Requests ok', 'USD spent'],
+    rows: rows.map((r) => [
+      r.deploymentId,
+      r.kind,
+      r.runId,
+      seconds(r.figures.timeToFirstAddedCapacityS),
+      seconds(r.figures.timeToFullCapacityS),
+      seconds(r.figures.coldStartS),
+      `${r.figures.startCapacity} → ${r.figures.peakCapacity}`,
+      String(r.figures.failedDuringScaling),
+      String(r.figures.noCapacityFailures),
+      `${r.figures.ok} of ${r.figures.requests}`,
+      formatUsd(r.figures.costUsd),
+    ]),
+    rowLinks: rows.map((r) => r.report),
+  };
+}
+
 function banners(report: FleetReport): string[] {
   return report.deployments
     .filter((d) => d.status === 'failed' || d.status === 'missing')
@@ -87,8 +127,10 @@ async function chartOrNote(sweeps: readonly SweepResult[]): Promise<{ svg?: stri
  * by side, the chart of every deployment's curve with its knee marked, and the JSON record. Pure
  * apart from the chart renderer; a chart failure becomes a note, never a missing report.
  */
-export async function renderFleetReportFiles(report: FleetReport, sweeps: readonly SweepResult[]): Promise<Record<string, string>> {
-  const tables = fleetTables(report, sweeps);
+export async function renderFleetReportFiles(report: FleetReport, sweeps: readonly SweepResult[], scenarios: readonly FleetScenarioRow[] = []): Promise<Record<string, string>> {
+  const sweepTables = fleetTables(report, sweeps);
+  // The scenarios' figures, when any deployment has run one, follow the deployments table.
+  const tables = scenarios.length > 0 ? [sweepTables[0] as ReportTable, scenariosTable(scenarios), ...sweepTables.slice(1)] : sweepTables;
   const chart = await chartOrNote(sweeps);
   const notes = banners(report);
   const markdown = [
@@ -123,7 +165,7 @@ export async function renderFleetReportFiles(report: FleetReport, sweeps: readon
   return {
     [FLEET_REPORT_FILES.markdown]: `${markdown.trimEnd()}\n`,
     [FLEET_REPORT_FILES.html]: html,
-    [FLEET_REPORT_FILES.json]: `${JSON.stringify(report, null, 2)}\n`,
+    [FLEET_REPORT_FILES.json]: `${JSON.stringify(scenarios.length > 0 ? { ...report, scenarios } : report, null, 2)}\n`,
     ...(chart.svg ? { [FLEET_REPORT_FILES.svg]: chart.svg } : {}),
   };
 }

@@ -33,9 +33,22 @@ export function wallMsOf(slice: Pick<ScenarioSlice, 'startWallMs' | 'speedup'>, 
   return slice.startWallMs + (scenarioS * 1000) / slice.speedup;
 }
 
+/**
+ * Continuity of each stream across windows (each window is another worker): a stream of the next
+ * window starts once the same stream of this window has finished its last request, so the offered
+ * concurrency never doubles at a window boundary.
+ */
+export interface StreamHandoff {
+  /** Resolves when stream `index` of the previous window has finished (or at once for the first window). */
+  wait(index: number): Promise<void>;
+  /** Stream `index` of this window sends nothing more. */
+  done(index: number): Promise<void>;
+}
+
 export interface DriveOptions extends ScenarioSlice {
   readonly target: Target;
   readonly payload: PayloadSource;
+  readonly handoff?: StreamHandoff;
   /** This driver's share of the streams: stream i is driven by worker i mod `workers`. @default 0 of 1 */
   readonly worker?: number;
   readonly workers?: number;
@@ -46,8 +59,8 @@ export interface DriveOptions extends ScenarioSlice {
  * Drives the schedule's closed-loop concurrency over [fromS, toS): stream i sends a request
  * whenever the schedule offers more than i streams, one after another; a stream that gets a
  * no-capacity or throttled answer backs off `retryBackoffS`. No request starts at or after `toS`;
- * one in flight then finishes (the next slice's stream starts at `toS`). Records carry the stream
- * index as their worker.
+ * one in flight then finishes, and the next slice's stream starts after it (`handoff`). Records
+ * carry the stream index as their worker.
  */
 export async function driveScenario(opts: DriveOptions): Promise<RequestRecord[]> {
   const { spec, target, payload } = opts;
@@ -63,6 +76,14 @@ export async function driveScenario(opts: DriveOptions): Promise<RequestRecord[]
   const records: RequestRecord[] = [];
   const streams = Math.max(spec.from, spec.to);
   async function stream(index: number): Promise<void> {
+    await opts.handoff?.wait(index);
+    try {
+      await loop(index);
+    } finally {
+      await opts.handoff?.done(index);
+    }
+  }
+  async function loop(index: number): Promise<void> {
     let seq = 0;
     while (!signal.aborted) {
       const t = elapsedS();
