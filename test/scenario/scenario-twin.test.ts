@@ -13,7 +13,9 @@ jest.setTimeout(120_000);
 
 describe('ramp on llama-2-7b-p4d-ic-8x-tp1 (target tracking, 16 concurrent requests per copy)', () => {
   it('adds copies by target tracking; the first one is in service one modelled load time after the trigger', async () => {
-    const spec = scenarioSpec('ramp', { from: 1, to: 48, overS: 60, holdS: 150, fallS: 0 });
+    // 64 at the top (4 copies' worth): the trigger needs the engines' requests in flight over 16 per copy, which a
+    // starved client (the suite runs four workers on two cores) under-fills.
+    const spec = scenarioSpec('ramp', { from: 1, to: 64, overS: 60, holdS: 150, fallS: 0 });
     const result = await runTwinScenario({ deployment: 'llama-2-7b-p4d-ic-8x-tp1', spec, speedup: 25 });
     const f = result.figures;
     const loadS = result.capacityModel?.copyLoadS as number;
