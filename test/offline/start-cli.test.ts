@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** `npm start` (bin/start.ts) refuses bad options with one `error: <field>: …` line and exit 1, before any synth. */
@@ -40,5 +41,13 @@ describe('npm start options', () => {
         stdout: '',
       });
     });
+  });
+});
+
+describe('npm start --scenario', () => {
+  it('refuses a scenario the deployment does not declare, naming what it declares', async () => {
+    const run = await start(['--deployment', 'llama-2-7b-g5-2xlarge', '--scenario', 'ramp', '--out', path.join(os.tmpdir(), 'start-cli-scenario')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual(["error: --scenario: deployment llama-2-7b-g5-2xlarge declares no 'ramp' scenario; allowed: none (add it to benchmark.scenarios in the fleet file)"]);
   });
 });
