@@ -102,8 +102,9 @@ describe('a ramp through the synthesized state machine (llama-2-7b-p4d-ic-8x-tp1
     expect(f.triggerAtS).toBeDefined();
     expect(f.timeToFirstAddedCapacityS as number).toBeGreaterThanOrEqual(loadS - 0.5);
     expect(f.timeToFirstAddedCapacityS as number).toBeLessThanOrEqual(loadS + result.spec.sampleS + 1);
-    // The policy's alarm needs 3 datapoints of 10 s over the target (16 per copy): the load reaches 16 at 15 / 63 of the rise.
-    expect(f.triggerAtS as number).toBeGreaterThanOrEqual((60 * 15) / 63 + 30 - 1);
+    // The policy's alarm needs 3 datapoints (10 s means) over the target, 16 per copy: the load passes 16 at
+    // 15 / 63 of the 60 s rise, a rising load's 10 s mean passes it 5 s later, and two more datapoints follow.
+    expect(f.triggerAtS as number).toBeGreaterThanOrEqual((60 * 15) / 63 + 5 + 20 - 1);
     // A second scale-out waits for the first's capacity (its cooldown counts it): each activity ends after its copies load.
     let copies = 1;
     for (const a of outs.filter((x) => x.endS !== undefined)) {
@@ -126,7 +127,8 @@ describe('a ramp through the synthesized state machine (llama-2-7b-p4d-ic-8x-tp1
     const toS = (epochMs: number): number => ((epochMs - start) / 1000) * 20;
     const windows = await Promise.all([0, 1].map(async (w) => decodeJsonl((await store.getBytes(keys.records(w, 0))) as Uint8Array)));
     const [first, second] = windows.map((records) => records.map((r) => ({ stream: r.worker, sentS: toS(r.clockOriginMs + r.sentMs), endS: toS(r.clockOriginMs + r.endMs) }))) as [Span[], Span[]];
-    expect(Math.max(...first.map((r) => r.sentS))).toBeLessThan(240);
+    // No request starts after its window's end (recorded sends lag the decision by a few ms of wall time).
+    expect(Math.max(...first.map((r) => r.sentS))).toBeLessThan(240 + 0.5);
     expect(Math.min(...second.map((r) => r.sentS))).toBeGreaterThanOrEqual(240);
     // Per stream: window 1's first request follows window 0's last one, without overlap and (median) within 5 s.
     const gaps = Array.from({ length: 64 }, (_, i) => Math.min(...second.filter((r) => r.stream === i).map((r) => r.sentS)) - Math.max(...first.filter((r) => r.stream === i).map((r) => r.endS)));
