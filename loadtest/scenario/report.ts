@@ -47,7 +47,7 @@ function context(result: ScenarioResult): string[] {
     `Target: ${result.target.address}${result.target.speedup && result.target.speedup !== 1 ? ` (local twin, ${result.target.speedup}× time compression; times are endpoint time)` : ''}. Started ${result.startedAt}, ${result.durationS.toFixed(0)} s.`,
   ];
   const p = result.policy;
-  if (p) lines.push(`Policy: ${p.metricType ?? 'no target tracking'}${p.targetValue !== undefined ? ` target ${p.targetValue}` : ''}, copies ${p.minCapacity}–${p.maxCapacity}${p.scaleOutCooldownS !== undefined ? `, cooldowns out ${p.scaleOutCooldownS} s / in ${p.scaleInCooldownS} s` : ''}.`);
+  if (p) lines.push(`Policy: ${p.metricType ?? 'metric not recorded'}${p.targetValue !== undefined ? ` target ${p.targetValue}` : ''}, copies ${p.minCapacity}–${p.maxCapacity}${p.scaleOutCooldownS !== undefined ? `, cooldowns out ${p.scaleOutCooldownS} s / in ${p.scaleInCooldownS} s` : ''}.`);
   if (result.capacityModel) lines.push(`Modelled capacity (twin): one copy loads in ${result.capacityModel.copyLoadS.toFixed(1)} s, one instance in ${result.capacityModel.instanceAddS.toFixed(0)} s (assumptions in scenario.json \`capacityModel\`).`);
   return lines;
 }
