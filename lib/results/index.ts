@@ -16,6 +16,7 @@ export { LatencySketch, EXACT_SAMPLE_LIMIT, type EncodedSketch } from './sketch'
 export { LevelAccumulator, ENCODED_LEVEL_ACCUMULATOR_VERSION, type LevelResultOptions, type EncodedLevelAccumulator } from './level-accumulator';
 export { forEachTokenGap } from './token-gaps';
 export { clientVerdict, isClientBound, worstClientVerdict, CLIENT_BOUND_THRESHOLDS, type ClientMeasures } from './client-verdict';
+export { twinVerdict, isTwinLagging, worstTwinVerdict, TWIN_LAG_THRESHOLDS, type TwinLagMeasures } from './twin-verdict';
 export { poolLevelRuns, pooledPeakInFlight, type LevelRunMeasures, type PoolRunsOptions } from './pool-runs';
 export { MAX_WINDOW_EXTENSION, windowOver, meetsMinCompletions, completionsPerSlot, type LevelWindowRule } from './level-window';
 export { upgradeLevelResult, READABLE_LEVEL_VERSIONS, type StoredLevelResult } from './upgrade-level';

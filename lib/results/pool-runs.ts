@@ -1,4 +1,5 @@
 import { worstClientVerdict } from './client-verdict';
+import { worstTwinVerdict, type TwinLagMeasures } from './twin-verdict';
 import type { ClientVerdict, LevelResult, OpenLoopLoad, RequestRecord } from './records';
 import type { LevelAccumulator } from './level-accumulator';
 import { levelFromAccumulators, summarizeLevel, type SteadyTokens, type SummarizeLevelOptions } from './summarize-level';
@@ -16,6 +17,8 @@ export interface LevelRunMeasures {
   readonly peakInFlight?: number;
   /** Who measured it (e.g. `process 1`): when runs are named, the client verdict's reasons say which run crossed which threshold. */
   readonly name?: string;
+  /** The local twin's lag over the run's window (read from its GET /info); absent for any other endpoint. */
+  readonly twin?: TwinLagMeasures;
 }
 
 export interface PoolRunsOptions extends Omit<SummarizeLevelOptions, 'openLoop' | 'client'> {
@@ -41,10 +44,11 @@ export function pooledPeakInFlight(runs: readonly LevelRunMeasures[]): number | 
  * The level from every run's records, used by the CLI sweep (its repeats) and the pipeline's merge
  * (its workers × repeats) alike: summarizeLevel over the union of the records (a repeated level gets
  * `repeats`, the mean and 95 % interval over its repeats); an open loop keeps its offered rate and load,
- * with the pooled peak in flight; the client verdict is the worst run's, measure by measure.
+ * with the pooled peak in flight; the client verdict is the worst run's, measure by measure, and the
+ * twin's the worst run's lag judged against the pooled level's median ITL.
  */
 export function poolLevelRuns(records: readonly RequestRecord[], runs: readonly LevelRunMeasures[], opts: PoolRunsOptions): LevelResult {
-  return withWorstClient(summarizeLevel(records, pooledOptions(runs, opts)), runs);
+  return withWorstVerdicts(summarizeLevel(records, pooledOptions(runs, opts)), runs);
 }
 
 /**
@@ -54,7 +58,7 @@ export function poolLevelRuns(records: readonly RequestRecord[], runs: readonly 
  * Equal to poolLevelRuns over the same records (summarizeLevel and levelFromAccumulators are one path).
  */
 export function poolLevelAccumulators(accumulators: readonly LevelAccumulator[], runs: readonly LevelRunMeasures[], opts: PoolRunsOptions, steady?: SteadyTokens): LevelResult {
-  return withWorstClient(levelFromAccumulators(accumulators, pooledOptions(runs, opts), steady), runs);
+  return withWorstVerdicts(levelFromAccumulators(accumulators, pooledOptions(runs, opts), steady), runs);
 }
 
 /** The summary options of a level pooled from `runs`: an open loop gets the pooled peak in flight. */
@@ -64,11 +68,15 @@ export function pooledOptions(runs: readonly LevelRunMeasures[], opts: PoolRunsO
   return { ...rest, ...(openLoop !== undefined ? { openLoop: { ...openLoop, ...(peak !== undefined ? { peakInFlight: peak } : {}) } } : {}) };
 }
 
-function withWorstClient(level: LevelResult, runs: readonly LevelRunMeasures[]): LevelResult {
+function withWorstVerdicts(level: LevelResult, runs: readonly LevelRunMeasures[]): LevelResult {
   const named = runs.some((r) => r.name !== undefined);
   const client = worstClientVerdict(
     runs.map((r) => r.client),
     named ? runs.map((r, i) => r.name ?? `run ${i}`) : undefined,
   );
-  return client !== undefined ? { ...level, client } : level;
+  const twin = worstTwinVerdict(
+    runs.map((r) => r.twin),
+    level.itlMs?.p50,
+  );
+  return { ...level, ...(client !== undefined ? { client } : {}), ...(twin !== undefined ? { twin } : {}) };
 }

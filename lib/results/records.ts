@@ -16,6 +16,7 @@ export const REQUEST_RECORD_VERSION = 2 as const;
 /**
  * 2: `itlMs` is over per-token gaps and `tpotMs` is the per-request figure (1: `itlMs` was the
  * per-request figure, read back as `tpotMs`); adds open-loop rates, goodput and the client verdict.
+ * Later additions are optional and versioned on their own (`server`, `twin`): a 2 without them reads as is.
  */
 export const LEVEL_RESULT_VERSION = 2 as const;
 /**
@@ -23,6 +24,8 @@ export const LEVEL_RESULT_VERSION = 2 as const;
  * 4: adds `maxGoodput` and `minCostAtSlo` (additive: a 3 reads as is).
  */
 export const SWEEP_RESULT_VERSION = 4 as const;
+/** 1: the first version of a level's `twin` (lag p99 and max, the verdict and its reason). */
+export const TWIN_VERDICT_VERSION = 1 as const;
 
 /** Why a request did not succeed. `undefined` on success. */
 export type ErrorKind =
@@ -134,6 +137,23 @@ export interface ClientVerdict {
   readonly reasons?: readonly string[];
 }
 
+/**
+ * Whether the local twin the level was measured against kept up with its own virtual time
+ * (thresholds: lib/results/twin-verdict.ts). Versioned by its own `schemaVersion`; a real endpoint
+ * never has one.
+ */
+export interface TwinVerdict {
+  readonly schemaVersion: typeof TWIN_VERDICT_VERSION;
+  readonly verdict: 'ok' | 'lagging';
+  /** p99 and max of how late the twin handed out its engine's events over the level, endpoint ms (wall lateness × speedup). */
+  readonly lagMsP99: number;
+  readonly lagMsMax: number;
+  /** Catch-ups of the twin's drivers that handed out events in the level (the samples behind the figures). */
+  readonly samples: number;
+  /** Which thresholds were crossed (absent when ok). */
+  readonly reason?: string;
+}
+
 /** How the load of a level was generated. */
 export type ArrivalProcess = 'poisson' | 'gamma' | 'constant';
 
@@ -210,6 +230,12 @@ export interface LevelResult {
   readonly goodput?: Goodput;
   /** Whether the client kept up: a client-bound level says nothing about the server. */
   readonly client?: ClientVerdict;
+  /**
+   * Measured against the local twin: whether the twin kept up with its virtual time. A lagging level's
+   * latencies carry the twin's own lag (reports flag it; stop rules do not look at it). Absent for any
+   * other endpoint.
+   */
+  readonly twin?: TwinVerdict;
 }
 
 /** The headline figures of a level repeated n ≥ 2 times, each a mean with its 95 % interval over the repeats. */

@@ -82,6 +82,43 @@ export class LatencySketch {
     this.hdr!.add(other.hdr!);
   }
 
+  /**
+   * The samples added since `earlier`, a snapshot of this sketch taken before (a cumulative sketch
+   * read at a window's start and end, e.g. from another process): the window's own distribution.
+   * Exact while this sketch is exact (the multiset difference of the samples); else the histograms
+   * subtracted, with count and sum exact and percentiles, min and max within the histogram's
+   * precision. Throws when `earlier` holds a sample this sketch lacks (it was no snapshot of it).
+   */
+  since(earlier: LatencySketch): LatencySketch {
+    if (earlier.n > this.n) throw new RangeError(`the earlier sketch holds ${earlier.n} samples, more than the ${this.n} of the later one`);
+    const window = new LatencySketch();
+    if (this.exact !== undefined) {
+      if (earlier.exact === undefined) throw new RangeError('the earlier sketch is no snapshot of the later one');
+      const later = [...this.exact].sort((a, b) => a - b);
+      const before = [...earlier.exact].sort((a, b) => a - b);
+      let j = 0;
+      for (const v of later) {
+        if (j < before.length && before[j] === v) j += 1;
+        else window.add(v);
+      }
+      if (j < before.length) throw new RangeError(`the earlier sketch holds ${before[j]} ms, which the later one lacks`);
+      return window;
+    }
+    const h = newHistogram();
+    h.add(this.hdr!);
+    h.subtract(earlier.exact !== undefined ? histogramOf(earlier.exact) : earlier.hdr!);
+    const n = this.n - earlier.n;
+    if (n === 0) return window;
+    window.exact = undefined;
+    window.hdr = h;
+    window.n = n;
+    window.sum = ExactSum.decode([...this.sum.encode(), ...earlier.sum.encode().map((p) => -p)]);
+    // The window's extremes are its histogram's, within the exact bounds of the whole.
+    window.min = Math.min(this.max, Math.max(this.min, h.getValueAtPercentile(0) / UNITS_PER_MS));
+    window.max = Math.min(this.max, Math.max(this.min, h.getValueAtPercentile(100) / UNITS_PER_MS));
+    return window;
+  }
+
   /** Mean, p50/p90/p99, min, max in ms; all zero when empty. */
   distribution(): Distribution {
     if (this.n === 0) return EMPTY_DISTRIBUTION;
@@ -115,11 +152,15 @@ export class LatencySketch {
   }
 
   private toHistogram(): void {
-    const h = newHistogram();
-    for (const v of this.exact!) h.recordValue(Math.round(v * UNITS_PER_MS));
+    this.hdr = histogramOf(this.exact!);
     this.exact = undefined;
-    this.hdr = h;
   }
+}
+
+function histogramOf(values: readonly number[]): Histogram {
+  const h = newHistogram();
+  for (const v of values) h.recordValue(Math.round(v * UNITS_PER_MS));
+  return h;
 }
 
 function newHistogram(): Histogram {

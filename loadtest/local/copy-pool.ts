@@ -1,3 +1,4 @@
+import { LatencySketch } from '../../lib/results/sketch';
 import type { DriverRequest, GenerationListener, RealTimeDriver } from './real-time-driver';
 
 /**
@@ -5,7 +6,7 @@ import type { DriverRequest, GenerationListener, RealTimeDriver } from './real-t
  * service (CurrentCopyCount, from the control plane) take new requests: autoscaling that adds a copy
  * adds serving capacity when the copy is in service, and a removed copy finishes what it holds.
  * Routing: least outstanding requests among the copies in service (the fleet's routing strategy),
- * ties to the lowest index.
+ * ties to the lowest index. Its lag is every copy's (each copy's driver has its own timer), merged.
  */
 export function createCopyPoolDriver(copies: readonly RealTimeDriver[], inService: () => number): RealTimeDriver & { inFlight(): number } {
   const first = copies[0];
@@ -36,6 +37,11 @@ export function createCopyPoolDriver(copies: readonly RealTimeDriver[], inServic
     },
     waiting: () => copies.reduce((sum, copy) => sum + copy.waiting(), 0),
     inFlight: () => copies.reduce((sum, copy) => sum + copy.waiting(), 0),
+    lag(): LatencySketch {
+      const merged = new LatencySketch();
+      for (const copy of copies) merged.merge(copy.lag());
+      return merged;
+    },
     close(): void {
       for (const copy of copies) copy.close();
     },

@@ -1,10 +1,17 @@
 import type { EngineEvent, ServingEngine } from '../../lib/planner/engine/types';
+import { LatencySketch } from '../../lib/results/sketch';
 
 /**
  * Runs a virtual-time serving engine against the wall clock:
  * virtualMs = (performance.now() − t0) × speedup. One timer sleeps until the engine's next event,
  * then advances the engine to "now" (coalescing every event that fell due meanwhile) and hands the
  * events to the waiting requests. Nothing spins: with no work in flight no timer is armed.
+ *
+ * The driver measures its own lag: on a busy machine the timer fires late, and every event it then
+ * hands out reaches its request later than the engine's virtual time says. Each catch-up that hands
+ * out events (a timer tick, or an arrival or cancel catching up) records how late the earliest of
+ * them was, in endpoint (virtual) ms: wall lateness × speedup, so 2 wall ms at speedup 50 are
+ * 100 endpoint ms. Arrivals are not events here: the engine places them at their virtual time.
  */
 
 /** What a waiting request hears from the engine. */
@@ -30,6 +37,11 @@ export interface RealTimeDriver {
   cancel(id: string): void;
   /** Requests submitted and not yet finished, as seen by the driver. */
   waiting(): number;
+  /**
+   * How late the driver handed out the engine's events since it started, endpoint ms (a copy of its
+   * sketch: one sample per catch-up that handed out events, the lateness of the earliest of them).
+   */
+  lag(): LatencySketch;
   /** Stops the timer; pending requests hear nothing more. */
   close(): void;
 }
@@ -55,6 +67,8 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
   /** Virtual time the armed timer is due at. */
   let timerDueMs = Number.POSITIVE_INFINITY;
   let closed = false;
+  /** Lateness of overdue events when handed out, endpoint ms (constant memory: exact, then an HDR histogram). */
+  const lag = new LatencySketch();
 
   const virtualNowMs = (): number => Math.max((clock() - originMs) * speedup, engine.nowMs);
 
@@ -77,7 +91,12 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
     if (dispatching) return engine.nowMs;
     dispatching = true;
     try {
-      for (const event of engine.advanceTo(virtualNowMs())) dispatch(event);
+      const nowMs = virtualNowMs();
+      const events = engine.advanceTo(nowMs);
+      // Events come in time order: the first is the most overdue one handed out now (endpoint ms).
+      const first = events[0];
+      if (first !== undefined) lag.add(nowMs - first.atMs);
+      for (const event of events) dispatch(event);
     } finally {
       dispatching = false;
     }
@@ -138,6 +157,11 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
       arm(engine.nextEventMs());
     },
     waiting: () => listeners.size,
+    lag(): LatencySketch {
+      const copy = new LatencySketch();
+      copy.merge(lag);
+      return copy;
+    },
     close(): void {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);

@@ -1,4 +1,5 @@
 import type { EngineEvent, EngineRequest, ServingEngine } from '../../lib/planner/engine/types';
+import { createCopyPoolDriver } from '../../loadtest/local/copy-pool';
 import { createRealTimeDriver, type GenerationListener } from '../../loadtest/local/real-time-driver';
 
 /**
@@ -114,5 +115,60 @@ describe('createRealTimeDriver', () => {
 
   test('refuses a speedup that is not a positive number', () => {
     expect(() => createRealTimeDriver(new StepEngine(1), { speedup: 0 })).toThrow(/speedup must be a positive number/);
+  });
+});
+
+describe('the driver measures its own lag (endpoint ms = wall lateness × speedup)', () => {
+  const silent: GenerationListener = { onToken: () => undefined, onDone: () => undefined, onRejected: () => undefined };
+  afterEach(() => jest.useRealTimers());
+
+  test('an injected clock: each catch-up that hands out events records how late the earliest was', () => {
+    jest.useFakeTimers();
+    let wallMs = 1000;
+    // A token every 20 virtual ms; speedup 10: 2 wall ms per token.
+    const engine = new StepEngine(20);
+    const driver = createRealTimeDriver(engine, { speedup: 10, clock: () => wallMs });
+    driver.submit({ inputTokens: 5, maxNewTokens: 10 }, silent); // at virtual 0: tokens due at 20, 40, 60, …
+    // The arrival's own tick hands out nothing: no sample.
+    wallMs = 1000.5;
+    jest.advanceTimersToNextTimer();
+    expect(driver.lag().count).toBe(0);
+    // The timer for virtual 20 fires at wall +2.5 ms (virtual 25): 5 endpoint ms late.
+    wallMs = 1002.5;
+    jest.advanceTimersToNextTimer();
+    // On time for 40 (virtual 40.0): 0 ms.
+    wallMs = 1004;
+    jest.advanceTimersToNextTimer();
+    // 3 wall ms late for 60 (virtual 90): the catch-up hands out 60 and 80; the earliest is 30 ms late.
+    wallMs = 1009;
+    jest.advanceTimersToNextTimer();
+    // An arrival catching up hands out 100 at virtual 107: 7 ms late, counted too.
+    wallMs = 1010.7;
+    driver.submit({ inputTokens: 5, maxNewTokens: 1 }, silent);
+    const lag = driver.lag();
+    expect(lag.count).toBe(4);
+    expect(lag.distribution()).toMatchObject({ min: 0, max: 30, p50: 5 });
+    expect(lag.distribution().mean).toBeCloseTo((5 + 0 + 30 + 7) / 4, 9);
+    // lag() is a copy: what the caller does with it does not reach the driver.
+    lag.add(1000);
+    expect(driver.lag().count).toBe(4);
+    driver.close();
+  });
+
+  test('a copy pool reports every copy\'s lag, merged', () => {
+    jest.useFakeTimers();
+    let wallMs = 0;
+    const copies = [0, 1].map((k) => createRealTimeDriver(new StepEngine(10), { speedup: 5, clock: () => wallMs, idPrefix: `c${k}-` }));
+    const pool = createCopyPoolDriver(copies, () => 2);
+    pool.submit({ inputTokens: 5, maxNewTokens: 1 }, silent); // copy 0: its token due at virtual 10
+    pool.submit({ inputTokens: 5, maxNewTokens: 1 }, silent); // copy 1 (fewer waiting): due at 10 too
+    wallMs = 2.4; // virtual 12: both copies' timers fire 2 ms late
+    jest.runOnlyPendingTimers();
+    jest.runOnlyPendingTimers();
+    expect(copies.map((c) => c.lag().count)).toEqual([1, 1]);
+    const merged = pool.lag();
+    expect(merged.count).toBe(2);
+    expect(merged.distribution()).toMatchObject({ min: 2, max: 2 });
+    pool.close();
   });
 });

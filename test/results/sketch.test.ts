@@ -66,3 +66,47 @@ describe('LatencySketch', () => {
     expect(JSON.stringify(s.encode()).length).toBeLessThan(size * 1.5);
   });
 });
+
+describe('LatencySketch.since (the window between two readings of a cumulative sketch)', () => {
+  /** A cumulative sketch read (encoded, as over HTTP) after `upTo` samples. */
+  const reading = (values: readonly number[], upTo: number): LatencySketch => LatencySketch.decode(sketchOf(values.slice(0, upTo)).encode());
+
+  it('is exact while the sketch is: the window holds exactly the samples added in between, whatever their order', () => {
+    const values = lognormal(3000, 7);
+    const window = reading(values, 3000).since(reading(values, 1000));
+    expect(window.count).toBe(2000);
+    expect(window.distribution()).toEqual(distributionOf(values.slice(1000)));
+    // Merged sketches interleave their samples; the difference is a multiset one.
+    const a = sketchOf(values.slice(0, 500));
+    a.merge(sketchOf(values.slice(1500, 1600)));
+    const later = sketchOf(values.slice(0, 800));
+    later.merge(sketchOf(values.slice(1500, 2000)));
+    expect(later.since(a).distribution()).toEqual(distributionOf([...values.slice(500, 800), ...values.slice(1600, 2000)]));
+    expect(reading(values, 10).since(reading(values, 10)).count).toBe(0);
+  });
+
+  it('past the exact limit: count and mean exact, percentiles and extremes within the histogram precision', () => {
+    const values = lognormal(40_000, 8);
+    for (const from of [2_000, 20_000]) {
+      const window = reading(values, 40_000).since(reading(values, from));
+      const exact = distributionOf(values.slice(from));
+      const d = window.distribution();
+      expect(window.count).toBe(40_000 - from);
+      expect(d.mean).toBeCloseTo(exact.mean, 6);
+      // Within 10^-3 relative, or the 1 µs the histogram stores values in.
+      for (const p of ['p50', 'p90', 'p99', 'max', 'min'] as const) expect(Math.abs(d[p] - exact[p])).toBeLessThanOrEqual(Math.max(1e-3 * exact[p], 1e-3));
+    }
+  });
+
+  it('a window whose samples are all small is not given the whole sketch\'s maximum', () => {
+    const values = [...Array.from({ length: 5000 }, (_, i) => 100 + (i % 7)), ...Array.from({ length: 5000 }, (_, i) => 1 + (i % 3))];
+    const window = reading(values, 10_000).since(reading(values, 5000));
+    expect(window.distribution().max).toBeCloseTo(3, 2);
+    expect(window.distribution().p99).toBeCloseTo(3, 2);
+  });
+
+  it('refuses a reading that is no earlier snapshot of the sketch', () => {
+    expect(() => sketchOf([1, 2]).since(sketchOf([1, 2, 3]))).toThrow(/3 samples, more than the 2/);
+    expect(() => sketchOf([1, 2, 3]).since(sketchOf([4]))).toThrow(/holds 4 ms, which the later one lacks/);
+  });
+});
