@@ -51,7 +51,7 @@ function printProgress(event: OfflineProgress): void {
       const l = event.level;
       const errors = l.requests - l.ok;
       console.log(
-        `${l.throughputTokensPerS.toFixed(0).padStart(6)} tokens/s, ${l.msPerTokenP50.toFixed(1).padStart(6)} ms/token p50, ${l.requests} requests${errors > 0 ? `, ${errors} errors` : ''}${l.timeouts > 0 ? ` (${l.timeouts} timeouts)` : ''}`,
+        `${l.throughputTokensPerS.toFixed(0).padStart(6)} tokens/s, ${l.msPerTokenP50.toFixed(1).padStart(6)} ms/token p50, ${l.requests} requests${errors > 0 ? `, ${errors} errors` : ''}${l.timeouts > 0 ? ` (${l.timeouts} timeouts)` : ''}${l.twin === 'lagging' ? ' [twin lagging]' : ''}`,
       );
       break;
     }
@@ -144,8 +144,11 @@ async function runOne(opts: StartOptions, common: { speedup?: number; outDir: st
     inferenceComponentName: opts.inferenceComponent,
     onProgress: printProgress,
   });
+  const { twinLagWarning } = await import('../loadtest/offline/twin-lag-warning');
   console.log('');
   if (result.sweep) console.log(formatSummaryTable(result.sweep));
+  const lagged = twinLagWarning([result.sweep]);
+  if (lagged !== undefined) console.error(lagged);
   console.log('\nreport files:');
   for (const kind of ['html', 'json', 'markdown', 'svg', 'csv'] as const) console.log(`  ${result.files[kind]}`);
   console.log(`\n${result.succeeded ? 'done' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -250,6 +253,9 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log('');
     if (fleet.results.length === 1 && fleet.results[0].sweep) console.log(`${formatSummaryTable(fleet.results[0].sweep)}\n`);
     console.log(formatFleetTable(fleet.report));
+    const { twinLagWarning } = await import('../loadtest/offline/twin-lag-warning');
+    const lagged = twinLagWarning(fleet.results.map((r) => r.sweep));
+    if (lagged !== undefined) console.error(lagged);
     console.log('\nfleet report:');
     for (const kind of ['html', 'markdown', 'json', 'svg'] as const) if (fleet.files[kind]) console.log(`  ${fleet.files[kind]}`);
     console.log('deployment reports:');

@@ -21,6 +21,7 @@ import type { StopRuleConfig } from '../sweep/stop-rules';
 import { createTarget, defaultApi, parseRequestApi, parseServingContainer, parseTargetSpec, type TargetSpec } from '../targets';
 import { addPriceOptions, pricingFromFlags } from './pricing-flags';
 import { parseTelemetryMode, sweepTelemetry } from '../telemetry';
+import { twinLagFromInfo, twinLagProbe, type TwinLagProbe } from '../local/twin-lag';
 
 /** Flags of `llm-bench sweep` as commander hands them over (strings until parsed here). */
 export interface SweepFlags {
@@ -95,26 +96,32 @@ function deploymentOf(flags: SweepFlags): DeploymentDescription | undefined {
   return { instanceType: price.instance, instances, hourlyUsd: price.usd * instances, price };
 }
 
-/** What a TGI server's GET /info tells: a local endpoint's time compression, and TGI's token limits. */
+/** What a TGI server's GET /info tells: a local endpoint's time compression, its own lag, and TGI's token limits. */
 interface ServerInfo {
   readonly speedup?: number;
   readonly maxInputTokens?: number;
   readonly maxTotalTokens?: number;
+  /** The target is a local twin: its lag is read around each level (GET /info `twin_lag`). */
+  readonly twinLag?: TwinLagProbe;
 }
 
 const positive = (value: unknown): number | undefined => (typeof value === 'number' && value > 0 ? value : undefined);
 
 /**
  * GET /info of a TGI server (TGI's Info schema: `max_input_tokens`, `max_total_tokens`; a local endpoint
- * adds `speedup`); other servers simply lack it.
+ * adds `speedup` and `twin_lag`); other servers simply lack it. A SageMaker target is asked at
+ * `--endpoint-url` (the local twin) for its lag only; in AWS it has none.
  */
-async function detectServerInfo(spec: TargetSpec): Promise<ServerInfo> {
-  if (spec.kind === 'sagemaker') return {};
+async function detectServerInfo(spec: TargetSpec, endpointUrl: string | undefined): Promise<ServerInfo> {
+  const base = spec.kind === 'sagemaker' ? endpointUrl : spec.url.replace(/\/v1$/, '');
+  if (base === undefined) return {};
   try {
-    const response = await fetch(`${spec.url.replace(/\/v1$/, '')}/info`, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(`${base.replace(/\/+$/, '')}/info`, { signal: AbortSignal.timeout(2_000) });
     if (!response.ok) return {};
     const info = (await response.json()) as { speedup?: unknown; max_input_tokens?: unknown; max_total_tokens?: unknown };
-    return { speedup: positive(info.speedup), maxInputTokens: positive(info.max_input_tokens), maxTotalTokens: positive(info.max_total_tokens) };
+    const twinLag = twinLagFromInfo(info) !== undefined ? { twinLag: twinLagProbe(base) } : {};
+    if (spec.kind === 'sagemaker') return twinLag;
+    return { speedup: positive(info.speedup), maxInputTokens: positive(info.max_input_tokens), maxTotalTokens: positive(info.max_total_tokens), ...twinLag };
   } catch {
     return {};
   }
@@ -127,6 +134,7 @@ function levelLine(level: LevelResult, resumed: boolean): string {
   const achieved = level.offeredRatePerS !== undefined && level.achievedRatePerS !== undefined ? ` (achieved ${level.achievedRatePerS.toFixed(2)} req/s)` : '';
   const goodput = level.goodput !== undefined ? `, SLO attainment ${(level.goodput.attainment * 100).toFixed(1)} %, goodput ${level.goodput.tokensPerS.toFixed(1)} tokens/s` : '';
   const client = level.client?.verdict === 'client-bound' ? ` [CLIENT-BOUND: ${(level.client.reasons ?? []).join('; ')}]` : '';
+  const twin = level.twin?.verdict === 'lagging' ? ` [TWIN LAGGING: ${level.twin.reason ?? ''}]` : '';
   const ci = level.repeats;
   const throughput = ci
     ? `${ci.throughputTokensPerS.mean.toFixed(1)} ± ${ci.throughputTokensPerS.halfWidth95.toFixed(1)} tokens/s, ${ci.msPerTokenP50.mean.toFixed(1)} ± ${ci.msPerTokenP50.halfWidth95.toFixed(1)} ms/token p50 (95 % CI over ${ci.n} repeats)`
@@ -134,7 +142,7 @@ function levelLine(level: LevelResult, resumed: boolean): string {
   return (
     `${levelName(level)}${achieved}${resumed ? ' (resumed)' : ''}: ${level.requests} requests, ${level.ok} ok${errors ? ` (${errors})` : ''}, ` +
     `${throughput}${goodput}, ${level.durationS.toFixed(1)} s` +
-    `${level.server?.gpuUtilizationPct !== undefined ? `, GPU ${level.server.gpuUtilizationPct.toFixed(0)} %` : ''}${client}\n`
+    `${level.server?.gpuUtilizationPct !== undefined ? `, GPU ${level.server.gpuUtilizationPct.toFixed(0)} %` : ''}${client}${twin}\n`
   );
 }
 
@@ -253,7 +261,7 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
   const api = flags.api !== undefined ? parseRequestApi(flags.api, '--api') : defaultApi(spec);
   const container = flags.container !== undefined ? parseServingContainer(flags.container, '--container') : undefined;
   if (container !== undefined && spec.kind !== 'sagemaker') throw new UserInputError('--container', 'applies to sagemaker: targets only (it decides their stream framing)');
-  const info = await detectServerInfo(spec);
+  const info = await detectServerInfo(spec, flags.endpointUrl);
   const processCount = flags.processes !== undefined ? wholeNumberFlag('--processes', flags.processes, { max: MAX_PROCESSES }) : 1;
   const payloadOptions: PayloadOptions = {
     api,
@@ -324,6 +332,7 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
       onRecord: (r) => progress.record(r),
       onLevel: (level, resumed) => progress.level(level, resumed),
       ...(telemetry !== undefined ? { enrichLevel: telemetry.enrichLevel } : {}),
+      ...(info.twinLag !== undefined ? { twinLag: info.twinLag } : {}),
       // --processes N: each client process makes the same target and payload (its own payload seed) from these.
       ...(processCount > 1 ? { processes: { count: processCount, workload: { target: spec, targetOptions, payload: payloadOptions } }, onProgress: (n: number) => progress.measured(n) } : {}),
     });

@@ -30,6 +30,8 @@ export interface MergedLevelSummary {
   readonly throughputHalfWidth95?: number;
   /** The client verdict (the worst worker's). */
   readonly client?: 'ok' | 'client-bound';
+  /** Against the local twin: whether it kept up with its virtual time (the worst worker's reading). */
+  readonly twin?: 'ok' | 'lagging';
   readonly peakInFlight?: number;
   /** Closed loop: completions per stream (the weakest repeat's) judged by the window rule. */
   readonly completions?: CompletionsJudgement;
@@ -59,6 +61,7 @@ function summaryOf(merged: MergedRepeat, repeats: number): MergedLevelSummary {
     ...(level.server?.modelLatencyMs !== undefined ? { modelLatencyMsMean: level.server.modelLatencyMs.mean } : {}),
     ...(level.repeats !== undefined ? { throughputHalfWidth95: level.repeats.throughputTokensPerS.halfWidth95 } : {}),
     ...(level.client !== undefined ? { client: level.client.verdict } : {}),
+    ...(level.twin !== undefined ? { twin: level.twin.verdict } : {}),
     ...(level.openLoop?.peakInFlight !== undefined ? { peakInFlight: level.openLoop.peakInFlight } : {}),
     ...(completions !== undefined ? { completions } : {}),
   };

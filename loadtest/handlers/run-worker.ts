@@ -7,6 +7,7 @@ import type { WorkerItem } from '../../lib/benchmark/pipeline-state';
 import { runLevel } from '../runner/run-level';
 import { runOpenLoop } from '../runner/run-open-loop';
 import { createSageMakerTarget } from '../targets/sagemaker';
+import type { TwinLagProbe } from '../local/twin-lag';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 
 export interface RunWorkerDeps extends CommonDeps {
@@ -22,6 +23,11 @@ export interface RunWorkerDeps extends CommonDeps {
    * process (and a loaded machine) with the endpoint twin. @default true
    */
   readonly recordClient?: boolean;
+  /**
+   * The endpoint is a local twin (offline): its own lag is read around the worker's window and kept
+   * in its workers/ file (`twin`), so the merged level carries the twin's verdict. Absent in AWS.
+   */
+  readonly twinLag?: TwinLagProbe;
 }
 
 export interface WorkerResult {
@@ -96,6 +102,7 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
       const window = warmup ? { requests: item.requests ?? 1 } : { durationS: (item.durationS ?? 60) / deps.speedup, startAtEpochMs: item.startAtEpochMs };
       const repeat = warmup ? undefined : item.repeat;
       const maxWindowS = warmup ? undefined : workerWindowCapS(item, context, deps.now().getTime(), deps.speedup);
+      const endLag = warmup ? undefined : await deps.twinLag?.begin();
       const { records, level } =
         item.ratePerS !== undefined && !warmup
           ? await runOpenLoop({
@@ -120,6 +127,7 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
               repeat,
               ...(warmup ? {} : { minCompletionsPerSlot: item.minCompletionsPerSlot, ...(maxWindowS !== undefined ? { maxWindowS } : {}) }),
             });
+      const twin = await endLag?.();
       // No record is warm-up here (the warm-up item measures by count), so the level's ok counts them all.
       const { ok } = level;
       deps.logger.info('worker done', { phase: item.phase, concurrency: item.concurrency, worker: item.worker, repeat: item.repeat ?? 0, records: records.length, ok, client: level.client });
@@ -139,6 +147,7 @@ export function createRunWorkerHandler(deps: RunWorkerDeps) {
         slots: item.maxInFlight ?? item.workerConcurrency,
         ...(level.client !== undefined && deps.recordClient !== false ? { client: level.client } : {}),
         ...(level.openLoop?.peakInFlight !== undefined ? { peakInFlight: level.openLoop.peakInFlight } : {}),
+        ...(twin !== undefined ? { twin } : {}),
       });
       return {
         concurrency: item.concurrency,

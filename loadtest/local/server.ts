@@ -14,6 +14,8 @@ import { createTwinTelemetry, type TwinTelemetry } from './cloudwatch';
 import { createControlPlane, type ControlPlane, type ControlPlaneFacts } from './sagemaker-control-plane';
 import { countPromptTokens } from './tokens';
 import { createCopyPoolDriver } from './copy-pool';
+import { twinLagInfo } from './twin-lag';
+import { LatencySketch } from '../../lib/results/sketch';
 import type { TemplateScaling } from './control-plane/scaling-policies';
 import { TargetTracker, type TargetTrackingModel } from './control-plane/target-tracking';
 import { routeRequest, type RouteContext } from './routes';
@@ -85,6 +87,8 @@ export interface LocalEndpoint {
   inFlight(): number;
   /** Target tracking policies running on the control plane (with `scaling`). */
   readonly targetTrackers: readonly TargetTracker[];
+  /** How late the twin handed out its engines' events since it started, endpoint ms (GET /info `twin_lag`; loadtest/local/twin-lag.ts). */
+  lag(): LatencySketch;
   /** Stops listening, drops open connections (hung requests included) and stops the engines. */
   close(): Promise<void>;
 }
@@ -143,6 +147,13 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     backends.set(name, { driver: pool, tgi: deployment.tgi, component: name });
   });
   const variantBackend = deployment.inferenceComponents.length === 0 ? makeBackend(undefined, 0) : undefined;
+  const allBackends = [...backends.values(), ...(variantBackend ? [variantBackend] : [])];
+  /** How late every driver (every copy of a pool) handed out its engine's events since the start, endpoint ms. */
+  const lag = (): LatencySketch => {
+    const merged = new LatencySketch();
+    for (const backend of allBackends) merged.merge(backend.driver.lag());
+    return merged;
+  };
 
   const scalableTargets = options.scaling?.policies.map((p) => ({
     resourceId: p.resourceId,
@@ -184,7 +195,12 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     container,
     controlPlane,
     telemetry,
-    info: () => ({ ...infoBody(deployment, clockOriginMs, options.describedAs), container, virtual_clock: { virtual_now_ms: clock(), wall_now_ms: Date.now(), speedup: deployment.speedup } }),
+    info: () => ({
+      ...infoBody(deployment, clockOriginMs, options.describedAs),
+      container,
+      virtual_clock: { virtual_now_ms: clock(), wall_now_ms: Date.now(), speedup: deployment.speedup },
+      twin_lag: twinLagInfo(lag()),
+    }),
     ...(options.authorize !== undefined ? { authorize: options.authorize } : {}),
     ...(options.containerFailure !== undefined ? { containerFailure: options.containerFailure } : {}),
   };
@@ -208,7 +224,6 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     });
   });
   const address = server.address() as AddressInfo;
-  const allBackends = [...backends.values(), ...(variantBackend ? [variantBackend] : [])];
   return {
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,
@@ -222,6 +237,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     ...(clockOriginMs !== undefined ? { clockOriginMs } : {}),
     inFlight: () => engines.reduce((sum, engine) => sum + engine.inFlight(), 0),
     targetTrackers,
+    lag,
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of pollTimers) clearInterval(timer);

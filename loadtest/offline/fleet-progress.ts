@@ -42,7 +42,7 @@ export class FleetProgressView {
         if (e.kind === 'level') {
           const v = e.level;
           const errors = v.requests - v.ok;
-          const figures = `c=${v.concurrency}: ${v.throughputTokensPerS.toFixed(0)} tokens/s, ${v.msPerTokenP50.toFixed(1)} ms/token p50${errors > 0 ? `, ${errors} errors` : ''}`;
+          const figures = `c=${v.concurrency}: ${v.throughputTokensPerS.toFixed(0)} tokens/s, ${v.msPerTokenP50.toFixed(1)} ms/token p50${errors > 0 ? `, ${errors} errors` : ''}${v.twin === 'lagging' ? ' [twin lagging]' : ''}`;
           this.update(event.deploymentId, (l) => ({ ...l, levels: l.levels + 1, lastLevel: figures }));
         }
         if (e.kind === 'done') {

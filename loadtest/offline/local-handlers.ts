@@ -22,6 +22,7 @@ import type { EndpointStatusResult, ExecutionState, SweepState, WorkerItem } fro
 import type { TargetClock } from '../telemetry';
 import type { AuthorizationDecision, AwsCall } from '../local/judges/aws-call';
 import { AccessDeniedError } from './authorized-store';
+import type { TwinLagProbe } from '../local/twin-lag';
 import type { StepHandler } from './bind-tasks';
 
 /** Who a step runs as offline: its view of the results bucket and the credentials its SDK clients sign with. */
@@ -83,6 +84,8 @@ export interface LocalHandlerOptions {
   readonly onLevel?: (level: MergedLevelSummary) => void;
   /** Workers keep their client verdict (RunWorkerDeps.recordClient). @default true */
   readonly recordClient?: boolean;
+  /** The endpoint is a local twin: workers read its lag around their windows (RunWorkerDeps.twinLag). */
+  readonly twinLag?: TwinLagProbe;
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -173,7 +176,7 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
       opts.onDecision?.(sweep);
       return sweep;
     },
-    'run-worker': createRunWorkerHandler({ ...common('run-worker'), runtimeClient: opts.runtimeClient, beforeRun: opts.beforeWorker, ...(opts.recordClient === false ? { recordClient: false } : {}) }) as StepHandler,
+    'run-worker': createRunWorkerHandler({ ...common('run-worker'), runtimeClient: opts.runtimeClient, beforeRun: opts.beforeWorker, ...(opts.recordClient === false ? { recordClient: false } : {}), ...(opts.twinLag !== undefined ? { twinLag: opts.twinLag } : {}) }) as StepHandler,
     'merge-level': async (input) => {
       const level = await merge(input as ExecutionState);
       // A repeat before a level's last is not a level yet.

@@ -31,6 +31,7 @@ import { extractStateMachine, localizeDefinition, type StatesDefinition } from '
 import { localHandlers } from './local-handlers';
 import { invokedAs, stepIdentities } from './step-roles';
 import { discoverTargetClock } from '../telemetry';
+import { discoverTwinLagProbe, twinLagProbe } from '../local/twin-lag';
 import { synthesizeFleet, type SynthesizedFleet } from './synth';
 
 export type OfflineProgress =
@@ -328,6 +329,8 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
     ...(opts.priceListUrl !== undefined ? { priceListUrl: opts.priceListUrl } : {}),
     beforeWorker: opts.beforeWorker,
     ...(opts.recordClient === false ? { recordClient: false } : {}),
+    // Levels against a twin (this one, or one at --endpoint-url) carry its verdict: did it keep up with its virtual time?
+    ...(await twinLagOption(local !== undefined, endpointUrl)),
     onDecision: (sweep: SweepState) => {
       // A level's later repeats continue its line (the level is reported once, pooled).
       if (!sweep.done && sweep.concurrency !== undefined && (sweep.repeat ?? 0) === 0) progress({ kind: 'level-start', concurrency: sweep.concurrency, workers: sweep.workers.length });
@@ -380,4 +383,9 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
     emfPath,
     durationMs: Date.now() - started,
   };
+}
+
+async function twinLagOption(local: boolean, endpointUrl: string): Promise<{ twinLag?: ReturnType<typeof twinLagProbe> }> {
+  const probe = local ? twinLagProbe(endpointUrl) : await discoverTwinLagProbe(endpointUrl);
+  return probe !== undefined ? { twinLag: probe } : {};
 }

@@ -5,7 +5,8 @@ export const WORKER_RUN_VERSION = 1 as const;
 /**
  * What one Lambda worker measured of one repeat of a level beside its raw records (layout.ts:
  * workers/c-{N}-w{W}[-r{R}].json): what records cannot carry, its client's event-loop delay and CPU
- * (in its verdict) and, in an open loop, its peak in flight. The merge pools them (poolLevelRuns).
+ * (in its verdict), in an open loop its peak in flight and, against the local twin, the twin's lag over
+ * its window (additive: a file without it reads as is). The merge pools them (poolLevelRuns).
  */
 export interface WorkerRunFile extends LevelRunMeasures {
   readonly schemaVersion: typeof WORKER_RUN_VERSION;

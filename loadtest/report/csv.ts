@@ -51,6 +51,9 @@ const COLUMNS: readonly Column[] = [
   ['repeats.msPerTokenP50.halfWidth95', (_, l) => l.repeats?.msPerTokenP50.halfWidth95],
   ['repeats.ttftMsP50.mean', (_, l) => l.repeats?.ttftMsP50?.mean],
   ['repeats.ttftMsP50.halfWidth95', (_, l) => l.repeats?.ttftMsP50?.halfWidth95],
+  ['twin.verdict', (_, l) => l.twin?.verdict],
+  ['twin.lagMsP99', (_, l) => l.twin?.lagMsP99],
+  ['twin.lagMsMax', (_, l) => l.twin?.lagMsMax],
 ];
 
 /** RFC 4180 quoting: fields with a comma, quote or line break are quoted, quotes doubled. */

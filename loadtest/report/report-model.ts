@@ -170,6 +170,7 @@ function levelDetailTable(s: SweepResult, index: number): ReportTable {
   const open = s.levels.some((l) => l.offeredRatePerS !== undefined);
   const judged = s.levels.some((l) => l.goodput !== undefined);
   const verdicts = s.levels.some((l) => l.client !== undefined);
+  const twins = s.levels.some((l) => l.twin !== undefined);
   const repeated = s.levels.some((l) => l.repeats !== undefined && l.repeats.n > 1);
   const repeatedTtft = s.levels.some((l) => l.repeats?.ttftMsP50 !== undefined);
   const headers = [open ? 'Offered req/s' : 'c'];
@@ -181,10 +182,15 @@ function levelDetailTable(s: SweepResult, index: number): ReportTable {
   if (repeatedTtft) headers.push('TTFT ms p50 95 % CI');
   headers.push('Client queue ms p99', 'Duration s', 'Level s');
   if (verdicts) headers.push('Client');
+  if (twins) headers.push('Twin');
+  const captions = [
+    ...(repeated ? ['A 95 % CI is mean ± t(0.975, n − 1) × s / √n over the repeats; Level s is what the level cost on the endpoint (warm-up, window and drain of every repeat).'] : []),
+    ...(twins ? ["Twin: whether the local twin kept up with its virtual time (its lag p99, endpoint ms); a LAGGING level's latencies carry the twin's own lag."] : []),
+  ];
   return {
     id: `levels-${index + 1}`,
     title: `Levels: ${s.label}`,
-    ...(repeated ? { caption: 'A 95 % CI is mean ± t(0.975, n − 1) × s / √n over the repeats; Level s is what the level cost on the endpoint (warm-up, window and drain of every repeat).' } : {}),
+    ...(captions.length > 0 ? { caption: captions.join(' ') } : {}),
     headers,
     rows: [...s.levels]
       .sort((a, b) => a.concurrency - b.concurrency)
@@ -201,6 +207,8 @@ function levelDetailTable(s: SweepResult, index: number): ReportTable {
         row.push(formatMeasure(l.clientQueueMs?.p99), formatMeasure(l.durationS), formatMeasure(l.levelSeconds));
         // A client-bound level says nothing about the server: flagged with what crossed its threshold.
         if (verdicts) row.push(l.client === undefined ? MISSING : l.client.verdict === 'ok' ? 'ok' : `CLIENT-BOUND (${(l.client.reasons ?? []).join('; ')})`);
+        // So is a level whose twin lagged behind its own virtual time.
+        if (twins) row.push(l.twin === undefined ? MISSING : l.twin.verdict === 'ok' ? `ok (${formatMeasure(l.twin.lagMsP99)} ms)` : `LAGGING (${l.twin.reason ?? ''})`);
         return row;
       }),
   };

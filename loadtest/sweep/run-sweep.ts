@@ -17,6 +17,7 @@ import { splitLoad, validateProcesses } from '../runner/process-shares';
 import { runLevel } from '../runner/run-level';
 import { runOpenLoop } from '../runner/run-open-loop';
 import type { Target } from '../targets/types';
+import type { TwinLagProbe } from '../local/twin-lag';
 import { nextStep, type LevelPlan, type NextStep } from './next-step';
 import { sweepIdentity } from './sweep-identity';
 import { byConcurrency, type StopRuleConfig } from './stop-rules';
@@ -79,6 +80,11 @@ export interface RunSweepOptions {
    * of 1 runs in this process. @default in this process
    */
   readonly processes?: { readonly count: number; readonly workload: ProcessWorkload };
+  /**
+   * The target is a local twin: its own lag is read around each measurement of a level (warm-up
+   * included) and the level carries `twin`, its verdict. Reported only: stop rules do not look at it.
+   */
+  readonly twinLag?: TwinLagProbe;
 }
 
 function validateRepeat(repeat: number | undefined): void {
@@ -268,8 +274,14 @@ async function sweepInto(run: OpenRunFolder, opts: RunSweepOptions, targetDescri
       const measurements: Measurement[] = [];
       const repeats = opts.repeat ?? 1;
       for (let repeat = 0; repeat < repeats && opts.signal?.aborted !== true; repeat++) {
-        if (processes !== undefined) measurements.push(await measureInProcesses(concurrency, warmup, repeat, fileOf));
-        else measurements.push(await measureHere(concurrency, warmup, repeat, (writer ??= new JsonlWriter(fileOf(0).path, { gzip }))));
+        const endLag = await opts.twinLag?.begin();
+        const m =
+          processes !== undefined
+            ? await measureInProcesses(concurrency, warmup, repeat, fileOf)
+            : await measureHere(concurrency, warmup, repeat, (writer ??= new JsonlWriter(fileOf(0).path, { gzip })));
+        // The twin's lag is the endpoint's, one reading per measurement: it goes with the measurement's first run.
+        const twin = await endLag?.();
+        measurements.push(twin === undefined ? m : { ...m, runs: m.runs.map((run, i) => (i === 0 ? { ...run, twin } : run)) });
       }
       writer?.close();
       await pool?.endLevel();
