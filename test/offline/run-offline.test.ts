@@ -38,7 +38,8 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
   it('happy path: measures every level over two workers and writes every report file', async () => {
     const opts = options({ benchmark: { ...FAST, workers: 2 }, runId: 'happy' });
     const levels: number[] = [];
-    const result = await runOffline({ ...opts, onProgress: (e) => e.kind === 'level' && levels.push(e.level.concurrency) });
+    const twins: (string | undefined)[] = [];
+    const result = await runOffline({ ...opts, onProgress: (e) => e.kind === 'level' && levels.push(e.level.concurrency) && twins.push(e.level.twin) });
 
     expect(result.error).toBeUndefined();
     expect(result.succeeded).toBe(true);
@@ -56,7 +57,11 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
       const errors = Object.values(l.errors).reduce((a, b) => a + (b ?? 0), 0);
       expect(l.requests).toBe(l.ok + errors);
       expect(l.ok).toBeGreaterThan(0);
+      // The workers read the twin's lag over their windows (GET /info); the merged level carries its verdict.
+      expect(l.twin).toMatchObject({ schemaVersion: 1, verdict: expect.stringMatching(/^(ok|lagging)$/) });
+      expect(l.twin?.samples).toBeGreaterThan(0);
     }
+    expect(twins).toEqual(sweep.levels.map((l) => l.twin?.verdict));
     // Throughput rises with concurrency on one A10G up to 16 (published: 30 → 343 tokens/s).
     expect(sweep.levels[4].throughputTokensPerS).toBeGreaterThan(3 * sweep.levels[0].throughputTokensPerS);
     // Figures are scaled back to real time: c=1 of Llama 2 7B on an A10G is ~33 ms/token (published).
@@ -69,6 +74,7 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
       'c-4-w0.jsonl.gz', 'c-4-w1.jsonl.gz', 'c-8-w0.jsonl.gz', 'c-8-w1.jsonl.gz',
     ]);
     expect(readFileSync(result.files.html, 'utf8')).toContain('<svg');
+    expect(JSON.parse(readFileSync(path.join(dir, 'workers', 'c-2-w1.json'), 'utf8')).twin).toMatchObject({ lagMsP99: expect.any(Number), lagMsMax: expect.any(Number) });
     expect(existsSync(path.join(opts.outDir as string, 'latest', result.deploymentId, 'sweep.json'))).toBe(true);
     const emf = readFileSync(path.join(opts.outDir as string, 'metrics', `${result.deploymentId}-happy.emf.jsonl`), 'utf8').trim().split('\n');
     expect(emf).toHaveLength(6);
@@ -177,6 +183,8 @@ describe('runOffline (synthesized state machine, local endpoint)', () => {
       expect(result.sweep?.target).toMatchObject({ address: 'served-elsewhere', speedup: 60 });
       expect(result.sweep?.levels[1].ok).toBeGreaterThan(0);
       expect(result.sweep?.levels[1].throughputTokensPerS).toBeGreaterThan(result.sweep?.levels[0].throughputTokensPerS ?? Infinity);
+      // A twin at --endpoint-url is found by its GET /info: its levels carry the twin verdict too.
+      expect(result.sweep?.levels.every((l) => l.twin !== undefined)).toBe(true);
     } finally {
       await endpoint.close();
     }
