@@ -2,9 +2,10 @@ import { TWIN_VERDICT_VERSION, type TwinVerdict } from './records';
 
 /**
  * When a level measured against the local twin is `lagging`: the twin's timer handed out the engine's
- * events late (CPU starvation beside or inside the twin, or its timer's 1 ms resolution × speedup), so
- * token gaps, TTFT and SLO attainment carry the twin's own lag, not the modelled server's. Lag is in
- * endpoint ms (wall lateness × speedup). A level lags when its lag p99 exceeds both
+ * events late (CPU starvation beside or inside the twin, or its timer's 1 ms resolution × speedup:
+ * https://nodejs.org/api/timers.html#settimeoutcallback-delay-args), so token gaps, TTFT and SLO
+ * attainment carry the twin's own lag, not the modelled server's. Lag is in endpoint ms (wall
+ * lateness × speedup). A level lags when its lag p99 exceeds both
  * - `lagMsP99` (25 ms: about two thirds of a 7B model's decode step on a g5, ≈ 34 ms), and
  * - `itlFraction` × the level's median inter-token latency (streamed levels): half a token gap, so a
  *   slow model's long gaps tolerate more.

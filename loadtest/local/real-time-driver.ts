@@ -12,6 +12,9 @@ import { LatencySketch } from '../../lib/results/sketch';
  * out events (a timer tick, or an arrival or cancel catching up) records how late the earliest of
  * them was, in endpoint (virtual) ms: wall lateness × speedup, so 2 wall ms at speedup 50 are
  * 100 endpoint ms. Arrivals are not events here: the engine places them at their virtual time.
+ * Even an idle machine costs up to ≈ 1 wall ms × speedup: Node timers have a 1 ms resolution ("less
+ * than 1 … the delay will be set to 1. Non-integer delays are truncated to an integer",
+ * https://nodejs.org/api/timers.html#settimeoutcallback-delay-args).
  */
 
 /** What a waiting request hears from the engine. */
