@@ -58,6 +58,9 @@ export interface RealTimeDriverOptions {
   readonly idPrefix?: string;
 }
 
+/** Node runs timers at whole wall milliseconds (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args). */
+const TIMER_RESOLUTION_MS = 1;
+
 export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDriverOptions): RealTimeDriver {
   const { speedup } = options;
   if (!(speedup > 0) || !Number.isFinite(speedup)) throw new RangeError(`speedup must be a positive number, got ${speedup}`);
@@ -66,20 +69,26 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
   const originMs = clock();
   const listeners = new Map<string, GenerationListener>();
   let sequence = 0;
-  let timer: NodeJS.Timeout | undefined;
+  /** Cancels the armed timer (a timeout, or an immediate for an event due within half a wall ms). */
+  let timer: (() => void) | undefined;
   /** Virtual time the armed timer is due at. */
   let timerDueMs = Number.POSITIVE_INFINITY;
   let closed = false;
   /** Lateness of overdue events when handed out, endpoint ms (constant memory: exact, then an HDR histogram). */
   const lag = new LatencySketch();
 
-  const virtualNowMs = (): number => Math.max((clock() - originMs) * speedup, engine.nowMs);
+  const wallVirtualMs = (): number => (clock() - originMs) * speedup;
+  const virtualNowMs = (): number => Math.max(wallVirtualMs(), engine.nowMs);
 
   function tick(): void {
+    const dueMs = timerDueMs;
     timer = undefined;
     timerDueMs = Number.POSITIVE_INFINITY;
     if (closed) return;
-    catchUp();
+    // Node runs timers at whole milliseconds (`arm` rounds the delay): every event due within half a
+    // tick is handed out now rather than a whole tick late, so each is early or late by at most about
+    // half a wall ms. Judged against the wall clock, so the engine never runs further ahead than that.
+    catchUp(Math.max(dueMs, wallVirtualMs() + (TIMER_RESOLUTION_MS / 2) * speedup));
     arm(engine.nextEventMs());
   }
 
@@ -90,15 +99,16 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
    * that cancels while events are being dispatched must not advance the engine again (the later
    * events would overtake the ones still being dispatched), so re-entrant calls stay at engine time.
    */
-  function catchUp(): number {
+  function catchUp(dueMs?: number): number {
     if (dispatching) return engine.nowMs;
     dispatching = true;
     try {
       const nowMs = virtualNowMs();
-      const events = engine.advanceTo(nowMs);
-      // Events come in time order: the first is the most overdue one handed out now (endpoint ms).
+      const events = engine.advanceTo(dueMs !== undefined ? Math.max(nowMs, dueMs) : nowMs);
+      // Events come in time order: the first is the most overdue one handed out now (endpoint ms;
+      // one handed out a fraction of a timer tick early counts as on time).
       const first = events[0];
-      if (first !== undefined) lag.add(nowMs - first.atMs);
+      if (first !== undefined) lag.add(Math.max(0, nowMs - first.atMs));
       for (const event of events) dispatch(event);
     } finally {
       dispatching = false;
@@ -127,11 +137,13 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
   /** Makes sure a timer fires no later than virtual time `dueMs`. */
   function arm(dueMs: number | undefined): void {
     if (closed || dueMs === undefined || dueMs >= timerDueMs) return;
-    if (timer !== undefined) clearTimeout(timer);
-    const delayMs = Math.max(0, (dueMs - virtualNowMs()) / speedup);
+    timer?.();
+    // Rounded: Node would truncate a fractional delay (up to a whole tick early); rounding centres the
+    // error, and `tick` hands out what falls due within the half tick it may fire early.
+    const delayMs = Math.max(0, Math.round((dueMs - wallVirtualMs()) / speedup));
     timerDueMs = dueMs;
-    timer = setTimeout(tick, delayMs);
-    timer.unref();
+    const timeout = setTimeout(tick, delayMs).unref();
+    timer = () => clearTimeout(timeout);
   }
 
   return {
@@ -154,7 +166,7 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
       // Catch up first: events other requests earned until now must not be lost in the cancel.
       engine.cancel(id, catchUp());
       // The armed timer may have been for the cancelled request: re-arm for what is left, if anything.
-      if (timer !== undefined) clearTimeout(timer);
+      timer?.();
       timer = undefined;
       timerDueMs = Number.POSITIVE_INFINITY;
       arm(engine.nextEventMs());
@@ -167,7 +179,7 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
     },
     close(): void {
       closed = true;
-      if (timer !== undefined) clearTimeout(timer);
+      timer?.();
       timer = undefined;
       listeners.clear();
     },
