@@ -7,7 +7,7 @@ import type { ScenarioEntryConfig } from './schema';
 import type { ResolvedAutoscaling } from './types';
 
 /** Parameters an entry may carry besides `kind` and `schedule` (a sweep's come from the benchmark block). */
-const SCENARIO_PARAMETERS = ['from', 'to', 'overS', 'holdS', 'fallS', 'idleS', 'sampleS', 'sloP99LatencyMs', 'retryBackoffS'] as const;
+const SCENARIO_PARAMETERS = ['load', 'from', 'to', 'arrival', 'burstiness', 'seed', 'overS', 'holdS', 'fallS', 'idleS', 'sampleS', 'sloP99LatencyMs', 'retryBackoffS'] as const;
 
 export interface ResolvedScenarios {
   /** The sweep's schedule: the `sweep` entry's own, else the benchmark block's; off when the list leaves the sweep out. */
@@ -69,6 +69,10 @@ export function resolveScenarios(
     const autoscaling = ctx.autoscaling as ResolvedAutoscaling;
     const { schedule, kind: _kind, ...parameters } = config as Exclude<ScenarioEntryConfig, string>;
     const maxCapacity = autoscaling.kind === 'copies' ? autoscaling.maxCopies : autoscaling.maxInstances;
+    if (parameters.load === 'rate' && parameters.to === undefined) {
+      issues.push({ path: `${at}.to`, message: 'a rate load needs `to` (requests/s at the top): no rate follows from the policy target alone' });
+      return;
+    }
     const to = parameters.to ?? defaultScenarioTo(kind, { maxCapacity, ...(autoscaling.metric === 'concurrent-requests' ? { concurrencyPerCopy: autoscaling.targetValue } : {}) });
     try {
       scenarios.push({ spec: scenarioSpec(kind, { ...parameters, to }), schedule: schedule ?? 'off' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SAGEMAKER_INVOCATION_TIMEOUT_S } from '../results/defaults';
-import { SCENARIO_KINDS } from '../results/scenario';
+import { ARRIVAL_PROCESSES } from '../results/records';
+import { SCENARIO_KINDS, SCENARIO_LOADS } from '../results/scenario';
 import { parseLengthDistribution } from '../workload/length-distribution';
 
 /**
@@ -122,8 +123,12 @@ export const ScenarioEntrySchema = z.union(
     scenarioKind,
     z.strictObject({
       kind: scenarioKind,
-      from: wholeAtLeast0.optional().describe('concurrency at the start of the ramp'),
-      to: wholeAtLeast1.optional().describe('concurrency at the top; default: half the maximum copies (at least 2) at the policy target'),
+      load: z.enum(SCENARIO_LOADS, { error: `expected one of ${SCENARIO_LOADS.join(', ')}` }).optional().describe('what from/to count: concurrency (closed loop, default) or rate (open loop, requests/s)'),
+      from: z.number().min(0).optional().describe('load at the start of the ramp: streams (whole), or requests/s with load rate'),
+      to: z.number().positive().optional().describe('load at the top: streams (whole; default half the maximum capacity, at least 2, at the policy target), or requests/s with load rate (required)'),
+      arrival: z.enum(ARRIVAL_PROCESSES as readonly ['poisson', 'gamma', 'constant'], { error: `expected one of ${ARRIVAL_PROCESSES.join(', ')}` }).optional().describe('arrival gaps of a rate load (default poisson)'),
+      burstiness: z.number().positive().optional().describe('gamma shape of arrival gamma (1 = Poisson)'),
+      seed: wholeAtLeast0.optional().describe('seed of a rate load\'s arrivals (default 1)'),
       overS: seconds.optional().describe('rise time, s'),
       holdS: seconds.optional().describe('time held at `to`, s'),
       fallS: seconds.optional().describe('fall time back to `from`, s'),
@@ -134,7 +139,7 @@ export const ScenarioEntrySchema = z.union(
       schedule: ScheduleSchema.optional().describe("this scenario's own schedule (default off; the sweep's default: benchmark.schedule)"),
     }),
   ],
-  { error: `expected a scenario kind (${SCENARIO_ENTRY_KINDS.join(', ')}) or { kind, from, to, overS, holdS, fallS, idleS, sampleS, sloP99LatencyMs, retryBackoffS, schedule }` },
+  { error: `expected a scenario kind (${SCENARIO_ENTRY_KINDS.join(', ')}) or { kind, load, from, to, arrival, burstiness, seed, overS, holdS, fallS, idleS, sampleS, sloP99LatencyMs, retryBackoffS, schedule }` },
 );
 
 export const BenchmarkSchema = z

@@ -156,6 +156,7 @@ export interface TwinVerdict {
 
 /** How the load of a level was generated. */
 export type ArrivalProcess = 'poisson' | 'gamma' | 'constant';
+export const ARRIVAL_PROCESSES: readonly ArrivalProcess[] = ['poisson', 'gamma', 'constant'];
 
 /** The open-loop load of a level: requests at a rate, independent of responses. */
 export interface OpenLoopLoad {

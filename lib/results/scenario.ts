@@ -5,7 +5,7 @@
  * Times are seconds since the scenario's start, in the endpoint's time (a time-compressed local twin's
  * figures are scaled back by its speedup, as sweeps are).
  */
-import type { ErrorKind, PayloadDescription, TargetDescription } from './records';
+import type { ArrivalProcess, ErrorKind, PayloadDescription, TargetDescription } from './records';
 
 export const SCENARIO_RESULT_VERSION = 1 as const;
 
@@ -19,13 +19,29 @@ export const SCENARIO_KINDS: readonly ScenarioKind[] = ['ramp', 'spike', 'scale-
  */
 export type ScenarioErrorKind = ErrorKind | 'no_capacity';
 
-/** The offered load over time: concurrency (closed loop) rising from `from` to `to`. */
+/**
+ * What a scenario offers: `concurrency` (closed loop: that many streams, each sending its next request
+ * when the previous one answered) or `rate` (open loop: requests arrive at that many per second,
+ * whatever the endpoint does, with seeded Poisson, gamma or constant gaps).
+ */
+export type ScenarioLoad = 'concurrency' | 'rate';
+export const SCENARIO_LOADS: readonly ScenarioLoad[] = ['concurrency', 'rate'];
+
+/** The offered load over time: concurrency (closed loop) or a request rate (open loop) rising from `from` to `to`. */
 export interface ScenarioSpec {
   readonly kind: ScenarioKind;
-  /** Concurrency at the start of the ramp (0 = idle). */
+  /** What `from` and `to` count. Absent: concurrency (records written before rate scenarios existed). */
+  readonly load?: ScenarioLoad;
+  /** Offered load at the start of the ramp (0 = idle): streams, or requests/s with load `rate`. */
   readonly from: number;
-  /** Concurrency at the top. */
+  /** Offered load at the top: streams, or requests/s with load `rate`. */
   readonly to: number;
+  /** Gaps between arrivals of a `rate` load. @default poisson */
+  readonly arrival?: ArrivalProcess;
+  /** Gamma shape of arrival `gamma` (1 = Poisson). */
+  readonly burstiness?: number;
+  /** Seed of a `rate` load's arrivals: every window and worker derives the same arrival times from it. @default 1 */
+  readonly seed?: number;
   /** Rise time (0 for a spike), s. */
   readonly overS: number;
   /** Time held at `to`, s. */
@@ -38,15 +54,21 @@ export interface ScenarioSpec {
   readonly sampleS: number;
   /** Latency SLO: a window whose p99 latency exceeds it is a breach. */
   readonly sloP99LatencyMs?: number;
-  /** Back-off of a client after a no-capacity or throttled answer, s. */
+  /** Back-off of a client after a no-capacity or throttled answer, s (concurrency loads; an open loop never waits). */
   readonly retryBackoffS: number;
 }
 
 export interface ScenarioSample {
   /** Start of the window, s. */
   readonly tS: number;
-  /** Concurrency the schedule asked for at the window's start. */
+  /** Concurrency the schedule asked for at the window's start (0 with a `rate` load: see offeredRatePerS). */
   readonly offeredConcurrency: number;
+  /** `rate` loads: mean request rate the schedule offered over the window, requests/s. */
+  readonly offeredRatePerS?: number;
+  /** `rate` loads: requests the client sent in the window, per s (the offered rate as it was sent). */
+  readonly sentRatePerS?: number;
+  /** `rate` loads: successful requests finished in the window, per s (the rate the endpoint achieved). */
+  readonly achievedRatePerS?: number;
   /** Mean requests in flight over the window (client side). */
   readonly achievedConcurrency: number;
   /** Requests that finished in the window. */
@@ -92,9 +114,13 @@ export interface CapacityReading {
   readonly instancesDesired?: number;
 }
 
-/** A change of capacity in service, exact to DescribeInferenceComponent's LastModifiedTime. */
+/**
+ * A change of capacity in service, exact to DescribeInferenceComponent's (or, for a variant without
+ * inference components, DescribeEndpoint's) LastModifiedTime.
+ */
 export interface CapacityChange {
   readonly atS: number;
+  /** Copies in service; instances in service on an instance-autoscaled variant. */
   readonly copies: number;
 }
 
@@ -144,10 +170,24 @@ export interface ScenarioResult {
   /** On-demand price of one instance, USD/h, and its source. */
   readonly hourlyUsd: number;
   readonly priceSource: string;
+  /** What capacity counts: copies of an inference component, or instances of a variant without components. Absent: copies. */
+  readonly capacityUnit?: 'copies' | 'instances';
   readonly samples: readonly ScenarioSample[];
   readonly capacityChanges: readonly CapacityChange[];
   readonly activities: readonly ScenarioScalingActivity[];
   readonly figures: ScenarioFigures;
+  /**
+   * Set when the run failed: the state (or step) that failed and its error. The samples and figures
+   * then hold what was measured until the failure (a partial report).
+   */
+  readonly failure?: ScenarioFailure;
+}
+
+export interface ScenarioFailure {
+  /** The pipeline state that failed (e.g. ScenarioWindows), or the CLI step. */
+  readonly state: string;
+  readonly error: string;
+  readonly cause?: string;
 }
 
 /** One request as the figures need it: seconds on the scenario clock. */
@@ -159,6 +199,8 @@ export interface ScenarioRequest {
 
 export interface DeriveInput {
   readonly spec: ScenarioSpec;
+  /** What capacity counts: copies of an inference component, or instances of a variant without components. Absent: copies. */
+  readonly capacityUnit?: 'copies' | 'instances';
   readonly samples: readonly ScenarioSample[];
   readonly capacityChanges: readonly CapacityChange[];
   readonly activities: readonly ScenarioScalingActivity[];

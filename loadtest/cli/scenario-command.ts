@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { getInstanceType } from '../../lib/catalog';
 import { UserInputError } from '../../lib/errors';
-import type { ScenarioResult, ScenarioSpec } from '../../lib/results/scenario';
+import type { ArrivalProcess } from '../../lib/results/records';
+import { SCENARIO_LOADS, type ScenarioLoad, type ScenarioResult, type ScenarioSpec } from '../../lib/results/scenario';
 import { createPayloadSource } from '../payload';
 import { capacityClients, createCapacityReader } from '../scenario/capacity-reader';
 import { writeScenarioFiles } from '../scenario/report';
+import { socketsFor } from '../scenario/schedule';
 import { REAL_TIME, runScenario, type EndpointClock } from '../scenario/run-scenario';
 import { scenarioSpec } from '../../lib/results/scenario-schedule';
 import { createTarget, parseTargetSpec } from '../targets';
@@ -22,6 +24,10 @@ interface ScenarioFlags {
   readonly fleet?: string;
   readonly endpointUrl?: string;
   readonly region?: string;
+  readonly load?: string;
+  readonly arrival?: string;
+  readonly burstiness?: string;
+  readonly seed?: string;
   readonly from?: string;
   readonly to: string;
   readonly over?: string;
@@ -40,6 +46,10 @@ interface ScenarioFlags {
 
 const FLAG_OF_SPEC_FIELD: Readonly<Record<string, string>> = {
   kind: 'scenario',
+  load: '--load',
+  arrival: '--arrival',
+  burstiness: '--burstiness',
+  seed: '--seed',
   from: '--from',
   to: '--to',
   overS: '--over',
@@ -55,9 +65,15 @@ const optionalSeconds = (flag: string, text: string | undefined): number | undef
 
 export function specOfFlags(kind: string, flags: ScenarioFlags): ScenarioSpec {
   try {
+    const rate = flags.load === 'rate';
     return scenarioSpec(kind, {
-      from: optionalWholeNumberFlag('--from', flags.from, { min: 0 }),
-      to: wholeNumberFlag('--to', flags.to, { min: 1 }),
+      ...(flags.load !== undefined ? { load: flags.load as ScenarioLoad } : {}),
+      // A rate load counts requests/s (any number), a concurrency load whole streams.
+      from: rate ? optionalSeconds('--from', flags.from) : optionalWholeNumberFlag('--from', flags.from, { min: 0 }),
+      to: rate ? positiveNumberFlag('--to', flags.to) : wholeNumberFlag('--to', flags.to, { min: 1 }),
+      ...(flags.arrival !== undefined ? { arrival: flags.arrival as ArrivalProcess } : {}),
+      burstiness: flags.burstiness === undefined ? undefined : positiveNumberFlag('--burstiness', flags.burstiness),
+      seed: optionalWholeNumberFlag('--seed', flags.seed, { min: 0 }),
       overS: optionalSeconds('--over', flags.over),
       holdS: optionalSeconds('--hold', flags.hold),
       fallS: optionalSeconds('--fall', flags.fall),
@@ -101,7 +117,7 @@ async function run(kind: string, flags: ScenarioFlags): Promise<ScenarioResult> 
   const hourlyUsd = flags.price === undefined ? localPrice?.usd : numberFlag('--price', flags.price, { min: 0 });
   if (hourlyUsd === undefined) throw new UserInputError('--price', 'give the instance price in USD/h for the cost figure (llm-bench prices shows it)');
   const clock = local.clock;
-  const client = createTarget(target, { maxSockets: spec.to, endpointUrl: flags.endpointUrl, region: flags.region, retries: 0 });
+  const client = createTarget(target, { maxSockets: socketsFor(spec), endpointUrl: flags.endpointUrl, region: flags.region, retries: 0 });
   try {
     return await runScenario({
       spec,
@@ -146,15 +162,19 @@ export function register(program: Command): void {
     .option('--region <region>', 'AWS region', 'us-east-1')
     .option('--twin <deployment>', 'run against the in-process autoscaling twin of this fleet deployment (policies from its synthesized template)')
     .option('--fleet <path>', 'fleet file of --twin (default fleets/published-study.yaml)')
-    .requiredOption('--to <n>', 'concurrency at the top')
-    .option('--from <n>', 'concurrency at the start (ramp, scale-from-zero: 1; spike: 0)')
+    .option('--load <kind>', `what --from/--to count: ${SCENARIO_LOADS.join(' | ')} (concurrency: closed-loop streams; rate: open-loop requests/s)`, 'concurrency')
+    .requiredOption('--to <n>', 'load at the top: concurrency, or requests/s with --load rate')
+    .option('--from <n>', 'load at the start (ramp, scale-from-zero: 1; spike: 0)')
+    .option('--arrival <process>', 'arrival gaps of --load rate: poisson | gamma | constant (default poisson)')
+    .option('--burstiness <k>', 'gamma shape of --arrival gamma (1 = Poisson)')
+    .option('--seed <n>', 'seed of --load rate arrivals (default 1)')
     .option('--over <s>', 'rise time, s (ramp 300, scale-from-zero 120)')
     .option('--hold <s>', 'time held at --to, s')
     .option('--fall <s>', 'fall time, s')
     .option('--idle <s>', 'idle time before the load (spike 30, scale-from-zero 10), s')
     .option('--sample <s>', 'sampling interval of the time series, s (5)')
     .option('--slo-p99-ms <ms>', 'latency SLO: a window whose p99 exceeds it is a breach')
-    .option('--start-copies <n>', 'set this copy count before the load (scale-from-zero: 0)')
+    .option('--start-copies <n>', 'set this copy count before the load (scale-from-zero: 0; inference components only)')
     .option('--speedup <x>', 'time compression of --twin', '30')
     .option('--input-tokens <n>', 'input tokens per request', '256')
     .option('--output-tokens <n>', 'output tokens per request', '128')

@@ -1,5 +1,6 @@
 import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { ScenarioWorkerItem } from '../../lib/benchmark/pipeline-state';
+import { loadOf } from '../../lib/results/scenario-schedule';
 import { createPayloadSource } from '../payload';
 import { scenarioKeys } from '../pipeline/layout';
 import { CONTENT_TYPES } from '../pipeline/result-store';
@@ -70,7 +71,11 @@ export interface ScenarioWorkerResult {
  */
 export function createScenarioWorkerHandler(deps: ScenarioWorkerDeps) {
   return async (item: ScenarioWorkerItem): Promise<ScenarioWorkerResult> => {
-    const streams = Math.ceil(Math.max(1, item.spec.from, item.spec.to) / item.workers);
+    // Connections: a stream each, or for a rate load its share of the top rate × one request deadline (at most 1024).
+    const streams =
+      loadOf(item.spec) === 'rate'
+        ? Math.min(1024, Math.ceil((item.spec.to * item.timeoutS) / item.workers) + 1)
+        : Math.ceil(Math.max(1, item.spec.from, item.spec.to) / item.workers);
     const target = createSageMakerTarget({
       endpointName: item.endpointName,
       ...(item.inferenceComponentName !== undefined ? { inferenceComponent: item.inferenceComponentName } : {}),
@@ -95,7 +100,8 @@ export function createScenarioWorkerHandler(deps: ScenarioWorkerDeps) {
         payload,
         worker: item.worker,
         workers: item.workers,
-        handoff: storeHandoff(deps, item),
+        // An open loop needs no hand-off: each window's arrivals start at its start on their own clock.
+        ...(loadOf(item.spec) === 'concurrency' ? { handoff: storeHandoff(deps, item) } : {}),
       });
       const key = scenarioKeys(item.deploymentId, item.runId).records(item.window, item.worker);
       await deps.store.putBytes(key, encodeJsonl(records, { gzip: true }), CONTENT_TYPES.jsonl);

@@ -1,8 +1,8 @@
 import { UserInputError } from '../../lib/errors';
 import { mulberry32 } from '../../lib/planner/engine/prng';
-import type { ArrivalProcess } from '../../lib/results/records';
+import { ARRIVAL_PROCESSES, type ArrivalProcess } from '../../lib/results/records';
 
-export const ARRIVAL_PROCESSES: readonly ArrivalProcess[] = ['poisson', 'gamma', 'constant'];
+export { ARRIVAL_PROCESSES };
 
 export interface ArrivalOptions {
   /** Mean requests per second (of the clock the gaps are used on). */

@@ -61,6 +61,8 @@ export function assembleScenarioResult(input: AssembleInput): ScenarioResult {
   const lastEnd = input.records.reduce((m, r) => Math.max(m, toS(r.clockOriginMs + r.endMs)), 0);
   const endS = input.endS ?? Math.max(scheduleEnd, lastEnd);
   const readings: TimedReading[] = [{ tS: 0, ...input.startReading }, ...[...input.readings].sort((a, b) => a.tS - b.tS).filter((r) => r.tS < endS), { tS: endS, ...input.endReading }];
+  // A variant without inference components scales instances (DescribeEndpoint CurrentInstanceCount).
+  const capacityUnit = input.startReading.copiesInService === undefined && input.startReading.componentStatus === undefined ? 'instances' : 'copies';
   const startCapacity = input.startReading.copiesInService ?? input.startReading.instancesInService ?? 0;
   const activities: ScenarioScalingActivity[] = input.activities
     .map((a) => {
@@ -100,6 +102,7 @@ export function assembleScenarioResult(input: AssembleInput): ScenarioResult {
     ...(input.capacityModel ? { capacityModel: input.capacityModel } : {}),
     hourlyUsd: input.hourlyUsd,
     priceSource: input.priceSource,
+    ...(capacityUnit === 'instances' ? { capacityUnit } : {}),
     samples,
     capacityChanges: changes,
     activities,

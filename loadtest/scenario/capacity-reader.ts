@@ -53,7 +53,8 @@ export function createCapacityReader(clients: CapacityClients, endpointName: str
       const endpoint = await clients.sagemaker.send(new DescribeEndpointCommand({ EndpointName: endpointName }));
       const variant = endpoint.ProductionVariants?.[0];
       const base = { instancesInService: variant?.CurrentInstanceCount, instancesDesired: variant?.DesiredInstanceCount };
-      if (inferenceComponent === undefined) return base;
+      // A variant without components scales instances: the endpoint's LastModifiedTime moves when an update (added instances) completes.
+      if (inferenceComponent === undefined) return { ...base, ...(endpoint.LastModifiedTime ? { lastModifiedMs: endpoint.LastModifiedTime.getTime() } : {}) };
       const component = await clients.sagemaker.send(new DescribeInferenceComponentCommand({ InferenceComponentName: inferenceComponent }));
       return {
         ...base,

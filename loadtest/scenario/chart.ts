@@ -11,21 +11,28 @@ interface Row {
 function rows(result: ScenarioResult): { load: Row[]; latency: Row[] } {
   const load: Row[] = [];
   const latency: Row[] = [];
+  const capacity = `${result.capacityUnit ?? 'copies'} in service`;
   for (const s of result.samples) {
-    load.push({ tS: s.tS, series: 'offered concurrency', value: s.offeredConcurrency });
-    load.push({ tS: s.tS, series: 'achieved concurrency', value: Number(s.achievedConcurrency.toFixed(2)) });
+    if (result.spec.load === 'rate') {
+      // An open loop: the offered rate (the schedule) against the rate answered successfully.
+      load.push({ tS: s.tS, series: 'offered requests/s', value: Number((s.offeredRatePerS ?? 0).toFixed(3)) });
+      load.push({ tS: s.tS, series: 'achieved requests/s', value: Number((s.achievedRatePerS ?? 0).toFixed(3)) });
+    } else {
+      load.push({ tS: s.tS, series: 'offered concurrency', value: s.offeredConcurrency });
+      load.push({ tS: s.tS, series: 'achieved concurrency', value: Number(s.achievedConcurrency.toFixed(2)) });
+    }
     if (s.latencyP50Ms !== undefined) latency.push({ tS: s.tS, series: 'latency p50', value: s.latencyP50Ms / 1000 });
     if (s.latencyP99Ms !== undefined) latency.push({ tS: s.tS, series: 'latency p99', value: s.latencyP99Ms / 1000 });
     const errors = Object.values(s.errors).reduce((a: number, b) => a + (b ?? 0), 0);
     latency.push({ tS: s.tS, series: 'errors / s', value: errors / result.spec.sampleS });
   }
   // Capacity as a step line at the exact times it changed (DescribeInferenceComponent LastModifiedTime).
-  const firstCopies = result.samples[0]?.copiesInService;
-  if (firstCopies !== undefined) {
-    load.push({ tS: 0, series: 'copies in service', value: result.figures.startCapacity });
-    for (const c of result.capacityChanges) load.push({ tS: c.atS, series: 'copies in service', value: c.copies });
+  const first = result.samples[0];
+  if ((result.capacityUnit === 'instances' ? first?.instancesInService : first?.copiesInService) !== undefined) {
+    load.push({ tS: 0, series: capacity, value: result.figures.startCapacity });
+    for (const c of result.capacityChanges) load.push({ tS: c.atS, series: capacity, value: c.copies });
     const last = result.capacityChanges[result.capacityChanges.length - 1]?.copies ?? result.figures.startCapacity;
-    load.push({ tS: result.durationS, series: 'copies in service', value: last });
+    load.push({ tS: result.durationS, series: capacity, value: last });
   }
   return { load, latency };
 }
@@ -52,14 +59,14 @@ export function scenarioChartSpec(result: ScenarioResult): TopLevelSpec {
         layer: [
           rule,
           {
-            data: { values: load.filter((r) => r.series !== 'copies in service') },
+            data: { values: load.filter((r) => !r.series.endsWith(' in service')) },
             mark: { type: 'line' as const },
-            encoding: { x, y: { field: 'value', type: 'quantitative' as const, title: 'concurrency' }, color: { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'top' as const } } },
+            encoding: { x, y: { field: 'value', type: 'quantitative' as const, title: result.spec.load === 'rate' ? 'requests/s' : 'concurrency' }, color: { field: 'series', type: 'nominal' as const, title: null, legend: { orient: 'top' as const } } },
           },
           {
-            data: { values: load.filter((r) => r.series === 'copies in service') },
+            data: { values: load.filter((r) => r.series.endsWith(' in service')) },
             mark: { type: 'line' as const, interpolate: 'step-after' as const, color: 'black', strokeWidth: 2 },
-            encoding: { x, y: { field: 'value', type: 'quantitative' as const, title: 'copies in service (black step)', axis: { orient: 'right' as const, tickMinStep: 1, format: 'd' }, scale: { domainMin: 0 } } },
+            encoding: { x, y: { field: 'value', type: 'quantitative' as const, title: `${result.capacityUnit ?? 'copies'} in service (black step)`, axis: { orient: 'right' as const, tickMinStep: 1, format: 'd' }, scale: { domainMin: 0 } } },
           },
         ],
         resolve: { scale: { y: 'independent' as const } },

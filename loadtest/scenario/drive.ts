@@ -1,12 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import type { RequestRecord } from '../../lib/results/records';
 import type { ScenarioSpec } from '../../lib/results/scenario';
-import { offeredAt } from '../../lib/results/scenario-schedule';
+import { loadOf, offeredAt } from '../../lib/results/scenario-schedule';
 import type { PayloadSource } from '../payload';
 import { faultFromException } from '../targets/error-kinds';
 import { toRecord } from '../targets/record';
 import type { GenerationRequest, Target } from '../targets/types';
 import type { CapacityReader } from './capacity-reader';
+import { scenarioArrivals } from './schedule';
 import { scenarioErrorKind, type TimedReading } from './series';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
@@ -63,6 +64,7 @@ export interface DriveOptions extends ScenarioSlice {
  * carry the stream index as their worker.
  */
 export async function driveScenario(opts: DriveOptions): Promise<RequestRecord[]> {
+  if (loadOf(opts.spec) === 'rate') return driveRate(opts);
   const { spec, target, payload } = opts;
   const signal = opts.signal ?? new AbortController().signal;
   setMaxListeners(0, signal);
@@ -94,12 +96,7 @@ export async function driveScenario(opts: DriveOptions): Promise<RequestRecord[]
         continue;
       }
       const request: GenerationRequest = { ...payload.next(), concurrency: offered, worker: index, seq: seq++, scheduledMs: performance.now() };
-      let record: RequestRecord;
-      try {
-        record = await target.generate(request, signal);
-      } catch (error) {
-        record = toRecord(request, { sentMs: request.scheduledMs, endMs: performance.now(), fault: faultFromException(error, false, 0) });
-      }
+      const record = await send(target, request, signal);
       records.push(record);
       const kind = scenarioErrorKind(record);
       if (kind === 'no_capacity' || kind === 'throttled' || kind === 'overloaded') await sleep(backoffWallMs);
@@ -107,6 +104,53 @@ export async function driveScenario(opts: DriveOptions): Promise<RequestRecord[]
   }
   const mine = Array.from({ length: streams }, (_, i) => i).filter((i) => i % workers === worker);
   await Promise.all(mine.map((i) => stream(i)));
+  return records;
+}
+
+/** Sends one request now; a thrown error becomes a record of its kind. */
+async function send(target: Target, request: GenerationRequest, signal: AbortSignal): Promise<RequestRecord> {
+  try {
+    return await target.generate(request, signal);
+  } catch (error) {
+    return toRecord(request, { sentMs: request.scheduledMs, endMs: performance.now(), fault: faultFromException(error, false, 0) });
+  }
+}
+
+/**
+ * Drives a `rate` schedule over [fromS, toS) as an open loop: of the scenario's arrivals (one seeded
+ * sequence from its start, scenarioArrivals), this driver sends those in the span whose index i has
+ * i mod workers = worker, each at its arrival time whatever the endpoint answered (no back-off: a
+ * refused arrival is counted, the rate does not slow). Requests in flight at `toS` finish; the next
+ * window's arrivals start at `toS` on their own clock, so nothing waits for a hand-off. Records keep
+ * the arrival as `scheduledMs`; their `worker` is this driver, their `concurrency` the requests this
+ * driver had in flight when they were sent.
+ */
+async function driveRate(opts: DriveOptions): Promise<RequestRecord[]> {
+  const { spec, target, payload } = opts;
+  const signal = opts.signal ?? new AbortController().signal;
+  setMaxListeners(0, signal);
+  const worker = opts.worker ?? 0;
+  const workers = opts.workers ?? 1;
+  const records: RequestRecord[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let seq = 0;
+  for (const arrival of scenarioArrivals(spec)) {
+    if (signal.aborted || arrival.tS >= opts.toS) break;
+    if (arrival.tS < opts.fromS || arrival.index % workers !== worker) continue;
+    const dueMs = wallMsOf(opts, arrival.tS);
+    // Timers may fire a little early: sleep until the arrival has passed.
+    for (let early = dueMs - Date.now(); early > 0; early = dueMs - Date.now()) await sleep(early);
+    if (signal.aborted) break;
+    // The arrival's intended send time on the performance clock (records' clock).
+    const scheduledMs = performance.now() - Math.max(0, Date.now() - dueMs);
+    const request: GenerationRequest = { ...payload.next(), concurrency: inFlight.size + 1, worker, seq: seq++, scheduledMs };
+    const done = send(target, request, signal).then((record) => {
+      records.push(record);
+    });
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+  }
+  await Promise.all([...inFlight]);
   return records;
 }
 

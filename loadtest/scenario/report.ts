@@ -31,7 +31,7 @@ export function figureRows(f: ScenarioFigures, result: ScenarioResult): [string,
     ['triggerAtS', s(f.triggerAtS), 'first scaling activity adding capacity started'],
     ['sloBreachAtS', s(f.sloBreachAtS), `first window with p99 over the SLO${result.spec.sloP99LatencyMs ? ` (${result.spec.sloP99LatencyMs} ms)` : ''} or an error`],
     ['firstAddedCapacityAtS', s(f.firstAddedCapacityAtS), 'first new copy in service (DescribeInferenceComponent)'],
-    ['capacity', `${f.startCapacity} → ${f.peakCapacity} copies`, 'copies in service at the start and at the most'],
+    ['capacity', `${f.startCapacity} → ${f.peakCapacity} ${result.capacityUnit ?? 'copies'}`, `${result.capacityUnit ?? 'copies'} in service at the start and at the most`],
     ['failedDuringScaling', String(f.failedDuringScaling), 'requests sent between the origin and full capacity that failed'],
     ['throttledDuringScaling', String(f.throttledDuringScaling), 'of them throttled or overloaded'],
     ['noCapacityFailures', String(f.noCapacityFailures), 'NoCapacityInvocationFailures seen by the client'],
@@ -42,12 +42,14 @@ export function figureRows(f: ScenarioFigures, result: ScenarioResult): [string,
 
 function context(result: ScenarioResult): string[] {
   const sp = result.spec;
+  const load = sp.load === 'rate' ? `open-loop rate (${sp.arrival ?? 'poisson'} arrivals${sp.burstiness !== undefined ? `, burstiness ${sp.burstiness}` : ''}, seed ${sp.seed ?? 1}) ${sp.from} → ${sp.to} requests/s` : `concurrency ${sp.from} → ${sp.to}`;
   const lines = [
-    `Scenario **${sp.kind}**: concurrency ${sp.from} → ${sp.to} over ${sp.overS} s, held ${sp.holdS} s, falling over ${sp.fallS} s (idle ${sp.idleS} s first); sampled every ${sp.sampleS} s; ${result.payload.inputTokens} input / ${result.payload.outputTokens} output tokens.`,
+    ...(result.failure ? [`**Partial report: the run failed in ${result.failure.state}** (${result.failure.error}${result.failure.cause ? `: ${result.failure.cause}` : ''}); what follows is what was measured until then.`] : []),
+    `Scenario **${sp.kind}**: ${load} over ${sp.overS} s, held ${sp.holdS} s, falling over ${sp.fallS} s (idle ${sp.idleS} s first); sampled every ${sp.sampleS} s; ${result.payload.inputTokens} input / ${result.payload.outputTokens} output tokens.`,
     `Target: ${result.target.address}${result.target.speedup && result.target.speedup !== 1 ? ` (local twin, ${result.target.speedup}× time compression; times are endpoint time)` : ''}. Started ${result.startedAt}, ${result.durationS.toFixed(0)} s.`,
   ];
   const p = result.policy;
-  if (p) lines.push(`Policy: ${p.metricType ?? 'metric not recorded'}${p.targetValue !== undefined ? ` target ${p.targetValue}` : ''}, copies ${p.minCapacity}–${p.maxCapacity}${p.scaleOutCooldownS !== undefined ? `, cooldowns out ${p.scaleOutCooldownS} s / in ${p.scaleInCooldownS} s` : ''}.`);
+  if (p) lines.push(`Policy: ${p.metricType ?? 'metric not recorded'}${p.targetValue !== undefined ? ` target ${p.targetValue}` : ''}, ${result.capacityUnit === 'instances' ? 'instances' : 'copies'} ${p.minCapacity}–${p.maxCapacity}${p.scaleOutCooldownS !== undefined ? `, cooldowns out ${p.scaleOutCooldownS} s / in ${p.scaleInCooldownS} s` : ''}.`);
   if (result.capacityModel) lines.push(`Modelled capacity (twin): one copy loads in ${result.capacityModel.copyLoadS.toFixed(1)} s, one instance in ${result.capacityModel.instanceAddS.toFixed(0)} s (assumptions in scenario.json \`capacityModel\`).`);
   return lines;
 }
@@ -76,7 +78,7 @@ ${context(result).map((l) => `<p>${escapeHtml(l.replace(/\*\*|`/g, ''))}</p>`).j
 
 /** The time series as CSV: one row per sample (capacity and client figures), errors summed. */
 export function scenarioSeriesCsv(result: ScenarioResult): string {
-  const header = ['tS', 'offeredConcurrency', 'achievedConcurrency', 'completed', 'ok', 'tokensPerS', 'latencyP50Ms', 'latencyP99Ms', 'errors', 'noCapacity', 'copiesInService', 'copiesDesired', 'instancesInService', 'instancesDesired'];
+  const header = ['tS', 'offeredConcurrency', 'achievedConcurrency', 'completed', 'ok', 'tokensPerS', 'latencyP50Ms', 'latencyP99Ms', 'errors', 'noCapacity', 'copiesInService', 'copiesDesired', 'instancesInService', 'instancesDesired', 'offeredRatePerS', 'sentRatePerS', 'achievedRatePerS'];
   const cell = (v: number | undefined, digits = 3): string => (v === undefined ? '' : String(Number(v.toFixed(digits))));
   const rows = result.samples.map((x) =>
     [
@@ -94,6 +96,9 @@ export function scenarioSeriesCsv(result: ScenarioResult): string {
       cell(x.copiesDesired),
       cell(x.instancesInService),
       cell(x.instancesDesired),
+      cell(x.offeredRatePerS),
+      cell(x.sentRatePerS),
+      cell(x.achievedRatePerS),
     ].join(','),
   );
   return `${[header.join(','), ...rows].join('\n')}\n`;

@@ -7,6 +7,7 @@ import { createTarget } from '../targets';
 import { capacityClients, createCapacityReader } from './capacity-reader';
 import { runScenario, type EndpointClock } from './run-scenario';
 import { startScalingTwin } from './scaling-twin';
+import { socketsFor } from './schedule';
 
 /**
  * A scenario against the autoscaling twin of a fleet deployment, all offline: the twin's policies
@@ -41,10 +42,11 @@ export async function runTwinScenario(opts: TwinScenarioOptions): Promise<Scenar
     await endpoint.close();
     throw new UserInputError('scenario', `scale-from-zero needs a deployment with autoscaling.scaleToZero (MinCapacity 0 and the NoCapacityInvocationFailures step policy); '${deployment.id}' has MinCapacity ${String(policy?.minCapacity)}`);
   }
-  const component = deployment.inferenceComponentName as string;
+  // Undefined for a variant whose instance count scales.
+  const component = deployment.inferenceComponentName;
   const target = createTarget(
-    { kind: 'sagemaker', endpointName: deployment.endpointName, inferenceComponent: component },
-    { maxSockets: Math.max(opts.spec.to, 1), endpointUrl: endpoint.url, region: 'us-east-1', retries: 0 },
+    { kind: 'sagemaker', endpointName: deployment.endpointName, ...(component !== undefined ? { inferenceComponent: component } : {}) },
+    { maxSockets: socketsFor(opts.spec), endpointUrl: endpoint.url, region: 'us-east-1', retries: 0 },
   );
   const info = (await (await fetch(`${endpoint.url}/info`)).json()) as { virtual_clock: { virtual_now_ms: number; wall_now_ms: number; speedup: number } };
   const clock: EndpointClock = { speedup: info.virtual_clock.speedup, anchorWallMs: info.virtual_clock.wall_now_ms, anchorVirtualMs: info.virtual_clock.virtual_now_ms };
@@ -55,7 +57,8 @@ export async function runTwinScenario(opts: TwinScenarioOptions): Promise<Scenar
       payload: createPayloadSource({ inputTokens: opts.inputTokens ?? 256, outputTokens: opts.outputTokens ?? 128 }),
       capacity: createCapacityReader(capacityClients({ endpointUrl: endpoint.url }), deployment.endpointName, component),
       clock,
-      startCopies: opts.spec.kind === 'scale-from-zero' ? 0 : (policy?.minCapacity ?? 1),
+      // A variant starts at MinCapacity instances (the twin starts so); a component is set to its starting copies.
+      ...(component !== undefined ? { startCopies: opts.spec.kind === 'scale-from-zero' ? 0 : (policy?.minCapacity ?? 1) } : {}),
       hourlyUsd: deployment.instanceType.price.usd,
       priceSource: deployment.instanceType.price.source.url,
       deployment: { id: deployment.id, instanceType: deployment.instanceType.name, model: deployment.model.id },

@@ -13,7 +13,10 @@ import { OFFLINE_APP_PROPS } from '../offline/synth';
  * A local endpoint twin of one fleet deployment whose autoscaling runs while it serves: the scalable
  * target, target tracking policy and scale-out-from-zero step policy + alarm are read from the
  * deployment stack's synthesized template (not from the fleet file), and new copies take the
- * modelled load time (capacity-timing.ts).
+ * modelled load time (capacity-timing.ts). A variant without inference components scales instances
+ * (endpoint/NAME/variant/VARIANT, sagemaker:variant:DesiredInstanceCount): the twin starts with
+ * MinCapacity instances, and each instance target tracking adds is in service after the modelled
+ * provisioning plus model load.
  */
 export interface ScalingTwinOptions {
   readonly deployment: string;
@@ -69,9 +72,11 @@ export async function startScalingTwinOf(
   policies: readonly TemplateScaling[],
   opts: Omit<ScalingTwinOptions, 'deployment' | 'fleetPath'> & { readonly authorize?: LocalEndpointOptions['authorize'] },
 ): Promise<ScalingTwin> {
-  if (deployment.inferenceComponentName === undefined || policies.length === 0) {
-    throw new UserInputError('deployment', `'${deployment.id}' has no autoscaled inference component; scenarios run on deployments with \`autoscaling\` and inference components`);
+  if (policies.length === 0) {
+    throw new UserInputError('deployment', `'${deployment.id}' has no autoscaling in its template; scenarios run on deployments with \`autoscaling\` (copies of inference components, or instances of a variant)`);
   }
+  // A variant without components scales its instance count (sagemaker:variant:DesiredInstanceCount).
+  const variant = deployment.inferenceComponentName === undefined;
   const capacity = resolveCapacityTiming(opts.capacity);
   const model = deployment.model;
   const loadMs = copyLoadMs(model, capacity);
@@ -81,12 +86,12 @@ export async function startScalingTwinOf(
     model: deployment.model,
     instance: deployment.instanceType,
     tp: deployment.tp,
-    copies: Math.max(1, opts.startCopies ?? min),
-    instances: 1,
+    copies: variant ? deployment.copies : Math.max(1, opts.startCopies ?? min),
+    instances: variant ? Math.max(1, min) : 1,
     tgi: deployment.tgi,
     speedup: opts.speedup ?? 30,
     endpointName: deployment.endpointName,
-    inferenceComponents: [deployment.inferenceComponentName],
+    inferenceComponents: variant ? [] : [deployment.inferenceComponentName as string],
     port: opts.port ?? 0,
     ...(opts.authorize !== undefined ? { authorize: opts.authorize } : {}),
     controlPlane: {
@@ -94,6 +99,7 @@ export async function startScalingTwinOf(
         endpointCreateMs: 0,
         componentCreateDelayMs: 0,
         copyPlacementMs: loadMs,
+        // An instance added to the variant: provisioning, then its model loads (UpdateEndpointWeightsAndCapacities: Updating → InService).
         endpointUpdateMs: instanceAddMs(model, capacity),
         rollbackMs: 0,
         // The alarm goes to ALARM at the end of its first breaching period(s); its action runs the step policy.

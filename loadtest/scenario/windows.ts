@@ -5,7 +5,8 @@ import { scenarioDurationS } from '../../lib/results/scenario-schedule';
 /**
  * The scenario's load schedule sliced into windows of `windowS` (endpoint seconds) from a common
  * scenario start: each window's `workers` Lambda workers share its streams (stream i → worker
- * i mod workers) and one sampler reads capacity beside them. Every window counts from the same
+ * i mod workers) or, with load `rate`, its arrivals (arrival i → worker i mod workers, one seeded
+ * sequence for the whole scenario) and one sampler reads capacity beside them. Every window counts from the same
  * start epoch, so the state machine's time between windows shifts nothing.
  */
 export function planScenarioWindows(
@@ -15,7 +16,8 @@ export function planScenarioWindows(
 ): ScenarioWindow[] {
   const { spec } = run;
   const durationS = scenarioDurationS(spec);
-  const streams = Math.max(1, spec.from, spec.to);
+  // A concurrency load's streams, or a rate load's requests per second at the top, shared by the workers.
+  const streams = Math.max(1, Math.ceil(Math.max(spec.from, spec.to)));
   const workers = Math.max(1, Math.min(deployment.benchmark.workers, streams));
   const windows: ScenarioWindow[] = [];
   for (let index = 0, fromS = 0; fromS < durationS - 1e-9; index += 1, fromS += windowS) {
