@@ -146,7 +146,21 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     scaledPools.set(name, pool);
     backends.set(name, { driver: pool, tgi: deployment.tgi, component: name });
   });
-  const variantBackend = deployment.inferenceComponents.length === 0 ? makeBackend(undefined, 0) : undefined;
+  // A variant without components whose instance count autoscales: one engine per instance up to MaxCapacity, only those in service take requests.
+  const variantMax = deployment.inferenceComponents.length === 0 ? options.scaling?.policies.find((p) => p.resourceId.startsWith(`endpoint/${deployment.endpointName}/variant/`))?.maxCapacity : undefined;
+  let instancesInService: () => number = () => 0;
+  const variantPool =
+    variantMax === undefined
+      ? undefined
+      : createCopyPoolDriver(
+          Array.from({ length: Math.max(1, variantMax) }, (_, k) => {
+            const engine = engineFactory({ ...engineConfig(undefined, k), instances: 1 });
+            engines.push(engine);
+            return createRealTimeDriver(telemetry.instrument(engine, undefined), { speedup: deployment.speedup, idPrefix: `b0i${k}-` });
+          }),
+          () => instancesInService(),
+        );
+  const variantBackend = deployment.inferenceComponents.length === 0 ? (variantPool ? { driver: variantPool, tgi: deployment.tgi, component: undefined } : makeBackend(undefined, 0)) : undefined;
   const allBackends = [...backends.values(), ...(variantBackend ? [variantBackend] : [])];
   /** How late every driver (every copy of a pool) handed out its engine's events since the start, endpoint ms. */
   const lag = (): LatencySketch => {
@@ -176,12 +190,12 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
     ...(options.containerFailure !== undefined ? { failureReason: options.containerFailure } : {}),
   });
   copiesInService = (component) => controlPlane.world.describeComponent(component)?.currentCopies ?? 0;
+  instancesInService = () => controlPlane.world.describeEndpoint().currentInstances;
+  const poolOf = (resourceId: string): { inFlight(): number } | undefined =>
+    resourceId.startsWith('inference-component/') ? scaledPools.get(resourceId.slice('inference-component/'.length)) : variantPool;
   const targetTrackers = (options.scaling?.policies ?? [])
-    .filter((p) => p.targetTracking !== undefined && scaledPools.has(p.resourceId.slice('inference-component/'.length)))
-    .map((p) => {
-      const pool = scaledPools.get(p.resourceId.slice('inference-component/'.length)) as { inFlight(): number };
-      return new TargetTracker(controlPlane.autoScaling, controlPlane.world, p, pool, options.scaling?.tracking);
-    });
+    .filter((p) => p.targetTracking !== undefined && poolOf(p.resourceId) !== undefined)
+    .map((p) => new TargetTracker(controlPlane.autoScaling, controlPlane.world, p, poolOf(p.resourceId) as { inFlight(): number }, options.scaling?.tracking));
   const pollTimers = targetTrackers.map((tracker) => {
     const timer = setInterval(() => tracker.poll(), options.scaling?.pollWallMs ?? Math.max(5, (tracker.model.periodS * 1000) / deployment.speedup / 4));
     timer.unref();

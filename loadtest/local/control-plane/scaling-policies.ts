@@ -94,7 +94,7 @@ export function scalingOfTemplate(template: { readonly Resources?: Readonly<Reco
       }
     }
     out.push({
-      resourceId: literal<string>(p.ResourceId, id, 'ResourceId'),
+      resourceId: resolvedString(p.ResourceId, template.Resources ?? {}, id, 'ResourceId'),
       scalableDimension: dimension,
       minCapacity: literal<number>(p.MinCapacity, id, 'MinCapacity'),
       maxCapacity: literal<number>(p.MaxCapacity, id, 'MaxCapacity'),
@@ -108,6 +108,25 @@ export function scalingOfTemplate(template: { readonly Resources?: Readonly<Reco
 function literal<T extends string | number>(value: unknown, resource: string, field: string): T {
   if (typeof value === 'string' || typeof value === 'number') return value as T;
   throw new Error(`${resource}.${field} is not a literal in the synthesized template (got ${JSON.stringify(value)})`);
+}
+
+/**
+ * A string of the template: a literal, or what CloudFormation makes of an Fn::Join of literals and
+ * Fn::GetAtt [endpoint, EndpointName] (a variant's ResourceId, `endpoint/${EndpointName}/variant/…`, is
+ * built that way: the endpoint's name is its literal EndpointName property).
+ */
+function resolvedString(value: unknown, resources: Readonly<Record<string, CfnResource>>, resource: string, field: string): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: unknown } | undefined)?.['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    return (join[1] as unknown[]).map((part) => resolvedString(part, resources, resource, field)).join(join[0]);
+  }
+  const att = (value as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt'];
+  if (Array.isArray(att) && att[1] === 'EndpointName' && typeof att[0] === 'string') {
+    const name = resources[att[0]]?.Properties?.EndpointName;
+    if (typeof name === 'string') return name;
+  }
+  return literal<string>(value, resource, field);
 }
 
 function refOf(value: unknown): string | undefined {
