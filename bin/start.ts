@@ -179,7 +179,9 @@ async function runScenario(opts: StartOptions, common: { speedup?: number; outDi
     onProgress: (message) => console.log(message),
   });
   if (!run.succeeded || run.result === undefined) {
-    console.error(`error: the scenario failed: ${run.error ?? 'no scenario.json was written'}`);
+    const failure = run.result?.failure;
+    if (failure !== undefined) console.error(`partial report (what was measured until ${failure.state} failed): ${run.files.html}`);
+    console.error(`error: the scenario failed: ${failure ? `${failure.state}: ${failure.error}${failure.cause ? ` (${failure.cause})` : ''}` : (run.error ?? 'no scenario.json was written')}`);
     process.exitCode = 1;
     return;
   }

@@ -21,6 +21,7 @@ export const SCENARIO_STATE_NAMES = {
   sample: 'SampleCapacity',
   finish: 'FinishScenario',
   fleetReport: 'ScenarioFleetReport',
+  partialReport: 'ScenarioPartialReport',
   failed: 'ScenarioFailed',
 } as const;
 
@@ -48,7 +49,8 @@ export interface ScenarioPathProps {
  * are up when this one ends): each window's workers (a Map, all at once) beside its capacity sampler
  * (a Parallel state); finally
  * derive the figures and write scenario.json, its time series and report, and the EMF metrics.
- * Any failure ends in ScenarioFailed with the failed state's name (no scaling to restore).
+ * Any failure writes a partial report (scenario-finish with the failed state: what was measured until
+ * then) and ends in ScenarioFailed with the failed state's name (no scaling to restore).
  */
 export function scenarioPath(scope: Construct, props: ScenarioPathProps): sfn.IChainable {
   if (props.maxWorkers > MAX_SCENARIO_WORKERS) {
@@ -58,9 +60,14 @@ export function scenarioPath(scope: Construct, props: ScenarioPathProps): sfn.IC
   const fns = props.functions;
   // The error names the failed state, the cause is its error's (Step Functions' Catch puts {Error, Cause} at $.error).
   const failed = new sfn.Fail(scope, n.failed, { errorPath: '$.failedStep', causePath: '$.error.Cause' });
+  // As the sweep's: a partial report of what was measured, naming the failed state, then the failure
+  // (the report failing too still ends in ScenarioFailed with the original error).
+  const partialReport = props.invoke(n.partialReport, fns['scenario-finish'], '$', '$.scenarioResult');
+  partialReport.addCatch(failed, { errors: [sfn.Errors.ALL], resultPath: '$.reportError' });
+  partialReport.next(failed);
   const catchInto = (state: sfn.TaskStateBase | sfn.Map | sfn.Parallel, stepName: string): void => {
     const mark = new sfn.Pass(scope, `${stepName}Failed`, { result: sfn.Result.fromString(stepName), resultPath: '$.failedStep' });
-    mark.next(failed);
+    mark.next(partialReport);
     state.addCatch(mark, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
   };
   const control = (action: string, extra: Record<string, unknown> = {}): sfn.TaskInput => sfn.TaskInput.fromObject({ action, 'state.$': '$', ...extra });

@@ -11,6 +11,7 @@ import { scenarioSpec } from '../../lib/results/scenario-schedule';
 import type { CapacityTimingParams } from '../local/control-plane/capacity-timing';
 import { scalingOfTemplate } from '../local/control-plane/scaling-policies';
 import type { TargetTrackingModel } from '../local/control-plane/target-tracking';
+import type { AwsCall } from '../local/judges/aws-call';
 import { IamJudge, type JudgedCall } from '../local/judges/iam/iam-judge';
 import { templateRoles } from '../local/judges/iam/template-roles';
 import { LocalFolderStore } from '../pipeline/local-store';
@@ -45,6 +46,11 @@ export interface ScenarioOfflineOptions {
   readonly capacity?: Partial<CapacityTimingParams>;
   readonly tracking?: Partial<TargetTrackingModel>;
   readonly onProgress?: (message: string) => void;
+  /**
+   * Refuses the SageMaker / Application Auto Scaling calls it returns true for, as AccessDenied (what
+   * a role losing a permission mid-run does): how tests fail a scenario in a chosen state.
+   */
+  readonly refuse?: (call: AwsCall) => boolean;
 }
 
 export interface ScenarioOfflineResult {
@@ -111,7 +117,8 @@ export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): 
     speedup,
     ...(opts.capacity ? { capacity: opts.capacity } : {}),
     ...(opts.tracking ? { tracking: opts.tracking } : {}),
-    authorize: (accessKeyId, call) => judge.authorize(accessKeyId, call),
+    authorize: (accessKeyId, call) =>
+      opts.refuse?.(call) === true ? Promise.resolve({ allowed: false, code: 'AccessDeniedException', message: `refused by the offline run: ${call.action}` }) : judge.authorize(accessKeyId, call),
   });
   const endpointUrl = twin.endpoint.url;
   progress(`autoscaling twin of ${deployment.id} at ${endpointUrl}, speedup ${speedup}× (one copy loads in ${(twin.copyLoadMs / 1000).toFixed(1)} s)`);
@@ -158,9 +165,10 @@ export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): 
   }
   const keys = scenarioKeys(deployment.id, runId);
   const files = Object.fromEntries((Object.keys(SCENARIO_FILES) as ScenarioFileKind[]).map((kind) => [kind, store.locate(keys.file(SCENARIO_FILES[kind]))])) as Record<ScenarioFileKind, string>;
-  const result = error === undefined ? await store.getJson<ScenarioResult>(keys.file(SCENARIO_FILES.json)) : undefined;
+  // A failed run leaves a partial scenario.json (with `failure`) when it got far enough to measure.
+  const result = await store.getJson<ScenarioResult>(keys.file(SCENARIO_FILES.json));
   return {
-    succeeded: error === undefined && result !== undefined,
+    succeeded: error === undefined && result !== undefined && result.failure === undefined,
     deploymentId: deployment.id,
     runId,
     spec,
