@@ -59,9 +59,9 @@ describe('benchmark.scenarios', () => {
     expect(b?.schedule).toEqual({ cron: 'cron(0 6 ? * MON *)', timeZone: 'UTC' });
     // `to` unset: half the maximum copies (at least 2) at the policy's target, 2 × 8; scale-from-zero asks for 2 copies' worth.
     expect(b?.scenarios).toEqual([
-      { spec: { kind: 'ramp', ...SCENARIO_DEFAULTS.ramp, to: 16 }, schedule: 'off' },
-      { spec: { kind: 'spike', ...SCENARIO_DEFAULTS.spike, to: 12, holdS: 60 }, schedule: { cron: 'cron(0 8 ? * TUE *)', timeZone: 'Europe/Berlin' } },
-      { spec: { kind: 'scale-from-zero', ...SCENARIO_DEFAULTS['scale-from-zero'], to: 16, idleS: 20, sloP99LatencyMs: 9000 }, schedule: 'off' },
+      { spec: { kind: 'ramp', load: 'concurrency', ...SCENARIO_DEFAULTS.ramp, to: 16 }, schedule: 'off' },
+      { spec: { kind: 'spike', load: 'concurrency', ...SCENARIO_DEFAULTS.spike, to: 12, holdS: 60 }, schedule: { cron: 'cron(0 8 ? * TUE *)', timeZone: 'Europe/Berlin' } },
+      { spec: { kind: 'scale-from-zero', load: 'concurrency', ...SCENARIO_DEFAULTS['scale-from-zero'], to: 16, idleS: 20, sloP99LatencyMs: 9000 }, schedule: 'off' },
     ]);
     // The state machine carries the specs by kind, not the schedules.
     expect(deploymentInputOf(fleet.deployments[0] as ResolvedFleet['deployments'][number]).scenarios).toEqual({
@@ -74,7 +74,7 @@ describe('benchmark.scenarios', () => {
   it('sizes the default top from the maximum copies: 8 copies at 16 per copy ask for 4 copies, 64 concurrent requests', () => {
     const fleet = resolveFleet(loadFleetFile('fleets/published-study.yaml'), { region: 'us-east-1' });
     const ic = fleet.deployments.find((d) => d.id === 'llama-2-7b-p4d-ic-8x-tp1');
-    expect(ic?.benchmark.scenarios.map((s) => s.spec)).toEqual([{ kind: 'ramp', from: 1, to: 64, overS: 240, holdS: 300, fallS: 120, idleS: 0, sampleS: 5, retryBackoffS: 1 }]);
+    expect(ic?.benchmark.scenarios.map((s) => s.spec)).toEqual([{ kind: 'ramp', load: 'concurrency', from: 1, to: 64, overS: 240, holdS: 300, fallS: 120, idleS: 0, sampleS: 5, retryBackoffS: 1 }]);
     // The other deployments declare none and keep the fleet's weekly sweep.
     expect(fleet.deployments.filter((d) => d.benchmark.scenarios.length > 0).map((d) => d.id)).toEqual(['llama-2-7b-p4d-ic-8x-tp1']);
     expect(ic?.benchmark.schedule).toEqual({ cron: 'cron(0 6 ? * MON *)', timeZone: 'UTC' });
@@ -104,6 +104,13 @@ describe('benchmark.scenarios', () => {
     ]);
   });
 
+  it('accepts an open-loop rate entry (requests/s, arrival process, seed) and passes it to the pipeline', () => {
+    const fleet = resolve(fleetYaml([...AUTOSCALING, 'benchmark:', '  scenarios: [{ kind: ramp, load: rate, from: 0.5, to: 6.5, arrival: gamma, burstiness: 0.5, seed: 4 }]']));
+    const spec = fleet.deployments[0]?.benchmark.scenarios[0]?.spec;
+    expect(spec).toEqual({ kind: 'ramp', ...SCENARIO_DEFAULTS.ramp, load: 'rate', from: 0.5, to: 6.5, arrival: 'gamma', burstiness: 0.5, seed: 4 });
+    expect(deploymentInputOf(fleet.deployments[0] as ResolvedFleet['deployments'][number]).scenarios?.ramp).toEqual(spec);
+  });
+
   /** [case, deployment lines, path, message]. */
   const REJECTED: [string, string[], string, RegExp][] = [
     ['unknown kind', ['benchmark:', '  scenarios: [soak]'], `${S}[0]`, /expected a scenario kind \(sweep, ramp, spike, scale-from-zero\)/],
@@ -117,6 +124,10 @@ describe('benchmark.scenarios', () => {
     ['sweep with parameters', ['benchmark:', '  scenarios: [{ kind: sweep, to: 8 }]'], `${S}[0].to`, /a sweep entry takes only schedule/],
     ['from above to', [...AUTOSCALING, 'benchmark:', '  scenarios: [{ kind: ramp, from: 9, to: 4 }]'], `${S}[0].from`, /9 is above to \(4\)/],
     ['a spike that does not start idle', [...AUTOSCALING, 'benchmark:', '  scenarios: [{ kind: spike, from: 2, to: 8 }]'], `${S}[0].from`, /a spike starts idle: from must be 0/],
+    ['a rate load without to', [...AUTOSCALING, 'benchmark:', '  scenarios: [{ kind: ramp, load: rate }]'], `${S}[0].to`, /a rate load needs `to` \(requests\/s at the top\)/],
+    ['an unknown load', [...AUTOSCALING, 'benchmark:', '  scenarios: [{ kind: ramp, load: tokens }]'], `${S}[0]`, /or \{ kind, load, from, to, arrival, burstiness, seed,/],
+    ['a fractional concurrency', [...AUTOSCALING, 'benchmark:', '  scenarios: [{ kind: ramp, to: 2.5 }]'], `${S}[0].to`, /must be a whole number ≥ 1, got 2.5/],
+    ['an arrival with a concurrency load', [...AUTOSCALING, 'benchmark:', '  scenarios: [{ kind: ramp, arrival: poisson }]'], `${S}[0].arrival`, /applies to load rate only/],
     ['bad cron', [...AUTOSCALING, 'benchmark:', '  scenarios: [{ kind: ramp, schedule: { cron: "0 6 * * *", timeZone: UTC } }]'], `${S}[0].schedule.cron`, /expected an EventBridge Scheduler cron, e.g. cron\(0 6 \? \* MON \*\)/],
     ['bad time zone', [...AUTOSCALING, 'benchmark:', '  scenarios: [{ kind: ramp, schedule: { cron: "cron(0 6 ? * MON *)", timeZone: Mars/Olympus } }]'], `${S}[0].schedule.timeZone`, /'Mars\/Olympus' is not an IANA time zone; allowed: tz database names/],
   ];
