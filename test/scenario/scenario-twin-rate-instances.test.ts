@@ -12,7 +12,7 @@ jest.setTimeout(120_000);
 describe('a rate ramp on llama-2-7b-p4d-ic-8x-tp1 (target tracking, 16 concurrent requests per copy)', () => {
   it('offers the scheduled rate whatever the endpoint does, and target tracking adds copies', async () => {
     const spec = scenarioSpec('ramp', { load: 'rate', from: 0.5, to: 8, overS: 60, holdS: 90, fallS: 0, seed: 3 });
-    const result = await runTwinScenario({ deployment: 'llama-2-7b-p4d-ic-8x-tp1', spec, speedup: 10 });
+    const result = await runTwinScenario({ deployment: 'llama-2-7b-p4d-ic-8x-tp1', spec, speedup: 12 });
     const f = result.figures;
     // The rate sent follows the schedule: per 30 s, within 4 Poisson standard deviations (+ 2 for a late timer at the edge).
     for (let t = 0; t + 30 <= 150; t += 30) {
@@ -42,7 +42,7 @@ describe('a ramp on an instance-autoscaled variant (fleets/examples/llama-3-1-8b
   it('adds an instance in service one modelled provisioning + model load after the trigger', async () => {
     const capacity = { instanceProvisionS: 60, containerStartS: 20, downloadGBps: 1, loadToGpuGBps: 2 };
     const addS = instanceAddMs(getModel('llama-3-1-8b'), resolveCapacityTiming(capacity)) / 1000;
-    const spec = scenarioSpec('ramp', { from: 1, to: 48, overS: 60, holdS: 240, fallS: 0 });
+    const spec = scenarioSpec('ramp', { from: 1, to: 48, overS: 60, holdS: 180, fallS: 0 });
     const result = await runTwinScenario({ deployment: 'llama-3-1-8b-g6e-xlarge-tp1', fleetPath: 'fleets/examples/llama-3-1-8b-g6e.yaml', spec, speedup: 25, capacity });
     const f = result.figures;
     expect(result.capacityModel?.instanceAddS).toBeCloseTo(addS, 6);
