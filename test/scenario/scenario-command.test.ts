@@ -11,6 +11,16 @@ describe('llm-bench scenario: errors name the flags', () => {
     await expect(run('ramp', '--to', '4', '--target', 'tgi:http://127.0.0.1:1')).rejects.toThrow(/--target: a scenario reads capacity from SageMaker/);
   });
 
+  it('takes an open-loop rate load (--load rate: requests/s, --arrival, --burstiness, --seed), naming bad flags', async () => {
+    const { specOfFlags } = await import('../../loadtest/cli/scenario-command');
+    const base = { to: '2.5', speedup: '30', inputTokens: '256', outputTokens: '128', out: 'x' };
+    expect(specOfFlags('ramp', { ...base, load: 'rate', from: '0.5', arrival: 'gamma', burstiness: '0.5', seed: '9' })).toMatchObject({ load: 'rate', from: 0.5, to: 2.5, arrival: 'gamma', burstiness: 0.5, seed: 9 });
+    await expect(run('ramp', '--load', 'bursts', '--to', '4', '--twin', 'x')).rejects.toThrow(/--load: 'bursts' is not a load; allowed: concurrency, rate/);
+    await expect(run('ramp', '--load', 'rate', '--to', '2', '--arrival', 'uniform', '--twin', 'x')).rejects.toThrow(/--arrival: 'uniform' is not an arrival process; allowed: poisson, gamma, constant/);
+    await expect(run('ramp', '--to', '4', '--arrival', 'poisson', '--twin', 'x')).rejects.toThrow(/--arrival: applies to load rate only/);
+    await expect(run('ramp', '--to', '2.5', '--twin', 'x')).rejects.toThrow(/--to/);
+  });
+
   it('refuses a twin deployment that is not in the fleet, listing those that are', async () => {
     await expect(run('ramp', '--to', '4', '--twin', 'nope')).rejects.toThrow(/--twin: 'nope' is not in .*deployments: .*llama-2-7b-p4d-ic-8x-tp1/);
   });
