@@ -10,7 +10,7 @@ import { createFaultPicker, formatFaultSpec } from './faults';
 import { readBody, sendJson } from './http-io';
 import { createRealTimeDriver } from './real-time-driver';
 import { compressedClock } from './control-plane/timeline';
-import { createTwinTelemetry, type TwinTelemetry } from './cloudwatch';
+import { createTwinTelemetry, type CopiesInService, type LocalCloudWatchOptions, type TwinTelemetry } from './cloudwatch';
 import { createControlPlane, type ControlPlane, type ControlPlaneFacts } from './sagemaker-control-plane';
 import { countPromptTokens } from './tokens';
 import { createCopyPoolDriver } from './copy-pool';
@@ -63,6 +63,8 @@ export interface LocalEndpointOptions extends LocalDeploymentOptions {
    * tracking polls its metric every `pollWallMs` (default a quarter of a datapoint period). @default none
    */
   readonly scaling?: { readonly policies: readonly TemplateScaling[]; readonly tracking?: Partial<TargetTrackingModel>; readonly pollWallMs?: number };
+  /** The local CloudWatch's publication delay (docs/telemetry.md). @default none: published at once */
+  readonly cloudWatch?: LocalCloudWatchOptions;
 }
 
 export interface LocalEndpoint {
@@ -105,7 +107,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
   const engines: ServingEngine[] = [];
   const clockOriginMs = options.controlPlane?.clock === undefined ? Date.now() : undefined;
   const clock = options.controlPlane?.clock ?? compressedClock(deployment.speedup, Date.now, clockOriginMs);
-  const telemetry = createTwinTelemetry(deployment, clock, options.controlPlane?.variantName ?? 'AllTraffic');
+  const telemetry = createTwinTelemetry(deployment, clock, options.controlPlane?.variantName ?? 'AllTraffic', options.cloudWatch);
   const engineConfig = (_component: string | undefined, index: number): EndpointEngineConfig => ({
     model: deployment.model,
     instance: deployment.instance,
@@ -129,6 +131,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
   };
   const backends = new Map<string, Backend>();
   const scaledPools = new Map<string, { inFlight(): number }>();
+  const poolCopies = new Map<string, CopiesInService>();
   let copiesInService: (component: string) => number = () => 0;
   const scaledMax = (name: string): number | undefined => options.scaling?.policies.find((p) => p.resourceId === `inference-component/${name}`)?.maxCapacity;
   deployment.inferenceComponents.forEach((name, i) => {
@@ -137,11 +140,12 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       backends.set(name, makeBackend(name, i));
       return;
     }
-    const copies = Array.from({ length: Math.max(1, max) }, (_, k) => {
-      const engine = engineFactory({ ...engineConfig(name, i * 1000 + k), copies: 1, instances: 1 });
-      engines.push(engine);
-      return createRealTimeDriver(engine, { speedup: deployment.speedup, idPrefix: `b${i}c${k}-` });
-    });
+    const copyEngines = Array.from({ length: Math.max(1, max) }, (_, k) => engineFactory({ ...engineConfig(name, i * 1000 + k), copies: 1, instances: 1 }));
+    engines.push(...copyEngines);
+    // Each copy feeds the local CloudWatch as the component's copy k, publishing while in service.
+    const instrumented = telemetry.instrumentPool(copyEngines, name);
+    poolCopies.set(name, instrumented.copies);
+    const copies = instrumented.engines.map((engine, k) => createRealTimeDriver(engine, { speedup: deployment.speedup, idPrefix: `b${i}c${k}-` }));
     const pool = createCopyPoolDriver(copies, () => copiesInService(name));
     scaledPools.set(name, pool);
     backends.set(name, { driver: pool, tgi: deployment.tgi, component: name });
@@ -193,6 +197,8 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
   instancesInService = () => controlPlane.world.describeEndpoint().currentInstances;
   const poolOf = (resourceId: string): { inFlight(): number } | undefined =>
     resourceId.startsWith('inference-component/') ? scaledPools.get(resourceId.slice('inference-component/'.length)) : variantPool;
+  controlPlane.world.onCopiesInService.push((component, copies, atMs) => poolCopies.get(component)?.set(atMs, copies));
+  telemetry.beforeRead(() => controlPlane.world.timeline.advance());
   const targetTrackers = (options.scaling?.policies ?? [])
     .filter((p) => p.targetTracking !== undefined && poolOf(p.resourceId) !== undefined)
     .map((p) => new TargetTracker(controlPlane.autoScaling, controlPlane.world, p, poolOf(p.resourceId) as { inFlight(): number }, options.scaling?.tracking));

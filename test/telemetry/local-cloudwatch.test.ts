@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { createLocalCloudWatch } from '../../loadtest/local/cloudwatch/cloudwatch-api';
+import type { Server } from 'node:http';
+import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { serveLocalCloudWatch } from '../support/local-cloudwatch';
 import { ReplicaRecord, ServingRecord } from '../../loadtest/local/cloudwatch/serving-record';
 import { OVERHEAD_LATENCY_MS } from '../../loadtest/local/cloudwatch';
 import { readServerTelemetry } from '../../loadtest/telemetry';
@@ -12,20 +11,8 @@ import { readServerTelemetry } from '../../loadtest/telemetry';
  */
 
 const T0 = Date.UTC(2026, 10, 30, 6, 0, 0); // a whole minute
-const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
-
-async function serve(record: ServingRecord, nowMs: number, instances = 1): Promise<{ server: Server; client: CloudWatchClient }> {
-  const cloudWatch = createLocalCloudWatch(record, { endpointName: 'ep', variantName: 'AllTraffic', instances }, () => nowMs);
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      if (!cloudWatch.handle(String(request.headers['x-amz-target']), Buffer.concat(chunks), response)) response.writeHead(404).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = new CloudWatchClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials, maxAttempts: 1 });
-  return { server, client };
+function serve(record: ServingRecord, nowMs: number, instances = 1) {
+  return serveLocalCloudWatch(record, () => nowMs, instances);
 }
 
 /** Two copies of TP 2 on one 4-GPU instance: copy 0 busy 0–30 s (2 requests 0–10 s, 1 until 30 s), copy 1 idle. */
@@ -75,13 +62,15 @@ describe('local CloudWatch GetMetricData (real client)', () => {
     expect(server60.notes).toEqual(['concurrent requests at 10 s resolution (high-resolution metric)']);
   });
 
-  test('inference component: normalized per-copy utilization and per-copy concurrency', async () => {
+  test('inference component: normalized per-copy utilization and concurrency normalized by copies', async () => {
     ({ server, client } = await serve(twoCopies('ic-a'), T0 + 120_000));
     const telemetry = await readServerTelemetry(client, { endpointName: 'ep', inferenceComponent: 'ic-a' }, { startMs: T0, endMs: T0 + 60_000 });
     // Each copy publishes its own busy share: (50 + 0) / 2.
     expect(telemetry.gpuUtilizationPct).toBeCloseTo(25, 6);
     expect(telemetry.gpuMemoryUtilizationPct).toBeCloseTo(90, 6);
-    expect(telemetry.concurrentRequestsMax).toBeCloseTo(2, 6);
+    // ConcurrentRequestsPerCopy: the component's requests ÷ its copies (monitoring-cloudwatch.html):
+    // 2 requests on 2 copies in the first 10 s → 1.
+    expect(telemetry.concurrentRequestsMax).toBeCloseTo(1, 6);
     expect(telemetry.invocations).toBe(3);
     expect(telemetry.metrics.map((m) => m.namespace)).toEqual(expect.arrayContaining(['/aws/sagemaker/InferenceComponents', 'AWS/SageMaker', '/aws/sagemaker/Endpoints']));
   });

@@ -17,6 +17,8 @@ export interface InstrumentOptions {
   readonly gpusPerReplica: number;
   /** Epoch ms (virtual) of the engine's time 0. */
   readonly epochOfEngineZeroMs: number;
+  /** Instance of replica i. @default i ÷ copiesPerInstance, rounded down */
+  readonly instanceOf?: (replica: number) => number;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface InstrumentOptions {
  * replicas (min(inFlight, replicas) busy), which is what least-outstanding routing tends to.
  */
 export function instrumentEngine(engine: ServingEngine, options: InstrumentOptions): { engine: ServingEngine; replicas: readonly ReplicaRecord[] } {
-  const replicas = Array.from({ length: options.replicas }, (_, i) => new ReplicaRecord({ instance: Math.floor(i / options.copiesPerInstance), gpus: options.gpusPerReplica }));
+  const replicas = Array.from({ length: options.replicas }, (_, i) => new ReplicaRecord({ instance: options.instanceOf?.(i) ?? Math.floor(i / options.copiesPerInstance), gpus: options.gpusPerReplica }));
   const observe = (engineMs: number): void => {
     const atMs = options.epochOfEngineZeroMs + engineMs;
     if (hasPerReplica(engine)) {

@@ -42,26 +42,31 @@ export class ReplicaRecord {
   }
 
   private integrate(fromMs: number, toMs: number, f: (inFlight: number) => number): number {
-    if (!(toMs > fromMs)) return 0;
-    let total = 0;
-    // Steps are in time order: start at the last one at or before fromMs, stop past toMs.
-    let low = 0;
-    let high = this.steps.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if ((this.steps[mid] as Step).atMs <= fromMs) low = mid;
-      else high = mid - 1;
-    }
-    for (let i = low; i < this.steps.length; i++) {
-      const step = this.steps[i] as Step;
-      if (step.atMs >= toMs) break;
-      const next = this.steps[i + 1];
-      const start = Math.max(fromMs, step.atMs);
-      const end = Math.min(toMs, next?.atMs ?? Infinity);
-      if (end > start) total += f(step.inFlight) * (end - start);
-    }
-    return total / (toMs - fromMs);
+    return integrate(this.steps, fromMs, toMs, f);
   }
+}
+
+/** ∫ f(step value) dt over [fromMs, toMs) ÷ its length, for a step function in time order. */
+function integrate(steps: readonly Step[], fromMs: number, toMs: number, f: (value: number) => number): number {
+  if (!(toMs > fromMs)) return 0;
+  let total = 0;
+  // Steps are in time order: start at the last one at or before fromMs, stop past toMs.
+  let low = 0;
+  let high = steps.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((steps[mid] as Step).atMs <= fromMs) low = mid;
+    else high = mid - 1;
+  }
+  for (let i = low; i < steps.length; i++) {
+    const step = steps[i] as Step;
+    if (step.atMs >= toMs) break;
+    const next = steps[i + 1];
+    const start = Math.max(fromMs, step.atMs);
+    const end = Math.min(toMs, next?.atMs ?? Infinity);
+    if (end > start) total += f(step.inFlight) * (end - start);
+  }
+  return total / (toMs - fromMs);
 }
 
 /** One invocation a model container answered: its span through the container and its HTTP status. */
@@ -73,12 +78,41 @@ export interface InvocationRecord {
   readonly status: number;
 }
 
+/**
+ * Copies of an autoscaled component in service over time (CurrentCopyCount, as the control plane
+ * changes it). The pool routes to its first N copies, so copy k is in service while N > k.
+ */
+export class CopiesInService {
+  private readonly steps: Step[] = [];
+
+  /** From `atMs` on, `copies` copies are in service (times never go back). */
+  set(atMs: number, copies: number): void {
+    const last = this.steps[this.steps.length - 1];
+    if (last !== undefined && last.inFlight === copies) return;
+    const at = last !== undefined && atMs < last.atMs ? last.atMs : atMs;
+    if (last !== undefined && last.atMs === at) this.steps[this.steps.length - 1] = { atMs: at, inFlight: copies };
+    else this.steps.push({ atMs: at, inFlight: copies });
+  }
+
+  /** Share of [fromMs, toMs) during which copy `index` (0-based) was in service. */
+  inServiceFraction(index: number, fromMs: number, toMs: number): number {
+    return integrate(this.steps, fromMs, toMs, (n) => (n > index ? 1 : 0));
+  }
+
+  /** Time-weighted mean of the copies in service over [fromMs, toMs). */
+  meanCopies(fromMs: number, toMs: number): number {
+    return integrate(this.steps, fromMs, toMs, (n) => n);
+  }
+}
+
 /** The replicas of one backend (an inference component's copies, or the variant's model). */
 export interface BackendRecord {
   readonly component: string | undefined;
   readonly replicas: readonly ReplicaRecord[];
   /** Share of each GPU's memory a copy holds, 0..1 (TGI reserves its KV budget at warm-up). */
   readonly gpuMemoryFraction: number;
+  /** An autoscaled component's copies in service over time; absent: every replica is always in service. */
+  readonly copies?: CopiesInService;
 }
 
 export class ServingRecord {

@@ -51,6 +51,8 @@ export class SageMakerWorld {
   private rollBackUpdates = 0;
   /** Called when an inference component or the endpoint first becomes InService (CloudFormation then registers scalable targets). */
   readonly onCreated: ((resourceId: string, atMs: number) => void)[] = [];
+  /** Called at every change of a component's CurrentCopyCount (copies in service), with its time. */
+  readonly onCopiesInService: ((component: string, copies: number, atMs: number) => void)[] = [];
   /** Called on every invocation refused for lack of capacity. */
   readonly onNoCapacity: ((component: string, atMs: number) => void)[] = [];
 
@@ -207,6 +209,7 @@ export class SageMakerWorld {
       if (c.currentCopies === c.desiredCopies) return this.ramp(c, at);
       c.currentCopies += c.desiredCopies > c.currentCopies ? 1 : -1;
       c.lastModifiedMs = at;
+      for (const listener of this.onCopiesInService) listener(c.spec.name, c.currentCopies, at);
       this.ramp(c, at);
     });
   }
