@@ -60,8 +60,25 @@ export interface ServerTelemetry {
   readonly invocationModelErrors?: number;
   /** Every metric read, with its coverage. */
   readonly metrics: readonly ServerMetricValue[];
+  /**
+   * How the read waited for CloudWatch to publish the window's last period (additive in v1; absent
+   * when read without waiting). `complete` false: the last period had no datapoint yet when the wait
+   * ended, so the values cover the earlier periods only (a note says so).
+   */
+  readonly publication?: PublicationWait;
   /** What the resolution allows and what is missing, in words. */
   readonly notes: readonly string[];
+}
+
+/** The bounded wait for a window's last period to be published (endpoint seconds). */
+export interface PublicationWait {
+  readonly complete: boolean;
+  /** Time waited after the first read, s of the endpoint's clock. */
+  readonly waitedS: number;
+  /** GetMetricData reads made (each following every page). */
+  readonly reads: number;
+  /** The longest wait allowed, s. */
+  readonly maxWaitS: number;
 }
 
 export interface JoinOptions {

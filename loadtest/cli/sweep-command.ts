@@ -20,7 +20,7 @@ import { runSweep } from '../sweep/run-sweep';
 import type { StopRuleConfig } from '../sweep/stop-rules';
 import { createTarget, defaultApi, parseRequestApi, parseServingContainer, parseTargetSpec, type TargetSpec } from '../targets';
 import { addPriceOptions, pricingFromFlags } from './pricing-flags';
-import { parseTelemetryMode, sweepTelemetry } from '../telemetry';
+import { parseSettleSeconds, parseTelemetryMode, sweepTelemetry } from '../telemetry';
 import { twinLagFromInfo, twinLagProbe, type TwinLagProbe } from '../local/twin-lag';
 
 /** Flags of `llm-bench sweep` as commander hands them over (strings until parsed here). */
@@ -66,6 +66,7 @@ export interface SweepFlags {
   readonly api?: string;
   readonly container?: string;
   readonly telemetry?: string;
+  readonly telemetryMaxWait?: string;
   readonly repeat?: string;
   readonly minCompletionsPerSlot?: string;
   readonly maxInputTokens?: string;
@@ -293,7 +294,15 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
   };
   const target = createTarget(spec, targetOptions, '--api');
   // SageMaker targets: each level joined to the endpoint's CloudWatch metrics (--telemetry off skips it).
-  const telemetry = await sweepTelemetry({ spec, mode: parseTelemetryMode(flags.telemetry), region: flags.region, endpointUrl: flags.endpointUrl, instanceType: deployment?.instanceType ?? flags.instance });
+  const maxWaitS = parseSettleSeconds(flags.telemetryMaxWait, '--telemetry-max-wait');
+  const telemetry = await sweepTelemetry({
+    spec,
+    mode: parseTelemetryMode(flags.telemetry),
+    region: flags.region,
+    endpointUrl: flags.endpointUrl,
+    instanceType: deployment?.instanceType ?? flags.instance,
+    ...(maxWaitS !== undefined ? { settle: { maxWaitS } } : {}),
+  });
   const progress = createProgress(io, { durationS, requests, speedup });
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
@@ -413,6 +422,7 @@ export function register(program: Command): void {
     .option('--processes <n>', `client processes to spread each level's load over (workers or rate split evenly; records merged exactly; 1 to ${MAX_PROCESSES})`, '1')
     .option('--restart', 'move a different run already in --out aside (to OUT.replaced-TIME) and start afresh')
     .option('--telemetry <on|off>', "SageMaker targets: join each level to the endpoint's CloudWatch metrics (GPU utilization, model and overhead latency)", 'on')
+    .option('--telemetry-max-wait <s>', "longest wait after a level for CloudWatch to publish its last period, endpoint s (180)")
     .action(async (flags: SweepFlags) => {
       await runSweepCommand(flags);
     });

@@ -7,7 +7,7 @@ import { parseInvocation } from './invocation-body';
 import { handleHttpInvocation, type ContainerContext } from './invocations';
 import { handleOpenAi } from './openai-protocol';
 import type { ServingContainer } from '../../lib/results/records';
-import type { TwinTelemetry } from './cloudwatch';
+import { CLOUDWATCH_TARGET_PREFIX, type TwinTelemetry } from './cloudwatch';
 import type { ControlPlane } from './sagemaker-control-plane';
 import { LOCAL_ACCOUNT_ID, handleInvokeEndpoint, handleInvokeEndpointWithResponseStream, sendValidationError } from './sagemaker-runtime-protocol';
 import { handleTgiGenerate, handleTgiGenerateStream } from './tgi-protocol';
@@ -53,7 +53,7 @@ export function routeRequest(context: RouteContext, request: IncomingMessage, re
     const call = controlPlaneCall(target, body);
     if (call !== undefined && context.authorize !== undefined) {
       return authorizeThen(context.authorize, request, call, (code, message) => sendJsonProtocolError(response, code, message), () => {
-        if (!context.controlPlane.handle(target, body, response)) notFound(response, method, path);
+        if (!context.controlPlane.handle(target, body, response) && !context.telemetry.cloudWatch.handle(target, body, response)) notFound(response, method, path);
       });
     }
     if (context.controlPlane.handle(target, body, response) || context.telemetry.cloudWatch.handle(target, body, response)) return;
@@ -143,6 +143,9 @@ function controlPlaneCall(target: string, body: Buffer): AwsCall | undefined {
   if (target === 'SageMaker.DescribeEndpointConfig') {
     return { action: 'sagemaker:DescribeEndpointConfig', resources: [{ type: 'endpoint-config', name: String(input.EndpointConfigName) }] };
   }
+  // CloudWatch GetMetricData: classic metrics have no resource-level permission, so "*"
+  // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+  if (target === `${CLOUDWATCH_TARGET_PREFIX}GetMetricData`) return { action: 'cloudwatch:GetMetricData', resources: [{ arn: '*' }] };
   // Application Auto Scaling (awsJson1_1, `AnyScaleFrontendService.<Operation>`): scalable targets have
   // generated ARNs, so policies grant `*` and narrow with the namespace and dimension condition keys
   // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_applicationautoscaling.html).

@@ -4,6 +4,7 @@ import type { LevelResult } from '../../lib/results/records';
 import type { TargetSpec } from '../targets/types';
 import { gpusOf } from './deployment-target';
 import { windowTelemetry } from './level-telemetry';
+import type { SettleOptions } from './settle';
 import { discoverTargetClock } from './target-clock';
 
 export type TelemetryMode = 'on' | 'off';
@@ -14,6 +15,14 @@ export function parseTelemetryMode(text: string | undefined, field = '--telemetr
   return value;
 }
 
+/** A CloudWatch client for AWS (`region`, or the SDK's default) or for a local endpoint at `endpointUrl` (dummy credentials). */
+export function cloudWatchClientOf(opts: { readonly region?: string; readonly endpointUrl?: string }): CloudWatchClient {
+  return new CloudWatchClient({
+    ...(opts.region !== undefined ? { region: opts.region } : {}),
+    ...(opts.endpointUrl !== undefined ? { endpoint: opts.endpointUrl, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, region: opts.region ?? 'us-east-1' } : {}),
+  });
+}
+
 export interface SweepTelemetryOptions {
   readonly spec: TargetSpec;
   readonly mode: TelemetryMode;
@@ -22,6 +31,8 @@ export interface SweepTelemetryOptions {
   readonly endpointUrl?: string;
   /** Instance type of the endpoint, for GPUs per instance. */
   readonly instanceType?: string;
+  /** The wait for each level's last period to be published. @default DEFAULT_SETTLE */
+  readonly settle?: SettleOptions;
 }
 
 export interface SweepTelemetry {
@@ -38,10 +49,7 @@ export interface SweepTelemetry {
  */
 export async function sweepTelemetry(opts: SweepTelemetryOptions): Promise<SweepTelemetry | undefined> {
   if (opts.mode === 'off' || opts.spec.kind !== 'sagemaker') return undefined;
-  const client = new CloudWatchClient({
-    ...(opts.region !== undefined ? { region: opts.region } : {}),
-    ...(opts.endpointUrl !== undefined ? { endpoint: opts.endpointUrl, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, region: opts.region ?? 'us-east-1' } : {}),
-  });
+  const client = cloudWatchClientOf(opts);
   const clock = await discoverTargetClock(opts.endpointUrl);
   const target = {
     endpointName: opts.spec.endpointName,
@@ -49,7 +57,7 @@ export async function sweepTelemetry(opts: SweepTelemetryOptions): Promise<Sweep
     ...gpusOf(opts.instanceType),
   };
   return {
-    enrichLevel: (level, window) => windowTelemetry(level, window, { client, target, clock }),
+    enrichLevel: (level, window) => windowTelemetry(level, window, { client, target, clock, ...(opts.settle ? { settle: opts.settle } : {}) }),
     close: () => client.destroy(),
   };
 }

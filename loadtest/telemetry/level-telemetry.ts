@@ -3,7 +3,8 @@ import type { LevelResult, RequestRecord } from '../../lib/results/records';
 import { SERVER_TELEMETRY_VERSION, type ServerTelemetry } from '../../lib/results/server-telemetry';
 import { measuredWindow } from '../../lib/results/summarize-level';
 import type { TelemetryTarget } from './queries';
-import { readServerTelemetry, type ReadOptions } from './read-server-telemetry';
+import type { ReadOptions } from './read-server-telemetry';
+import { readSettledTelemetry, type SettleOptions } from './settle';
 import { toTargetWindow, type TargetClock } from './target-clock';
 
 export interface LevelTelemetryOptions {
@@ -12,12 +13,15 @@ export interface LevelTelemetryOptions {
   /** The endpoint's clock (a time-compressed local endpoint's; REAL_TIME in AWS). */
   readonly clock: TargetClock;
   readonly read?: ReadOptions;
+  /** The wait for the window's last period to be published (settle.ts). @default DEFAULT_SETTLE */
+  readonly settle?: SettleOptions;
 }
 
 /**
  * The level with its `server` block: the CloudWatch metrics of its measured window (earliest send to
- * latest end of its non-warm-up records, on the endpoint's clock). Telemetry never fails a level: a
- * GetMetricData error becomes the block's note.
+ * latest end of its non-warm-up records, on the endpoint's clock), read once the window's last period
+ * is published or the bounded wait ends (settle.ts). Telemetry never fails a level: a GetMetricData
+ * error becomes the block's note.
  */
 export async function levelTelemetry(level: LevelResult, records: readonly RequestRecord[], opts: LevelTelemetryOptions): Promise<LevelResult> {
   const wall = measuredWindow(records);
@@ -32,7 +36,7 @@ export async function windowTelemetry(level: LevelResult, wall: { readonly start
   const window = toTargetWindow(wall, opts.clock);
   let server: ServerTelemetry;
   try {
-    server = await readServerTelemetry(opts.client, opts.target, window, opts.read);
+    server = await readSettledTelemetry(opts.client, opts.target, window, { clock: opts.clock, ...(opts.read ? { read: opts.read } : {}), ...(opts.settle ? { settle: opts.settle } : {}) });
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     server = { schemaVersion: SERVER_TELEMETRY_VERSION, source: 'cloudwatch', window, periodS: opts.read?.periodS ?? 60, metrics: [], notes: [`GetMetricData failed: ${message}`] };

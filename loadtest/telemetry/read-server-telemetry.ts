@@ -1,6 +1,6 @@
 import { GetMetricDataCommand, type CloudWatchClient, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import { joinServerTelemetry, type MetricSeries, type ServerTelemetry } from '../../lib/results/server-telemetry';
-import { planQueries, type QueryOptions, type TelemetryTarget } from './queries';
+import { planQueries, type QueryOptions, type QueryPlan, type TelemetryTarget } from './queries';
 
 export interface ReadOptions extends QueryOptions {
   /** Datapoints per GetMetricData page. @default CloudWatch's 100,800 */
@@ -8,7 +8,7 @@ export interface ReadOptions extends QueryOptions {
 }
 
 /** Rounds a window out to whole periods (CloudWatch rounds StartTime down to the minute anyway). */
-function queryBounds(window: { startMs: number; endMs: number }, periodS: number): { start: Date; end: Date } {
+export function queryBounds(window: { startMs: number; endMs: number }, periodS: number): { start: Date; end: Date } {
   const stepMs = Math.min(periodS, 60) * 1000;
   const periodMs = periodS * 1000;
   const startMs = Math.floor(window.startMs / stepMs) * stepMs;
@@ -27,6 +27,35 @@ export async function readServerTelemetry(
   window: { readonly startMs: number; readonly endMs: number },
   opts: ReadOptions = {},
 ): Promise<ServerTelemetry> {
+  const { plan, series } = await readMetricSeries(client, target, window, opts);
+  return joinSeries(series, plan, target, window);
+}
+
+/** The datapoints of one window's queries as series (one per metric and statistic), and the plan behind them. */
+export interface ReadSeries {
+  readonly plan: QueryPlan;
+  readonly series: MetricSeries[];
+  /** The GetMetricData StartTime sent (periods count from it). */
+  readonly startMs: number;
+}
+
+/** The `server` block of a window from series already read. */
+export function joinSeries(series: readonly MetricSeries[], plan: QueryPlan, target: TelemetryTarget, window: { readonly startMs: number; readonly endMs: number }): ServerTelemetry {
+  return joinServerTelemetry(series, {
+    window,
+    periodS: plan.periodS,
+    hasComponents: target.inferenceComponent !== undefined,
+    ...(target.gpusPerInstance !== undefined ? { gpusPerInstance: target.gpusPerInstance } : {}),
+  });
+}
+
+/** GetMetricData of one window (every page), as series. */
+export async function readMetricSeries(
+  client: CloudWatchClient,
+  target: TelemetryTarget,
+  window: { readonly startMs: number; readonly endMs: number },
+  opts: ReadOptions = {},
+): Promise<ReadSeries> {
   const plan = planQueries(target, opts);
   const { start, end } = queryBounds(window, plan.periodS);
   const points = new Map<string, { timestampMs: number; value: number }[]>();
@@ -50,12 +79,7 @@ export async function readServerTelemetry(
   } while (nextToken !== undefined);
   const series: MetricSeries[] = [];
   for (const [id, read] of plan.byId) series.push({ ...read, points: points.get(id) ?? [] });
-  return joinServerTelemetry(series, {
-    window,
-    periodS: plan.periodS,
-    hasComponents: target.inferenceComponent !== undefined,
-    ...(target.gpusPerInstance !== undefined ? { gpusPerInstance: target.gpusPerInstance } : {}),
-  });
+  return { plan, series, startMs: start.getTime() };
 }
 
 function collect(points: Map<string, { timestampMs: number; value: number }[]>, result: MetricDataResult): void {

@@ -38,13 +38,29 @@ export interface LocalCloudWatch {
   handle(target: string, body: Buffer, response: ServerResponse): boolean;
 }
 
+export interface LocalCloudWatchOptions {
+  /**
+   * Publication delay of a period's datapoint, virtual ms. Absent: the twin publishes at once, the
+   * period in progress covering the time up to the call (fast offline default). Set: as on AWS, a
+   * period's datapoint appears only once the period has closed and `publishDelayMs` more has passed
+   * (SageMaker publishes endpoint metrics per period, "at a 1-minute frequency",
+   * https://docs.aws.amazon.com/sagemaker/latest/dg/monitoring-cloudwatch.html; how long after the
+   * minute is not documented, hence a parameter).
+   */
+  readonly publishDelayMs?: number;
+  /** Called before every GetMetricData is answered (the control plane applies its due transitions). */
+  readonly beforeRead?: () => void;
+}
+
 interface Datapoints {
   readonly id: string;
   readonly label: string;
   readonly points: readonly { readonly timestampS: number; readonly value: number }[];
 }
 
-export function createLocalCloudWatch(record: ServingRecord, endpoint: EndpointIdentity, now: () => number): LocalCloudWatch {
+export function createLocalCloudWatch(record: ServingRecord, endpoint: EndpointIdentity, now: () => number, options: LocalCloudWatchOptions = {}): LocalCloudWatch {
+  const delayMs = options.publishDelayMs;
+  if (delayMs !== undefined && !(delayMs >= 0 && Number.isFinite(delayMs))) throw new RangeError(`publishDelayMs must be a number ≥ 0, got ${delayMs}`);
   function getMetricData(input: Readonly<Record<string, unknown>>): Record<string, unknown> {
     const startS = timestamp(input.StartTime, 'StartTime');
     const endS = timestamp(input.EndTime, 'EndTime');
@@ -102,7 +118,9 @@ export function createLocalCloudWatch(record: ServingRecord, endpoint: EndpointI
       // CloudWatch rounds StartTime down to the minute (to the period's division for 1–30 s periods).
       const alignS = effectiveS < 60 ? effectiveS : 60;
       const nowS = now() / 1000;
-      for (let t = Math.floor(startS / alignS) * alignS; t < endS && t < nowS; t += effectiveS) {
+      // With a publication delay only closed periods published by now exist; without, the one in progress too.
+      const published = (t: number): boolean => (delayMs === undefined ? t < nowS : t + effectiveS + delayMs / 1000 <= nowS);
+      for (let t = Math.floor(startS / alignS) * alignS; t < endS && published(t); t += effectiveS) {
         const samples = metricSamples(record, endpoint, { metricName, dimensions, fromMs: t * 1000, toMs: Math.min(t + effectiveS, nowS) * 1000 });
         if (samples === undefined || samples.length === 0) continue;
         points.push({ timestampS: t, value: statisticOf(statistic, samples) });
@@ -121,6 +139,7 @@ export function createLocalCloudWatch(record: ServingRecord, endpoint: EndpointI
       const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPE, 'x-amzn-RequestId': 'local' };
       try {
         if (operation !== 'GetMetricData') throw new CloudWatchError('UnknownOperationException', 'InvalidAction', `the local CloudWatch implements ${CLOUDWATCH_TARGET_PREFIX}GetMetricData; not ${target}`);
+        options.beforeRead?.();
         output = getMetricData(asRecord(parseJson(body)) ?? {});
       } catch (error) {
         if (!(error instanceof CloudWatchError)) throw error;
