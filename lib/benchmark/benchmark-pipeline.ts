@@ -278,7 +278,8 @@ export class BenchmarkPipeline extends Construct {
  *   resource type: "*") and sets the starting copies (sagemaker:UpdateInferenceComponentRuntimeConfig),
  *   and, like scenario-finish, reads capacity (sagemaker:DescribeEndpoint, DescribeInferenceComponent);
  * - scenario-finish reads the scaling activities (application-autoscaling:DescribeScalingActivities,
- *   no resource type: "*"; https://docs.aws.amazon.com/service-authorization/latest/reference/list_applicationautoscaling.html);
+ *   no resource type: "*"; https://docs.aws.amazon.com/service-authorization/latest/reference/list_applicationautoscaling.html)
+ *   and the endpoint's CloudWatch metrics of the run (cloudwatch:GetMetricData, "*" as for merge-level);
  * - scenario-worker invokes the scenario deployments' endpoints (their own grantInvoke);
  * - S3: workers and the sampler write under scenarios/ (workers also read the previous window's
  *   hand-off markers there), the finish step reads there and writes the
@@ -301,6 +302,8 @@ function grantScenarioSteps(
   if (componentArns.length > 0) fns['scenario-control'].addToRolePolicy(new iam.PolicyStatement({ actions: ['sagemaker:UpdateInferenceComponentRuntimeConfig'], resources: componentArns }));
   fns['scenario-control'].addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalableTargets'], resources: ['*'] }));
   fns['scenario-finish'].addToRolePolicy(new iam.PolicyStatement({ actions: ['application-autoscaling:DescribeScalingActivities'], resources: ['*'] }));
+  // The finish step joins the run's CloudWatch metrics (GetMetricData: no resource-level permission for classic metrics).
+  fns['scenario-finish'].addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
   for (const endpoint of importedEndpoints(scope, scenario, 'ScenarioEndpoint')) endpoint.grantInvoke(fns['scenario-worker']);
   bucket.grantPut(fns['scenario-control'], 'scenarios/*');
   bucket.grantPut(fns['scenario-worker'], 'scenarios/*');

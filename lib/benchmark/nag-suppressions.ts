@@ -56,7 +56,7 @@ export function suppressPipelineFindings(targets: PipelineNagTargets): void {
   );
   ack(
     awsSolutions('IAM5', 'Resource::*'),
-    'X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery (logs:*LogDelivery*, DescribeResourcePolicies) the Price List API (pricing:GetProducts, report step only) and CloudWatch GetMetricData of classic metrics (merge-level step only) and Application Auto Scaling DescribeScalableTargets / DescribeScalingActivities (scaling and scenario steps) do not support resource-level permissions.',
+    'X-Ray (PutTraceSegments, PutTelemetryRecords), Step Functions log delivery (logs:*LogDelivery*, DescribeResourcePolicies) the Price List API (pricing:GetProducts, report step only) and CloudWatch GetMetricData of classic metrics (merge-level and scenario-finish steps only) and Application Auto Scaling DescribeScalableTargets / DescribeScalingActivities (scaling and scenario steps) do not support resource-level permissions.',
   );
   for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*']) {
     ack(

@@ -6,6 +6,8 @@
  * figures are scaled back by its speedup, as sweeps are).
  */
 import type { ArrivalProcess, ErrorKind, PayloadDescription, TargetDescription } from './records';
+// The endpoint's CloudWatch figures of a sample (ServerSampleFields) and of the run (`server`).
+import type { ScenarioServerTelemetry, ServerSampleFields } from './scenario-telemetry';
 
 export const SCENARIO_RESULT_VERSION = 1 as const;
 
@@ -58,7 +60,7 @@ export interface ScenarioSpec {
   readonly retryBackoffS: number;
 }
 
-export interface ScenarioSample {
+export interface ScenarioSample extends ServerSampleFields {
   /** Start of the window, s. */
   readonly tS: number;
   /** Concurrency the schedule asked for at the window's start (0 with a `rate` load: see offeredRatePerS). */
@@ -176,6 +178,8 @@ export interface ScenarioResult {
   readonly capacityChanges: readonly CapacityChange[];
   readonly activities: readonly ScenarioScalingActivity[];
   readonly figures: ScenarioFigures;
+  /** The endpoint's CloudWatch telemetry of the run (its own `schemaVersion`; absent when not read). */
+  readonly server?: ScenarioServerTelemetry;
   /**
    * Set when the run failed: the state (or step) that failed and its error. The samples and figures
    * then hold what was measured until the failure (a partial report).

@@ -11,6 +11,7 @@ import { REAL_TIME, runScenario, type EndpointClock } from '../scenario/run-scen
 import { scenarioSpec } from '../../lib/results/scenario-schedule';
 import { createTarget, parseTargetSpec } from '../targets';
 import { numberFlag, optionalWholeNumberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
+import { cloudWatchClientOf, createScenarioTelemetry, gpusOf, parseSettleSeconds, parseTelemetryMode } from '../telemetry';
 
 /**
  * `llm-bench scenario ramp|spike|scale-from-zero`: offered load over time against an autoscaled
@@ -41,6 +42,8 @@ interface ScenarioFlags {
   readonly inputTokens: string;
   readonly outputTokens: string;
   readonly price?: string;
+  readonly telemetry?: string;
+  readonly telemetryMaxWait?: string;
   readonly out: string;
 }
 
@@ -104,7 +107,8 @@ async function run(kind: string, flags: ScenarioFlags): Promise<ScenarioResult> 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { runTwinScenario } = require('../scenario/run-twin-scenario') as typeof import('../scenario/run-twin-scenario');
     try {
-      return await runTwinScenario({ deployment: flags.twin, spec, ...(flags.fleet ? { fleetPath: flags.fleet } : {}), speedup: positiveNumberFlag('--speedup', flags.speedup), inputTokens, outputTokens });
+      const telemetry = parseTelemetryMode(flags.telemetry) === 'on';
+      return await runTwinScenario({ deployment: flags.twin, spec, ...(flags.fleet ? { fleetPath: flags.fleet } : {}), speedup: positiveNumberFlag('--speedup', flags.speedup), inputTokens, outputTokens, telemetry });
     } catch (error) {
       throw mapField(error);
     }
@@ -118,8 +122,15 @@ async function run(kind: string, flags: ScenarioFlags): Promise<ScenarioResult> 
   if (hourlyUsd === undefined) throw new UserInputError('--price', 'give the instance price in USD/h for the cost figure (llm-bench prices shows it)');
   const clock = local.clock;
   const client = createTarget(target, { maxSockets: socketsFor(spec), endpointUrl: flags.endpointUrl, region: flags.region, retries: 0 });
+  // The endpoint's CloudWatch metrics over the run, read once its last period is published (--telemetry-max-wait).
+  const maxWaitS = parseSettleSeconds(flags.telemetryMaxWait, '--telemetry-max-wait');
+  const cloudWatch = parseTelemetryMode(flags.telemetry) === 'on' ? cloudWatchClientOf({ region: flags.region, endpointUrl: flags.endpointUrl }) : undefined;
+  const telemetryTarget = { endpointName: target.endpointName, ...(target.inferenceComponent !== undefined ? { inferenceComponent: target.inferenceComponent } : {}), ...gpusOf(local.instanceType) };
   try {
     return await runScenario({
+      ...(cloudWatch
+        ? { telemetry: createScenarioTelemetry({ client: cloudWatch, target: telemetryTarget, clock: { speedup: clock.speedup, originMs: 0 }, ...(maxWaitS !== undefined ? { settle: { maxWaitS } } : {}) }) }
+        : {}),
       spec,
       target: client,
       payload: createPayloadSource({ inputTokens, outputTokens }),
@@ -130,6 +141,7 @@ async function run(kind: string, flags: ScenarioFlags): Promise<ScenarioResult> 
       priceSource: flags.price !== undefined ? '--price' : (localPrice?.source.url ?? '--price'),
     });
   } finally {
+    cloudWatch?.destroy();
     await client.close();
   }
 }
@@ -179,6 +191,8 @@ export function register(program: Command): void {
     .option('--input-tokens <n>', 'input tokens per request', '256')
     .option('--output-tokens <n>', 'output tokens per request', '128')
     .option('--price <usd>', 'instance price, USD/h (default: the catalog price of a local twin\'s instance)')
+    .option('--telemetry <on|off>', "join the endpoint's CloudWatch metrics over the run (GPU utilization, model and overhead latency, concurrency per copy)", 'on')
+    .option('--telemetry-max-wait <s>', 'longest wait for CloudWatch to publish the run\'s last period, endpoint s (180)')
     .option('--out <dir>', 'results folder', 'scenario-results')
     .action(async (kind: string, flags: ScenarioFlags) => {
       const result = await run(kind, flags);

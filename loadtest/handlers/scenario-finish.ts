@@ -1,4 +1,5 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { ExecutionState, ScenarioFinishResult, ScenarioRunState } from '../../lib/benchmark/pipeline-state';
 import type { ScenarioFailure, ScenarioResult } from '../../lib/results/scenario';
@@ -11,7 +12,7 @@ import { createCapacityReader, type CapacityClients } from '../scenario/capacity
 import { scenarioSecondsOf, wallMsOf } from '../scenario/drive';
 import { renderScenarioFiles, SCENARIO_CONTENT_TYPES, SCENARIO_FILES, type ScenarioFileKind } from '../scenario/report';
 import type { TimedReading } from '../scenario/series';
-import type { TargetClock } from '../telemetry';
+import { createScenarioTelemetry, endpointMsOf, REAL_TIME as REAL_TIME_TARGET, telemetryTargetOf, type SettleOptions, type TargetClock } from '../telemetry';
 import { defaultCommonDeps, type CommonDeps } from './deps';
 import { publishScenarioMetrics, type EmfSink } from './metrics';
 
@@ -21,6 +22,8 @@ export interface ScenarioFinishDeps extends CommonDeps {
   readonly clock?: TargetClock;
   /** EMF documents go here; absent: stdout (CloudWatch Logs extracts them in Lambda). */
   readonly emfSink?: EmfSink;
+  /** CloudWatch of the endpoint: the run and each window are joined to its metrics (`server`). Absent: no telemetry. */
+  readonly telemetry?: { readonly client: CloudWatchClient; readonly settle?: SettleOptions };
 }
 
 /**
@@ -34,6 +37,8 @@ export interface ScenarioFinishDeps extends CommonDeps {
  * ScenarioPartialReport) it writes a partial report of what was measured until then: the records and
  * readings of the windows that finished, the capacity and activities if the endpoint still answers,
  * and `failure` naming the state; no latest pointer, no metrics.
+ * With `telemetry`, the endpoint's CloudWatch metrics of the run (whole, per window and per period)
+ * are joined first, after the bounded wait for their last period.
  */
 export function createScenarioFinishHandler(deps: ScenarioFinishDeps) {
   return async (state: ExecutionState): Promise<ScenarioFinishResult | PartialScenarioSkipped> => {
@@ -84,7 +89,15 @@ export function createScenarioFinishHandler(deps: ScenarioFinishDeps) {
       // A failed run ends where its measurements end (the last request or reading), not at the schedule's end.
       ...(failure !== undefined ? { endS: measuredEndS(records, readings, startWallMs, clock.speedup) } : {}),
     });
-    const result: ScenarioResult = failure !== undefined ? { ...assembled, failure } : assembled;
+    // The endpoint's CloudWatch metrics of the whole run and of each window, once the last period is published.
+    const joined = deps.telemetry
+      ? await createScenarioTelemetry({ client: deps.telemetry.client, target: telemetryTargetOf(d), clock: deps.clock ?? REAL_TIME_TARGET, ...(deps.telemetry.settle ? { settle: deps.telemetry.settle } : {}) }).attach(
+          assembled,
+          endpointMsOf(clock, startWallMs),
+          started.windows.map((w) => ({ index: w.index, fromS: w.sampler.fromS, toS: w.sampler.toS })),
+        )
+      : assembled;
+    const result: ScenarioResult = failure !== undefined ? { ...joined, failure } : joined;
     const bodies = await renderScenarioFiles(result);
     const files: Record<string, string> = {};
     for (const kind of Object.keys(SCENARIO_FILES) as ScenarioFileKind[]) {
@@ -152,4 +165,5 @@ export const handler = (event: ExecutionState): Promise<ScenarioFinishResult | P
   (cached ??= createScenarioFinishHandler({
     ...defaultCommonDeps('llm-bench-scenario-finish'),
     clients: { sagemaker: new SageMakerClient({}), autoScaling: new ApplicationAutoScalingClient({}) },
+    telemetry: { client: new CloudWatchClient({}) },
   }))(event);

@@ -105,7 +105,9 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
   const describe = createDescribeEndpointHandler({ sagemaker, logger, maxAttempts: 50 });
   const scaling = createScalingHandler({ sagemaker: scalingSageMaker, autoScaling, logger });
   const decide = createDecideNextHandler(planDeps('decide-next'));
-  const cloudWatch = opts.telemetryClock !== undefined ? new CloudWatchClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }) : undefined;
+  // GetMetricData signs as the merge-level role: the IAM judge decides it (cloudwatch:GetMetricData on "*").
+  const cloudWatch =
+    opts.telemetryClock !== undefined ? new CloudWatchClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: identity('merge-level').credentials ?? LOCAL_CREDENTIALS, maxAttempts: 1 }) : undefined;
   const merge = createMergeLevelHandler({ ...common('merge-level'), ...(cloudWatch !== undefined && opts.telemetryClock !== undefined ? { telemetry: { client: cloudWatch, clock: opts.telemetryClock } } : {}) });
   const emfLines: string[] = [];
   const pricing = opts.priceListUrl !== undefined ? createPriceListClient({ endpoint: opts.priceListUrl, credentials: LOCAL_CREDENTIALS }) : undefined;
@@ -143,6 +145,10 @@ export function localHandlers(opts: LocalHandlerOptions): Record<string, StepHan
         ...common('scenario-finish'),
         clients: capacityClients('scenario-finish'),
         ...(opts.telemetryClock !== undefined ? { clock: opts.telemetryClock } : {}),
+        // GetMetricData signs as the finish step's role: the IAM judge decides it like its other calls.
+        ...(opts.telemetryClock !== undefined
+          ? { telemetry: { client: new CloudWatchClient({ endpoint: opts.endpointUrl, region: opts.region, credentials: identity('scenario-finish').credentials ?? LOCAL_CREDENTIALS, maxAttempts: 1 }) } }
+          : {}),
         emfSink: (emf) => emfLines.push(JSON.stringify(emf)),
       });
       const result = await scenarioFinish(input as ExecutionState);

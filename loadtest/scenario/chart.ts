@@ -34,13 +34,45 @@ function rows(result: ScenarioResult): { load: Row[]; latency: Row[] } {
     const last = result.capacityChanges[result.capacityChanges.length - 1]?.copies ?? result.figures.startCapacity;
     load.push({ tS: result.durationS, series: capacity, value: last });
   }
+  // The endpoint's ModelLatency per period (CloudWatch), beside the client's latency.
+  for (const p of result.server?.series ?? []) {
+    if (p.modelLatencyMs !== undefined && p.tS >= 0) latency.push({ tS: p.tS, series: 'model latency (CloudWatch)', value: p.modelLatencyMs / 1000 });
+  }
   return { load, latency };
+}
+
+/** The endpoint's panel: GPU utilization per period (step) and concurrency per copy per 10 s period, from CloudWatch. */
+function serverPanel<X, R>(result: ScenarioResult, x: X, rule: R) {
+  const server = result.server;
+  if (server === undefined || (server.series.length === 0 && server.concurrency.length === 0)) return [];
+  const inRun = (tS: number): boolean => tS >= 0 && tS < result.durationS;
+  const gpu = server.series.filter((p) => p.gpuUtilizationPct !== undefined && inRun(p.tS)).map((p) => ({ tS: p.tS, series: 'GPU utilization %', value: Number((p.gpuUtilizationPct as number).toFixed(2)) }));
+  const concurrency = server.concurrency.filter((c) => inRun(c.tS)).map((c) => ({ tS: c.tS, series: 'concurrent requests per copy', value: Number(c.concurrentRequests.toFixed(2)) }));
+  return [{
+    width: 640,
+    height: 140,
+    layer: [
+      rule,
+      {
+        data: { values: gpu },
+        mark: { type: 'line' as const, interpolate: 'step-after' as const, color: '#2ca02c' },
+        encoding: { x, y: { field: 'value', type: 'quantitative' as const, title: 'GPU utilization % (green)', scale: { domain: [0, 100] } } },
+      },
+      {
+        data: { values: concurrency },
+        mark: { type: 'line' as const, interpolate: 'step-after' as const, color: '#9467bd' },
+        encoding: { x, y: { field: 'value', type: 'quantitative' as const, title: 'concurrent requests per copy (purple)', axis: { orient: 'right' as const }, scale: { domainMin: 0 } } },
+      },
+    ],
+    resolve: { scale: { y: 'independent' as const } },
+  }];
 }
 
 /**
  * The scenario over time: load (offered and achieved concurrency) with capacity in service as a step
- * line on its own axis, and below it latency p50/p99 and errors, on the same time axis; scaling
- * activities are rules on both.
+ * line on its own axis, below it latency p50/p99 and errors, and, when the endpoint's CloudWatch
+ * telemetry was read, its GPU utilization and concurrency per copy, on the same time axis; scaling
+ * activities are rules on every panel.
  */
 export function scenarioChartSpec(result: ScenarioResult): TopLevelSpec {
   const { load, latency } = rows(result);
@@ -48,6 +80,7 @@ export function scenarioChartSpec(result: ScenarioResult): TopLevelSpec {
   const activities = result.activities.map((a) => ({ tS: a.startS, label: `→ ${a.toCapacity ?? '?'}` }));
   const rule = { data: { values: activities }, mark: { type: 'rule' as const, strokeDash: [2, 2], color: '#888' }, encoding: { x } };
   const title = `${result.spec.kind}${result.deployment ? ` · ${result.deployment.id}` : ''}`;
+  const server = serverPanel(result, x, rule);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
@@ -83,6 +116,7 @@ export function scenarioChartSpec(result: ScenarioResult): TopLevelSpec {
           },
         ],
       },
+      ...server,
     ],
   };
 }

@@ -5,6 +5,7 @@ import { MISSING } from '../report/format';
 import { escapeHtml, HTML_STYLE } from '../report/html';
 import { makeOutputFolder } from '../report/output-folder';
 import { renderScenarioSvg } from './chart';
+import { serverSectionHtml, serverSectionMarkdown } from './server-section';
 
 /** File names of a scenario's results, once. */
 export const SCENARIO_FILES = { json: 'scenario.json', markdown: 'scenario.md', html: 'scenario.html', svg: 'scenario.svg', csv: 'scenario-series.csv' } as const;
@@ -57,7 +58,8 @@ function context(result: ScenarioResult): string[] {
 export function scenarioMarkdown(result: ScenarioResult): string {
   const out = [`# Scenario: ${result.spec.kind}${result.deployment ? ` on ${result.deployment.id}` : ''}`, '', ...context(result).map((l) => `${l}\n`), `![scenario over time](${SCENARIO_FILES.svg})`, '', '## Derived figures', '', '| figure | value | meaning |', '|---|---|---|'];
   for (const [name, value, meaning] of figureRows(result.figures, result)) out.push(`| ${name} | ${value} | ${meaning} |`);
-  out.push('', '## Scaling activities (DescribeScalingActivities)', '', '| start (s) | end (s) | status | description | cause |', '|---|---|---|---|---|');
+  out.push('', ...serverSectionMarkdown(result));
+  out.push('## Scaling activities (DescribeScalingActivities)', '', '| start (s) | end (s) | status | description | cause |', '|---|---|---|---|---|');
   for (const a of result.activities) out.push(`| ${a.startS.toFixed(1)} | ${a.endS?.toFixed(1) ?? MISSING} | ${a.statusCode} | ${a.description} | ${a.cause.replace(/\|/g, '/')} |`);
   out.push('');
   return out.join('\n');
@@ -71,14 +73,14 @@ export function scenarioHtml(result: ScenarioResult, svg: string): string {
 ${context(result).map((l) => `<p>${escapeHtml(l.replace(/\*\*|`/g, ''))}</p>`).join('\n')}
 <figure>${svg}</figure>
 <h2>Derived figures</h2><table><tr><th>figure</th><th>value</th><th>meaning</th></tr>${rows}</table>
-<h2>Scaling activities</h2><table><tr><th>start (s)</th><th>end (s)</th><th>status</th><th>description</th><th>cause</th></tr>${acts}</table>
+${serverSectionHtml(result)}<h2>Scaling activities</h2><table><tr><th>start (s)</th><th>end (s)</th><th>status</th><th>description</th><th>cause</th></tr>${acts}</table>
 </body></html>
 `;
 }
 
-/** The time series as CSV: one row per sample (capacity and client figures), errors summed. */
+/** The time series as CSV: one row per sample (capacity, client figures and the endpoint's CloudWatch figures), errors summed. */
 export function scenarioSeriesCsv(result: ScenarioResult): string {
-  const header = ['tS', 'offeredConcurrency', 'achievedConcurrency', 'completed', 'ok', 'tokensPerS', 'latencyP50Ms', 'latencyP99Ms', 'errors', 'noCapacity', 'copiesInService', 'copiesDesired', 'instancesInService', 'instancesDesired', 'offeredRatePerS', 'sentRatePerS', 'achievedRatePerS'];
+  const header = ['tS', 'offeredConcurrency', 'achievedConcurrency', 'completed', 'ok', 'tokensPerS', 'latencyP50Ms', 'latencyP99Ms', 'errors', 'noCapacity', 'copiesInService', 'copiesDesired', 'instancesInService', 'instancesDesired', 'offeredRatePerS', 'sentRatePerS', 'achievedRatePerS', 'gpuUtilizationPct', 'modelLatencyMs', 'overheadLatencyMs', 'concurrentRequestsPerCopy'];
   const cell = (v: number | undefined, digits = 3): string => (v === undefined ? '' : String(Number(v.toFixed(digits))));
   const rows = result.samples.map((x) =>
     [
@@ -99,6 +101,10 @@ export function scenarioSeriesCsv(result: ScenarioResult): string {
       cell(x.offeredRatePerS),
       cell(x.sentRatePerS),
       cell(x.achievedRatePerS),
+      cell(x.gpuUtilizationPct),
+      cell(x.modelLatencyMs),
+      cell(x.overheadLatencyMs),
+      cell(x.concurrentRequestsPerCopy),
     ].join(','),
   );
   return `${[header.join(','), ...rows].join('\n')}\n`;

@@ -2,6 +2,7 @@ import type { ScenarioResult, ScenarioSpec } from '../../lib/results/scenario';
 import { scenarioDurationS } from '../../lib/results/scenario-schedule';
 import type { PayloadSource } from '../payload';
 import type { Target } from '../targets/types';
+import { endpointMsOf, type ScenarioTelemetry } from '../telemetry/scenario-telemetry';
 import { assembleScenarioResult, REAL_TIME, type EndpointClock } from './assemble';
 import type { CapacityReader } from './capacity-reader';
 import { driveScenario, sampleCapacity, scenarioSecondsOf } from './drive';
@@ -27,6 +28,8 @@ export interface RunScenarioOptions {
   readonly capacityModel?: ScenarioResult['capacityModel'];
   readonly onSample?: (reading: TimedReading) => void;
   readonly signal?: AbortSignal;
+  /** The endpoint's CloudWatch telemetry, read once the load ended and joined to the result (`server`). */
+  readonly telemetry?: ScenarioTelemetry;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRes
   const endS = Math.max(durationS, scenarioSecondsOf(slice, Date.now()));
   // The state at the scenario's end (read just after it): the last window's capacity.
   const endReading = await capacity.read();
-  return assembleScenarioResult({
+  const result = assembleScenarioResult({
     spec,
     startWallMs: slice.startWallMs,
     clock,
@@ -68,4 +71,5 @@ export async function runScenario(opts: RunScenarioOptions): Promise<ScenarioRes
     ...(opts.policy ? { policy: opts.policy } : {}),
     ...(opts.capacityModel ? { capacityModel: opts.capacityModel } : {}),
   });
+  return opts.telemetry ? opts.telemetry.attach(result, endpointMsOf(clock, slice.startWallMs)) : result;
 }

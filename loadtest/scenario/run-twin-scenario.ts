@@ -8,6 +8,8 @@ import { capacityClients, createCapacityReader } from './capacity-reader';
 import { runScenario, type EndpointClock } from './run-scenario';
 import { startScalingTwin } from './scaling-twin';
 import { socketsFor } from './schedule';
+import { cloudWatchClientOf } from '../telemetry/cli-telemetry';
+import { createScenarioTelemetry } from '../telemetry/scenario-telemetry';
 
 /**
  * A scenario against the autoscaling twin of a fleet deployment, all offline: the twin's policies
@@ -26,6 +28,8 @@ export interface TwinScenarioOptions {
   readonly inputTokens?: number;
   readonly outputTokens?: number;
   readonly onSample?: Parameters<typeof runScenario>[0]['onSample'];
+  /** Read the twin's CloudWatch telemetry through the real client and join it (`server`). @default true */
+  readonly telemetry?: boolean;
 }
 
 export async function runTwinScenario(opts: TwinScenarioOptions): Promise<ScenarioResult> {
@@ -50,8 +54,11 @@ export async function runTwinScenario(opts: TwinScenarioOptions): Promise<Scenar
   );
   const info = (await (await fetch(`${endpoint.url}/info`)).json()) as { virtual_clock: { virtual_now_ms: number; wall_now_ms: number; speedup: number } };
   const clock: EndpointClock = { speedup: info.virtual_clock.speedup, anchorWallMs: info.virtual_clock.wall_now_ms, anchorVirtualMs: info.virtual_clock.virtual_now_ms };
+  const cloudWatch = opts.telemetry === false ? undefined : cloudWatchClientOf({ endpointUrl: endpoint.url });
+  const telemetryTarget = { endpointName: deployment.endpointName, inferenceComponent: component, gpusPerInstance: deployment.instanceType.acceleratorCount };
   try {
     return await runScenario({
+      ...(cloudWatch ? { telemetry: createScenarioTelemetry({ client: cloudWatch, target: telemetryTarget, clock: { speedup: clock.speedup, originMs: twin.endpoint.clockOriginMs ?? 0 } }) } : {}),
       spec: opts.spec,
       target,
       payload: createPayloadSource({ inputTokens: opts.inputTokens ?? 256, outputTokens: opts.outputTokens ?? 128 }),
@@ -86,6 +93,7 @@ export async function runTwinScenario(opts: TwinScenarioOptions): Promise<Scenar
       ...(opts.onSample ? { onSample: opts.onSample } : {}),
     });
   } finally {
+    cloudWatch?.destroy();
     await target.close();
     await endpoint.close();
   }

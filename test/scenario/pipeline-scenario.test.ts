@@ -167,6 +167,32 @@ describe('a ramp through the synthesized state machine (llama-2-7b-p4d-ic-8x-tp1
     expect(run.iam.map((c) => c.action)).not.toContain('application-autoscaling:RegisterScalableTarget');
   });
 
+  it("joins the endpoint's CloudWatch metrics per window and over time, read by the finish step's role", async () => {
+    const result = run.result as ScenarioResult;
+    const server = result.server;
+    // GetMetricData through the real client as the finish role (the merge-level role reads a sweep's), allowed by its policy.
+    const reads = run.iam.filter((c) => c.action === 'cloudwatch:GetMetricData');
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.every((c) => c.allowed && /ScenarioFinish/.test(c.role))).toBe(true);
+    // The twin publishes at once: one read, complete.
+    expect(server?.publication).toMatchObject({ complete: true, reads: 1 });
+    // One block per scenario window (240 s each), joined from the same read.
+    expect(server?.windows?.map((w) => [w.index, w.fromS, w.toS])).toEqual([
+      [0, 0, 240],
+      [1, 240, 360],
+    ]);
+    // Every request the client completed reached a copy: CloudWatch's Invocations over the run's periods count them all.
+    expect(server?.series.reduce((sum, p) => sum + (p.invocations ?? 0), 0)).toBe(result.figures.requests);
+    // Copies were added: the highest concurrency per copy stays near the policy's target of 16 once they serve, and every sample has the endpoint's figures.
+    expect(result.samples.every((x) => x.gpuUtilizationPct !== undefined && x.gpuUtilizationPct >= 0 && x.gpuUtilizationPct <= 100)).toBe(true);
+    expect(result.samples.every((x) => x.concurrentRequestsPerCopy !== undefined)).toBe(true);
+    expect(Math.max(...result.samples.map((x) => x.gpuUtilizationPct ?? 0))).toBeGreaterThan(50);
+    const csv = (await fs.readFile(run.files.csv, 'utf8')).split('\n');
+    expect(csv[0]).toMatch(/,gpuUtilizationPct,modelLatencyMs,overheadLatencyMs,concurrentRequestsPerCopy$/);
+    expect(await fs.readFile(run.files.markdown, 'utf8')).toContain('| window 1 (240–360 s) |');
+    expect(await fs.readFile(run.files.svg, 'utf8')).toContain('GPU utilization');
+  });
+
   it('refuses a scenario the deployment does not declare, naming the allowed ones', async () => {
     await expect(runScenarioPipelineOffline({ deployment: 'llama-2-7b-p4d-ic-8x-tp1', scenario: 'spike', synthesized: fleet, outDir: out })).rejects.toThrow(
       "--scenario: deployment llama-2-7b-p4d-ic-8x-tp1 declares no 'spike' scenario; allowed: ramp",
