@@ -33,7 +33,7 @@ describe('a rate ramp on llama-2-7b-p4d-ic-8x-tp1 (target tracking, 16 concurren
     const files = await renderScenarioFiles(result);
     expect(files.svg).toContain('offered requests/s');
     expect(files.svg).toContain('achieved requests/s');
-    expect(files.csv.split('\n')[0]).toMatch(/,offeredRatePerS,sentRatePerS,achievedRatePerS$/);
+    expect(files.csv.split('\n')[0]).toMatch(/,offeredRatePerS,sentRatePerS,achievedRatePerS,gpuUtilizationPct,/);
     expect(files.markdown).toContain('open-loop rate (poisson arrivals, seed 3) 0.5 → 8 requests/s');
   });
 });
