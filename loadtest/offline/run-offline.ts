@@ -1,8 +1,6 @@
 import './polyfill';
-import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { STATE_NAMES } from '../../lib/benchmark/sweep-state-machine';
 import { STEP_ENV } from '../../lib/benchmark/benchmark-functions';
 import { UserInputError } from '../../lib/errors';
@@ -25,11 +23,10 @@ import { REPORT_FILE_KINDS, REPORT_FILES, type ReportFileKind } from '../report/
 import { LocalFolderStore } from '../pipeline/local-store';
 import type { BenchmarkInput, DeploymentInput, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { StopReason, SweepResult } from '../../lib/results/records';
-import { createSageMakerRuntimeClient } from '../targets/sagemaker';
-import { bindTasks, taskStateNames } from './bind-tasks';
 import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
+import { deploymentState, executeOffline, executionNameOf, fleetDeployment, workerRuntimeClient } from './execute';
 import { localHandlers } from './local-handlers';
-import { invokedAs, stepIdentities } from './step-roles';
+import { stepIdentities } from './step-roles';
 import { discoverTargetClock } from '../telemetry';
 import { discoverTwinLagProbe, twinLagProbe } from '../local/twin-lag';
 import { synthesizeFleet, type SynthesizedFleet } from './synth';
@@ -120,11 +117,7 @@ export interface OfflineResult {
 }
 
 function pickDeployment(deployments: readonly ResolvedDeployment[], id: string | undefined): ResolvedDeployment {
-  if (id !== undefined) {
-    const found = deployments.find((d) => d.id === id);
-    if (!found) throw new UserInputError('--deployment', `unknown deployment '${id}'; the fleet has: ${deployments.map((d) => d.id).join(', ')}`);
-    return found;
-  }
+  if (id !== undefined) return fleetDeployment(deployments, id);
   return deployments.find((d) => d.model.id === 'llama-2-7b' && d.instanceType.name === 'ml.g5.2xlarge' && d.layout === 'variant') ?? deployments[0];
 }
 
@@ -138,9 +131,8 @@ interface DeploymentPatch {
 /** Applies endpoint and benchmark overrides to the deployment's Pass state (`Use {id}`) in the definition. */
 function patchDeployment(definition: StatesDefinition, deploymentId: string, patch: DeploymentPatch): void {
   if (!patch.benchmark && patch.endpointName === undefined) return;
-  const state = definition.States[`Use ${deploymentId}`];
-  if (!state || state.Result === undefined) throw new Error(`definition has no 'Use ${deploymentId}' state`);
-  const { inferenceComponentName, ...result } = state.Result as unknown as DeploymentInput;
+  const state = deploymentState(definition, deploymentId);
+  const { inferenceComponentName, ...result } = state.input;
   const patched: DeploymentInput = {
     ...result,
     ...(patch.endpointName === undefined
@@ -148,14 +140,7 @@ function patchDeployment(definition: StatesDefinition, deploymentId: string, pat
       : { endpointName: patch.endpointName, ...(patch.inferenceComponentName ? { inferenceComponentName: patch.inferenceComponentName } : {}) }),
     benchmark: { ...result.benchmark, ...patch.benchmark },
   };
-  state.Result = patched as unknown as typeof state.Result;
-}
-
-/** The deployment as the state machine will carry it (its `Use {id}` Pass state, patched). */
-function deploymentInputOf(definition: StatesDefinition, deploymentId: string): DeploymentInput {
-  const state = definition.States[`Use ${deploymentId}`];
-  if (!state || state.Result === undefined) throw new Error(`definition has no 'Use ${deploymentId}' state`);
-  return state.Result as unknown as DeploymentInput;
+  state.set(patched);
 }
 
 const OFFLINE_REMEDIES = 'Give a new --run-id, or add --restart to move the old run aside and start afresh.';
@@ -283,10 +268,10 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   const runId = opts.runId ?? defaultRunId(new Date());
   // This process owns the run while it runs (a killed one leaves a stale lock the next resume takes over).
   // Its execution name is unique: the pipeline's steps re-enter the claim, another process is another owner.
-  const executionName = `${runId.slice(0, 60)}-${randomUUID().slice(0, 8)}`;
+  const executionName = executionNameOf(runId);
   let claimed: { lock: HeldLock; resumed: boolean; movedAsideTo?: string };
   try {
-    claimed = await claimOfflineRun(store, deploymentInputOf(definition, deployment.id), runId, executionName, speedup, opts.restart === true);
+    claimed = await claimOfflineRun(store, deploymentState(definition, deployment.id).input, runId, executionName, speedup, opts.restart === true);
   } catch (error) {
     await local?.close();
     throw error;
@@ -297,14 +282,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   // Steps sign as their roles only toward the local twin, which reads the access key id back; an
   // endpoint given by URL gets the SDK's own credentials.
   const identity = stepIdentities(synth.template, judge, store, ctx, local !== undefined);
-  const workerCredentials = identity('run-worker').credentials;
-  const runtimeClient = createSageMakerRuntimeClient({
-    maxSockets: 1024,
-    endpointUrl,
-    region: synth.region,
-    retries: 2,
-    ...(workerCredentials !== undefined ? { credentials: workerCredentials } : {}),
-  });
+  const runtimeClient = workerRuntimeClient(identity('run-worker'), { endpointUrl, region: synth.region, retries: 2 });
   const emfPath = path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`);
   const handlers = localHandlers({
     store,
@@ -338,25 +316,19 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
     onLevel: (level) => progress({ kind: 'level', level }),
   });
 
-  const stateMachine = new StateMachine(definition as unknown as StateMachineDefinition, {
-    validationOptions: { checkArn: false, checkPaths: false },
-  });
-  const retryIntervalOverrides = Object.fromEntries(taskStateNames(definition).map((name) => [name, 10]));
   let error: string | undefined;
   try {
     controlPlaneClock.start();
-    const execution = stateMachine.run(
-      { deploymentId: deployment.id, runId, trigger: 'offline' },
-      {
-        overrides: {
-          taskResourceLocalHandlers: bindTasks(machine, definition, invokedAs(synth.template, machine.logicalId, judge, handlers, ctx)),
-          waitTimeOverrides: { [STATE_NAMES.waitForEndpoint]: Math.max(10, Math.round(30_000 / speedup)) },
-          retryIntervalOverrides,
-        },
-        context: { Execution: { Name: executionName, Id: `arn:aws:states:${synth.region}:${synth.account}:execution:offline:${executionName}` } },
-      },
-    );
-    await execution.result;
+    await executeOffline({
+      synth,
+      machine,
+      definition,
+      judge,
+      handlers,
+      input: { deploymentId: deployment.id, runId, trigger: 'offline' },
+      executionName,
+      waitTimeOverrides: { [STATE_NAMES.waitForEndpoint]: Math.max(10, Math.round(30_000 / speedup)) },
+    });
   } catch (caught) {
     error = caught instanceof Error ? caught.message : String(caught);
   } finally {

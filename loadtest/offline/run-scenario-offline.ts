@@ -1,9 +1,6 @@
 import './polyfill';
-import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { STEP_ENV } from '../../lib/benchmark/benchmark-functions';
-import type { DeploymentInput } from '../../lib/benchmark/pipeline-state';
 import { SCENARIO_STATE_NAMES } from '../../lib/benchmark/scenario-path';
 import { UserInputError } from '../../lib/errors';
 import { SCENARIO_KINDS, type ScenarioKind, type ScenarioResult, type ScenarioSpec } from '../../lib/results/scenario';
@@ -19,12 +16,11 @@ import { runIdProblem, scenarioKeys } from '../pipeline/layout';
 import { checkOutputFolder } from '../report/output-folder';
 import { SCENARIO_FILES, type ScenarioFileKind } from '../scenario/report';
 import { startScalingTwinOf, type ScalingTwin } from '../scenario/scaling-twin';
-import { createSageMakerRuntimeClient } from '../targets/sagemaker';
-import { bindTasks, taskStateNames } from './bind-tasks';
 import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
+import { deploymentState, executeOffline, executionNameOf, fleetDeployment, workerRuntimeClient } from './execute';
 import { localHandlers } from './local-handlers';
 import { defaultRunId } from './run-offline';
-import { invokedAs, stepIdentities } from './step-roles';
+import { stepIdentities } from './step-roles';
 import { synthesizeFleet, type SynthesizedFleet } from './synth';
 
 export interface ScenarioOfflineOptions {
@@ -72,16 +68,15 @@ export interface ScenarioOfflineResult {
 
 /** The declared spec of `kind` in the deployment's `Use {id}` state, with `overrides` applied (patched into the definition). */
 function patchScenario(definition: StatesDefinition, deploymentId: string, kind: string, overrides: Partial<Omit<ScenarioSpec, 'kind'>> | undefined): ScenarioSpec {
-  const state = definition.States[`Use ${deploymentId}`];
-  if (!state || state.Result === undefined) throw new Error(`definition has no 'Use ${deploymentId}' state`);
-  const input = state.Result as unknown as DeploymentInput;
+  const state = deploymentState(definition, deploymentId);
+  const input = state.input;
   const declared = input.scenarios ?? {};
   const spec = SCENARIO_KINDS.includes(kind as ScenarioKind) ? declared[kind as ScenarioKind] : undefined;
   if (spec === undefined || definition.States[SCENARIO_STATE_NAMES.route] === undefined) {
     throw new UserInputError('--scenario', `deployment ${deploymentId} declares no '${kind}' scenario; allowed: ${Object.keys(declared).join(', ') || 'none'} (add it to benchmark.scenarios in the fleet file)`);
   }
   const patched = overrides === undefined ? spec : scenarioSpec(kind, { ...spec, ...overrides });
-  state.Result = { ...input, scenarios: { ...declared, [kind]: patched } } as unknown as typeof state.Result;
+  state.set({ ...input, scenarios: { ...declared, [kind]: patched } });
   return patched;
 }
 
@@ -101,8 +96,7 @@ export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): 
   if (runIdError) throw new UserInputError('--run-id', runIdError);
   const synth = opts.synthesized ?? synthesizeFleet({ fleetPath: opts.fleetPath, region: opts.region });
   progress(`synthesized fleet '${synth.fleet.name}' in ${(synth.durationMs / 1000).toFixed(1)} s`);
-  const deployment = synth.fleet.deployments.find((d) => d.id === opts.deployment);
-  if (deployment === undefined) throw new UserInputError('--deployment', `unknown deployment '${opts.deployment}'; the fleet has: ${synth.fleet.deployments.map((d) => d.id).join(', ')}`);
+  const deployment = fleetDeployment(synth.fleet.deployments, opts.deployment);
   const machine = extractStateMachine(synth.template, { region: synth.region, account: synth.account, startAt: 'SelectDeployment', stepEnv: STEP_ENV });
   const definition = localizeDefinition(machine.definition);
   const spec = patchScenario(definition, deployment.id, opts.scenario, opts.overrides);
@@ -124,9 +118,8 @@ export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): 
   progress(`autoscaling twin of ${deployment.id} at ${endpointUrl}, speedup ${speedup}× (one copy loads in ${(twin.copyLoadMs / 1000).toFixed(1)} s)`);
   const store = new LocalFolderStore(outDir);
   const identity = stepIdentities(synth.template, judge, store, ctx, true);
-  const workerCredentials = identity('scenario-worker').credentials;
   // No SDK retries: every refusal (no capacity, throttled) is one of the scenario's failures.
-  const runtimeClient = createSageMakerRuntimeClient({ maxSockets: 1024, endpointUrl, region: synth.region, retries: 0, ...(workerCredentials ? { credentials: workerCredentials } : {}) });
+  const runtimeClient = workerRuntimeClient(identity('scenario-worker'), { endpointUrl, region: synth.region, retries: 0 });
   const emfPath = path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`);
   const handlers = localHandlers({
     store,
@@ -139,24 +132,21 @@ export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): 
     tolerateMissingControlPlane: false,
     telemetryClock: { speedup, originMs: twin.endpoint.clockOriginMs ?? Date.now() },
   });
-  const stateMachine = new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: false, checkPaths: false } });
-  const executionName = `${runId.slice(0, 60)}-${randomUUID().slice(0, 8)}`;
+  const executionName = executionNameOf(runId);
   const pollMs = Math.max(10, Math.round(30_000 / speedup));
   let error: string | undefined;
   try {
     progress(`scenario ${spec.kind} → ${outDir} (run ${runId})`);
-    const execution = stateMachine.run(
-      { deploymentId: deployment.id, scenario: spec.kind, runId, trigger: 'offline' },
-      {
-        overrides: {
-          taskResourceLocalHandlers: bindTasks(machine, definition, invokedAs(synth.template, machine.logicalId, judge, handlers, ctx)),
-          waitTimeOverrides: { [SCENARIO_STATE_NAMES.waitForEndpoint]: pollMs, [SCENARIO_STATE_NAMES.waitForCapacity]: Math.min(pollMs, 200) },
-          retryIntervalOverrides: Object.fromEntries(taskStateNames(definition).map((name) => [name, 10])),
-        },
-        context: { Execution: { Name: executionName, Id: `arn:aws:states:${synth.region}:${synth.account}:execution:offline:${executionName}` } },
-      },
-    );
-    await execution.result;
+    await executeOffline({
+      synth,
+      machine,
+      definition,
+      judge,
+      handlers,
+      input: { deploymentId: deployment.id, scenario: spec.kind, runId, trigger: 'offline' },
+      executionName,
+      waitTimeOverrides: { [SCENARIO_STATE_NAMES.waitForEndpoint]: pollMs, [SCENARIO_STATE_NAMES.waitForCapacity]: Math.min(pollMs, 200) },
+    });
   } catch (caught) {
     error = caught instanceof Error ? caught.message : String(caught);
   } finally {
