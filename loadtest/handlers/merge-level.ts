@@ -1,5 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import type { LevelResult } from '../../lib/results/records';
+import type { ClientVerdict, LevelResult } from '../../lib/results/records';
 import { levelTelemetry, REAL_TIME, type TargetClock } from '../telemetry';
 import { telemetryTargetOf } from '../telemetry/deployment-target';
 import { mergeRepeat, type CompletionsJudgement, type MergedRepeat } from '../pipeline/merge-worker-records';
@@ -29,7 +29,7 @@ export interface MergedLevelSummary {
   /** 95 % half-width of throughput over the repeats. */
   readonly throughputHalfWidth95?: number;
   /** The client verdict (the worst worker's). */
-  readonly client?: 'ok' | 'client-bound';
+  readonly client?: ClientVerdict['verdict'];
   /** Against the local twin: whether it kept up with its virtual time (the worst worker's reading). */
   readonly twin?: 'ok' | 'lagging';
   readonly peakInFlight?: number;

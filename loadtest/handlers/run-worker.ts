@@ -4,11 +4,12 @@ import { pipelineRunKeys } from '../pipeline/layout';
 import { RunFiles } from '../pipeline/run-files';
 import { WORKER_RUN_VERSION } from '../pipeline/worker-run';
 import type { WorkerItem } from '../../lib/benchmark/pipeline-state';
+import type { ClientVerdict } from '../../lib/results/records';
 import { runLevel } from '../runner/run-level';
 import { runOpenLoop } from '../runner/run-open-loop';
-import { createSageMakerTarget } from '../targets/sagemaker';
 import type { TwinLagProbe } from '../local/twin-lag';
 import { defaultCommonDeps, type CommonDeps } from './deps';
+import { workerTarget } from './worker-target';
 
 export interface RunWorkerDeps extends CommonDeps {
   /** Injected runtime client (offline: pointed at the local endpoint); else one sized to the worker. */
@@ -40,7 +41,7 @@ export interface WorkerResult {
   /** Which measurement of a repeated level. */
   readonly repeat?: number;
   /** The worker's client verdict (also in its workers/ file, which the merge reads). */
-  readonly client?: 'ok' | 'client-bound';
+  readonly client?: ClientVerdict['verdict'];
 }
 
 /** The part of Lambda's context a worker reads: its remaining time bounds an extended window. */
@@ -74,19 +75,7 @@ export function workerWindowCapS(item: WorkerItem, context: WorkerContext | unde
 export function createRunWorkerHandler(deps: RunWorkerDeps) {
   return async (item: WorkerItem, context?: WorkerContext): Promise<WorkerResult> => {
     await deps.beforeRun?.(item);
-    const target = createSageMakerTarget({
-      endpointName: item.endpointName,
-      ...(item.inferenceComponentName !== undefined ? { inferenceComponent: item.inferenceComponentName } : {}),
-      stream: item.stream,
-      ...(item.container !== undefined ? { container: item.container } : {}),
-      ...(deps.runtimeClient ? { client: deps.runtimeClient } : {}),
-      ...(deps.endpointUrl ? { endpointUrl: deps.endpointUrl } : {}),
-      ...(deps.region ? { region: deps.region } : {}),
-      // Sockets sized to the streams this worker holds: the SDK's default pool would cap them.
-      maxSockets: item.workerConcurrency,
-      // The deadline is real time at the endpoint; a time-compressed endpoint shortens it alike.
-      timeoutMs: (item.timeoutS * 1000) / deps.speedup,
-    });
+    const target = workerTarget(item, deps, { maxSockets: item.workerConcurrency });
     try {
       // Builds the prompt (tokenizer work) now, before the common start, not inside the measured window.
       const payload = createPayloadSource({

@@ -6,8 +6,8 @@ import { scenarioKeys } from '../pipeline/layout';
 import { CONTENT_TYPES } from '../pipeline/result-store';
 import { encodeJsonl } from '../records/jsonl';
 import { driveScenario, wallMsOf, type StreamHandoff } from '../scenario/drive';
-import { createSageMakerTarget } from '../targets/sagemaker';
 import { defaultCommonDeps, type CommonDeps } from './deps';
+import { workerTarget } from './worker-target';
 
 export interface ScenarioWorkerDeps extends CommonDeps {
   /** Injected runtime client (offline: pointed at the local endpoint); else one sized to the worker. */
@@ -76,18 +76,8 @@ export function createScenarioWorkerHandler(deps: ScenarioWorkerDeps) {
       loadOf(item.spec) === 'rate'
         ? Math.min(1024, Math.ceil((item.spec.to * item.timeoutS) / item.workers) + 1)
         : Math.ceil(Math.max(1, item.spec.from, item.spec.to) / item.workers);
-    const target = createSageMakerTarget({
-      endpointName: item.endpointName,
-      ...(item.inferenceComponentName !== undefined ? { inferenceComponent: item.inferenceComponentName } : {}),
-      stream: item.stream,
-      ...(item.container !== undefined ? { container: item.container } : {}),
-      ...(deps.runtimeClient ? { client: deps.runtimeClient } : {}),
-      maxSockets: streams,
-      // Every refusal counts (no capacity, throttled): the scenario measures them, the SDK must not hide them.
-      retries: 0,
-      // The deadline is real time at the endpoint; a time-compressed endpoint shortens it alike.
-      timeoutMs: (item.timeoutS * 1000) / deps.speedup,
-    });
+    // Every refusal counts (no capacity, throttled): the scenario measures them, the SDK must not hide them.
+    const target = workerTarget(item, deps, { maxSockets: streams, retries: 0 });
     try {
       const payload = createPayloadSource({ inputTokens: item.inputTokens, outputTokens: item.outputTokens, seed: item.seed });
       const records = await driveScenario({
