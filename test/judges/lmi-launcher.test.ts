@@ -45,6 +45,9 @@ describe('LMI container-start judge (LMI 27.0.0 rules)', () => {
       tp: 4,
       settings: { maxRollingBatchSize: 32, maxModelLen: 131072 },
     });
+    // setRollingBatchSize: 256 for rolling_batch vllm (LmiConfigRecommender.java lines 117-136); the job queue 1000 (configurations.md line 86).
+    expect(starts({ OPTION_ROLLING_BATCH: 'vllm', OPTION_MAX_ROLLING_BATCH_SIZE: undefined }).settings.maxRollingBatchSize).toBe(256);
+    expect(starts({ MAX_CONCURRENT_REQUESTS: undefined }).settings.maxConcurrentRequests).toBe(1000);
     expect(starts({ OPTION_ROLLING_BATCH: 'lmi-dist' }).warnings[0]).toMatch(/lmi-dist has been removed in DJL Serving 0\.33\.0/);
   });
 

@@ -1,3 +1,4 @@
+import { LMI_CONTAINER_DEFAULTS } from '../../../lib/catalog/lmi-defaults';
 import type { LmiRollingBatch, LmiSettings, ModelSpec } from '../../../lib/catalog/types';
 import {
   gpuMemoryUtilizationAllowed,
@@ -112,12 +113,15 @@ export function judgeLmiContainerStart(image: string, env: Readonly<Record<strin
   // `auto` on the vLLM image: the async service, rolling batch `disable` (setRollingBatch, SERVING_FEATURES contains vllm).
   const resolvedRollingBatch = rollingBatch === 'auto' ? 'disable' : rollingBatch;
   const ppText = option('pipeline_parallel_degree') ?? env.PIPELINE_PARALLEL_DEGREE ?? '1';
-  let tpText = option('tensor_parallel_degree') ?? env.TENSOR_PARALLEL_DEGREE ?? 'max';
+  let tpText = option('tensor_parallel_degree') ?? env.TENSOR_PARALLEL_DEGREE ?? LMI_CONTAINER_DEFAULTS.tensorParallelDegree;
   if (tpText === 'max') {
     if (!INT.test(ppText)) return fail('front-end', `java.lang.NumberFormatException: For input string: "${ppText}"`);
     tpText = String(Math.floor(host.visibleGpus / Number(ppText)));
   }
-  const seqsText = option('max_rolling_batch_size') ?? (resolvedRollingBatch === 'vllm' || resolvedRollingBatch === 'trtllm' ? '256' : '32');
+  // setRollingBatchSize: 256 for rolling_batch vllm or trtllm, else 32 (lib/catalog/lmi-defaults.ts, lines cited there).
+  const seqsText =
+    option('max_rolling_batch_size') ??
+    String(resolvedRollingBatch === 'vllm' || resolvedRollingBatch === 'trtllm' ? LMI_CONTAINER_DEFAULTS.maxRollingBatchSizeDocumented : LMI_CONTAINER_DEFAULTS.maxRollingBatchSizeAsync);
 
   // Properties: HuggingFaceProperties(**properties), then VllmRbProperties(**properties).
   if (!(LMI_ROLLING_BATCH_VALUES as readonly string[]).includes(resolvedRollingBatch)) {
@@ -218,7 +222,7 @@ export function judgeLmiContainerStart(image: string, env: Readonly<Record<strin
   }
 
   const queueText = env.SERVING_JOB_QUEUE_SIZE ?? env.MAX_CONCURRENT_REQUESTS;
-  const jobQueue = queueText !== undefined && INT.test(queueText) ? Number(queueText) : 1000;
+  const jobQueue = queueText !== undefined && INT.test(queueText) ? Number(queueText) : LMI_CONTAINER_DEFAULTS.jobQueueSize;
   const servedRollingBatch: LmiRollingBatch = rollingBatch === 'vllm' || rollingBatch === 'disable' ? rollingBatch : 'auto';
   const optionalBoolean = (name: string): boolean | undefined => {
     const text = option(name)?.trim().toLowerCase();
