@@ -4,9 +4,9 @@
  */
 import { containerDefaults, type DefaultOrigin } from './container-defaults';
 import { jumpStartLmiSpec, jumpStartLmiSpecSource } from './jumpstart-lmi-specs';
+import { DJL_LMI27 } from './lmi-images';
 import type { InstanceTypeSpec, LmiSettings, ModelSpec, Source } from './types';
 
-const DJL = 'https://github.com/deepjavalibrary/djl-serving/blob/0.36.0-lmi27-dlc';
 
 /**
  * Defaults of the LMI container (djl-serving branch 0.36.0-lmi27-dlc, the source of LMI v27):
@@ -25,8 +25,8 @@ export const LMI_CONTAINER_DEFAULTS = {
   maxRollingBatchSizeDocumented: 256,
   jobQueueSize: 1000,
   tensorParallelDegree: 'max',
-  source: `${DJL}/wlm/src/main/java/ai/djl/serving/wlm/LmiConfigRecommender.java#L117-L136`,
-  docsSource: `${DJL}/serving/docs/lmi/deployment_guide/configurations.md#L86-L91`,
+  source: `${DJL_LMI27}/wlm/src/main/java/ai/djl/serving/wlm/LmiConfigRecommender.java#L117-L136`,
+  docsSource: `${DJL_LMI27}/serving/docs/lmi/deployment_guide/configurations.md#L86-L91`,
 } as const;
 
 /** The LMI setting names whose origin is recorded. */

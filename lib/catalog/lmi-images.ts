@@ -11,6 +11,9 @@ const DJL_LMI_JSON = `https://github.com/aws/sagemaker-python-sdk/blob/${SDK_COM
 
 export const LMI_REPOSITORY = 'djl-inference';
 
+/** djl-serving's source tree of the LMI 27 image (branch 0.36.0-lmi27-dlc): the container's defaults and start conditions are read there. */
+export const DJL_LMI27 = 'https://github.com/deepjavalibrary/djl-serving/blob/0.36.0-lmi27-dlc';
+
 /** One LMI release as djl-lmi.json lists it (`tag_prefix`), with the vLLM it bundles where known. */
 export interface LmiRelease {
   /** DJL Serving version (the key in djl-lmi.json). */
@@ -48,7 +51,7 @@ export const LMI_RELEASES: readonly LmiRelease[] = [
     'cu130',
     57,
     '0.23.1.dev4',
-    'https://github.com/deepjavalibrary/djl-serving/blob/0.36.0-lmi27-dlc/serving/docker/lmi-container-requirements.txt (branch head 7e13b081383bd46293d4b49ab214d4757b1effd5)',
+    `${DJL_LMI27}/serving/docker/lmi-container-requirements.txt (branch head 7e13b081383bd46293d4b49ab214d4757b1effd5)`,
   ),
   release('0.35.0', '17.0.0', 'cu128', 107),
   release('0.34.0', '16.0.0', 'cu128', 157),

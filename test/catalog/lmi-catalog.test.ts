@@ -10,6 +10,7 @@ import {
   LMI_RELEASES,
   lmiContainerDefaults,
 } from '../../lib/catalog';
+import { DJL_LMI27 } from '../../lib/catalog/lmi-images';
 
 describe('LMI images', () => {
   it('builds djl-inference URIs from the SDK table: 763104351884 for most regions, own accounts for opt-in ones', () => {
@@ -49,6 +50,14 @@ describe('JumpStart engines and LMI defaults', () => {
     expect(jumpStartEngine(getModel('qwen2-5-7b-instruct').jumpStartId)).toBe('tgi');
     expect(jumpStartEngine(getModel('llama-3-1-8b').jumpStartId)).toBe('lmi');
     expect(jumpStartEngine(getModel('llama-3-1-70b').jumpStartId)).toBe('lmi');
+  });
+
+  it('reads the container defaults and start conditions in the source tree of the pinned release (djl-serving 0.36.0, LMI 27)', () => {
+    const pinned = LMI_RELEASES[0];
+    expect(pinned?.tag).toBe('0.36.0-lmi27.0.0-cu130');
+    expect(DJL_LMI27).toBe(`https://github.com/deepjavalibrary/djl-serving/blob/${pinned?.djlVersion}-lmi${pinned?.lmiVersion.split('.')[0]}-dlc`);
+    expect(LMI_CONTAINER_DEFAULTS.source.startsWith(`${DJL_LMI27}/`)).toBe(true);
+    expect(pinned?.source.note).toContain(`${DJL_LMI27}/serving/docker/lmi-container-requirements.txt`);
   });
 
   it('sets the rolling batch size explicitly to what LMI runs in async mode (32, not the documented 256), marked derived', () => {

@@ -10,8 +10,9 @@
  * could not be read here, so the vLLM checks are read at the stored vLLM commits named beside each
  * (the checks and messages are the same in each version read).
  */
+import { DJL_LMI27 } from '../../catalog/lmi-images';
 
-export const DJL_LMI27 = 'https://github.com/deepjavalibrary/djl-serving/blob/0.36.0-lmi27-dlc';
+export { DJL_LMI27 };
 export const DJL_PROPERTIES = `${DJL_LMI27}/engines/python/setup/djl_python/properties_manager/properties.py`;
 export const DJL_VLLM_RB_PROPERTIES = `${DJL_LMI27}/engines/python/setup/djl_python/properties_manager/vllm_rb_properties.py`;
 export const DJL_LMI_CONFIG_RECOMMENDER = `${DJL_LMI27}/wlm/src/main/java/ai/djl/serving/wlm/LmiConfigRecommender.java`;
