@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SAGEMAKER_INVOCATION_TIMEOUT_S } from '../results/defaults';
+import { DEFAULT_MIN_COMPLETIONS_PER_SLOT, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../results/defaults';
+import { MAX_WINDOW_EXTENSION } from '../results/level-window';
 import { ARRIVAL_PROCESSES } from '../results/records';
 import { SCENARIO_KINDS, SCENARIO_LOADS } from '../results/scenario';
 import { parseLengthDistribution } from '../workload/length-distribution';
@@ -174,7 +175,7 @@ export const BenchmarkSchema = z
       .describe('per-request SLOs: levels report goodput and attainment'),
     minSloAttainment: z.number().min(0).max(1).optional().describe('stop when fewer than this share of requests meet every SLO'),
     repeat: wholeAtLeast1.optional().describe('measurements of each level: mean and 95 % CI over them (default 1)'),
-    minCompletionsPerSlot: wholeAtLeast0.optional().describe('extend a closed-loop window until this many completions per stream (at most 4× durationS; default 3)'),
+    minCompletionsPerSlot: wholeAtLeast0.optional().describe(`extend a closed-loop window until this many completions per stream (at most ${MAX_WINDOW_EXTENSION}× durationS; default ${DEFAULT_MIN_COMPLETIONS_PER_SLOT})`),
     scenarios: z
       .array(ScenarioEntrySchema)
       .min(1)

@@ -12,6 +12,7 @@ import type { OpenLoopPlan } from '../sweep/open-loop-plan';
 import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_MAX_ERROR_RATE, DEFAULT_MIN_COMPLETIONS_PER_SLOT, DEFAULT_MIN_SLO_ATTAINMENT, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
 import { createPayloadSource, parseLengthDistribution, type PayloadOptions } from '../payload';
 import { MAX_PROCESSES } from '../runner/process-shares';
+import { MAX_WINDOW_EXTENSION } from '../../lib/results/level-window';
 import { concurrencyListFlag, numberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
 import type { DeploymentDescription, LevelResult, RequestRecord, SweepResult } from '../../lib/results/records';
 import { REPORT_FILES } from '../report/names';
@@ -418,7 +419,7 @@ export function register(program: Command): void {
     .option('--model <name>', "OpenAI 'model' field")
     .option('--gzip', 'write records as .jsonl.gz')
     .option('--repeat <n>', 'measure each level n times: mean and 95 % CI (Student t) of throughput, ms/token p50, TTFT p50', '1')
-    .option('--min-completions-per-slot <n>', `extend a level's window until n requests per worker completed (at most 4× --duration; default ${DEFAULT_MIN_COMPLETIONS_PER_SLOT})`)
+    .option('--min-completions-per-slot <n>', `extend a level's window until n requests per worker completed (at most ${MAX_WINDOW_EXTENSION}× --duration; default ${DEFAULT_MIN_COMPLETIONS_PER_SLOT})`)
     .option('--processes <n>', `client processes to spread each level's load over (workers or rate split evenly; records merged exactly; 1 to ${MAX_PROCESSES})`, '1')
     .option('--restart', 'move a different run already in --out aside (to OUT.replaced-TIME) and start afresh')
     .option('--telemetry <on|off>', "SageMaker targets: join each level to the endpoint's CloudWatch metrics (GPU utilization, model and overhead latency)", 'on')
