@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BENCHMARK_NAMESPACE } from './metric-contract';
 import { SCENARIO_WINDOW_S, SCENARIO_WINDOWS_IN_FLIGHT } from './pipeline-state';
+import { LAMBDA_MAX_TIMEOUT_S } from './service-limits';
 
 /** The pipeline's steps; each is one Lambda bundled from loadtest/handlers/{step}.ts. */
 export const PIPELINE_STEPS = ['describe-endpoint', 'scaling', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report', 'fleet-report'] as const;
@@ -55,12 +56,11 @@ export class BenchmarkFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: BenchmarkFunctionsProps) {
     super(scope, id);
-    // A worker runs warm-up or one window plus the deadline of its slowest request; Lambda's limit is 900 s
-    // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html).
-    const workerTimeoutS = Math.min(900, Math.ceil(props.maxDurationS + 2 * props.maxTimeoutS + 60));
+    // A worker runs warm-up or one window plus the deadline of its slowest request, within Lambda's limit.
+    const workerTimeoutS = Math.min(LAMBDA_MAX_TIMEOUT_S, Math.ceil(props.maxDurationS + 2 * props.maxTimeoutS + 60));
     // A scenario window's worker (and its capacity sampler) waits up to one window for its start, runs its
     // window, waits for the previous window's streams and drains its own (one request deadline each).
-    const scenarioWindowTimeoutS = Math.min(900, SCENARIO_WINDOWS_IN_FLIGHT * SCENARIO_WINDOW_S + 2 * props.maxTimeoutS + 60);
+    const scenarioWindowTimeoutS = Math.min(LAMBDA_MAX_TIMEOUT_S, SCENARIO_WINDOWS_IN_FLIGHT * SCENARIO_WINDOW_S + 2 * props.maxTimeoutS + 60);
     const sizing: Record<PipelineStep | ScenarioStep, { memoryMb: number; timeoutS: number }> = {
       'describe-endpoint': { memoryMb: 256, timeoutS: 30 },
       scaling: { memoryMb: 256, timeoutS: 60 },

@@ -5,6 +5,7 @@ import type * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { ScenarioStep } from './benchmark-functions';
 import { LAYOUT_BUSY, SCALABLE_TARGET_NOT_REGISTERED, SCENARIO_WINDOWS_IN_FLIGHT } from './pipeline-state';
+import { INLINE_MAP_MAX_CONCURRENCY } from './service-limits';
 
 /** Names of the scenario path's states the offline harness and tests refer to. */
 export const SCENARIO_STATE_NAMES = {
@@ -25,8 +26,8 @@ export const SCENARIO_STATE_NAMES = {
   failed: 'ScenarioFailed',
 } as const;
 
-/** Inline Map states run at most 40 iterations at once: a window's workers must all run together. */
-const MAX_SCENARIO_WORKERS = 40;
+/** A window's workers run in an inline Map and must all run together. */
+const MAX_SCENARIO_WORKERS = INLINE_MAP_MAX_CONCURRENCY;
 
 export interface ScenarioPathProps {
   readonly functions: Readonly<Record<ScenarioStep, lambda.IFunction>>;

@@ -9,13 +9,10 @@ import { deploymentInputOf } from './deployment-input';
 import { LAYOUT_BUSY, SCALABLE_TARGET_NOT_REGISTERED } from './pipeline-state';
 import type { PipelineStep, ScenarioStep } from './benchmark-functions';
 import { scenarioPath, SCENARIO_STATE_NAMES } from './scenario-path';
+import { INLINE_MAP_MAX_CONCURRENCY, LAMBDA_MAX_TIMEOUT_S } from './service-limits';
 import type { PipelineDeployment } from './types';
 
-/**
- * Inline Map states run at most 40 iterations at once; beyond that a Distributed Map is needed.
- * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
- */
-export const INLINE_MAP_MAX_CONCURRENCY = 40;
+export { INLINE_MAP_MAX_CONCURRENCY };
 
 /** Names of the states the offline harness and tests refer to. */
 export const STATE_NAMES = {
@@ -83,8 +80,8 @@ export class SweepStateMachine extends Construct {
         ...(typeof payload === 'string' ? { inputPath: payload } : { payload }),
         payloadResponseOnly: true,
         resultPath,
-        // Above every function's timeout (Lambda max 900 s); also replaces the 60 s default of local executors.
-        taskTimeout: sfn.Timeout.duration(Duration.seconds(960)),
+        // Above every function's timeout (at most LAMBDA_MAX_TIMEOUT_S); also replaces the 60 s default of local executors.
+        taskTimeout: sfn.Timeout.duration(Duration.seconds(LAMBDA_MAX_TIMEOUT_S + 60)),
       });
       task.addRetry({
         errors: ['Lambda.TooManyRequestsException', 'Lambda.ThrottlingException', 'ThrottlingException'],
