@@ -127,7 +127,11 @@ function runtimeCall(operation: string, endpointName: string, component: string 
   };
 }
 
-/** The control-plane calls the twin answers, with the resource each is authorized on. */
+/**
+ * The control-plane calls the twin answers, with the resource type each is authorized on (Service
+ * Authorization Reference: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html,
+ * .../list_applicationautoscaling.html, .../list_amazoncloudwatch.html).
+ */
 function controlPlaneCall(target: string, body: Buffer): AwsCall | undefined {
   const input = asRecord(parseJson(body)) ?? {};
   if (target === 'SageMaker.DescribeEndpoint') return { action: 'sagemaker:DescribeEndpoint', resources: [{ type: 'endpoint', name: String(input.EndpointName) }] };
