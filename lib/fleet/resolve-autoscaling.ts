@@ -1,14 +1,11 @@
 import type { InstanceTypeSpec } from '../catalog/types';
+import { DEFAULT_AUTOSCALING_TARGET } from '../results/defaults';
 import type { FleetIssue } from './errors';
 import type { AutoscalingConfig } from './schema';
 import type { ResolvedAutoscaling } from './types';
 
-/**
- * Starting targets when a fleet gives none (our choice, to be tuned from a sweep): 16 requests in
- * flight per model/copy sits below the knee the published study found for Llama 2 7B on one A10G
- * (~32); 60 invocations per minute per instance/copy for the per-minute metric.
- */
-const DEFAULT_TARGET = { 'concurrent-requests': 16, invocations: 60 } as const;
+/** Starting targets when a fleet gives none (lib/results/defaults.ts). */
+const DEFAULT_TARGET = DEFAULT_AUTOSCALING_TARGET;
 const DEFAULT_SCALE_IN_COOLDOWN_S = 300;
 const DEFAULT_SCALE_OUT_COOLDOWN_S = 60;
 

@@ -38,3 +38,11 @@ export const DEFAULT_MIN_COMPLETIONS_PER_SLOT = 3;
  * docs/workloads.md.
  */
 export const DEFAULT_MIN_SLO_ATTAINMENT = 0.9;
+
+/**
+ * Autoscaling targets when a fleet gives none (our choice, to be tuned from a sweep): 16 requests in
+ * flight per model/copy sits below the knee the published study found for Llama 2 7B on one A10G
+ * (~32); 60 invocations per minute per instance/copy for the per-minute metric. A scenario sizes its
+ * load from the concurrency target (lib/results/scenario-schedule.ts).
+ */
+export const DEFAULT_AUTOSCALING_TARGET = { 'concurrent-requests': 16, invocations: 60 } as const;

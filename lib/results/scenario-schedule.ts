@@ -1,4 +1,5 @@
 import { UserInputError } from '../errors';
+import { DEFAULT_AUTOSCALING_TARGET } from './defaults';
 import { ARRIVAL_PROCESSES } from './records';
 import { SCENARIO_KINDS, SCENARIO_LOADS, type ScenarioKind, type ScenarioLoad, type ScenarioSpec } from './scenario';
 
@@ -139,7 +140,7 @@ export function timeOfOfferedRequests(spec: ScenarioSpec, requests: number): num
 }
 
 /** Requests in flight per copy a policy on another metric than concurrency is sized with (the fleet's default target). */
-const DEFAULT_CONCURRENCY_PER_COPY = 16;
+const DEFAULT_CONCURRENCY_PER_COPY = DEFAULT_AUTOSCALING_TARGET['concurrent-requests'];
 
 /**
  * The top of a scenario's load when none is given, from the deployment's autoscaling: half its

@@ -1,5 +1,6 @@
 import { DEFAULT_BENCHMARK } from '../../lib/fleet/benchmark-defaults';
 import {
+  DEFAULT_AUTOSCALING_TARGET,
   DEFAULT_LATENCY_BOUND_MS_PER_TOKEN,
   DEFAULT_LEVEL_DURATION_S,
   DEFAULT_MAX_ERROR_RATE,
@@ -8,6 +9,7 @@ import {
   SAGEMAKER_INVOCATION_TIMEOUT_S,
 } from '../../lib/results/defaults';
 import { DEFAULT_KNEE_PARAMS } from '../../lib/results/knee';
+import { defaultScenarioTo } from '../../lib/results/scenario-schedule';
 import { resolveLocalDeployment } from '../../loadtest/local/deployment';
 import { DEFAULT_STOP_RULES } from '../../loadtest/sweep/stop-rules';
 import { DEFAULT_TIMEOUT_MS } from '../../loadtest/targets';
@@ -37,5 +39,13 @@ describe('measurement defaults', () => {
     expect(DEFAULT_KNEE_PARAMS.latencyBoundMsPerToken).toBe(DEFAULT_LATENCY_BOUND_MS_PER_TOKEN);
     expect(DEFAULT_TIMEOUT_MS).toBe(SAGEMAKER_INVOCATION_TIMEOUT_MS);
     expect(resolveLocalDeployment({ model: 'llama-2-7b', instance: 'ml.g5.2xlarge' }).invocationTimeoutMs).toBe(SAGEMAKER_INVOCATION_TIMEOUT_MS);
+  });
+
+  it('sizes a scenario without `to` from the fleet\'s default concurrency target when the policy scales on another metric', () => {
+    expect(DEFAULT_AUTOSCALING_TARGET).toEqual({ 'concurrent-requests': 16, invocations: 60 });
+    // Half of 8 copies at 16 requests in flight each; at the policy's own concurrency target when it has one.
+    expect(defaultScenarioTo('ramp', { maxCapacity: 8 })).toBe(64);
+    expect(defaultScenarioTo('ramp', { maxCapacity: 8, concurrencyPerCopy: 10 })).toBe(40);
+    expect(defaultScenarioTo('scale-from-zero', { maxCapacity: 8 })).toBe(2 * DEFAULT_AUTOSCALING_TARGET['concurrent-requests']);
   });
 });
