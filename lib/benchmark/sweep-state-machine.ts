@@ -14,6 +14,9 @@ import type { PipelineDeployment } from './types';
 
 export { INLINE_MAP_MAX_CONCURRENCY };
 
+/** How often the state machine polls the endpoint's status and a scenario's starting capacity, s. */
+export const DEFAULT_POLL_INTERVAL_S = 30;
+
 /** Names of the states the offline harness and tests refer to. */
 export const STATE_NAMES = {
   waitForEndpoint: 'WaitForEndpoint',
@@ -136,9 +139,9 @@ export class SweepStateMachine extends Construct {
 
     const describe = invoke('DescribeEndpoint', 'describe-endpoint', wholeState, '$.endpoint');
     catchInto(describe, 'DescribeEndpoint');
-    const wait = new sfn.Wait(this, STATE_NAMES.waitForEndpoint, { time: sfn.WaitTime.duration(Duration.seconds(props.pollIntervalS ?? 30)) });
+    const wait = new sfn.Wait(this, STATE_NAMES.waitForEndpoint, { time: sfn.WaitTime.duration(Duration.seconds(props.pollIntervalS ?? DEFAULT_POLL_INTERVAL_S)) });
     const pin = invoke(STATE_NAMES.pinLayout, 'scaling', sfn.TaskInput.fromObject({ action: 'pin', 'state.$': '$' }), '$.scaling');
-    pin.addRetry({ errors: [SCALABLE_TARGET_NOT_REGISTERED, LAYOUT_BUSY], interval: Duration.seconds(props.pollIntervalS ?? 30), backoffRate: 1, maxAttempts: 20 });
+    pin.addRetry({ errors: [SCALABLE_TARGET_NOT_REGISTERED, LAYOUT_BUSY], interval: Duration.seconds(props.pollIntervalS ?? DEFAULT_POLL_INTERVAL_S), backoffRate: 1, maxAttempts: 20 });
     pin.addRetry({ errors: ['ConcurrentUpdateException'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 5, jitterStrategy: sfn.JitterType.FULL });
     catchInto(pin, STATE_NAMES.pinLayout);
     const restore = invoke(STATE_NAMES.restoreScaling, 'scaling', sfn.TaskInput.fromObject({ action: 'restore', 'state.$': '$' }), sfn.JsonPath.DISCARD);
@@ -191,7 +194,7 @@ export class SweepStateMachine extends Construct {
         invoke: invokeFunction,
         fleetReportThen: (stateName, then) =>
           fleetReportThen(stateName, then, sfn.TaskInput.fromObject({ fleet: props.fleetName, deployments: props.deployments.map((d) => d.id), latencyBoundMsPerToken: fleetLatencyBound(props.deployments) })),
-        pollIntervalS: props.pollIntervalS ?? 30,
+        pollIntervalS: props.pollIntervalS ?? DEFAULT_POLL_INTERVAL_S,
         maxWorkers: Math.max(1, ...props.deployments.filter((d) => (d.benchmark.scenarios ?? []).length > 0).map((d) => d.benchmark.workers)),
       });
       start = new sfn.Choice(this, SCENARIO_STATE_NAMES.route)

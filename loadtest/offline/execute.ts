@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { DeploymentInput } from '../../lib/benchmark/pipeline-state';
+import { DEFAULT_POLL_INTERVAL_S } from '../../lib/benchmark/sweep-state-machine';
 import { UserInputError } from '../../lib/errors';
 import type { IamJudge } from '../local/judges/iam/iam-judge';
 import { createSageMakerRuntimeClient } from '../targets/sagemaker';
@@ -15,6 +16,16 @@ import type { SynthesizedFleet } from './synth';
  * synthesized state machine: the deployment's `Use {id}` Pass state, the workers' runtime client,
  * and the execution itself with every task bound to its real handler, invoked as its role.
  */
+
+/** Checks a `--speedup` (the endpoint's time compression). */
+export function checkSpeedup(speedup: number): void {
+  if (!(speedup > 0) || !Number.isFinite(speedup)) throw new UserInputError('--speedup', `${speedup} is not a number > 0`);
+}
+
+/** The state machine's poll (DEFAULT_POLL_INTERVAL_S of endpoint time) against a time-compressed endpoint, wall ms (at least 10). */
+export function compressedPollMs(speedup: number): number {
+  return Math.max(10, Math.round((DEFAULT_POLL_INTERVAL_S * 1000) / speedup));
+}
 
 /** The deployment of the fleet with id `id` (a `--deployment` flag's value), or a clear error naming the fleet's. */
 export function fleetDeployment<D extends { readonly id: string }>(deployments: readonly D[], id: string): D {

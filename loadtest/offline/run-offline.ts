@@ -24,7 +24,7 @@ import { LocalFolderStore } from '../pipeline/local-store';
 import type { BenchmarkInput, DeploymentInput, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { StopReason, SweepResult } from '../../lib/results/records';
 import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
-import { deploymentState, executeOffline, executionNameOf, fleetDeployment, workerRuntimeClient } from './execute';
+import { checkSpeedup, compressedPollMs, deploymentState, executeOffline, executionNameOf, fleetDeployment, workerRuntimeClient } from './execute';
 import { localHandlers } from './local-handlers';
 import { stepIdentities } from './step-roles';
 import { discoverTargetClock } from '../telemetry';
@@ -205,7 +205,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   });
 
   const speedup = opts.speedup ?? (opts.endpointUrl ? 1 : 30);
-  if (!(speedup > 0) || !Number.isFinite(speedup)) throw new UserInputError('--speedup', `${speedup} is not a number > 0`);
+  checkSpeedup(speedup);
   const runIdError = opts.runId === undefined ? undefined : runIdProblem(opts.runId);
   if (runIdError) throw new UserInputError('--run-id', runIdError);
   const ctx = { region: synth.region, account: synth.account };
@@ -327,7 +327,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
       handlers,
       input: { deploymentId: deployment.id, runId, trigger: 'offline' },
       executionName,
-      waitTimeOverrides: { [STATE_NAMES.waitForEndpoint]: Math.max(10, Math.round(30_000 / speedup)) },
+      waitTimeOverrides: { [STATE_NAMES.waitForEndpoint]: compressedPollMs(speedup) },
     });
   } catch (caught) {
     error = caught instanceof Error ? caught.message : String(caught);

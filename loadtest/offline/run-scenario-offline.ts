@@ -17,7 +17,7 @@ import { checkOutputFolder } from '../report/output-folder';
 import { SCENARIO_FILES, type ScenarioFileKind } from '../scenario/report';
 import { startScalingTwinOf, type ScalingTwin } from '../scenario/scaling-twin';
 import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
-import { deploymentState, executeOffline, executionNameOf, fleetDeployment, workerRuntimeClient } from './execute';
+import { checkSpeedup, compressedPollMs, deploymentState, executeOffline, executionNameOf, fleetDeployment, workerRuntimeClient } from './execute';
 import { localHandlers } from './local-handlers';
 import { defaultRunId } from './run-offline';
 import { stepIdentities } from './step-roles';
@@ -90,7 +90,7 @@ export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): 
   const started = Date.now();
   const progress = opts.onProgress ?? (() => undefined);
   const speedup = opts.speedup ?? 30;
-  if (!(speedup > 0) || !Number.isFinite(speedup)) throw new UserInputError('--speedup', `${speedup} is not a number > 0`);
+  checkSpeedup(speedup);
   const runId = opts.runId ?? `${opts.scenario}-${defaultRunId(new Date())}`;
   const runIdError = runIdProblem(runId);
   if (runIdError) throw new UserInputError('--run-id', runIdError);
@@ -133,7 +133,7 @@ export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): 
     telemetryClock: { speedup, originMs: twin.endpoint.clockOriginMs ?? Date.now() },
   });
   const executionName = executionNameOf(runId);
-  const pollMs = Math.max(10, Math.round(30_000 / speedup));
+  const pollMs = compressedPollMs(speedup);
   let error: string | undefined;
   try {
     progress(`scenario ${spec.kind} → ${outDir} (run ${runId})`);

@@ -1,6 +1,7 @@
 import { UserInputError } from '../../lib/errors';
 import type { DeploymentInput } from '../../lib/benchmark/pipeline-state';
-import { deploymentState, executionNameOf, fleetDeployment } from '../../loadtest/offline/execute';
+import { DEFAULT_POLL_INTERVAL_S } from '../../lib/benchmark/sweep-state-machine';
+import { checkSpeedup, compressedPollMs, deploymentState, executionNameOf, fleetDeployment } from '../../loadtest/offline/execute';
 import type { StatesDefinition } from '../../loadtest/offline/definition';
 import { RUN_ID_PATTERN } from '../../loadtest/pipeline/layout';
 
@@ -31,5 +32,18 @@ describe('what the offline runs share around an execution', () => {
     state.set({ ...input, endpointName: 'other' });
     expect(deploymentState(definition, 'a-g5').input.endpointName).toBe('other');
     expect(() => deploymentState(definition, 'b')).toThrow("definition has no 'Use b' state");
+  });
+
+  it("polls as the state machine does (every 30 s of endpoint time), compressed by the speedup, never under 10 ms", () => {
+    expect(DEFAULT_POLL_INTERVAL_S).toBe(30);
+    expect(compressedPollMs(1)).toBe(30_000);
+    expect(compressedPollMs(30)).toBe(1000);
+    expect(compressedPollMs(7)).toBe(4286);
+    expect(compressedPollMs(100_000)).toBe(10);
+  });
+
+  it('refuses a speedup that is not a number > 0, naming the flag', () => {
+    expect(() => checkSpeedup(30)).not.toThrow();
+    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => checkSpeedup(bad)).toThrow(`--speedup: ${bad} is not a number > 0`);
   });
 });
