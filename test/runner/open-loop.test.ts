@@ -6,6 +6,7 @@ import { runLevel } from '../../loadtest/runner/run-level';
 import { runOpenLoop } from '../../loadtest/runner/run-open-loop';
 import { createTarget, parseTargetSpec } from '../../loadtest/targets';
 import { mulberry32 } from '../../lib/planner/engine/prng';
+import { startCpuBurner } from '../support/cpu-burner';
 import { startFaultServer } from '../support/fault-server';
 
 const payload = createPayloadSource({ inputTokens: 16, outputTokens: 4 });
@@ -151,18 +152,11 @@ describe('client-bound verdict', () => {
   const run = async (starve: boolean) => {
     const server = await startFaultServer({ delayMs: 5 });
     const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 16 });
-    // The CPU burner: 30 ms of busy work in every 40 ms on the client's own thread, as a second
-    // process on a client's only core would take it.
-    const burner = starve
-      ? setInterval(() => {
-          const until = performance.now() + 30;
-          while (performance.now() < until);
-        }, 40)
-      : undefined;
+    const stopBurner = starve ? startCpuBurner() : undefined;
     try {
       return (await runOpenLoop({ target, payload, ratePerS: 50, arrival: 'poisson', levelKey: 50_000, durationS: 1.5 })).level;
     } finally {
-      clearInterval(burner);
+      stopBurner?.();
       await target.close();
       await server.close();
     }

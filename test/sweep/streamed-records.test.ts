@@ -7,6 +7,7 @@ import { createPayloadSource } from '../../loadtest/payload';
 import { JSONL_BATCH_RECORDS, readJsonl } from '../../loadtest/records/jsonl';
 import { runSweep, type RunSweepOptions } from '../../loadtest/sweep/run-sweep';
 import { createTarget, parseTargetSpec, type Target } from '../../loadtest/targets';
+import { startCpuBurner } from '../support/cpu-burner';
 import { type FaultServer, startFaultServer } from '../support/fault-server';
 
 const payload = createPayloadSource({ inputTokens: 8, outputTokens: 4 });
@@ -80,18 +81,12 @@ describe('the client verdict of a sweep level (one process, --processes 1)', () 
     const outDir = mkdtempSync(join(tmpdir(), 'verdict-'));
     const server = await startFaultServer({ delayMs: 5 });
     const target = createTarget(parseTargetSpec(`tgi:${server.url}`), { maxSockets: 16 });
-    // 30 ms of busy work in every 40 ms on the client's thread: what a CPU hog beside a client on its only core does to it.
-    const burner = starve
-      ? setInterval(() => {
-          const until = performance.now() + 30;
-          while (performance.now() < until);
-        }, 40)
-      : undefined;
+    const stopBurner = starve ? startCpuBurner() : undefined;
     try {
       const sweep = await runSweep({ target, payload, levels: [], openLoop: { rates: [50], arrival: 'poisson' }, durationS: 1.5, outDir, stopRules, label: 'verdict' });
       return sweep.levels[0];
     } finally {
-      clearInterval(burner);
+      stopBurner?.();
       await target.close();
       await server.close();
       rmSync(outDir, { recursive: true, force: true });
