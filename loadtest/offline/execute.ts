@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { DeploymentInput } from '../../lib/benchmark/pipeline-state';
 import { DEFAULT_POLL_INTERVAL_S } from '../../lib/benchmark/sweep-state-machine';
@@ -16,6 +17,11 @@ import type { SynthesizedFleet } from './synth';
  * synthesized state machine: the deployment's `Use {id}` Pass state, the workers' runtime client,
  * and the execution itself with every task bound to its real handler, invoked as its role.
  */
+
+/** Where an offline run writes the EMF lines its steps emit (CloudWatch's stand-in): metrics/{deployment}-{runId}.emf.jsonl under the results folder. */
+export function offlineEmfPath(outDir: string, deploymentId: string, runId: string): string {
+  return path.join(outDir, 'metrics', `${deploymentId}-${runId}.emf.jsonl`);
+}
 
 /** Checks a `--speedup` (the endpoint's time compression). */
 export function checkSpeedup(speedup: number): void {

@@ -24,7 +24,7 @@ import { LocalFolderStore } from '../pipeline/local-store';
 import type { BenchmarkInput, DeploymentInput, SweepState, WorkerItem } from '../../lib/benchmark/pipeline-state';
 import type { StopReason, SweepResult } from '../../lib/results/records';
 import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
-import { checkSpeedup, compressedPollMs, deploymentState, executeOffline, executionNameOf, fleetDeployment, workerRuntimeClient } from './execute';
+import { checkSpeedup, compressedPollMs, deploymentState, executeOffline, executionNameOf, fleetDeployment, offlineEmfPath, workerRuntimeClient } from './execute';
 import { localHandlers } from './local-handlers';
 import { stepIdentities } from './step-roles';
 import { discoverTargetClock } from '../telemetry';
@@ -283,7 +283,7 @@ export async function runOffline(opts: OfflineOptions = {}): Promise<OfflineResu
   // endpoint given by URL gets the SDK's own credentials.
   const identity = stepIdentities(synth.template, judge, store, ctx, local !== undefined);
   const runtimeClient = workerRuntimeClient(identity('run-worker'), { endpointUrl, region: synth.region, retries: 2 });
-  const emfPath = path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`);
+  const emfPath = offlineEmfPath(outDir, deployment.id, runId);
   const handlers = localHandlers({
     store,
     identity,

@@ -17,7 +17,7 @@ import { checkOutputFolder } from '../report/output-folder';
 import { SCENARIO_FILES, type ScenarioFileKind } from '../scenario/report';
 import { startScalingTwinOf, type ScalingTwin } from '../scenario/scaling-twin';
 import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
-import { checkSpeedup, compressedPollMs, deploymentState, executeOffline, executionNameOf, fleetDeployment, workerRuntimeClient } from './execute';
+import { checkSpeedup, compressedPollMs, deploymentState, executeOffline, executionNameOf, fleetDeployment, offlineEmfPath, workerRuntimeClient } from './execute';
 import { localHandlers } from './local-handlers';
 import { defaultRunId } from './run-offline';
 import { stepIdentities } from './step-roles';
@@ -120,7 +120,7 @@ export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): 
   const identity = stepIdentities(synth.template, judge, store, ctx, true);
   // No SDK retries: every refusal (no capacity, throttled) is one of the scenario's failures.
   const runtimeClient = workerRuntimeClient(identity('scenario-worker'), { endpointUrl, region: synth.region, retries: 0 });
-  const emfPath = path.join(outDir, 'metrics', `${deployment.id}-${runId}.emf.jsonl`);
+  const emfPath = offlineEmfPath(outDir, deployment.id, runId);
   const handlers = localHandlers({
     store,
     identity,

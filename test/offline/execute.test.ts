@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { UserInputError } from '../../lib/errors';
 import type { DeploymentInput } from '../../lib/benchmark/pipeline-state';
 import { DEFAULT_POLL_INTERVAL_S } from '../../lib/benchmark/sweep-state-machine';
-import { checkSpeedup, compressedPollMs, deploymentState, executionNameOf, fleetDeployment } from '../../loadtest/offline/execute';
+import { checkSpeedup, compressedPollMs, deploymentState, executionNameOf, fleetDeployment, offlineEmfPath } from '../../loadtest/offline/execute';
 import type { StatesDefinition } from '../../loadtest/offline/definition';
 import { RUN_ID_PATTERN } from '../../loadtest/pipeline/layout';
 
@@ -45,5 +46,9 @@ describe('what the offline runs share around an execution', () => {
   it('refuses a speedup that is not a number > 0, naming the flag', () => {
     expect(() => checkSpeedup(30)).not.toThrow();
     for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => checkSpeedup(bad)).toThrow(`--speedup: ${bad} is not a number > 0`);
+  });
+
+  it("writes a run's EMF lines under metrics/ of the results folder, one file per deployment and run", () => {
+    expect(offlineEmfPath('/results', 'a-g5', 'offline-1')).toBe(join('/results', 'metrics', 'a-g5-offline-1.emf.jsonl'));
   });
 });
