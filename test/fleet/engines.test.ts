@@ -1,24 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FleetValidationError } from '../../lib/fleet/errors';
 import { loadFleetFile, parseFleetYaml } from '../../lib/fleet/load';
 import { resolveFleet } from '../../lib/fleet/resolve';
 import { deploymentInputOf } from '../../lib/benchmark/deployment-input';
 import { runValidate } from '../../loadtest/cli/validate-command';
 import { warmupItem, workerItems } from '../../loadtest/pipeline/plan-levels';
+import { fleetIssues } from '../support/fleet-issues';
 
 const resolve = (yaml: string) => resolveFleet(parseFleetYaml(yaml), { region: 'us-east-1' });
 
-function issuesOf(yaml: string): { path: string; message: string }[] {
-  try {
-    resolve(yaml);
-  } catch (error) {
-    if (error instanceof FleetValidationError) return error.issues.map((i) => ({ path: i.path, message: i.message }));
-    throw error;
-  }
-  throw new Error('expected a FleetValidationError');
-}
+const issuesOf = fleetIssues;
 
 const HEAD = 'name: e\ndefaults: { acceptEula: true }\ndeployments:\n';
 

@@ -1,6 +1,4 @@
-import { FleetValidationError } from '../../lib/fleet/errors';
-import { parseFleetYaml } from '../../lib/fleet/load';
-import { resolveFleet } from '../../lib/fleet/resolve';
+import { fleetIssues } from '../support/fleet-issues';
 
 /** A fleet with one deployment; `extra` lines go inside the deployment, `top` lines at the top level. */
 function fleet(extra: string[] = [], top: string[] = [], model = 'llama-2-7b', instanceType = 'ml.g5.12xlarge'): string {
@@ -16,17 +14,7 @@ function fleet(extra: string[] = [], top: string[] = [], model = 'llama-2-7b', i
   ].join('\n');
 }
 
-function issuesOf(yaml: string): { path: string; message: string }[] {
-  try {
-    const config = parseFleetYaml(yaml);
-    // Like the CLI: the file's region, else us-east-1.
-    resolveFleet(config, { region: config.region ?? 'us-east-1' });
-  } catch (error) {
-    if (error instanceof FleetValidationError) return error.issues.map((i) => ({ path: i.path, message: i.message }));
-    throw error;
-  }
-  return [];
-}
+const issuesOf = fleetIssues;
 
 const D = 'deployments[0]';
 

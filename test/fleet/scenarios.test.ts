@@ -1,9 +1,9 @@
 import { deploymentInputOf } from '../../lib/benchmark/deployment-input';
-import { FleetValidationError } from '../../lib/fleet/errors';
 import { loadFleetFile, parseFleetYaml } from '../../lib/fleet/load';
 import { resolveFleet } from '../../lib/fleet/resolve';
 import type { ResolvedFleet } from '../../lib/fleet/types';
 import { SCENARIO_DEFAULTS } from '../../lib/results/scenario-schedule';
+import { fleetIssues } from '../support/fleet-issues';
 
 /** A fleet of one inference-component deployment (Llama 2 7B, 4 copies of TP 1 on a g5.12xlarge) with `lines` inside it. */
 function fleetYaml(lines: string[], defaults: string[] = []): string {
@@ -29,15 +29,7 @@ function resolve(yaml: string): ResolvedFleet {
   return resolveFleet(parseFleetYaml(yaml), { region: 'us-east-1' });
 }
 
-function issuesOf(yaml: string): { path: string; message: string }[] {
-  try {
-    resolve(yaml);
-  } catch (error) {
-    if (error instanceof FleetValidationError) return error.issues.map((i) => ({ path: i.path, message: i.message }));
-    throw error;
-  }
-  return [];
-}
+const issuesOf = fleetIssues;
 
 const S = 'deployments[0].benchmark.scenarios';
 
