@@ -8,6 +8,7 @@ import { levelName } from '../../lib/results/level-key';
 import { parseSlo } from '../../lib/results/slo';
 import type { ArrivalProcess } from '../../lib/results/records';
 import { ARRIVAL_PROCESSES, validateArrivals } from '../runner/arrivals';
+import { DEFAULT_AUTO_MAX_CONCURRENCY } from '../sweep/next-step';
 import type { OpenLoopPlan } from '../sweep/open-loop-plan';
 import { DEFAULT_LATENCY_BOUND_MS_PER_TOKEN, DEFAULT_LEVEL_DURATION_S, DEFAULT_MAX_ERROR_RATE, DEFAULT_MIN_COMPLETIONS_PER_SLOT, DEFAULT_MIN_SLO_ATTAINMENT, DEFAULT_PLATEAU_GAIN, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../../lib/results/defaults';
 import { createPayloadSource, parseLengthDistribution, type PayloadOptions } from '../payload';
@@ -46,7 +47,7 @@ export interface SweepFlags {
   readonly instances?: string;
   readonly out: string;
   readonly json?: boolean;
-  /** Closed loop: highest level of an adaptive sweep (default 256). Open loop: cap on requests in flight (default none). */
+  /** Closed loop: highest level of an adaptive sweep (default DEFAULT_AUTO_MAX_CONCURRENCY). Open loop: cap on requests in flight (default none). */
   readonly maxConcurrency?: string;
   readonly rate?: string;
   readonly maxRate?: string;
@@ -247,7 +248,7 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
   if (flags.duration !== undefined && flags.requests !== undefined) throw new UserInputError('--duration', 'give --duration or --requests, not both');
   const requests = flags.requests !== undefined ? wholeNumberFlag('--requests', flags.requests) : undefined;
   const durationS = requests === undefined ? (flags.duration !== undefined ? positiveNumberFlag('--duration', flags.duration) : DEFAULT_LEVEL_DURATION_S) : undefined;
-  const maxConcurrency = openLoop === undefined ? wholeNumberFlag('--max-concurrency', flags.maxConcurrency ?? '256') : undefined;
+  const maxConcurrency = openLoop === undefined ? wholeNumberFlag('--max-concurrency', flags.maxConcurrency ?? String(DEFAULT_AUTO_MAX_CONCURRENCY)) : undefined;
   const stopRules: StopRuleConfig = {
     invocationTimeoutMs: positiveNumberFlag('--timeout', flags.timeout) * 1000,
     maxErrorRate: numberFlag('--max-error-rate', flags.maxErrorRate, { max: 1 }),
@@ -280,7 +281,7 @@ export async function runSweepCommand(flags: SweepFlags, io: SweepIo = { stdout:
   const deployment = deploymentOf(flags);
   const speedup = flags.speedup !== undefined ? positiveNumberFlag('--speedup', flags.speedup) : info.speedup;
   // An open loop without a cap may have many requests in flight: one socket each, up to the highest closed-loop default.
-  const maxSockets = openLoop !== undefined ? (openLoop.maxConcurrency ?? 1024) : levels === 'auto' ? (maxConcurrency ?? 256) : Math.max(...levels);
+  const maxSockets = openLoop !== undefined ? (openLoop.maxConcurrency ?? 1024) : levels === 'auto' ? (maxConcurrency ?? DEFAULT_AUTO_MAX_CONCURRENCY) : Math.max(...levels);
   const targetOptions = {
     maxSockets,
     // The deadline is endpoint time: a time-compressed local endpoint answers `speedup` times sooner.
@@ -408,7 +409,7 @@ export function register(program: Command): void {
   addPriceOptions(command)
     .requiredOption('--out <dir>', 'output folder (re-running the same sweep into it resumes; one run at a time)')
     .option('--json', 'print sweep.json to stdout')
-    .option('--max-concurrency <n>', 'closed loop: highest level of an adaptive sweep (default 256); open loop: cap on requests in flight (arrivals over it wait)')
+    .option('--max-concurrency <n>', `closed loop: highest level of an adaptive sweep (default ${DEFAULT_AUTO_MAX_CONCURRENCY}); open loop: cap on requests in flight (arrivals over it wait)`)
     .option('--max-error-rate <r>', 'highest tolerated error rate (timeouts excluded)', String(DEFAULT_MAX_ERROR_RATE))
     .option('--plateau-gain <r>', `stop when throughput gains less than this per doubling (auto default ${DEFAULT_PLATEAU_GAIN}; lists: off)`)
     .option('--latency-slo <ms>', 'stop when mean ms/token exceeds this')

@@ -27,6 +27,9 @@ export type LevelPlan =
       readonly startRatePerS?: number;
     };
 
+/** Highest level of the CLI's adaptive concurrency search when none is given (`--max-concurrency`; a fleet's default is DEFAULT_BENCHMARK.maxConcurrency). */
+export const DEFAULT_AUTO_MAX_CONCURRENCY = 256;
+
 /** The sweep's next move: measure a level (its key), or stop and say why. */
 export type NextStep = { readonly concurrency: number } | { readonly stop: StopReason };
 

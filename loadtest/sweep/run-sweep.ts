@@ -18,7 +18,7 @@ import { runLevel } from '../runner/run-level';
 import { runOpenLoop } from '../runner/run-open-loop';
 import type { Target } from '../targets/types';
 import type { TwinLagProbe } from '../local/twin-lag';
-import { nextStep, type LevelPlan, type NextStep } from './next-step';
+import { DEFAULT_AUTO_MAX_CONCURRENCY, nextStep, type LevelPlan, type NextStep } from './next-step';
 import { sweepIdentity } from './sweep-identity';
 import { byConcurrency, type StopRuleConfig } from './stop-rules';
 
@@ -36,7 +36,7 @@ export interface RunSweepOptions {
   readonly stopRules: StopRuleConfig;
   readonly label: string;
   readonly deployment?: DeploymentDescription;
-  /** Highest level an adaptive sweep may reach. @default 256 */
+  /** Highest level an adaptive sweep may reach. @default DEFAULT_AUTO_MAX_CONCURRENCY (256) */
   readonly maxConcurrency?: number;
   /** Time compression of a local endpoint. @default 1 */
   readonly speedup?: number;
@@ -371,12 +371,12 @@ type PlanOptions = Pick<RunSweepOptions, 'levels' | 'maxConcurrency' | 'openLoop
 
 /**
  * The level plan of a CLI sweep: its list as given, the adaptive search up to `maxConcurrency`
- * (default 256), or the open-loop rate search up to `openLoop.maxRatePerS`.
+ * (DEFAULT_AUTO_MAX_CONCURRENCY unless given), or the open-loop rate search up to `openLoop.maxRatePerS`.
  */
 export function levelPlanOf(opts: PlanOptions): LevelPlan {
   if (opts.openLoop?.rates === 'auto') return { mode: 'rate-auto', maxRatePerS: opts.openLoop.maxRatePerS ?? 0 };
   if (opts.levels !== 'auto') return { mode: 'list', levels: opts.levels };
-  return { mode: 'auto', maxConcurrency: opts.maxConcurrency ?? 256, ...(opts.latencyBoundMsPerToken !== undefined ? { latencyBoundMsPerToken: opts.latencyBoundMsPerToken } : {}) };
+  return { mode: 'auto', maxConcurrency: opts.maxConcurrency ?? DEFAULT_AUTO_MAX_CONCURRENCY, ...(opts.latencyBoundMsPerToken !== undefined ? { latencyBoundMsPerToken: opts.latencyBoundMsPerToken } : {}) };
 }
 
 /** The CLI sweep's next move: the one sweep decision applied to its plan and stop rules. */

@@ -2,6 +2,7 @@ import type { DeploymentDescription, PayloadDescription, TargetDescription } fro
 import { TOOL_VERSION, type JsonValue, type RunIdentity } from '../pipeline/run-identity';
 import type { StopRuleConfig } from './stop-rules';
 import type { Slo } from '../../lib/results/slo';
+import { DEFAULT_AUTO_MAX_CONCURRENCY } from './next-step';
 import type { OpenLoopPlan } from './open-loop-plan';
 
 /** What defines a CLI sweep's measurement (labels and prices do not: they only change the report). */
@@ -48,7 +49,7 @@ export function sweepIdentity(input: SweepIdentityInput): RunIdentity {
       ...(input.repeat !== undefined && input.repeat > 1 ? { repeat: input.repeat } : {}),
       ...(input.minCompletionsPerSlot !== undefined && input.minCompletionsPerSlot > 0 ? { minCompletionsPerSlot: input.minCompletionsPerSlot } : {}),
     },
-    levels: input.levels === 'auto' ? { mode: 'auto', maxConcurrency: input.maxConcurrency ?? 256 } : { mode: 'list', levels: [...input.levels] },
+    levels: input.levels === 'auto' ? { mode: 'auto', maxConcurrency: input.maxConcurrency ?? DEFAULT_AUTO_MAX_CONCURRENCY } : { mode: 'list', levels: [...input.levels] },
     slos: {
       ...finiteJson(input.stopRules),
       ...(input.latencyBoundMsPerToken !== undefined ? { latencyBoundMsPerToken: input.latencyBoundMsPerToken } : {}),

@@ -1,10 +1,10 @@
 import type { DeploymentInput } from '../../lib/benchmark/pipeline-state';
 import type { LevelResult } from '../../lib/results/records';
 import { decideNext } from '../../loadtest/pipeline/decide-next';
-import { nextStep, type NextStep } from '../../loadtest/sweep/next-step';
+import { DEFAULT_AUTO_MAX_CONCURRENCY, nextStep, type NextStep } from '../../loadtest/sweep/next-step';
 import type { StopRuleConfig } from '../../loadtest/sweep/stop-rules';
 import { rateLevelKey } from '../../lib/results/level-key';
-import { nextSweepStep } from '../../loadtest/sweep/run-sweep';
+import { levelPlanOf, nextSweepStep } from '../../loadtest/sweep/run-sweep';
 import { DEPLOYMENT } from '../pipeline/records-fixture';
 import { level } from '../support/levels';
 
@@ -306,5 +306,13 @@ describe('one rate search (rates: auto): the CLI sweep and the state machine agr
 
   it('refuses a search without a cap, naming the field', () => {
     expect(() => nextStep({ mode: 'rate-auto', maxRatePerS: 0 }, [], rules(RATE_ROWS[0]))).toThrow(/^maxRatePerS: 0 must be ≥ 0.001 requests\/s/);
+  });
+});
+
+describe("the CLI's adaptive search cap", () => {
+  it('defaults to 256 when --max-concurrency is not given', () => {
+    expect(DEFAULT_AUTO_MAX_CONCURRENCY).toBe(256);
+    expect(levelPlanOf({ levels: 'auto' })).toEqual({ mode: 'auto', maxConcurrency: 256 });
+    expect(levelPlanOf({ levels: 'auto', maxConcurrency: 64 })).toEqual({ mode: 'auto', maxConcurrency: 64 });
   });
 });
