@@ -81,14 +81,10 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
   const virtualNowMs = (): number => Math.max(wallVirtualMs(), engine.nowMs);
 
   function tick(): void {
-    const dueMs = timerDueMs;
     timer = undefined;
     timerDueMs = Number.POSITIVE_INFINITY;
     if (closed) return;
-    // Node runs timers at whole milliseconds (`arm` rounds the delay): every event due within half a
-    // tick is handed out now rather than a whole tick late, so each is early or late by at most about
-    // half a wall ms. Judged against the wall clock, so the engine never runs further ahead than that.
-    catchUp(Math.max(dueMs, wallVirtualMs() + (TIMER_RESOLUTION_MS / 2) * speedup));
+    catchUp();
     arm(engine.nextEventMs());
   }
 
@@ -99,16 +95,15 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
    * that cancels while events are being dispatched must not advance the engine again (the later
    * events would overtake the ones still being dispatched), so re-entrant calls stay at engine time.
    */
-  function catchUp(dueMs?: number): number {
+  function catchUp(): number {
     if (dispatching) return engine.nowMs;
     dispatching = true;
     try {
       const nowMs = virtualNowMs();
-      const events = engine.advanceTo(dueMs !== undefined ? Math.max(nowMs, dueMs) : nowMs);
-      // Events come in time order: the first is the most overdue one handed out now (endpoint ms;
-      // one handed out a fraction of a timer tick early counts as on time).
+      const events = engine.advanceTo(nowMs);
+      // Events come in time order: the first is the most overdue one handed out now (endpoint ms).
       const first = events[0];
-      if (first !== undefined) lag.add(Math.max(0, nowMs - first.atMs));
+      if (first !== undefined) lag.add(nowMs - first.atMs);
       for (const event of events) dispatch(event);
     } finally {
       dispatching = false;
@@ -138,9 +133,10 @@ export function createRealTimeDriver(engine: ServingEngine, options: RealTimeDri
   function arm(dueMs: number | undefined): void {
     if (closed || dueMs === undefined || dueMs >= timerDueMs) return;
     timer?.();
-    // Rounded: Node would truncate a fractional delay (up to a whole tick early); rounding centres the
-    // error, and `tick` hands out what falls due within the half tick it may fire early.
-    const delayMs = Math.max(0, Math.round((dueMs - wallVirtualMs()) / speedup));
+    // Rounded up: Node truncates a fractional delay, and a timer that fired before its event was due
+    // would only re-arm and wait another whole tick. Never earlier: a client must not see a token
+    // before the engine produced it (its latencies would undercut the model's own).
+    const delayMs = Math.max(0, Math.ceil((dueMs - wallVirtualMs()) / speedup / TIMER_RESOLUTION_MS) * TIMER_RESOLUTION_MS);
     timerDueMs = dueMs;
     const timeout = setTimeout(tick, delayMs).unref();
     timer = () => clearTimeout(timeout);
