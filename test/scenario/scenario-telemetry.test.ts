@@ -21,10 +21,14 @@ describe("a scenario's endpoint telemetry (CLI path, autoscaling twin)", () => {
     // Every request the client made reached the copy: CloudWatch's Invocations over the run's periods count them.
     expect(result.figures.failedByKind).toEqual({});
     expect(server?.series.reduce((sum, p) => sum + (p.invocations ?? 0), 0)).toBe(result.figures.requests);
-    // ModelLatency is the container's time: never more than the client's end-to-end latency of the same period.
-    for (const sample of result.samples.filter((x) => x.modelLatencyMs !== undefined && x.latencyP99Ms !== undefined)) {
-      expect(sample.modelLatencyMs as number).toBeLessThanOrEqual((sample.latencyP99Ms as number) + 1);
-    }
+    // ModelLatency is the container's time: never more than the client's end-to-end latency of the same
+    // period. A period's mean is joined to each of its samples, and a sample early in a rising period saw
+    // shorter requests than the period's mean: compare with the highest p99 of the period's samples.
+    const joined = result.samples.filter((x) => x.modelLatencyMs !== undefined && x.latencyP99Ms !== undefined);
+    expect(joined.length).toBeGreaterThan(0);
+    const periodP99 = new Map<number, number>();
+    for (const x of joined) periodP99.set(x.modelLatencyMs as number, Math.max(periodP99.get(x.modelLatencyMs as number) ?? 0, x.latencyP99Ms as number));
+    for (const [modelLatencyMs, p99] of periodP99) expect(modelLatencyMs).toBeLessThanOrEqual(p99 + 1);
     expect(server?.whole.overheadLatencyMs?.mean).toBe(5);
     // One copy, at most 8 streams: concurrency per copy ≤ 8; the held load keeps the copy's GPU busy.
     const concurrency = result.samples.map((x) => x.concurrentRequestsPerCopy as number);
