@@ -130,10 +130,11 @@ describe('a ramp through the synthesized state machine (llama-2-7b-p4d-ic-8x-tp1
     // No request starts after its window's end (recorded sends lag the decision by a few ms of wall time).
     expect(Math.max(...first.map((r) => r.sentS))).toBeLessThan(240 + 0.5);
     expect(Math.min(...second.map((r) => r.sentS))).toBeGreaterThanOrEqual(240);
-    // Per stream: window 1's first request follows window 0's last one, without overlap and (median) within 5 s.
+    // Per stream: window 1's first request follows window 0's last one, without overlap and (median) within
+    // 10 s of the 240 s window (the hand-off polls every 0.5 s of endpoint time; a loaded CI box adds its lag × 20).
     const gaps = Array.from({ length: 64 }, (_, i) => Math.min(...second.filter((r) => r.stream === i).map((r) => r.sentS)) - Math.max(...first.filter((r) => r.stream === i).map((r) => r.endS)));
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(-1e-6);
-    expect([...gaps].sort((a, b) => a - b)[32]).toBeLessThan(5);
+    expect([...gaps].sort((a, b) => a - b)[32]).toBeLessThan(10);
     const events = [...first, ...second].flatMap((r) => [[r.sentS, 1], [r.endS, -1]] as [number, number][]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let inFlight = 0;
     let most = 0;
