@@ -55,8 +55,12 @@ function expectMeasured(result: SweepResult, inputTokens: number): void {
   expect(level).toMatchObject({ requests: 4, ok: 4, outputTokens: 4 * OUTPUT_TOKENS });
   expect(level?.ttftMs?.p50).toBeGreaterThan(5);
   expect(level?.ttftMs?.p50).toBeLessThan(level?.e2eMs.p50 ?? 0);
-  expect(level?.itlMs?.p50).toBeGreaterThan(15);
   expect(level?.itlMs?.p50).toBeLessThan(80);
+  // The twin reads its own lag around the level: on a starved box its late timer hands out tokens
+  // together (gaps near 0), and the level says so. The modelled gap only holds when it kept its clock.
+  expect(level?.twin).toBeDefined();
+  if (level?.twin?.verdict === 'ok') expect(level?.itlMs?.p50).toBeGreaterThan(15);
+  else expect(level?.twin?.reason).toMatch(/^twin lag p99 /);
   expect(result.payload.inputTokens).toBe(inputTokens);
 }
 
