@@ -1,22 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { UserInputError } from '../../lib/errors';
 import { parseConcurrencyLevels, runSweepCommand, type SweepFlags, type SweepIo } from '../../loadtest/cli/sweep-command';
 import { startLocalEndpoint, type LocalEndpoint } from '../../loadtest/local';
 import type { SweepResult } from '../../lib/results/records';
+import { collector } from '../support/collector';
 
-function collector(): Writable & { text: string } {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      sink.text += chunk.toString();
-      callback();
-    },
-  }) as Writable & { text: string };
-  sink.text = '';
-  return sink;
-}
 
 const DEFAULTS = { inputTokens: '64', outputTokens: '16', timeout: '60', retries: '2', maxConcurrency: '256', maxErrorRate: '0.01' };
 

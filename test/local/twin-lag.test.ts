@@ -3,23 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { runSweepCommand, type SweepFlags } from '../../loadtest/cli/sweep-command';
 import { startLocalEndpoint, type LocalEndpoint } from '../../loadtest/local';
 import { discoverTwinLagProbe, twinLagFromInfo, twinLagProbe } from '../../loadtest/local/twin-lag';
 import type { SweepResult } from '../../lib/results/records';
 import { LatencySketch } from '../../lib/results/sketch';
+import { collector } from '../support/collector';
 
-function collector(): Writable & { text: string } {
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      sink.text += chunk.toString();
-      callback();
-    },
-  }) as Writable & { text: string };
-  sink.text = '';
-  return sink;
-}
 
 /**
  * Blocks the event loop `busyMs` of every `busyMs + 10` ms: the twin's timer (and everything else in
