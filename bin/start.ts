@@ -3,7 +3,8 @@
  * state machine locally for every deployment (concurrently), each against a time-compressed local
  * endpoint twin, and writes the fleet report beside the deployments' own reports. Options:
  * --deployment ID (one deployment), --endpoint-url URL (one deployment against any
- * SageMaker-protocol endpoint), --speedup X, --out DIR, --run-id ID (resume), --fleet PATH.
+ * SageMaker-protocol endpoint), --speedup X, --out DIR, --run-id ID (resume), --fleet PATH,
+ * --scenario KIND (an autoscaling scenario on --deployment's twin) with --capacity key=value,….
  */
 // The SDK warns once per process that Node 20 support ends in 2027; npm start's output stays clean.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -12,6 +13,8 @@ import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { isUserFacing, UserInputError } from '../lib/errors';
 import { formatStopReason } from '../lib/results/stop-reason';
+import type { CapacityTimingParams } from '../lib/planner/capacity-timing';
+import { parseCapacityFlag } from '../loadtest/cli/capacity-flag';
 import { runIdProblem } from '../loadtest/pipeline/layout';
 import { describeOwner } from '../loadtest/pipeline/run-lock';
 import type { OfflineProgress } from '../loadtest/offline/run-offline';
@@ -80,11 +83,17 @@ interface StartOptions {
   readonly fleet: string;
   readonly debug?: boolean;
   readonly scenario?: string;
+  readonly capacity?: string;
 }
 
 /** Checks every option before the (slower) synth, so a typo costs nothing and writes nothing. */
-function validateOptions(opts: StartOptions): { speedup?: number } {
+function validateOptions(opts: StartOptions): { speedup?: number; capacity?: Partial<CapacityTimingParams> } {
   let speedup: number | undefined;
+  let capacity: Partial<CapacityTimingParams> | undefined;
+  if (opts.capacity !== undefined) {
+    if (opts.scenario === undefined) throw new UserInputError('--capacity', "sets the autoscaling twin's capacity model: give it with --scenario KIND");
+    capacity = parseCapacityFlag(opts.capacity);
+  }
   if (opts.speedup !== undefined) {
     speedup = Number(opts.speedup);
     if (opts.speedup.trim() === '' || !Number.isFinite(speedup) || speedup <= 0) {
@@ -107,7 +116,7 @@ function validateOptions(opts: StartOptions): { speedup?: number } {
     }
   }
   ensureWritableFolder(path.resolve(opts.out));
-  return speedup === undefined ? {} : { speedup };
+  return { ...(speedup !== undefined ? { speedup } : {}), ...(capacity !== undefined ? { capacity } : {}) };
 }
 
 /**
@@ -164,7 +173,12 @@ async function runOne(opts: StartOptions, common: { speedup?: number; outDir: st
  * `--scenario KIND --deployment ID`: the synthesized state machine's scenario path against the
  * deployment's autoscaling twin; scenario.json, its time series and report, and the EMF document.
  */
-async function runScenario(opts: StartOptions, common: { speedup?: number; outDir: string; runId?: string; fleetPath: string }, started: number): Promise<void> {
+async function runScenario(
+  opts: StartOptions,
+  common: { speedup?: number; outDir: string; runId?: string; fleetPath: string },
+  capacity: Partial<CapacityTimingParams> | undefined,
+  started: number,
+): Promise<void> {
   if (opts.deployment === undefined) throw new UserInputError('--scenario', 'needs --deployment ID (a deployment that declares the scenario in benchmark.scenarios)');
   if (opts.endpointUrl !== undefined) throw new UserInputError('--scenario', 'runs against the local autoscaling twin; use `llm-bench scenario --target` for another endpoint');
   const { runScenarioPipelineOffline } = await import('../loadtest/offline/run-scenario-offline');
@@ -176,6 +190,7 @@ async function runScenario(opts: StartOptions, common: { speedup?: number; outDi
     outDir: common.outDir,
     ...(common.speedup ? { speedup: common.speedup } : {}),
     ...(common.runId ? { runId: common.runId } : {}),
+    ...(capacity ? { capacity } : {}),
     onProgress: (message) => console.log(message),
   });
   if (!run.succeeded || run.result === undefined) {
@@ -207,6 +222,7 @@ async function main(argv: readonly string[]): Promise<void> {
     .option('--restart', 'move an existing run of --run-id aside and start it afresh')
     .option('--fleet <path>', 'fleet file', 'fleets/published-study.yaml')
     .option('--scenario <kind>', 'run an autoscaling scenario (ramp, spike, scale-from-zero) on --deployment instead of the sweep')
+    .option('--capacity <key=value,...>', "--scenario: the twin's capacity model over the fleet's benchmark.twin.capacity: containerStartS, downloadGBps, loadToGpuGBps, instanceProvisionS (e.g. containerStartS=10,downloadGBps=1.5)")
     .option('--debug', 'print stack traces')
     .exitOverride()
     .configureOutput({ outputError: () => undefined });
@@ -227,12 +243,12 @@ async function main(argv: readonly string[]): Promise<void> {
   const opts = program.opts<StartOptions>();
   const started = Date.now();
   try {
-    const { speedup } = validateOptions(opts);
+    const { speedup, capacity } = validateOptions(opts);
     process.once('SIGINT', onInterrupt).once('SIGTERM', onInterrupt);
     // Loaded after validation: a bad option is refused in well under a second (CDK loads slowly).
     const common = { speedup, outDir: opts.out, runId: opts.runId, restart: opts.restart === true, fleetPath: opts.fleet };
     if (opts.scenario !== undefined) {
-      await runScenario(opts, common, started);
+      await runScenario(opts, common, capacity, started);
       return;
     }
     if (opts.endpointUrl !== undefined) {

@@ -5,6 +5,7 @@ import {
   DEFAULT_PLATEAU_GAIN,
   SAGEMAKER_INVOCATION_TIMEOUT_S,
 } from '../results/defaults';
+import type { CapacityTimingParams } from '../planner/capacity-timing';
 import { lengthSetting } from '../workload/length-distribution';
 import type { BenchmarkConfig } from './schema';
 import type { BenchmarkSettings } from './types';
@@ -33,12 +34,15 @@ export const DEFAULT_BENCHMARK: BenchmarkSettings = {
   scenarios: [],
 };
 
-/** Layers benchmark blocks: later ones win field by field (`scenarios` is resolved per deployment: resolve-scenarios.ts). */
+/**
+ * Layers benchmark blocks: later ones win field by field (`scenarios` is resolved per deployment:
+ * resolve-scenarios.ts; `twin` is the offline twin's, outside the state machine's settings: twinCapacity).
+ */
 export function mergeBenchmark(...layers: readonly (BenchmarkConfig | undefined)[]): BenchmarkSettings {
   let out: BenchmarkSettings = DEFAULT_BENCHMARK;
   for (const layer of layers) {
     if (!layer) continue;
-    const { inputTokens, outputTokens, scenarios: _scenarios, ...rest } = layer;
+    const { inputTokens, outputTokens, scenarios: _scenarios, twin: _twin, ...rest } = layer;
     const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<BenchmarkSettings>;
     out = { ...out, ...defined };
     // A distribution is carried as its spec beside its mean; a later fixed length clears it.
@@ -52,6 +56,17 @@ export function mergeBenchmark(...layers: readonly (BenchmarkConfig | undefined)
       const output = lengthSetting(outputTokens, 'benchmark.outputTokens');
       out = { ...kept, outputTokens: output.tokens, ...(output.distribution !== undefined ? { outputDistribution: output.distribution } : {}) };
     }
+  }
+  return out;
+}
+
+/** The twin's capacity model of a deployment: `benchmark.twin.capacity` of the layers, later ones win field by field; undefined when none sets it. */
+export function mergeTwinCapacity(...layers: readonly (BenchmarkConfig | undefined)[]): Partial<CapacityTimingParams> | undefined {
+  let out: Partial<CapacityTimingParams> | undefined;
+  for (const layer of layers) {
+    const capacity = layer?.twin?.capacity;
+    if (capacity === undefined) continue;
+    out = { ...out, ...Object.fromEntries(Object.entries(capacity).filter(([, v]) => v !== undefined)) };
   }
   return out;
 }

@@ -3,7 +3,7 @@ import type { InstanceTypeSpec, LmiSettings, ModelSpec, ServingEngine, TgiSettin
 import { checkDeployment, DEPLOYMENT_RULES, type DeploymentUnderCheck } from '../endpoint/validation';
 import { deploymentPrice } from '../planner/cost';
 import { chooseTp, lmiRequestLimits, resolveLmiSettings, resolveTgiSettings, TpChoiceError } from '../planner/deployment-shape';
-import { mergeBenchmark } from './benchmark-defaults';
+import { mergeBenchmark, mergeTwinCapacity } from './benchmark-defaults';
 import type { FleetIssue } from './errors';
 import { defaultDeploymentId, endpointName, inferenceComponentName, stackName } from './names';
 import { resolveAutoscaling } from './resolve-autoscaling';
@@ -163,6 +163,7 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
   if (input.model.gated && !acceptEula) {
     issues.push({ path: `${path}.acceptEula`, message: `${input.model.id} is a gated model; set acceptEula: true (here or in defaults) to accept its license` });
   }
+  const twinCapacity = mergeTwinCapacity(defaults.benchmark, input.benchmark);
   const endpoint = endpointName(ctx.config.name, id, input.instance.name);
   const { hourlyUsd, quote } = deploymentPrice(input.instance, instances, ctx.pricing);
   const deployment: ResolvedDeployment = {
@@ -189,6 +190,7 @@ export function resolveDeployment(input: DeploymentInput, ctx: ResolveContext): 
     price: quote,
     autoscaling,
     benchmark,
+    ...(twinCapacity !== undefined ? { twinCapacity } : {}),
     sourcePath: path,
   };
   return { kind: 'resolved', deployment, issues };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CAPACITY_TIMING_FIELDS, CAPACITY_TIMING_RANGES, CAPACITY_TIMING_SOURCES, capacityTimingRange, type CapacityTimingParams } from '../planner/capacity-timing';
 import { DEFAULT_MIN_COMPLETIONS_PER_SLOT, SAGEMAKER_INVOCATION_TIMEOUT_S } from '../results/defaults';
 import { MAX_WINDOW_EXTENSION } from '../results/level-window';
 import { ARRIVAL_PROCESSES } from '../results/records';
@@ -143,6 +144,27 @@ export const ScenarioEntrySchema = z.union(
   { error: `expected a scenario kind (${SCENARIO_ENTRY_KINDS.join(', ')}) or { kind, load, from, to, arrival, burstiness, seed, overS, holdS, fallS, idleS, sampleS, sloP99LatencyMs, retryBackoffS, schedule }` },
 );
 
+/** One parameter of the twin's capacity model, in its range (CAPACITY_TIMING_RANGES, shared with the twin and --capacity). */
+function capacityTimingField(field: keyof CapacityTimingParams): z.ZodNumber {
+  const r = CAPACITY_TIMING_RANGES[field];
+  const error = `expected ${capacityTimingRange(field)}`;
+  const number = z.number({ error });
+  return (r.minExclusive ? number.gt(r.min, { error }) : number.min(r.min, { error })).describe(`default: ${CAPACITY_TIMING_SOURCES[field]}`);
+}
+
+/**
+ * The autoscaling twin's capacity model (lib/planner/capacity-timing.ts), any subset: offline
+ * scenarios only, never in the synthesized templates.
+ */
+export const TwinSchema = z
+  .strictObject({
+    capacity: z
+      .strictObject(Object.fromEntries(CAPACITY_TIMING_FIELDS.map((f) => [f, capacityTimingField(f).optional()])) as Record<keyof CapacityTimingParams, z.ZodOptional<z.ZodNumber>>)
+      .optional()
+      .describe(`how long new capacity takes in the twin: ${CAPACITY_TIMING_FIELDS.join(', ')} (docs/scenarios.md)`),
+  })
+  .describe('settings of the offline autoscaling twin (npm start -- --scenario, llm-bench scenario --twin)');
+
 export const BenchmarkSchema = z
   .strictObject({
     inputTokens: tokenLength.optional().describe("whole number or distribution, e.g. 'normal:512,128'"),
@@ -181,6 +203,7 @@ export const BenchmarkSchema = z
       .min(1)
       .optional()
       .describe('what the pipeline runs for this deployment: sweep and/or autoscaling scenarios, each with its own schedule (default [sweep])'),
+    twin: TwinSchema.optional(),
   })
   .superRefine((b, ctx) => {
     if (b.mode === 'rate' && b.rates === undefined) ctx.addIssue({ code: 'custom', path: ['rates'], message: 'mode rate needs rates (requests/s), e.g. [0.5, 1, 2]' });
@@ -277,6 +300,7 @@ export type LmiOverrides = z.infer<typeof LmiOverridesSchema>;
 export type AutoscalingConfig = z.infer<typeof AutoscalingSchema>;
 export type BenchmarkConfig = z.infer<typeof BenchmarkSchema>;
 export type ScenarioEntryConfig = z.infer<typeof ScenarioEntrySchema>;
+export type TwinConfig = z.infer<typeof TwinSchema>;
 
 /** JSON Schema (draft 2020-12) of the fleet file, for editors (`# yaml-language-server: $schema=...`). */
 export function fleetJsonSchema(): Record<string, unknown> {

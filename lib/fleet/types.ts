@@ -2,6 +2,7 @@ import type { PriceQuote } from '../catalog';
 import type { InstanceTypeSpec, LmiSettings, ModelSpec, ServingEngine, TgiSettings } from '../catalog/types';
 import type { BenchmarkInput, BenchmarkSchedule, ScheduledScenario } from '../benchmark/pipeline-state';
 import type { TgiQuantize } from '../endpoint/tgi-settings-env';
+import type { CapacityTimingParams } from '../planner/capacity-timing';
 
 /**
  * Load-test settings of one deployment, all defaults applied: what the state machine carries
@@ -75,6 +76,8 @@ export interface ResolvedDeployment {
   readonly maxHourlyUsd: number;
   readonly autoscaling?: ResolvedAutoscaling;
   readonly benchmark: BenchmarkSettings;
+  /** The offline autoscaling twin's capacity model set in the fleet (`benchmark.twin.capacity`, defaults then deployment); never synthesized. */
+  readonly twinCapacity?: Partial<CapacityTimingParams>;
   /** Where the deployment came from in the file (`deployments[2]` or `matrix`). */
   readonly sourcePath: string;
 }

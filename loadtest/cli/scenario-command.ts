@@ -10,6 +10,7 @@ import { socketsFor } from '../scenario/schedule';
 import { REAL_TIME, runScenario, type EndpointClock } from '../scenario/run-scenario';
 import { scenarioSpec } from '../../lib/results/scenario-schedule';
 import { createTarget, parseTargetSpec } from '../targets';
+import { parseCapacityFlag } from './capacity-flag';
 import { numberFlag, optionalWholeNumberFlag, positiveNumberFlag, wholeNumberFlag } from './flag-values';
 import { cloudWatchClientOf, createScenarioTelemetry, gpusOf, parseSettleSeconds, parseTelemetryMode } from '../telemetry';
 
@@ -45,6 +46,7 @@ interface ScenarioFlags {
   readonly telemetry?: string;
   readonly telemetryMaxWait?: string;
   readonly out: string;
+  readonly capacity?: string;
 }
 
 const FLAG_OF_SPEC_FIELD: Readonly<Record<string, string>> = {
@@ -101,6 +103,8 @@ async function run(kind: string, flags: ScenarioFlags): Promise<ScenarioResult> 
   const spec = specOfFlags(kind, flags);
   const inputTokens = wholeNumberFlag('--input-tokens', flags.inputTokens);
   const outputTokens = wholeNumberFlag('--output-tokens', flags.outputTokens);
+  const capacity = flags.capacity === undefined ? undefined : parseCapacityFlag(flags.capacity);
+  if (capacity !== undefined && flags.twin === undefined) throw new UserInputError('--capacity', 'sets the twin\'s capacity model: give it with --twin DEPLOYMENT');
   if (flags.twin !== undefined) {
     if (flags.target !== undefined) throw new UserInputError('--twin', 'give --twin DEPLOYMENT or --target, not both');
     // Loaded on use: it synthesizes the fleet (aws-cdk-lib).
@@ -108,7 +112,7 @@ async function run(kind: string, flags: ScenarioFlags): Promise<ScenarioResult> 
     const { runTwinScenario } = require('../scenario/run-twin-scenario') as typeof import('../scenario/run-twin-scenario');
     try {
       const telemetry = parseTelemetryMode(flags.telemetry) === 'on';
-      return await runTwinScenario({ deployment: flags.twin, spec, ...(flags.fleet ? { fleetPath: flags.fleet } : {}), speedup: positiveNumberFlag('--speedup', flags.speedup), inputTokens, outputTokens, telemetry });
+      return await runTwinScenario({ deployment: flags.twin, spec, ...(flags.fleet ? { fleetPath: flags.fleet } : {}), ...(capacity ? { capacity } : {}), speedup: positiveNumberFlag('--speedup', flags.speedup), inputTokens, outputTokens, telemetry });
     } catch (error) {
       throw mapField(error);
     }
@@ -188,6 +192,7 @@ export function register(program: Command): void {
     .option('--slo-p99-ms <ms>', 'latency SLO: a window whose p99 exceeds it is a breach')
     .option('--start-copies <n>', 'set this copy count before the load (scale-from-zero: 0; inference components only)')
     .option('--speedup <x>', 'time compression of --twin', '30')
+    .option('--capacity <key=value,...>', "--twin's capacity model over the fleet's benchmark.twin.capacity: containerStartS, downloadGBps, loadToGpuGBps, instanceProvisionS (e.g. containerStartS=10,downloadGBps=1.5)")
     .option('--input-tokens <n>', 'input tokens per request', '256')
     .option('--output-tokens <n>', 'output tokens per request', '128')
     .option('--price <usd>', 'instance price, USD/h (default: the catalog price of a local twin\'s instance)')

@@ -1,11 +1,12 @@
 import './polyfill';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { STEP_ENV } from '../../lib/benchmark/benchmark-functions';
 import { SCENARIO_STATE_NAMES } from '../../lib/benchmark/scenario-path';
 import { UserInputError } from '../../lib/errors';
 import { SCENARIO_KINDS, type ScenarioKind, type ScenarioResult, type ScenarioSpec } from '../../lib/results/scenario';
 import { scenarioSpec } from '../../lib/results/scenario-schedule';
-import type { CapacityTimingParams } from '../local/control-plane/capacity-timing';
+import type { CapacityTimingParams } from '../../lib/planner/capacity-timing';
 import { scalingOfTemplate } from '../local/control-plane/scaling-policies';
 import type { TargetTrackingModel } from '../local/control-plane/target-tracking';
 import type { AwsCall } from '../local/judges/aws-call';
@@ -14,8 +15,8 @@ import { templateRoles } from '../local/judges/iam/template-roles';
 import { LocalFolderStore } from '../pipeline/local-store';
 import { runIdProblem, scenarioKeys } from '../pipeline/layout';
 import { checkOutputFolder } from '../report/output-folder';
-import { SCENARIO_FILES, type ScenarioFileKind } from '../scenario/report';
-import { startScalingTwinOf, type ScalingTwin } from '../scenario/scaling-twin';
+import { renderScenarioFiles, SCENARIO_FILES, type ScenarioFileKind } from '../scenario/report';
+import { capacityModelOf, startScalingTwinOf, type ScalingTwin } from '../scenario/scaling-twin';
 import { extractStateMachine, localizeDefinition, type StatesDefinition } from './definition';
 import { checkSpeedup, compressedPollMs, deploymentState, executeOffline, executionNameOf, fleetDeployment, offlineEmfPath, workerRuntimeClient } from './execute';
 import { localHandlers } from './local-handlers';
@@ -38,7 +39,7 @@ export interface ScenarioOfflineOptions {
   readonly runId?: string;
   /** Overrides of the declared scenario's parameters (tests shorten it), checked like the fleet's. */
   readonly overrides?: Partial<Omit<ScenarioSpec, 'kind'>>;
-  /** The twin's capacity model and target tracking model (docs/scenarios.md). */
+  /** Overrides of the twin's capacity model over the fleet's `benchmark.twin.capacity` (the --capacity flag), and its target tracking model (docs/scenarios.md). */
   readonly capacity?: Partial<CapacityTimingParams>;
   readonly tracking?: Partial<TargetTrackingModel>;
   readonly onProgress?: (message: string) => void;
@@ -59,7 +60,7 @@ export interface ScenarioOfflineResult {
   readonly files: Readonly<Record<ScenarioFileKind, string>>;
   readonly error?: string;
   /** The twin's modelled copy load and instance add times, virtual ms (the figures are checked against them). */
-  readonly twin: Pick<ScalingTwin, 'copyLoadMs' | 'instanceAddMs' | 'policies' | 'capacity'>;
+  readonly twin: Pick<ScalingTwin, 'copyLoadMs' | 'instanceAddMs' | 'policies' | 'capacity' | 'capacityOrigins'>;
   /** Every distinct AWS call the IAM judge decided (role, action, resource, allowed). */
   readonly iam: readonly JudgedCall[];
   readonly emfPath: string;
@@ -156,7 +157,13 @@ export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): 
   const keys = scenarioKeys(deployment.id, runId);
   const files = Object.fromEntries((Object.keys(SCENARIO_FILES) as ScenarioFileKind[]).map((kind) => [kind, store.locate(keys.file(SCENARIO_FILES[kind]))])) as Record<ScenarioFileKind, string>;
   // A failed run leaves a partial scenario.json (with `failure`) when it got far enough to measure.
-  const result = await store.getJson<ScenarioResult>(keys.file(SCENARIO_FILES.json));
+  const written = await store.getJson<ScenarioResult>(keys.file(SCENARIO_FILES.json));
+  // The twin's capacity model is the offline run's own (a deployed endpoint has none): recorded beside the figures it shaped.
+  const result = written === undefined ? undefined : { ...written, capacityModel: capacityModelOf(twin) };
+  if (result !== undefined) {
+    const bodies = await renderScenarioFiles(result);
+    for (const kind of Object.keys(SCENARIO_FILES) as ScenarioFileKind[]) await fs.writeFile(files[kind], bodies[kind]);
+  }
   return {
     succeeded: error === undefined && result !== undefined && result.failure === undefined,
     deploymentId: deployment.id,
@@ -165,7 +172,7 @@ export async function runScenarioPipelineOffline(opts: ScenarioOfflineOptions): 
     ...(result ? { result } : {}),
     files,
     ...(error ? { error } : {}),
-    twin: { copyLoadMs: twin.copyLoadMs, instanceAddMs: twin.instanceAddMs, policies: twin.policies, capacity: twin.capacity },
+    twin: { copyLoadMs: twin.copyLoadMs, instanceAddMs: twin.instanceAddMs, policies: twin.policies, capacity: twin.capacity, capacityOrigins: twin.capacityOrigins },
     iam: judge.judged,
     emfPath,
     durationMs: Date.now() - started,

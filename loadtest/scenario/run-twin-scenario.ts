@@ -1,12 +1,12 @@
 import { UserInputError } from '../../lib/errors';
 import type { ScenarioResult, ScenarioSpec } from '../../lib/results/scenario';
-import { CAPACITY_TIMING_SOURCES, type CapacityTimingParams } from '../local/control-plane/capacity-timing';
+import type { CapacityTimingParams } from '../../lib/planner/capacity-timing';
 import type { TargetTrackingModel } from '../local/control-plane/target-tracking';
 import { createPayloadSource } from '../payload';
 import { createTarget } from '../targets';
 import { capacityClients, createCapacityReader } from './capacity-reader';
 import { runScenario, type EndpointClock } from './run-scenario';
-import { startScalingTwin } from './scaling-twin';
+import { capacityModelOf, startScalingTwin } from './scaling-twin';
 import { socketsFor } from './schedule';
 import { cloudWatchClientOf } from '../telemetry/cli-telemetry';
 import { createScenarioTelemetry } from '../telemetry/scenario-telemetry';
@@ -22,6 +22,7 @@ export interface TwinScenarioOptions {
   readonly fleetPath?: string;
   /** @default 30 */
   readonly speedup?: number;
+  /** Overrides of the fleet's `benchmark.twin.capacity` (the --capacity flag), field by field. */
   readonly capacity?: Partial<CapacityTimingParams>;
   readonly tracking?: Partial<TargetTrackingModel>;
   /** @default 256 / 128 */
@@ -85,11 +86,7 @@ export async function runTwinScenario(opts: TwinScenarioOptions): Promise<Scenar
             },
           }
         : {}),
-      capacityModel: {
-        copyLoadS: twin.copyLoadMs / 1000,
-        instanceAddS: twin.instanceAddMs / 1000,
-        assumptions: { ...twin.capacity, ...Object.fromEntries(Object.entries(CAPACITY_TIMING_SOURCES).map(([k, v]) => [`${k}Source`, v])) },
-      },
+      capacityModel: capacityModelOf(twin),
       ...(opts.onSample ? { onSample: opts.onSample } : {}),
     });
   } finally {

@@ -2,7 +2,8 @@ import { App } from 'aws-cdk-lib';
 import { UserInputError } from '../../lib/errors';
 import { buildApp, DEFAULT_FLEET_PATH } from '../../lib/fleet/app';
 import type { ResolvedDeployment } from '../../lib/fleet/types';
-import { copyLoadMs, instanceAddMs, resolveCapacityTiming, type CapacityTimingParams } from '../local/control-plane/capacity-timing';
+import { CAPACITY_TIMING_FIELDS, capacityTimingSource, copyLoadMs, instanceAddMs, resolveCapacityTimingLayers, type CapacityTimingParams, type ResolvedCapacityTiming } from '../../lib/planner/capacity-timing';
+import type { ScenarioResult } from '../../lib/results/scenario';
 import { scalingOfTemplate, type TemplateScaling } from '../local/control-plane/scaling-policies';
 import type { TargetTrackingModel } from '../local/control-plane/target-tracking';
 import { startLocalEndpoint, type LocalEndpoint } from '../local';
@@ -26,6 +27,7 @@ export interface ScalingTwinOptions {
   readonly speedup?: number;
   /** Copies in service when the twin starts (≥ 1; a scenario sets 0 through the API). @default the target's MinCapacity, at least 1 */
   readonly startCopies?: number;
+  /** Overrides of the capacity model over the fleet's `benchmark.twin.capacity` (the --capacity flag). */
   readonly capacity?: Partial<CapacityTimingParams>;
   readonly tracking?: Partial<TargetTrackingModel>;
   /** @default 0 (ephemeral) */
@@ -38,6 +40,8 @@ export interface ScalingTwin {
   /** The policies as the synthesized template declares them. */
   readonly policies: readonly TemplateScaling[];
   readonly capacity: CapacityTimingParams;
+  /** Where each capacity parameter came from: the documented default, the fleet or the flag. */
+  readonly capacityOrigins: ResolvedCapacityTiming['origins'];
   /** Modelled time of one new copy, virtual ms. */
   readonly copyLoadMs: number;
   /** Modelled time of one new instance with its copy, virtual ms. */
@@ -77,7 +81,11 @@ export async function startScalingTwinOf(
   }
   // A variant without components scales its instance count (sagemaker:variant:DesiredInstanceCount).
   const variant = deployment.inferenceComponentName === undefined;
-  const capacity = resolveCapacityTiming(opts.capacity);
+  const resolved = resolveCapacityTimingLayers({
+    ...(deployment.twinCapacity !== undefined ? { fleet: deployment.twinCapacity } : {}),
+    ...(opts.capacity !== undefined ? { flag: opts.capacity } : {}),
+  });
+  const capacity = resolved.params;
   const model = deployment.model;
   const loadMs = copyLoadMs(model, capacity);
   const step = policies.find((p) => p.stepScaleOut)?.stepScaleOut;
@@ -108,5 +116,14 @@ export async function startScalingTwinOf(
     },
     scaling: { policies, ...(opts.tracking ? { tracking: opts.tracking } : {}) },
   });
-  return { endpoint, deployment, policies, capacity, copyLoadMs: loadMs, instanceAddMs: instanceAddMs(model, capacity) };
+  return { endpoint, deployment, policies, capacity, capacityOrigins: resolved.origins, copyLoadMs: loadMs, instanceAddMs: instanceAddMs(model, capacity) };
+}
+
+/** scenario.json's `capacityModel`: the modelled times, each parameter's value and where it came from (`{field}Source`). */
+export function capacityModelOf(twin: Pick<ScalingTwin, 'capacity' | 'capacityOrigins' | 'copyLoadMs' | 'instanceAddMs'>): NonNullable<ScenarioResult['capacityModel']> {
+  return {
+    copyLoadS: twin.copyLoadMs / 1000,
+    instanceAddS: twin.instanceAddMs / 1000,
+    assumptions: Object.fromEntries(CAPACITY_TIMING_FIELDS.flatMap((f) => [[f, twin.capacity[f]], [`${f}Source`, capacityTimingSource(f, twin.capacityOrigins[f])]])),
+  };
 }

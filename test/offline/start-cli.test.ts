@@ -27,6 +27,9 @@ const CASES: readonly (readonly [readonly string[], string])[] = [
   [['--run-id', '../../etc'], "error: --run-id: '../../etc' is not a valid run id"],
   [['--out', '/etc/passwd/x'], "error: --out: cannot write to results folder '/etc/passwd/x' (ENOTDIR)"],
   [['--bogus'], "error: --bogus: unknown option '--bogus'"],
+  [['--scenario', 'ramp', '--deployment', 'x', '--capacity', 'bootS=3'], "error: --capacity: unknown key 'bootS'; allowed keys: containerStartS, downloadGBps, loadToGpuGBps, instanceProvisionS"],
+  [['--scenario', 'ramp', '--deployment', 'x', '--capacity', 'downloadGBps=0'], "error: --capacity: downloadGBps must be a number > 0 (GB/s), got '0'"],
+  [['--capacity', 'containerStartS=10'], "error: --capacity: sets the autoscaling twin's capacity model: give it with --scenario KIND"],
 ];
 
 describe('npm start options', () => {

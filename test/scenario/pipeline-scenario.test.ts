@@ -6,7 +6,7 @@ import { SCENARIO_STATE_NAMES } from '../../lib/benchmark/scenario-path';
 import { loadFleetFile } from '../../lib/fleet/load';
 import { resolveFleet } from '../../lib/fleet/resolve';
 import { SCENARIO_RESULT_VERSION, type ScenarioResult } from '../../lib/results/scenario';
-import { weightsGB } from '../../loadtest/local/control-plane/capacity-timing';
+import { weightsGB } from '../../lib/planner/capacity-timing';
 import { allStates } from '../../loadtest/offline/definition';
 import { runScenarioPipelineOffline } from '../../loadtest/offline/run-scenario-offline';
 import { synthesizePipeline, type SynthesizedFleet } from '../../loadtest/offline/synth';

@@ -9,6 +9,8 @@ describe('llm-bench scenario: errors name the flags', () => {
     await expect(run('ramp', '--to', '4', '--sample', '0', '--twin', 'x')).rejects.toThrow(/--sample/);
     await expect(run('ramp', '--to', '4')).rejects.toThrow(/--target: give --target sagemaker:ENDPOINT:COMPONENT/);
     await expect(run('ramp', '--to', '4', '--target', 'tgi:http://127.0.0.1:1')).rejects.toThrow(/--target: a scenario reads capacity from SageMaker/);
+    await expect(run('ramp', '--to', '4', '--twin', 'x', '--capacity', 'bootS=3')).rejects.toThrow(/--capacity: unknown key 'bootS'; allowed keys: containerStartS, downloadGBps, loadToGpuGBps, instanceProvisionS/);
+    await expect(run('ramp', '--to', '4', '--target', 'sagemaker:e:c', '--capacity', 'containerStartS=10')).rejects.toThrow(/--capacity: sets the twin's capacity model: give it with --twin DEPLOYMENT/);
   });
 
   it('takes an open-loop rate load (--load rate: requests/s, --arrival, --burstiness, --seed), naming bad flags', async () => {

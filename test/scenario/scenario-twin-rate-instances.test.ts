@@ -1,6 +1,6 @@
 import { getModel } from '../../lib/catalog';
 import { offeredRequestsUntil, scenarioSpec } from '../../lib/results/scenario-schedule';
-import { instanceAddMs, resolveCapacityTiming } from '../../loadtest/local/control-plane/capacity-timing';
+import { instanceAddMs, resolveCapacityTiming } from '../../lib/planner/capacity-timing';
 import { renderScenarioFiles } from '../../loadtest/scenario/report';
 import { runTwinScenario } from '../../loadtest/scenario/run-twin-scenario';
 

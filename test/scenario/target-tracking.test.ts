@@ -1,5 +1,5 @@
 import { COMPONENT_COPY_DIMENSION } from '../../lib/endpoint/scalable-dimensions';
-import { copyLoadMs, DEFAULT_CAPACITY_TIMING, weightsGB } from '../../loadtest/local/control-plane/capacity-timing';
+import { copyLoadMs, DEFAULT_CAPACITY_TIMING, weightsGB } from '../../lib/planner/capacity-timing';
 import type { TemplateScaling } from '../../loadtest/local/control-plane/scaling-policies';
 import { TargetTracker } from '../../loadtest/local/control-plane/target-tracking';
 import { manualClock } from '../../loadtest/local/control-plane/timeline';
