@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { BENCHMARK_NAMESPACE } from './metric-contract';
 import { SCENARIO_WINDOW_S, SCENARIO_WINDOWS_IN_FLIGHT } from './pipeline-state';
 import { LAMBDA_MAX_TIMEOUT_S } from './service-limits';
+import { TELEMETRY_SETTLE_DEFAULTS } from '../results/defaults';
 
 /** The pipeline's steps; each is one Lambda bundled from loadtest/handlers/{step}.ts. */
 export const PIPELINE_STEPS = ['describe-endpoint', 'scaling', 'plan-levels', 'run-worker', 'merge-level', 'decide-next', 'report', 'fleet-report'] as const;
@@ -66,13 +67,14 @@ export class BenchmarkFunctions extends Construct {
       scaling: { memoryMb: 256, timeoutS: 60 },
       'plan-levels': { memoryMb: 512, timeoutS: 60 },
       'run-worker': { memoryMb: props.workerMemoryMb ?? 3538, timeoutS: workerTimeoutS },
-      'merge-level': { memoryMb: 1769, timeoutS: 300 },
+      // Merging, plus the wait for CloudWatch to publish the level's last period (telemetry).
+      'merge-level': { memoryMb: 1769, timeoutS: 300 + TELEMETRY_SETTLE_DEFAULTS.maxWaitS },
       'decide-next': { memoryMb: 512, timeoutS: 60 },
       report: { memoryMb: 1769, timeoutS: 300 },
       'fleet-report': { memoryMb: 1769, timeoutS: 300 },
       'scenario-control': { memoryMb: 256, timeoutS: scenarioWindowTimeoutS },
       'scenario-worker': { memoryMb: props.workerMemoryMb ?? 3538, timeoutS: scenarioWindowTimeoutS },
-      'scenario-finish': { memoryMb: 1769, timeoutS: 300 },
+      'scenario-finish': { memoryMb: 1769, timeoutS: 300 + TELEMETRY_SETTLE_DEFAULTS.maxWaitS },
     };
     const functions = {} as Record<PipelineStep | ScenarioStep, nodejs.NodejsFunction>;
     for (const step of [...PIPELINE_STEPS, ...(props.scenarios === true ? SCENARIO_STEPS : [])]) {

@@ -46,3 +46,11 @@ export const DEFAULT_MIN_SLO_ATTAINMENT = 0.9;
  * load from the concurrency target (lib/results/scenario-schedule.ts).
  */
 export const DEFAULT_AUTOSCALING_TARGET = { 'concurrent-requests': 16, invocations: 60 } as const;
+
+/**
+ * How long a telemetry read waits for CloudWatch to publish a window's last period, and how often it
+ * polls, s of the endpoint's clock. The project's defaults (assumptions, not AWS figures: AWS documents
+ * a 1-minute frequency but no publication delay): 3 min covers a 1-minute period plus two more minutes.
+ * The Lambda steps that wait (merge-level, scenario-finish) are given this much more time.
+ */
+export const TELEMETRY_SETTLE_DEFAULTS = { maxWaitS: 180, pollS: 15 } as const;

@@ -4,6 +4,7 @@ import type { MetricSeries, PublicationWait, ServerTelemetry } from '../../lib/r
 import type { TelemetryTarget } from './queries';
 import { joinSeries, readMetricSeries, type ReadOptions, type ReadSeries } from './read-server-telemetry';
 import { REAL_TIME, type TargetClock } from './target-clock';
+import { TELEMETRY_SETTLE_DEFAULTS } from '../../lib/results/defaults';
 
 /**
  * CloudWatch publication delay. SageMaker publishes endpoint metrics per period ("Metrics are
@@ -27,7 +28,7 @@ export interface SettleOptions {
  * unless told otherwise (`publishDelayMs`), so offline reads end at the first one; with a delay the
  * wait runs on the twin's compressed clock.
  */
-export const DEFAULT_SETTLE: Required<SettleOptions> = { maxWaitS: 180, pollS: 15 };
+export const DEFAULT_SETTLE: Required<SettleOptions> = { ...TELEMETRY_SETTLE_DEFAULTS };
 
 /** Parses a wait given in seconds (flag or environment), naming the field on bad input. */
 export function parseSettleSeconds(text: string | undefined, field: string): number | undefined {

@@ -4,6 +4,7 @@ import { BenchmarkPipeline, type PipelineFleet } from '../../lib/benchmark';
 import { INLINE_MAP_MAX_CONCURRENCY, LAMBDA_MAX_TIMEOUT_S } from '../../lib/benchmark/service-limits';
 import { extractStateMachine, type CfnTemplate } from '../../loadtest/offline/definition';
 import { OFFLINE_APP_PROPS } from '../../loadtest/offline/synth';
+import { DEFAULT_SETTLE } from '../../loadtest/telemetry';
 import { BENCHMARK, deployment } from './fixture-fleet';
 
 function synth(fleet: PipelineFleet): CfnTemplate {
@@ -36,5 +37,12 @@ describe('the service limits the pipeline is built within', () => {
     expect(functionOf(wide, 'run-worker').Timeout).toBe(LAMBDA_MAX_TIMEOUT_S);
     // Every Lambda task waits a minute beyond the longest a function may run.
     expect(definition.States.DescribeEndpoint?.TimeoutSeconds).toBe(LAMBDA_MAX_TIMEOUT_S + 60);
+  });
+
+  it("gives the steps that wait for CloudWatch's last period that wait on top of their work (merge-level, scenario-finish)", () => {
+    const template = synth({ name: 'settle', deployments: [deployment('one', { benchmark: BENCHMARK })] });
+    expect(DEFAULT_SETTLE.maxWaitS).toBe(180);
+    expect(functionOf(template, 'merge-level').Timeout).toBe(300 + DEFAULT_SETTLE.maxWaitS);
+    expect(functionOf(template, 'merge-level').Timeout).toBeLessThanOrEqual(LAMBDA_MAX_TIMEOUT_S);
   });
 });
