@@ -18,3 +18,22 @@ export async function serveLocalCloudWatch(record: ServingRecord, now: () => num
   const client = new CloudWatchClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
   return { server, client };
 }
+
+/**
+ * `serveLocalCloudWatch` for the tests of a describe block: each call serves one and gives its client;
+ * every one served during a test is closed (client and server) after it.
+ */
+export function localCloudWatchPerTest(): (...args: Parameters<typeof serveLocalCloudWatch>) => Promise<CloudWatchClient> {
+  const open: { server: Server; client: CloudWatchClient }[] = [];
+  afterEach(async () => {
+    for (const { server, client } of open.splice(0)) {
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+  return async (...args) => {
+    const served = await serveLocalCloudWatch(...args);
+    open.push(served);
+    return served.client;
+  };
+}

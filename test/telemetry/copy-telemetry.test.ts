@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DescribeInferenceComponentCommand, SageMakerClient, UpdateInferenceComponentRuntimeConfigCommand } from '@aws-sdk/client-sagemaker';
 import { COMPONENT_COPY_DIMENSION } from '../../lib/endpoint/scalable-dimensions';
@@ -7,7 +6,7 @@ import { startLocalEndpoint } from '../../loadtest/local';
 import { createPayloadSource } from '../../loadtest/payload';
 import { createTarget } from '../../loadtest/targets';
 import { cloudWatchClientOf } from '../../loadtest/telemetry';
-import { serveLocalCloudWatch } from '../support/local-cloudwatch';
+import { localCloudWatchPerTest } from '../support/local-cloudwatch';
 
 /**
  * Per-copy telemetry of an autoscaled component: only the copies in service publish
@@ -66,16 +65,10 @@ function scaledPool(): ServingRecord {
 }
 
 describe('per-copy telemetry of an autoscaled component (real CloudWatch client)', () => {
-  let server: Server | undefined;
-  let client: CloudWatchClient | undefined;
-  afterEach(async () => {
-    client?.destroy();
-    if (server) await new Promise((resolve) => server?.close(resolve));
-    server = undefined;
-  });
+  const serveCloudWatch = localCloudWatchPerTest();
 
   it('publishes per copy in service: utilization and memory samples count the copies present', async () => {
-    ({ server, client } = await serveLocalCloudWatch(scaledPool(), () => T0 + 180_000));
+    const client = await serveCloudWatch(scaledPool(), () => T0 + 180_000);
     const read = (metric: typeof GPU_NORMALIZED, stat: Stat) => points(client as CloudWatchClient, metric, stat, 60, T0, T0 + 180_000);
     // Minute 0: copy 0 (in service, busy all along: 100 %) and copy 1 (in service from 30 s, busy since: 100 % of its time); copy 2 not placed.
     // Minute 1: copies 0 and 1 busy (100 %), copy 2 in service from 90 s and idle (0 %) → 200 / 3. Minute 2: three idle copies.
@@ -90,7 +83,7 @@ describe('per-copy telemetry of an autoscaled component (real CloudWatch client)
   });
 
   it("ConcurrentRequestsPerCopy: the component's requests ÷ its copies in service, every 10 s", async () => {
-    ({ server, client } = await serveLocalCloudWatch(scaledPool(), () => T0 + 180_000));
+    const client = await serveCloudWatch(scaledPool(), () => T0 + 180_000);
     const perCopy = await points(client as CloudWatchClient, PER_COPY, 'Maximum', 10, T0, T0 + 130_000);
     // 0–30 s: 2 requests on 1 copy; 30–90 s: 3 on 2; 90–120 s: 3 on 3; 120–130 s: none on 3.
     expect(perCopy.map((p) => p.v)).toEqual([2, 2, 2, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1, 1, 1, 0]);

@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { serveLocalCloudWatch } from '../support/local-cloudwatch';
+import { localCloudWatchPerTest } from '../support/local-cloudwatch';
 import { ReplicaRecord, ServingRecord } from '../../loadtest/local/cloudwatch/serving-record';
 import { OVERHEAD_LATENCY_MS } from '../../loadtest/local/cloudwatch';
 import { readServerTelemetry } from '../../loadtest/telemetry';
@@ -11,9 +10,6 @@ import { readServerTelemetry } from '../../loadtest/telemetry';
  */
 
 const T0 = Date.UTC(2026, 10, 30, 6, 0, 0); // a whole minute
-function serve(record: ServingRecord, nowMs: number, instances = 1) {
-  return serveLocalCloudWatch(record, () => nowMs, instances);
-}
 
 /** Two copies of TP 2 on one 4-GPU instance: copy 0 busy 0–30 s (2 requests 0–10 s, 1 until 30 s), copy 1 idle. */
 function twoCopies(component: string | undefined): ServingRecord {
@@ -33,16 +29,10 @@ function twoCopies(component: string | undefined): ServingRecord {
 }
 
 describe('local CloudWatch GetMetricData (real client)', () => {
-  let server: Server | undefined;
-  let client: CloudWatchClient | undefined;
-  afterEach(async () => {
-    client?.destroy();
-    if (server) await new Promise((resolve) => server?.close(resolve));
-    server = undefined;
-  });
+  const serveCloudWatch = localCloudWatchPerTest();
 
   test('variant endpoint: utilization from busy time, latency from invocations, concurrency at 10 s', async () => {
-    ({ server, client } = await serve(twoCopies(undefined), T0 + 120_000));
+    const client = await serveCloudWatch(twoCopies(undefined), () => T0 + 120_000);
     const server60 = await readServerTelemetry(client, { endpointName: 'ep', gpusPerInstance: 4 }, { startMs: T0, endMs: T0 + 60_000 });
     // Copy 0 (2 GPUs) busy 30 of 60 s → 2 × 100 × 0.5 = 100 % summed over GPUs → 25 % per GPU of 4.
     expect(server60.metrics.find((m) => m.metricName === 'GPUUtilization')?.value).toBeCloseTo(100, 6);
@@ -63,7 +53,7 @@ describe('local CloudWatch GetMetricData (real client)', () => {
   });
 
   test('inference component: normalized per-copy utilization and concurrency normalized by copies', async () => {
-    ({ server, client } = await serve(twoCopies('ic-a'), T0 + 120_000));
+    const client = await serveCloudWatch(twoCopies('ic-a'), () => T0 + 120_000);
     const telemetry = await readServerTelemetry(client, { endpointName: 'ep', inferenceComponent: 'ic-a' }, { startMs: T0, endMs: T0 + 60_000 });
     // Each copy publishes its own busy share: (50 + 0) / 2.
     expect(telemetry.gpuUtilizationPct).toBeCloseTo(25, 6);
@@ -76,7 +66,7 @@ describe('local CloudWatch GetMetricData (real client)', () => {
   });
 
   test('a window shorter than the period says so; pagination follows NextToken', async () => {
-    ({ server, client } = await serve(twoCopies(undefined), T0 + 120_000));
+    const client = await serveCloudWatch(twoCopies(undefined), () => T0 + 120_000);
     const short = await readServerTelemetry(client, { endpointName: 'ep', gpusPerInstance: 4 }, { startMs: T0 + 20_000, endMs: T0 + 40_000 }, { maxDatapoints: 2 });
     // The 60 s datapoint of 0–60 s is the only one: same values as the whole minute, with a note.
     expect(short.gpuUtilizationPct).toBeCloseTo(25, 6);
@@ -86,7 +76,7 @@ describe('local CloudWatch GetMetricData (real client)', () => {
   });
 
   test('pages with MaxDatapoints and NextToken; refuses what it does not implement with CloudWatch errors', async () => {
-    ({ server, client } = await serve(twoCopies(undefined), T0 + 120_000));
+    const client = await serveCloudWatch(twoCopies(undefined), () => T0 + 120_000);
     const send = (period: number, expression = false): Promise<unknown> =>
       (client as CloudWatchClient).send(
         new GetMetricDataCommand({

@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ReplicaRecord, ServingRecord } from '../../loadtest/local/cloudwatch/serving-record';
 import { startLocalEndpoint } from '../../loadtest/local';
 import { cloudWatchClientOf, lastPeriodPublished, readMetricSeries, readSettledTelemetry, parseSettleSeconds } from '../../loadtest/telemetry';
-import { serveLocalCloudWatch } from '../support/local-cloudwatch';
+import { localCloudWatchPerTest } from '../support/local-cloudwatch';
 
 /**
  * CloudWatch publishes a period's datapoint after the period closes. The local CloudWatch models a
@@ -39,17 +38,11 @@ function fakeWall(startMs: number) {
 }
 
 describe('CloudWatch publication delay', () => {
-  let server: Server | undefined;
-  let client: CloudWatchClient | undefined;
-  afterEach(async () => {
-    client?.destroy();
-    if (server) await new Promise((resolve) => server?.close(resolve));
-    server = undefined;
-  });
+  const serveCloudWatch = localCloudWatchPerTest();
 
   it('the local CloudWatch publishes a period only once it closed and the delay passed', async () => {
     let now = T0 + 70_000;
-    ({ server, client } = await serveLocalCloudWatch(record(), () => now, 1, { publishDelayMs: 20_000 }));
+    const client = await serveCloudWatch(record(), () => now, 1, { publishDelayMs: 20_000 });
     const window = { startMs: T0, endMs: T0 + 60_000 };
     const gpu = async (): Promise<number[]> => (await readMetricSeries(client as CloudWatchClient, TARGET, window)).series.find((s) => s.key === 'gpuUtilization')?.points.map((p) => p.value) ?? [];
     // 70 s: the minute 0–60 s closed 10 s ago; published at 80 s.
@@ -60,12 +53,12 @@ describe('CloudWatch publication delay', () => {
     now = T0 + 70_000;
     const concurrency = (await readMetricSeries(client, TARGET, window)).series.find((s) => s.key === 'concurrentRequestsPerModel');
     expect(concurrency?.points.map((p) => (p.timestampMs - T0) / 1000)).toEqual([0, 10, 20, 30, 40]);
-    await expect(serveLocalCloudWatch(record(), () => now, 1, { publishDelayMs: -1 })).rejects.toThrow('publishDelayMs must be a number ≥ 0, got -1');
+    await expect(serveCloudWatch(record(), () => now, 1, { publishDelayMs: -1 })).rejects.toThrow('publishDelayMs must be a number ≥ 0, got -1');
   });
 
   it('waits until the last period is published: polls every pollS, reports the wait', async () => {
     const wall = fakeWall(T0 + 60_000);
-    ({ server, client } = await serveLocalCloudWatch(record(), wall.now, 1, { publishDelayMs: 20_000 }));
+    const client = await serveCloudWatch(record(), wall.now, 1, { publishDelayMs: 20_000 });
     const server60 = await readSettledTelemetry(client, TARGET, { startMs: T0, endMs: T0 + 60_000 }, { settle: { maxWaitS: 60, pollS: 5 }, sleep: wall.sleep, now: wall.now });
     // Reads at 60, 65, 70, 75 and 80 s: the minute appears at 80 s (60 + 20).
     expect(server60.publication).toEqual({ complete: true, waitedS: 20, reads: 5, maxWaitS: 60 });
@@ -76,7 +69,7 @@ describe('CloudWatch publication delay', () => {
 
   it('gives up after maxWaitS and says the data is incomplete: values cover the periods published', async () => {
     const wall = fakeWall(T0 + 120_000);
-    ({ server, client } = await serveLocalCloudWatch(record(), wall.now, 1, { publishDelayMs: 30_000 }));
+    const client = await serveCloudWatch(record(), wall.now, 1, { publishDelayMs: 30_000 });
     const read = await readSettledTelemetry(client, TARGET, { startMs: T0, endMs: T0 + 120_000 }, { settle: { maxWaitS: 20, pollS: 15 }, sleep: wall.sleep, now: wall.now });
     // Minute 0 (published at 90 s) is there; minute 1 would be at 150 s, after the 20 s wait (140 s).
     expect(read.publication).toEqual({ complete: false, waitedS: 20, reads: 3, maxWaitS: 20 });
@@ -90,7 +83,7 @@ describe('CloudWatch publication delay', () => {
   it('waits on the endpoint clock: a time-compressed endpoint sleeps wall time ÷ speedup', async () => {
     const wall = fakeWall(T0);
     let virtualNow = T0 + 60_000;
-    ({ server, client } = await serveLocalCloudWatch(record(), () => virtualNow, 1, { publishDelayMs: 20_000 }));
+    const client = await serveCloudWatch(record(), () => virtualNow, 1, { publishDelayMs: 20_000 });
     const sleep = async (ms: number): Promise<void> => {
       await wall.sleep(ms);
       virtualNow += ms * 10;

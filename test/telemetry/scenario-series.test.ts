@@ -1,12 +1,10 @@
-import type { Server } from 'node:http';
-import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { ScenarioResult, ScenarioSample } from '../../lib/results/scenario';
 import { scenarioServerSeries, withServerSamples } from '../../lib/results/scenario-telemetry';
 import type { MetricSeries } from '../../lib/results/server-telemetry';
 import { CopiesInService, ReplicaRecord, ServingRecord } from '../../loadtest/local/cloudwatch/serving-record';
 import { cloudWatchClientOf, createScenarioTelemetry } from '../../loadtest/telemetry';
 import { scenarioSpec } from '../../lib/results/scenario-schedule';
-import { serveLocalCloudWatch } from '../support/local-cloudwatch';
+import { localCloudWatchPerTest } from '../support/local-cloudwatch';
 
 /** A scenario's telemetry over time: CloudWatch periods on the scenario clock, joined to its samples. */
 
@@ -62,13 +60,7 @@ describe('scenario telemetry series (pure)', () => {
 });
 
 describe('createScenarioTelemetry (real CloudWatch client, local CloudWatch)', () => {
-  let server: Server | undefined;
-  let client: CloudWatchClient | undefined;
-  afterEach(async () => {
-    client?.destroy();
-    if (server) await new Promise((resolve) => server?.close(resolve));
-    server = undefined;
-  });
+  const serveCloudWatch = localCloudWatchPerTest();
 
   /** A scenario of 90 s from START with 3 samples of 30 s (only what attach reads matters). */
   function result(): ScenarioResult {
@@ -93,7 +85,7 @@ describe('createScenarioTelemetry (real CloudWatch client, local CloudWatch)', (
   }
 
   it('joins the whole run, each window, the series and the samples from one settled read', async () => {
-    ({ server, client } = await serveLocalCloudWatch(record(), () => START + 100_000));
+    const client = await serveCloudWatch(record(), () => START + 100_000);
     const telemetry = createScenarioTelemetry({ client, target: { endpointName: 'ep', inferenceComponent: 'ic' } });
     const out = await telemetry.attach(result(), START, [
       { index: 0, fromS: 0, toS: 30 },
